@@ -1,0 +1,215 @@
+//! Errors shared by every area: a stable `code` the front ends branch on, and a message in
+//! both languages. Each area has its own `thiserror` enum; [`Error`] gathers them for the use
+//! cases that cross areas.
+
+use serde::Serialize;
+
+use crate::lang::Lang;
+
+/// An error that front ends can show: a stable machine code and a message per language.
+pub trait Coded {
+    fn code(&self) -> &'static str;
+    fn message(&self, lang: Lang) -> String;
+}
+
+/// A text in both languages, built where the facts are known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Msg {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Msg {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Msg {
+        Msg {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        lang.pick(&self.zh, &self.en)
+    }
+}
+
+/// One broken rule on one field of an input: what a form shows next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invalid {
+    /// The input field, as named in files and forms (`total_budget`, `applicant.credit_code`).
+    pub field: String,
+    /// Stable code of the rule (`required`, `floor_above_ceiling`, …).
+    pub rule: &'static str,
+    pub message: Msg,
+}
+
+impl Invalid {
+    pub fn new(
+        field: impl Into<String>,
+        rule: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Invalid {
+        Invalid {
+            field: field.into(),
+            rule,
+            message: Msg::new(zh, en),
+        }
+    }
+
+    /// "field: message" in one language.
+    pub fn describe(&self, lang: Lang) -> String {
+        format!("{}: {}", self.field, self.message.get(lang))
+    }
+}
+
+/// Joins the messages of a list of broken rules, one per line.
+pub(crate) fn describe_all(list: &[Invalid], lang: Lang) -> String {
+    list.iter()
+        .map(|i| i.describe(lang))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Collects broken rules while an input is checked, so a form can show all of them at once.
+#[derive(Debug, Default)]
+pub(crate) struct Checks(pub Vec<Invalid>);
+
+impl Checks {
+    pub fn push(&mut self, i: Invalid) {
+        self.0.push(i);
+    }
+
+    /// Records the error of a parse under `field` and returns the parsed value, if any.
+    pub fn take<T, E: Coded>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(Invalid {
+                    field: field.to_string(),
+                    rule: e.code(),
+                    message: Msg::new(e.message(Lang::Zh), e.message(Lang::En)),
+                });
+                None
+            }
+        }
+    }
+
+    pub fn require_text(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            self.push(required(field));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+pub(crate) fn required(field: &str) -> Invalid {
+    Invalid::new(
+        field,
+        "required",
+        "必填项不能为空",
+        "is required and may not be empty",
+    )
+}
+
+/// Failures of the store itself, not of the business rules.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored row {table}#{id} is not valid: {reason}")]
+    Corrupt {
+        table: &'static str,
+        id: String,
+        reason: String,
+    },
+    #[error("cannot use database file {path}: {reason}")]
+    Path { path: String, reason: String },
+}
+
+impl Coded for StoreError {
+    fn code(&self) -> &'static str {
+        match self {
+            StoreError::Database(e) if is_busy(e) => "store_busy",
+            StoreError::Database(_) => "store_error",
+            StoreError::Migrate(_) => "store_migration",
+            StoreError::Corrupt { .. } => "store_corrupt",
+            StoreError::Path { .. } => "store_path",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (StoreError::Database(e), Lang::Zh) if is_busy(e) => {
+                "数据库正被另一操作占用，请稍后重试".to_string()
+            }
+            (StoreError::Database(e), Lang::Zh) => format!("数据库错误：{e}"),
+            (StoreError::Migrate(e), Lang::Zh) => format!("数据库结构升级失败：{e}"),
+            (StoreError::Corrupt { table, id, reason }, Lang::Zh) => {
+                format!("数据库中的记录 {table}#{id} 无效：{reason}")
+            }
+            (StoreError::Path { path, reason }, Lang::Zh) => {
+                format!("无法使用数据库文件 {path}：{reason}")
+            }
+            (e, Lang::En) => e.to_string(),
+        }
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            let m = d.message();
+            m.contains("database is locked") || m.contains("database is busy")
+        }
+        _ => false,
+    }
+}
+
+/// Any error of the core, for use cases that span areas.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Money(#[from] crate::money::MoneyError),
+    #[error(transparent)]
+    CreditCode(#[from] crate::credit_code::CreditCodeError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Store(StoreError::Database(e))
+    }
+}
+
+impl Error {
+    /// The broken rules, when the error is a refused input.
+    pub fn invalid_fields(&self) -> &[Invalid] {
+        match self {
+            _ => &[],
+        }
+    }
+}
+
+impl Coded for Error {
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Money(e) => e.code(),
+            Error::CreditCode(e) => e.code(),
+            Error::Store(e) => e.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Error::Money(e) => e.message(lang),
+            Error::CreditCode(e) => e.message(lang),
+            Error::Store(e) => e.message(lang),
+        }
+    }
+}
