@@ -13,7 +13,7 @@ pub trait Coded {
 }
 
 /// A text in both languages, built where the facts are known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Msg {
     pub zh: String,
     pub en: String,
@@ -178,6 +178,12 @@ pub enum Error {
     #[error(transparent)]
     CreditCode(#[from] crate::credit_code::CreditCodeError),
     #[error(transparent)]
+    Call(#[from] crate::call::CallError),
+    #[error(transparent)]
+    Proposal(#[from] crate::proposal::ProposalError),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -191,6 +197,8 @@ impl Error {
     /// The broken rules, when the error is a refused input.
     pub fn invalid_fields(&self) -> &[Invalid] {
         match self {
+            Error::Call(crate::call::CallError::Invalid(v)) => v,
+            Error::Proposal(crate::proposal::ProposalError::Invalid(v)) => v,
             _ => &[],
         }
     }
@@ -201,6 +209,9 @@ impl Coded for Error {
         match self {
             Error::Money(e) => e.code(),
             Error::CreditCode(e) => e.code(),
+            Error::Call(e) => e.code(),
+            Error::Proposal(e) => e.code(),
+            Error::Audit(e) => e.code(),
             Error::Store(e) => e.code(),
         }
     }
@@ -209,6 +220,9 @@ impl Coded for Error {
         match self {
             Error::Money(e) => e.message(lang),
             Error::CreditCode(e) => e.message(lang),
+            Error::Call(e) => e.message(lang),
+            Error::Proposal(e) => e.message(lang),
+            Error::Audit(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
         }
     }

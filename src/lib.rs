@@ -1,9 +1,19 @@
 //! GrantDesk core: the domain, money, storage and audit of research grant calls.
 //! No front end lives here; the CLI and the desktop shell call these functions.
 
+pub mod audit;
+pub mod call;
 pub(crate) mod capital;
 pub mod credit_code;
+pub mod demo;
 pub mod error;
+pub mod form;
 pub mod lang;
 pub mod money;
 pub mod percent;
+pub mod proposal;
+pub mod store;
+
+pub use error::{Coded, Error};
+pub use lang::Lang;
+pub use money::Money;

@@ -1,0 +1,357 @@
+//! The audit log: who changed what, when, with the state before and after, hash-chained.
+//!
+//! Each entry's hash is SHA-256 over the previous entry's hash and the canonical JSON of the
+//! entry (keys sorted, no spaces). Altering an entry breaks its own hash; deleting or
+//! reordering entries breaks the sequence or the chain; removing the newest entries no longer
+//! matches the head kept in `audit_head`, which is updated in the same transaction.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{FromRow, SqliteConnection};
+
+use crate::error::{Coded, Error, StoreError};
+use crate::lang::Lang;
+use crate::store::{Pool, Stamp};
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditError {
+    #[error("audit log entry #{seq} fails verification: {reason}")]
+    Tampered { seq: i64, reason: String },
+    #[error(
+        "the newest audit log entries are missing: the log ends at #{found}, its head says #{expected}"
+    )]
+    Truncated { expected: i64, found: i64 },
+}
+
+impl Coded for AuditError {
+    fn code(&self) -> &'static str {
+        match self {
+            AuditError::Tampered { .. } => "audit_tampered",
+            AuditError::Truncated { .. } => "audit_truncated",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (e, Lang::En) => e.to_string(),
+            (AuditError::Tampered { seq, reason }, Lang::Zh) => {
+                format!("审计日志第 #{seq} 条校验失败：{reason}")
+            }
+            (AuditError::Truncated { expected, found }, Lang::Zh) => {
+                format!("审计日志最新的记录缺失：日志止于 #{found}，链头记录为 #{expected}")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct Entry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What the verification found when the chain is intact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verified {
+    pub entries: i64,
+    pub head: String,
+}
+
+/// One change to record. `before`/`after` are the entity's states as JSON (absent for a
+/// creation or a deletion).
+pub(crate) struct Change<'a> {
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub action: &'a str,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl<'a> Change<'a> {
+    pub fn new(entity: &'a str, entity_id: impl ToString, action: &'a str) -> Change<'a> {
+        Change {
+            entity,
+            entity_id: entity_id.to_string(),
+            action,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before<T: Serialize>(mut self, v: &T) -> Result<Self, Error> {
+        self.before = Some(to_json(v)?);
+        Ok(self)
+    }
+
+    pub fn after<T: Serialize>(mut self, v: &T) -> Result<Self, Error> {
+        self.after = Some(to_json(v)?);
+        Ok(self)
+    }
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, Error> {
+    serde_json::to_string(v).map_err(|e| {
+        Error::Store(StoreError::Corrupt {
+            table: "audit_log",
+            id: "new".into(),
+            reason: e.to_string(),
+        })
+    })
+}
+
+fn canonical(e: &Entry) -> String {
+    // serde_json's map keeps keys sorted (no `preserve_order`), which makes this canonical.
+    serde_json::json!({
+        "seq": e.seq,
+        "at": e.at,
+        "actor": e.actor,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "action": e.action,
+        "before": e.before_json,
+        "after": e.after_json,
+    })
+    .to_string()
+}
+
+fn hash_of(prev_hash: &str, e: &Entry) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(canonical(e).as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends one entry inside the caller's transaction (which must be a write transaction).
+pub(crate) async fn record(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    change: Change<'_>,
+) -> Result<(), Error> {
+    let (head_seq, head_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    let mut entry = Entry {
+        seq: head_seq + 1,
+        at: stamp.at_text(),
+        actor: stamp.actor.clone(),
+        entity: change.entity.to_string(),
+        entity_id: change.entity_id,
+        action: change.action.to_string(),
+        before_json: change.before,
+        after_json: change.after,
+        prev_hash: head_hash,
+        hash: String::new(),
+    };
+    entry.hash = hash_of(&entry.prev_hash, &entry);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(entry.seq)
+    .bind(&entry.at)
+    .bind(&entry.actor)
+    .bind(&entry.entity)
+    .bind(&entry.entity_id)
+    .bind(&entry.action)
+    .bind(&entry.before_json)
+    .bind(&entry.after_json)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(entry.seq)
+        .bind(&entry.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Walks the whole chain; names the first entry that does not verify.
+pub async fn verify(pool: &Pool) -> Result<Verified, Error> {
+    let entries: Vec<Entry> = sqlx::query_as("SELECT * FROM audit_log ORDER BY seq")
+        .fetch_all(pool)
+        .await?;
+    let (head_seq, head_hash): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(pool)
+            .await?;
+    Ok(verify_entries(&entries, head_seq, &head_hash)?)
+}
+
+pub(crate) fn verify_entries(
+    entries: &[Entry],
+    head_seq: i64,
+    head_hash: &str,
+) -> Result<Verified, AuditError> {
+    let mut prev = GENESIS.to_string();
+    for (i, e) in entries.iter().enumerate() {
+        let expected_seq = i as i64 + 1;
+        if e.seq != expected_seq {
+            return Err(AuditError::Tampered {
+                seq: expected_seq,
+                reason: format!("entry #{expected_seq} is missing (next is #{})", e.seq),
+            });
+        }
+        if e.prev_hash != prev {
+            return Err(AuditError::Tampered {
+                seq: e.seq,
+                reason: "it does not follow the entry before it".into(),
+            });
+        }
+        if hash_of(&e.prev_hash, e) != e.hash {
+            return Err(AuditError::Tampered {
+                seq: e.seq,
+                reason: "its content does not match its hash".into(),
+            });
+        }
+        prev = e.hash.clone();
+    }
+    let last = entries.len() as i64;
+    if last != head_seq || prev != head_hash {
+        return Err(AuditError::Truncated {
+            expected: head_seq,
+            found: last,
+        });
+    }
+    Ok(Verified {
+        entries: last,
+        head: prev,
+    })
+}
+
+/// The newest entries first, optionally for one entity.
+pub async fn history(
+    pool: &Pool,
+    entity: Option<(&str, &str)>,
+    limit: i64,
+) -> Result<Vec<Entry>, Error> {
+    let rows = match entity {
+        Some((kind, id)) => {
+            sqlx::query_as(
+                "SELECT * FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT $3",
+            )
+            .bind(kind)
+            .bind(id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }
+        None => {
+            sqlx::query_as("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1")
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(n: usize) -> Vec<Entry> {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|i| {
+                let mut e = Entry {
+                    seq: i as i64,
+                    at: format!("2026-01-01T00:00:0{}Z", i % 10),
+                    actor: "li".into(),
+                    entity: "call".into(),
+                    entity_id: "1".into(),
+                    action: "update".into(),
+                    before_json: Some(format!("{{\"n\":{}}}", i - 1)),
+                    after_json: Some(format!("{{\"n\":{i}}}")),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = hash_of(&prev, &e);
+                prev = e.hash.clone();
+                e
+            })
+            .collect()
+    }
+
+    fn head(c: &[Entry]) -> (i64, String) {
+        (
+            c.len() as i64,
+            c.last().map_or(GENESIS.into(), |e| e.hash.clone()),
+        )
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_with_its_count() {
+        let c = chain(5);
+        let (s, h) = head(&c);
+        assert_eq!(verify_entries(&c, s, &h).map(|v| v.entries), Ok(5));
+        assert_eq!(verify_entries(&[], 0, GENESIS).map(|v| v.entries), Ok(0));
+    }
+
+    #[test]
+    fn altering_any_field_of_any_entry_is_detected_at_that_entry() {
+        let c = chain(4);
+        let (s, h) = head(&c);
+        for i in 0..c.len() {
+            for field in 0..4 {
+                let mut bad = c.clone();
+                match field {
+                    0 => bad[i].actor = "someone else".into(),
+                    1 => bad[i].after_json = Some("{\"n\":999}".into()),
+                    2 => bad[i].at = "2020-01-01T00:00:00Z".into(),
+                    _ => bad[i].action = "delete".into(),
+                }
+                let err = verify_entries(&bad, s, &h).expect_err("tampering");
+                assert_eq!(
+                    err,
+                    AuditError::Tampered {
+                        seq: i as i64 + 1,
+                        reason: "its content does not match its hash".into()
+                    }
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn deleting_or_reordering_entries_is_detected() {
+        let c = chain(4);
+        let (s, h) = head(&c);
+        let mut deleted = c.clone();
+        deleted.remove(1);
+        assert!(matches!(
+            verify_entries(&deleted, s, &h),
+            Err(AuditError::Tampered { seq: 2, .. })
+        ));
+        let mut swapped = c.clone();
+        swapped.swap(1, 2);
+        assert!(verify_entries(&swapped, s, &h).is_err());
+        let mut renumbered = c.clone();
+        swapped.swap(1, 2);
+        renumbered[1].seq = 3;
+        renumbered[2].seq = 2;
+        renumbered.swap(1, 2);
+        assert!(verify_entries(&renumbered, s, &h).is_err());
+        let truncated = &c[..3];
+        assert_eq!(
+            verify_entries(truncated, s, &h),
+            Err(AuditError::Truncated {
+                expected: 4,
+                found: 3
+            })
+        );
+    }
+}

@@ -1,0 +1,567 @@
+//! The sample call: the Beijing AI, AR and VR research programme 2026 with 40 proposals from
+//! fictional organisations. Deterministic: the same data every time. Used by `grantdesk demo`,
+//! by the window's "load the sample" button, and by tests.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::call::{
+    self, AppropriationForm, CallForm, CallStatus, CriterionForm, TierForm, TopicForm, TrancheForm,
+};
+use crate::credit_code::CreditCode;
+use crate::error::Error;
+use crate::form::Text;
+use crate::money::Money;
+use crate::proposal::{self, ApplicantForm, BudgetLineForm, ProposalForm};
+use crate::store::{Pool, Stamp};
+
+pub const CALL_CODE: &str = "BJ-AIXR-2026";
+
+fn t(s: &str) -> Text {
+    Text::from(s)
+}
+
+/// The reference call: ¥60,000,000 for at most 12 awards over 24 months.
+pub fn reference_call_form() -> CallForm {
+    let topic = |code: &str, zh: &str, en: &str| TopicForm {
+        code: t(code),
+        name_zh: t(zh),
+        name_en: t(en),
+    };
+    let criterion = |key: &str, zh: &str, en: &str, w: &str| CriterionForm {
+        key: t(key),
+        name_zh: t(zh),
+        name_en: t(en),
+        weight: t(w),
+        max_score: t("10"),
+    };
+    CallForm {
+        code: t(CALL_CODE),
+        title_zh: t("北京市人工智能与增强/虚拟现实科研专项 2026"),
+        title_en: t("Beijing AI, AR and VR Research Programme 2026"),
+        topics: vec![
+            topic("AI", "人工智能", "Artificial intelligence"),
+            topic("AR", "增强现实", "Augmented reality"),
+            topic("VR", "虚拟现实", "Virtual reality"),
+        ],
+        total_budget: t("60000000.00"),
+        max_awards: t("12"),
+        award_floor: t("1000000.00"),
+        award_ceiling: t("8000000.00"),
+        duration_months: t("24"),
+        opens_on: t("2026-03-01"),
+        closes_on: t("2026-04-30"),
+        funding_mode: t("itemised"),
+        min_reviewers: t("3"),
+        max_proposals_per_applicant: t("1"),
+        rubric: vec![
+            criterion("innovation", "创新性", "Innovation", "30"),
+            criterion("feasibility", "可行性", "Feasibility", "25"),
+            criterion("team", "团队", "Team", "20"),
+            criterion("impact", "应用前景", "Impact", "25"),
+        ],
+        // 国办发〔2021〕32号: 30% up to ¥5m, 25% from ¥5m to ¥10m, 20% above.
+        indirect_tiers: vec![
+            TierForm {
+                up_to: t("5000000"),
+                rate: t("30"),
+            },
+            TierForm {
+                up_to: t("10000000"),
+                rate: t("25"),
+            },
+            TierForm {
+                up_to: Text::default(),
+                rate: t("20"),
+            },
+        ],
+        tranches: vec![
+            TrancheForm {
+                milestone: t("signing"),
+                share: t("40"),
+            },
+            TrancheForm {
+                milestone: t("midterm"),
+                share: t("40"),
+            },
+            TrancheForm {
+                milestone: t("acceptance"),
+                share: t("20"),
+            },
+        ],
+        appropriations: vec![
+            AppropriationForm {
+                year: t("2026"),
+                amount: t("36000000"),
+            },
+            AppropriationForm {
+                year: t("2027"),
+                amount: t("24000000"),
+            },
+        ],
+    }
+}
+
+/// (organisation, kind: 'U' university / 'I' institute / 'C' company, district code)
+const ORGS: [(&str, char, &str); 40] = [
+    ("京华理工大学", 'U', "110108"),
+    ("燕山师范大学", 'U', "110102"),
+    ("北辰大学", 'U', "110108"),
+    ("中关村智能计算研究院", 'I', "110108"),
+    ("首都医学信息研究所", 'I', "110105"),
+    ("京西交通大学", 'U', "110106"),
+    ("北京泓视科技有限公司", 'C', "110108"),
+    ("北京灵境互动科技有限公司", 'C', "110105"),
+    ("北京数衡智能科技有限公司", 'C', "110114"),
+    ("北京晨曦光电科技有限公司", 'C', "110115"),
+    ("京北航空航天学院", 'U', "110108"),
+    ("北京沉浸空间文化科技有限公司", 'C', "110105"),
+    ("亦庄机器人创新中心", 'I', "110115"),
+    ("北京知微语言智能有限公司", 'C', "110108"),
+    ("怀柔综合科学研究中心", 'I', "110116"),
+    ("北京云脉医疗科技有限公司", 'C', "110105"),
+    ("北京清源视觉研究院", 'I', "110108"),
+    ("京东南大学", 'U', "110101"),
+    ("北京星图遥感科技有限公司", 'C', "110114"),
+    ("北京镜界显示技术有限公司", 'C', "110115"),
+    ("首都体育科学研究所", 'I', "110106"),
+    ("北京慧农数据科技有限公司", 'C', "110113"),
+    ("北京天衍量子智能研究院", 'I', "110108"),
+    ("京城建筑大学", 'U', "110102"),
+    ("北京触感科技有限公司", 'C', "110108"),
+    ("北京博物数字文化有限公司", 'C', "110101"),
+    ("北京安行自动驾驶科技有限公司", 'C', "110115"),
+    ("燕京中医药信息研究所", 'I', "110105"),
+    ("北京智教未来科技有限公司", 'C', "110108"),
+    ("京师传媒学院", 'U', "110105"),
+    ("北京工业智能研究院", 'I', "110111"),
+    ("北京声谷语音技术有限公司", 'C', "110108"),
+    ("北京虚拟仿真训练中心", 'I', "110109"),
+    ("北京光场影像科技有限公司", 'C', "110105"),
+    ("北京能源智慧研究院", 'I', "110114"),
+    ("北京远瞻眼科技术有限公司", 'C', "110105"),
+    ("北京城市大脑研究中心", 'I', "110106"),
+    ("北京元象引擎科技有限公司", 'C', "110108"),
+    ("京南信息职业技术大学", 'U', "110115"),
+    ("北京全息通信技术有限公司", 'C', "110108"),
+];
+
+/// (topic, title in Chinese, title in English)
+const TITLES: [(&str, &str, &str); 40] = [
+    (
+        "AI",
+        "面向城市治理的多模态大模型关键技术研究",
+        "Multimodal foundation models for urban governance",
+    ),
+    (
+        "AI",
+        "小样本医学影像智能诊断方法研究",
+        "Few-shot learning for medical image diagnosis",
+    ),
+    (
+        "AI",
+        "可信人工智能的可解释性与鲁棒性评测",
+        "Explainability and robustness evaluation of trustworthy AI",
+    ),
+    (
+        "AI",
+        "面向科学计算的神经算子方法",
+        "Neural operators for scientific computing",
+    ),
+    (
+        "AI",
+        "中文医疗问诊大模型安全对齐研究",
+        "Safety alignment of Chinese medical dialogue models",
+    ),
+    (
+        "AI",
+        "交通流预测的时空图神经网络",
+        "Spatio-temporal graph networks for traffic forecasting",
+    ),
+    (
+        "VR",
+        "高保真虚拟手术训练系统",
+        "High-fidelity virtual surgery training",
+    ),
+    (
+        "VR",
+        "大空间多人协同虚拟现实交互平台",
+        "Large-space multi-user collaborative VR platform",
+    ),
+    (
+        "AI",
+        "工业质检视觉大模型轻量化部署",
+        "Lightweight deployment of visual models for industrial inspection",
+    ),
+    (
+        "AR",
+        "车载增强现实抬头显示光学引擎",
+        "Optical engine for automotive AR head-up displays",
+    ),
+    (
+        "AI",
+        "无人机集群自主协同决策方法",
+        "Autonomous cooperative decision-making for drone swarms",
+    ),
+    (
+        "VR",
+        "沉浸式文旅数字孪生内容生成技术",
+        "Generative content for immersive cultural-tourism twins",
+    ),
+    (
+        "AI",
+        "具身智能机器人灵巧操作学习",
+        "Dexterous manipulation learning for embodied robots",
+    ),
+    (
+        "AI",
+        "古籍文献智能识别与知识图谱构建",
+        "Recognition of classical texts and knowledge graphs",
+    ),
+    (
+        "AI",
+        "大科学装置数据智能分析平台",
+        "Intelligent analysis of large research facility data",
+    ),
+    (
+        "AR",
+        "增强现实辅助的远程医疗会诊系统",
+        "AR-assisted remote medical consultation",
+    ),
+    (
+        "AI",
+        "开放场景三维视觉感知与重建",
+        "3D perception and reconstruction in open scenes",
+    ),
+    (
+        "AR",
+        "面向职业教育的增强现实实训平台",
+        "AR training platform for vocational education",
+    ),
+    (
+        "AI",
+        "遥感影像智能解译与变化检测",
+        "Remote sensing interpretation and change detection",
+    ),
+    (
+        "AR",
+        "轻量化AR眼镜光波导显示模组",
+        "Waveguide display module for lightweight AR glasses",
+    ),
+    (
+        "VR",
+        "运动员虚拟现实技战术训练系统",
+        "VR tactical training for athletes",
+    ),
+    (
+        "AI",
+        "智慧农业作物表型智能识别",
+        "AI phenotyping of crops for smart agriculture",
+    ),
+    (
+        "AI",
+        "量子机器学习算法及其应用",
+        "Quantum machine learning algorithms and applications",
+    ),
+    (
+        "AR",
+        "建筑施工增强现实可视化管理",
+        "AR visual management of building construction",
+    ),
+    (
+        "VR",
+        "虚拟现实力触觉反馈手套",
+        "Force-feedback gloves for virtual reality",
+    ),
+    (
+        "AR",
+        "博物馆文物增强现实导览与修复展示",
+        "AR museum guides and artefact restoration display",
+    ),
+    (
+        "AI",
+        "自动驾驶长尾场景仿真与测试",
+        "Simulation and testing of long-tail driving scenarios",
+    ),
+    (
+        "AI",
+        "中医舌象智能辨识与辅助诊疗",
+        "AI tongue diagnosis for traditional Chinese medicine",
+    ),
+    (
+        "AI",
+        "个性化学习路径推荐大模型",
+        "Foundation models for personalised learning paths",
+    ),
+    (
+        "VR",
+        "虚拟制片实时渲染关键技术",
+        "Real-time rendering for virtual film production",
+    ),
+    (
+        "AI",
+        "工业设备预测性维护智能算法",
+        "Predictive maintenance algorithms for industrial equipment",
+    ),
+    (
+        "AI",
+        "方言语音识别与合成关键技术",
+        "Dialect speech recognition and synthesis",
+    ),
+    (
+        "VR",
+        "应急救援虚拟仿真演练平台",
+        "Virtual simulation drills for emergency rescue",
+    ),
+    (
+        "AR",
+        "光场显示与裸眼三维交互技术",
+        "Light-field displays and glasses-free 3D interaction",
+    ),
+    (
+        "AI",
+        "新型电力系统负荷智能预测",
+        "Load forecasting for new-type power systems",
+    ),
+    (
+        "VR",
+        "弱视儿童虚拟现实视觉训练",
+        "VR visual training for children with amblyopia",
+    ),
+    (
+        "AI",
+        "城市运行事件智能感知与处置",
+        "Sensing and handling urban operation events",
+    ),
+    (
+        "VR",
+        "国产实时三维引擎核心技术",
+        "Core technology of a domestic real-time 3D engine",
+    ),
+    (
+        "AR",
+        "增强现实工业装配辅助系统",
+        "AR guidance for industrial assembly",
+    ),
+    (
+        "AR",
+        "全息通信与远程临场交互",
+        "Holographic communication and telepresence",
+    ),
+];
+
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+    "何", "郭", "马", "罗",
+];
+const GIVEN: [&str; 20] = [
+    "建国", "晓明", "海燕", "志强", "丽华", "伟", "静", "国栋", "雪梅", "涛", "文博", "思远",
+    "欣怡", "立新", "颖", "浩然", "春华", "子涵", "明轩", "雅琴",
+];
+const PI_TITLES: [&str; 4] = ["教授", "研究员", "副教授", "高级工程师"];
+
+/// A small deterministic generator (64-bit LCG), so the sample never changes.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn credit_code(i: usize, kind: char, district: &str) -> String {
+    // 12: 事业单位 (universities and institutes); 91: 企业 (companies).
+    let prefix = if kind == 'C' { "91" } else { "12" };
+    let body = format!("{prefix}{district}{:08}{}", 31_415_926 + i * 7_919, i % 10);
+    CreditCode::complete(&body).map_or(body, |c| c.to_string())
+}
+
+/// The 40 sample proposals, with the date each was received. Five are deliberately
+/// ineligible: one incomplete, one late, one above the ceiling, one with indirect costs over
+/// the cap and one whose lines do not add up to the request.
+pub fn sample_proposals() -> Vec<(ProposalForm, NaiveDate)> {
+    let mut rng = Lcg(2026);
+    let opens = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
+    (0..40)
+        .map(|i| {
+            let (org, kind, district) = ORGS[i];
+            let (topic, title, title_en) = TITLES[i];
+            let pi = format!(
+                "{}{}",
+                SURNAMES[rng.next(20) as usize],
+                GIVEN[rng.next(20) as usize]
+            );
+            // Requests from ¥2,000,000 to ¥7,990,000, whole thousands.
+            let request_thousands = 2_000 + rng.next(600) * 10;
+            let mut request =
+                Money::from_fen(request_thousands as i64 * 100_000).unwrap_or_default();
+            if i == 37 {
+                request = Money::from_fen(900_000_000).unwrap_or_default(); // above the ceiling
+            }
+            let indirect_share = if i == 38 { 30 } else { 15 };
+            let budget = budget_lines(request, indirect_share);
+            let declared = if i == 39 {
+                // The lines fall ¥100,000 short of the declared request.
+                request
+                    .checked_add(Money::from_fen(10_000_000).unwrap_or_default())
+                    .unwrap_or(request)
+            } else {
+                request
+            };
+            let day = rng.next(58);
+            let mut submitted = opens + chrono::Days::new(day);
+            if i == 36 {
+                submitted = NaiveDate::from_ymd_opt(2026, 5, 8).unwrap_or(submitted); // late
+            }
+            let incomplete = i == 35;
+            let form = ProposalForm {
+                call: t(CALL_CODE),
+                reference: Text(format!("{CALL_CODE}-{:04}", i + 1)),
+                title: t(title),
+                title_en: t(title_en),
+                summary: Text(format!(
+                    "本项目围绕“{title}”开展研究，形成可验证的原型系统与应用示范。"
+                )),
+                applicant: ApplicantForm {
+                    credit_code: Text(credit_code(i, kind, district)),
+                    name: t(org),
+                    bank_name: t([
+                        "中国工商银行北京分行",
+                        "中国建设银行北京分行",
+                        "北京银行中关村支行",
+                    ][i % 3]),
+                    bank_account: if incomplete {
+                        Text::default()
+                    } else {
+                        Text(format!(
+                            "0200{:015}",
+                            4_903_000_000_000u64 + i as u64 * 7_777
+                        ))
+                    },
+                    contact_name: Text(format!("{}老师", SURNAMES[(i + 7) % 20])),
+                    contact_phone: Text(format!("010-{}", 62_750_000 + i * 37)),
+                    contact_email: Text(format!("keyan{:02}@example.cn", i + 1)),
+                },
+                pi_name: Text(pi),
+                pi_title: t(PI_TITLES[i % 4]),
+                pi_email: if incomplete {
+                    Text::default()
+                } else {
+                    Text(format!("pi{:02}@example.cn", i + 1))
+                },
+                pi_phone: Text(format!("139{:08}", 10_000_000 + i * 4_321)),
+                topic: t(topic),
+                requested: Text(declared.to_string()),
+                budget,
+            };
+            (form, submitted)
+        })
+        .collect()
+}
+
+/// Lines over two years: indirect costs take `indirect_share`%, the rest splits equipment 20,
+/// operations 50, personnel 30; each category 55% in year 1 and 45% in year 2. Fen-exact.
+fn budget_lines(request: Money, indirect_share: u64) -> Vec<BudgetLineForm> {
+    let parts = request
+        .allocate(&[100 - indirect_share, indirect_share])
+        .unwrap_or_default();
+    let (direct, indirect) = (parts[0], parts[1]);
+    let cats = direct.allocate(&[20, 50, 30]).unwrap_or_default();
+    let mut lines = Vec::new();
+    for (cat, amount) in [
+        ("equipment", cats[0]),
+        ("operations", cats[1]),
+        ("personnel", cats[2]),
+        ("indirect", indirect),
+    ] {
+        let years = amount.allocate(&[55, 45]).unwrap_or_default();
+        for (y, a) in years.into_iter().enumerate() {
+            lines.push(BudgetLineForm {
+                category: t(cat),
+                year: Text((y + 1).to_string()),
+                amount: Text(a.to_string()),
+            });
+        }
+    }
+    lines
+}
+
+/// What loading the sample did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Loaded {
+    pub call: String,
+    pub call_created: bool,
+    pub proposals_created: usize,
+    pub proposals_total: usize,
+    pub eligible: usize,
+    pub ineligible: usize,
+}
+
+/// Loads the sample into the database, or completes it: the call and any missing sample
+/// proposals are created, then the call is closed and the eligibility check run. Running it
+/// again changes nothing that is already there.
+pub async fn load(pool: &Pool, stamp: &Stamp) -> Result<Loaded, Error> {
+    let mut call_created = false;
+    let existing = call::find(pool, CALL_CODE).await?;
+    let status = match existing {
+        Some(c) => c.status,
+        None => {
+            call::create(pool, stamp, &reference_call_form()).await?;
+            call_created = true;
+            call::set_status(pool, stamp, CALL_CODE, CallStatus::Open)
+                .await?
+                .status
+        }
+    };
+    let mut created = 0;
+    if matches!(status, CallStatus::Open | CallStatus::Closed) {
+        let present: Vec<String> = proposal::list(
+            pool,
+            &proposal::Filter {
+                call: CALL_CODE.into(),
+                ..Default::default()
+            },
+        )
+        .await?
+        .into_iter()
+        .map(|p| p.reference)
+        .collect();
+        for (form, received) in sample_proposals() {
+            if present.iter().any(|r| r == form.reference.as_str()) {
+                continue;
+            }
+            let p = proposal::create(pool, stamp, &form).await?;
+            proposal::submit(pool, stamp, CALL_CODE, &p.content.reference, received).await?;
+            created += 1;
+        }
+        if status == CallStatus::Open {
+            call::set_status(pool, stamp, CALL_CODE, CallStatus::Closed).await?;
+        }
+    }
+    let report = if matches!(status, CallStatus::Open | CallStatus::Closed) {
+        Some(proposal::check_eligibility(pool, stamp, CALL_CODE).await?)
+    } else {
+        None
+    };
+    let total = proposal::list(
+        pool,
+        &proposal::Filter {
+            call: CALL_CODE.into(),
+            ..Default::default()
+        },
+    )
+    .await?
+    .len();
+    Ok(Loaded {
+        call: CALL_CODE.to_string(),
+        call_created,
+        proposals_created: created,
+        proposals_total: total,
+        eligible: report.as_ref().map_or(0, |r| r.eligible),
+        ineligible: report.as_ref().map_or(0, |r| r.ineligible),
+    })
+}
