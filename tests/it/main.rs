@@ -1,1 +1,8 @@
-mod x {}
+//! Integration tests of the core against real SQLite files in temporary directories, through
+//! the public API only. One binary (see DESIGN §7).
+
+mod audit_log;
+mod calls;
+mod proposals;
+mod sample;
+mod support;

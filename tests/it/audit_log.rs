@@ -1,0 +1,161 @@
+use grantdesk::audit;
+use grantdesk::call::{self, CallStatus};
+use grantdesk::{Coded, demo};
+
+use crate::support::{Db, db, stamp};
+
+async fn with_history() -> Db {
+    let db = db().await;
+    call::create(&db.pool, &stamp(), &demo::reference_call_form())
+        .await
+        .expect("create");
+    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
+        .await
+        .expect("open");
+    for i in 0..3 {
+        let (form, _) = demo::sample_proposals().swap_remove(i);
+        grantdesk::proposal::create(&db.pool, &stamp(), &form)
+            .await
+            .expect("proposal");
+    }
+    db
+}
+
+async fn exec(db: &Db, sql: &'static str) {
+    sqlx::query(sql).execute(&db.pool).await.expect("tamper");
+}
+
+#[tokio::test]
+async fn every_change_is_recorded_with_actor_time_and_states() {
+    let db = with_history().await;
+    // call create, call open, then per proposal: applicant create + proposal create.
+    let v = audit::verify(&db.pool).await.expect("intact");
+    assert_eq!(v.entries, 8);
+    let newest = audit::history(&db.pool, None, 100).await.expect("history");
+    assert_eq!(newest.len(), 8);
+    let open = newest
+        .iter()
+        .find(|e| e.action == "open")
+        .expect("open entry");
+    assert_eq!(open.actor, "test-officer");
+    assert_eq!(open.at, "2026-05-06T09:30:00.000000Z");
+    assert_eq!(open.before_json.as_deref(), Some("\"draft\""));
+    assert_eq!(open.after_json.as_deref(), Some("\"open\""));
+    let create = newest
+        .iter()
+        .find(|e| e.entity == "call" && e.action == "create")
+        .expect("create");
+    assert!(create.before_json.is_none());
+    assert!(
+        create
+            .after_json
+            .as_deref()
+            .is_some_and(|j| j.contains("\"total_budget\":\"60000000.00\""))
+    );
+}
+
+#[tokio::test]
+async fn altering_an_entry_is_detected_and_named() {
+    let db = with_history().await;
+    exec(&db, "UPDATE audit_log SET actor = 'intruder' WHERE seq = 3").await;
+    let err = audit::verify(&db.pool).await.expect_err("tampered");
+    assert_eq!(err.code(), "audit_tampered");
+    assert!(err.to_string().contains("#3"), "{err}");
+}
+
+#[tokio::test]
+async fn altering_the_recorded_states_is_detected() {
+    let db = with_history().await;
+    exec(&db, "UPDATE audit_log SET after_json = replace(after_json, '60000000.00', '90000000.00') WHERE seq = 1").await;
+    assert!(
+        audit::verify(&db.pool)
+            .await
+            .expect_err("tampered")
+            .to_string()
+            .contains("#1")
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_entry_in_the_middle_is_detected() {
+    let db = with_history().await;
+    exec(&db, "DELETE FROM audit_log WHERE seq = 4").await;
+    let err = audit::verify(&db.pool).await.expect_err("gap");
+    assert!(err.to_string().contains("#4"), "{err}");
+}
+
+#[tokio::test]
+async fn deleting_the_newest_entries_is_detected() {
+    let db = with_history().await;
+    exec(&db, "DELETE FROM audit_log WHERE seq >= 7").await;
+    let err = audit::verify(&db.pool).await.expect_err("truncated");
+    assert_eq!(err.code(), "audit_truncated");
+}
+
+#[tokio::test]
+async fn reordering_entries_is_detected() {
+    let db = with_history().await;
+    // Swap the contents of entries 5 and 6, hashes included, keeping the numbering.
+    exec(&db, "UPDATE audit_log SET seq = -5 WHERE seq = 5").await;
+    exec(&db, "UPDATE audit_log SET seq = 5 WHERE seq = 6").await;
+    exec(&db, "UPDATE audit_log SET seq = 6 WHERE seq = -5").await;
+    let err = audit::verify(&db.pool).await.expect_err("reordered");
+    assert!(err.to_string().contains("#5"), "{err}");
+}
+
+#[tokio::test]
+async fn a_failed_operation_leaves_no_entry() {
+    let db = with_history().await;
+    let before = audit::verify(&db.pool).await.expect("intact");
+    let mut bad = demo::sample_proposals().swap_remove(5).0;
+    bad.budget[0].year = "9".into();
+    assert!(
+        grantdesk::proposal::create(&db.pool, &stamp(), &bad)
+            .await
+            .is_err()
+    );
+    assert!(
+        call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Draft)
+            .await
+            .is_err()
+    );
+    assert_eq!(audit::verify(&db.pool).await.expect("intact"), before);
+}
+
+#[tokio::test]
+async fn two_connections_writing_at_once_keep_one_unbroken_chain() {
+    let db = db().await;
+    call::create(&db.pool, &stamp(), &demo::reference_call_form())
+        .await
+        .expect("create");
+    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
+        .await
+        .expect("open");
+    // A second pool on the same file stands for a second officer's desktop.
+    let other = grantdesk::store::open(&db.path())
+        .await
+        .expect("second pool");
+    let forms = demo::sample_proposals();
+    let (a, b): (Vec<_>, Vec<_>) = forms.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let run = |pool: grantdesk::store::Pool,
+               items: Vec<(
+        usize,
+        (grantdesk::proposal::ProposalForm, chrono::NaiveDate),
+    )>| {
+        tokio::spawn(async move {
+            for (_, (f, _)) in items {
+                grantdesk::proposal::create(&pool, &stamp(), &f)
+                    .await
+                    .expect("concurrent create");
+            }
+        })
+    };
+    let (ra, rb) = tokio::join!(run(db.pool.clone(), a), run(other, b));
+    ra.expect("task a");
+    rb.expect("task b");
+    assert_eq!(db.count("proposals").await, 40);
+    assert_eq!(
+        audit::verify(&db.pool).await.expect("intact").entries,
+        2 + 80
+    );
+}

@@ -1,0 +1,284 @@
+use chrono::NaiveDate;
+use grantdesk::call::{self, CallStatus};
+use grantdesk::proposal::{self, Filter, ProposalStatus};
+use grantdesk::{Coded, Lang, demo};
+
+use crate::support::{Db, db, stamp};
+
+async fn open_call() -> Db {
+    let db = db().await;
+    call::create(&db.pool, &stamp(), &demo::reference_call_form())
+        .await
+        .expect("create");
+    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
+        .await
+        .expect("open");
+    db
+}
+
+fn sample(i: usize) -> proposal::ProposalForm {
+    demo::sample_proposals().swap_remove(i).0
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+#[tokio::test]
+async fn a_proposal_is_stored_with_its_applicant_and_budget_lines() {
+    let db = open_call().await;
+    let p = proposal::create(&db.pool, &stamp(), &sample(0))
+        .await
+        .expect("create");
+    assert_eq!(p.status, ProposalStatus::Draft);
+    assert_eq!(p.content.budget.len(), 8);
+    let read = proposal::get(&db.pool, demo::CALL_CODE, &p.content.reference)
+        .await
+        .expect("get");
+    assert_eq!(read, p);
+    assert_eq!(read.content.lines_total(), Some(read.content.requested));
+    assert_eq!(db.count("applicants").await, 1);
+    assert_eq!(db.count("budget_lines").await, 8);
+}
+
+#[tokio::test]
+async fn an_invalid_credit_code_is_refused_and_nothing_is_written() {
+    let db = open_call().await;
+    let audit_before = db.count("audit_log").await;
+    let mut form = sample(0);
+    form.applicant.credit_code = "911101085513850820".into();
+    let err = proposal::create(&db.pool, &stamp(), &form)
+        .await
+        .expect_err("bad code");
+    assert_eq!(err.code(), "proposal_invalid");
+    assert_eq!(err.invalid_fields()[0].field, "applicant.credit_code");
+    assert!(
+        err.message(Lang::Zh).contains("校验码"),
+        "{}",
+        err.message(Lang::Zh)
+    );
+    assert_eq!(db.count("proposals").await, 0);
+    assert_eq!(db.count("applicants").await, 0);
+    assert_eq!(db.count("audit_log").await, audit_before);
+}
+
+#[tokio::test]
+async fn a_draft_call_takes_no_proposals() {
+    let db = db().await;
+    call::create(&db.pool, &stamp(), &demo::reference_call_form())
+        .await
+        .expect("create");
+    let err = proposal::create(&db.pool, &stamp(), &sample(0))
+        .await
+        .expect_err("draft call");
+    assert_eq!(err.code(), "call_not_accepting");
+    assert!(
+        err.message(Lang::Zh).contains("草稿"),
+        "{}",
+        err.message(Lang::Zh)
+    );
+}
+
+#[tokio::test]
+async fn references_are_unique_within_a_call_and_given_when_left_empty() {
+    let db = open_call().await;
+    proposal::create(&db.pool, &stamp(), &sample(0))
+        .await
+        .expect("first");
+    let err = proposal::create(&db.pool, &stamp(), &sample(0))
+        .await
+        .expect_err("same reference");
+    assert_eq!(err.code(), "proposal_duplicate_reference");
+    let mut form = sample(1);
+    form.reference = "".into();
+    let p = proposal::create(&db.pool, &stamp(), &form)
+        .await
+        .expect("auto reference");
+    assert_eq!(p.content.reference, "BJ-AIXR-2026-0002");
+}
+
+#[tokio::test]
+async fn the_same_applicant_is_one_record_updated_in_place_with_an_audit_entry() {
+    let db = open_call().await;
+    let first = sample(0);
+    proposal::create(&db.pool, &stamp(), &first)
+        .await
+        .expect("first");
+    let mut second = sample(1);
+    second.applicant = first.applicant.clone();
+    second.applicant.contact_phone = "010-88888888".into();
+    proposal::create(&db.pool, &stamp(), &second)
+        .await
+        .expect("second");
+    assert_eq!(db.count("applicants").await, 1);
+    let history = grantdesk::audit::history(
+        &db.pool,
+        Some(("applicant", first.applicant.credit_code.as_str())),
+        10,
+    )
+    .await
+    .expect("history");
+    let actions: Vec<_> = history.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, vec!["update", "create"]);
+    assert!(
+        history[0]
+            .after_json
+            .as_deref()
+            .is_some_and(|j| j.contains("010-88888888"))
+    );
+}
+
+#[tokio::test]
+async fn submit_edit_and_withdraw_follow_the_lifecycle() {
+    let db = open_call().await;
+    let p = proposal::create(&db.pool, &stamp(), &sample(0))
+        .await
+        .expect("create");
+    let r = &p.content.reference;
+    let s = proposal::submit(&db.pool, &stamp(), demo::CALL_CODE, r, day("2026-04-01"))
+        .await
+        .expect("submit");
+    assert_eq!(
+        (s.status, s.submitted_on),
+        (ProposalStatus::Submitted, Some(day("2026-04-01")))
+    );
+    let err = proposal::submit(&db.pool, &stamp(), demo::CALL_CODE, r, day("2026-04-02"))
+        .await
+        .expect_err("twice");
+    assert_eq!(err.code(), "proposal_illegal_transition");
+    assert!(
+        err.message(Lang::En)
+            .contains("from submitted to submitted"),
+        "{}",
+        err.message(Lang::En)
+    );
+
+    let mut edit = sample(0);
+    edit.title = "修改后的题目".into();
+    let e = proposal::update(&db.pool, &stamp(), demo::CALL_CODE, r, &edit)
+        .await
+        .expect("edit submitted");
+    assert_eq!(e.content.title, "修改后的题目");
+    assert_eq!(
+        e.submitted_on,
+        Some(day("2026-04-01")),
+        "an edit keeps the submission date"
+    );
+
+    proposal::check_eligibility(&db.pool, &stamp(), demo::CALL_CODE)
+        .await
+        .expect("check");
+    let err = proposal::update(&db.pool, &stamp(), demo::CALL_CODE, r, &edit)
+        .await
+        .expect_err("checked");
+    assert_eq!(err.code(), "proposal_not_editable");
+    let err = proposal::withdraw(&db.pool, &stamp(), demo::CALL_CODE, r)
+        .await
+        .expect_err("eligible");
+    assert_eq!(err.code(), "proposal_illegal_transition");
+
+    let d = proposal::create(&db.pool, &stamp(), &sample(1))
+        .await
+        .expect("another");
+    let w = proposal::withdraw(&db.pool, &stamp(), demo::CALL_CODE, &d.content.reference)
+        .await
+        .expect("withdraw");
+    assert_eq!(w.status, ProposalStatus::Withdrawn);
+}
+
+#[tokio::test]
+async fn the_eligibility_check_records_reasons_and_a_rerun_changes_nothing() {
+    let db = open_call().await;
+    for (i, (form, received)) in demo::sample_proposals().into_iter().enumerate().skip(33) {
+        let p = proposal::create(&db.pool, &stamp(), &form)
+            .await
+            .expect("create");
+        if i != 34 {
+            proposal::submit(
+                &db.pool,
+                &stamp(),
+                demo::CALL_CODE,
+                &p.content.reference,
+                received,
+            )
+            .await
+            .expect("submit");
+        }
+    }
+    let report = proposal::check_eligibility(&db.pool, &stamp(), demo::CALL_CODE)
+        .await
+        .expect("check");
+    assert_eq!(
+        (report.checked, report.eligible, report.ineligible),
+        (6, 1, 5)
+    );
+    let late = proposal::get(&db.pool, demo::CALL_CODE, "BJ-AIXR-2026-0037")
+        .await
+        .expect("get");
+    assert_eq!(late.status, ProposalStatus::Ineligible);
+    let reasons = late.eligibility.expect("checked");
+    assert_eq!(reasons[0].code, "late");
+    assert!(reasons[0].message.zh.contains("晚于截止日期 2026-04-30"));
+    let draft = proposal::get(&db.pool, demo::CALL_CODE, "BJ-AIXR-2026-0035")
+        .await
+        .expect("get");
+    assert_eq!(
+        (draft.status, draft.eligibility),
+        (ProposalStatus::Draft, None),
+        "drafts are not checked"
+    );
+
+    let audit_before = db.count("audit_log").await;
+    let again = proposal::check_eligibility(&db.pool, &stamp(), demo::CALL_CODE)
+        .await
+        .expect("rerun");
+    assert!(again.changed.is_empty());
+    assert_eq!(db.count("audit_log").await, audit_before);
+}
+
+#[tokio::test]
+async fn the_table_filters_by_topic_status_and_search() {
+    let db = db().await;
+    demo::load(&db.pool, &stamp()).await.expect("sample");
+    let all = |f: Filter| {
+        let pool = db.pool.clone();
+        async move { proposal::list(&pool, &f).await.expect("list") }
+    };
+    let base = Filter {
+        call: demo::CALL_CODE.into(),
+        ..Default::default()
+    };
+    assert_eq!(all(base.clone()).await.len(), 40);
+    let ar = all(Filter {
+        topic: Some("ar".into()),
+        ..base.clone()
+    })
+    .await;
+    assert!(!ar.is_empty() && ar.iter().all(|p| p.topic == "AR"));
+    let bad = all(Filter {
+        status: Some(ProposalStatus::Ineligible),
+        ..base.clone()
+    })
+    .await;
+    assert_eq!(bad.len(), 5);
+    assert!(bad.iter().all(|p| !p.reasons.is_empty()));
+    let by_title = all(Filter {
+        search: Some("手术".into()),
+        ..base.clone()
+    })
+    .await;
+    assert_eq!(by_title.len(), 1);
+    assert_eq!(by_title[0].title, "高保真虚拟手术训练系统");
+    let by_applicant = all(Filter {
+        search: Some("京华理工".into()),
+        ..base.clone()
+    })
+    .await;
+    assert_eq!(by_applicant[0].applicant, "京华理工大学");
+    let none = all(Filter {
+        search: Some("no such words".into()),
+        ..base
+    })
+    .await;
+    assert!(none.is_empty());
+}

@@ -1,0 +1,68 @@
+use grantdesk::call::{self, CallStatus};
+use grantdesk::proposal::{self, Filter};
+use grantdesk::{Money, audit, demo};
+
+use crate::support::{db, stamp};
+
+#[tokio::test]
+async fn the_sample_holds_the_reference_call_and_forty_proposals() {
+    let db = db().await;
+    let loaded = demo::load(&db.pool, &stamp()).await.expect("load");
+    assert!(loaded.call_created);
+    assert_eq!((loaded.proposals_created, loaded.proposals_total), (40, 40));
+    assert_eq!((loaded.eligible, loaded.ineligible), (35, 5));
+    let c = call::get(&db.pool, demo::CALL_CODE).await.expect("call");
+    assert_eq!(c.status, CallStatus::Closed);
+    assert_eq!(c.spec.total_budget.format_yuan(), "¥60,000,000.00");
+    assert_eq!(c.spec.max_awards, 12);
+    assert_eq!(c.spec.award_ceiling, Money::parse("800万").expect("amount"));
+    assert_eq!(
+        c.spec.title_zh,
+        "北京市人工智能与增强/虚拟现实科研专项 2026"
+    );
+    let rows = proposal::list(
+        &db.pool,
+        &Filter {
+            call: demo::CALL_CODE.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list");
+    let mut applicants: Vec<_> = rows.iter().map(|r| r.credit_code.clone()).collect();
+    applicants.sort();
+    applicants.dedup();
+    assert_eq!(applicants.len(), 40, "distinct applicant organisations");
+    for topic in ["AI", "AR", "VR"] {
+        assert!(rows.iter().any(|r| r.topic == topic), "topic {topic}");
+    }
+    assert!(audit::verify(&db.pool).await.is_ok());
+}
+
+#[tokio::test]
+async fn loading_the_sample_again_changes_nothing() {
+    let db = db().await;
+    demo::load(&db.pool, &stamp()).await.expect("load");
+    let entries = audit::verify(&db.pool).await.expect("intact").entries;
+    let again = demo::load(&db.pool, &stamp()).await.expect("reload");
+    assert!(!again.call_created);
+    assert_eq!(again.proposals_created, 0);
+    assert_eq!(
+        audit::verify(&db.pool).await.expect("intact").entries,
+        entries
+    );
+}
+
+#[tokio::test]
+async fn the_sample_is_the_same_in_every_database() {
+    let (a, b) = (db().await, db().await);
+    demo::load(&a.pool, &stamp()).await.expect("load a");
+    demo::load(&b.pool, &stamp()).await.expect("load b");
+    let f = Filter {
+        call: demo::CALL_CODE.into(),
+        ..Default::default()
+    };
+    let ja = serde_json::to_string(&proposal::list(&a.pool, &f).await.expect("a")).expect("json");
+    let jb = serde_json::to_string(&proposal::list(&b.pool, &f).await.expect("b")).expect("json");
+    assert_eq!(ja, jb);
+}
