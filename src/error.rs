@@ -170,6 +170,36 @@ fn is_busy(e: &sqlx::Error) -> bool {
     }
 }
 
+/// Input files (TOML forms, later spreadsheets) that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path} is not a valid file: {reason}")]
+    Malformed { path: String, reason: String },
+}
+
+impl Coded for FileError {
+    fn code(&self) -> &'static str {
+        match self {
+            FileError::Unreadable { .. } => "file_unreadable",
+            FileError::Malformed { .. } => "file_malformed",
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (e, Lang::En) => e.to_string(),
+            (FileError::Unreadable { path, reason }, Lang::Zh) => {
+                format!("无法读取 {path}：{reason}")
+            }
+            (FileError::Malformed { path, reason }, Lang::Zh) => {
+                format!("{path} 格式有误：{reason}")
+            }
+        }
+    }
+}
+
 /// Any error of the core, for use cases that span areas.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -185,6 +215,8 @@ pub enum Error {
     Audit(#[from] crate::audit::AuditError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 impl From<sqlx::Error> for Error {
@@ -213,6 +245,7 @@ impl Coded for Error {
             Error::Proposal(e) => e.code(),
             Error::Audit(e) => e.code(),
             Error::Store(e) => e.code(),
+            Error::File(e) => e.code(),
         }
     }
 
@@ -224,6 +257,7 @@ impl Coded for Error {
             Error::Proposal(e) => e.message(lang),
             Error::Audit(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
+            Error::File(e) => e.message(lang),
         }
     }
 }

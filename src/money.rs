@@ -281,7 +281,7 @@ fn ungroup(int_part: &str) -> Option<String> {
             .then(|| int_part.to_string());
     }
     let groups: Vec<&str> = int_part.split(',').collect();
-    let first_ok = groups[0].len() >= 1
+    let first_ok = !groups[0].is_empty()
         && groups[0].len() <= 3
         && groups[0].bytes().all(|b| b.is_ascii_digit());
     let rest_ok = groups[1..]

@@ -1,1 +1,807 @@
-fn main() {}
+//! `grantdesk` — the command line of GrantDesk. It asks the core and shows the answers: every
+//! rule lives in the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use grantdesk::call::{self, Call, CallForm, CallStatus};
+use grantdesk::error::FileError;
+use grantdesk::proposal::{self, Category, Filter, ProposalForm, ProposalStatus};
+use grantdesk::store::{self, Pool, Stamp};
+use grantdesk::{Coded, Error, Lang, audit, demo};
+
+#[derive(Parser)]
+#[command(
+    name = "grantdesk",
+    version,
+    about = "GrantDesk 科研资助管理台 — research grant calls"
+)]
+struct Cli {
+    /// Database file (default: $GRANTDESK_DB, else grantdesk.db in the user's data directory)
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    /// Language of tables and messages (default: from the locale)
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+    /// Print JSON for scripts instead of tables
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load (or complete) the sample call with its 40 proposals
+    Demo,
+    /// List all calls
+    Calls,
+    /// Show, create, edit and move calls
+    #[command(subcommand)]
+    Call(CallCmd),
+    /// List the proposals of a call
+    Proposals(ProposalsArgs),
+    /// Show, register, edit, submit and check proposals
+    #[command(subcommand)]
+    Proposal(ProposalCmd),
+    /// Verify or read the audit log
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Print where the database is
+    Where,
+}
+
+#[derive(Subcommand)]
+enum CallCmd {
+    /// Show one call
+    Show { code: String },
+    /// Create a call (draft) from a TOML file (see `call template`)
+    New {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Replace a call's definition from a TOML file
+    Edit {
+        code: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Print a TOML file for `call new` or `call edit` (the sample call, or CODE's definition)
+    Template { code: Option<String> },
+    /// Open a draft call to proposals
+    Open { code: String },
+    /// Close an open call
+    Close { code: String },
+    /// Reopen a closed call (e.g. to extend its deadline)
+    Reopen { code: String },
+}
+
+#[derive(Args)]
+struct ProposalsArgs {
+    #[arg(long)]
+    call: String,
+    #[arg(long)]
+    topic: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    /// Text to find in the title, applicant or investigator
+    #[arg(long)]
+    search: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ProposalCmd {
+    /// Show one proposal with its budget and eligibility
+    Show { call: String, reference: String },
+    /// Register a proposal (draft) from a TOML file (see `proposal template`)
+    New {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Replace a proposal's content from a TOML file
+    Edit {
+        call: String,
+        reference: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Print a TOML file for `proposal new` (a sample proposal, or REFERENCE's content)
+    Template {
+        call: Option<String>,
+        reference: Option<String>,
+    },
+    /// Record the submission of a draft (date of receipt, default today)
+    Submit {
+        call: String,
+        reference: String,
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
+    /// Withdraw a draft or submitted proposal
+    Withdraw { call: String, reference: String },
+    /// Run the eligibility check (形式审查) on the submitted proposals of a call
+    Check {
+        #[arg(long)]
+        call: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Walk the hash chain: OK with the entry count, or the first entry that was altered
+    Verify,
+    /// Show the newest entries
+    Log {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        /// Entity kind (call, proposal, applicant) and id, e.g. --entity call --id BJ-AIXR-2026
+        #[arg(long, requires = "id")]
+        entity: Option<String>,
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+struct Out {
+    lang: Lang,
+    json: bool,
+}
+
+impl Out {
+    fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+
+    fn json<T: Serialize>(&self, v: &T) -> Result<(), Error> {
+        let text =
+            serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        println!("{text}");
+        Ok(())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        Some(LangArg::Zh) => Lang::Zh,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_locale(&[
+            std::env::var("LC_ALL").ok(),
+            std::env::var("LC_MESSAGES").ok(),
+            std::env::var("LANG").ok(),
+        ]),
+    };
+    let out = Out {
+        lang,
+        json: cli.json,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, &out);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report(e: &Error, out: &Out) {
+    if out.json {
+        #[derive(Serialize)]
+        struct Failure<'a> {
+            code: &'a str,
+            message: String,
+            fields: &'a [grantdesk::error::Invalid],
+        }
+        let f = Failure {
+            code: e.code(),
+            message: e.message(out.lang),
+            fields: e.invalid_fields(),
+        };
+        eprintln!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
+    } else {
+        eprintln!("{}{}", out.t("错误：", "error: "), e.message(out.lang));
+    }
+}
+
+async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
+    let path = store::resolve_path(cli.db, std::env::var(store::DB_ENV).ok())?;
+    if let Command::Where = cli.command {
+        println!("{}", path.display());
+        return Ok(());
+    }
+    let pool = store::open(&path).await?;
+    let stamp = Stamp::now_for_os_user();
+    match cli.command {
+        Command::Where => Ok(()),
+        Command::Demo => {
+            let loaded = demo::load(&pool, &stamp).await?;
+            if out.json {
+                return out.json(&loaded);
+            }
+            println!(
+                "{} {} — {} {}，{} {}（{} {}，{} {}）",
+                out.t("示例资助计划", "Sample call"),
+                loaded.call,
+                loaded.proposals_total,
+                out.t("份申请书", "proposals"),
+                loaded.proposals_created,
+                out.t("份本次新建", "created now"),
+                loaded.eligible,
+                out.t("份形式审查合格", "eligible"),
+                loaded.ineligible,
+                out.t("份不合格", "ineligible"),
+            );
+            println!("{}: {}", out.t("数据库", "Database"), path.display());
+            show_call(&pool, demo::CALL_CODE, out).await
+        }
+        Command::Calls => list_calls(&pool, out).await,
+        Command::Call(c) => call_cmd(&pool, &stamp, c, out).await,
+        Command::Proposals(a) => list_proposals(&pool, a, out).await,
+        Command::Proposal(p) => proposal_cmd(&pool, &stamp, p, out).await,
+        Command::Audit(AuditCmd::Verify) => {
+            let v = audit::verify(&pool).await?;
+            if out.json {
+                return out.json(&v);
+            }
+            println!(
+                "OK — {} {}; {}: {}",
+                v.entries,
+                out.t("条审计记录，哈希链完整", "audit entries, hash chain intact"),
+                out.t("链头", "head"),
+                v.head
+            );
+            Ok(())
+        }
+        Command::Audit(AuditCmd::Log { limit, entity, id }) => {
+            let filter = entity.as_deref().zip(id.as_deref());
+            let entries = audit::history(&pool, filter, limit).await?;
+            if out.json {
+                return out.json(&entries);
+            }
+            let rows = entries
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.seq.to_string(),
+                        e.at.clone(),
+                        e.actor.clone(),
+                        e.entity.clone(),
+                        e.entity_id.clone(),
+                        e.action.clone(),
+                    ]
+                })
+                .collect();
+            print_table(
+                &[
+                    out.t("序号", "#"),
+                    out.t("时间 (UTC)", "time (UTC)"),
+                    out.t("操作人", "actor"),
+                    out.t("对象", "entity"),
+                    out.t("标识", "id"),
+                    out.t("操作", "action"),
+                ],
+                rows,
+            );
+            Ok(())
+        }
+    }
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(file: &PathBuf) -> Result<T, Error> {
+    let path = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| FileError::Unreadable {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let reason = match line {
+            Some(n) => format!("line {n}: {}", e.message()),
+            None => e.message().to_string(),
+        };
+        Error::File(FileError::Malformed { path, reason })
+    })
+}
+
+async fn call_cmd(pool: &Pool, stamp: &Stamp, c: CallCmd, out: &Out) -> Result<(), Error> {
+    let moved = |call: Call| {
+        println!(
+            "{} {}: {}",
+            out.t("资助计划", "Call"),
+            call.spec.code,
+            call.status.label(out.lang)
+        );
+    };
+    match c {
+        CallCmd::Show { code } => show_call(pool, &code, out).await,
+        CallCmd::New { file } => {
+            let form: CallForm = read_toml(&file)?;
+            let created = call::create(pool, stamp, &form).await?;
+            if out.json {
+                return out.json(&created);
+            }
+            moved(created);
+            Ok(())
+        }
+        CallCmd::Edit { code, file } => {
+            let form: CallForm = read_toml(&file)?;
+            let updated = call::update(pool, stamp, &code, &form).await?;
+            if out.json {
+                return out.json(&updated);
+            }
+            moved(updated);
+            Ok(())
+        }
+        CallCmd::Template { code } => {
+            let form = match code {
+                Some(code) => CallForm::from(&call::get(pool, &code).await?.spec),
+                None => demo::reference_call_form(),
+            };
+            print!("{}", toml::to_string(&form).unwrap_or_default());
+            Ok(())
+        }
+        CallCmd::Open { code } => {
+            moved(call::set_status(pool, stamp, &code, CallStatus::Open).await?);
+            Ok(())
+        }
+        CallCmd::Close { code } => {
+            moved(call::set_status(pool, stamp, &code, CallStatus::Closed).await?);
+            Ok(())
+        }
+        CallCmd::Reopen { code } => {
+            moved(call::set_status(pool, stamp, &code, CallStatus::Open).await?);
+            Ok(())
+        }
+    }
+}
+
+async fn list_calls(pool: &Pool, out: &Out) -> Result<(), Error> {
+    let calls = call::list(pool).await?;
+    if out.json {
+        return out.json(&calls);
+    }
+    let rows = calls
+        .iter()
+        .map(|c| {
+            vec![
+                c.spec.code.to_string(),
+                out.lang
+                    .pick(&c.spec.title_zh, &c.spec.title_en)
+                    .to_string(),
+                c.status.label(out.lang).to_string(),
+                c.spec.total_budget.format_yuan(),
+                c.spec.max_awards.to_string(),
+                format!("{} – {}", c.spec.opens_on, c.spec.closes_on),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            out.t("编号", "code"),
+            out.t("名称", "title"),
+            out.t("状态", "status"),
+            out.t("总预算", "budget"),
+            out.t("资助项数上限", "max awards"),
+            out.t("受理期", "window"),
+        ],
+        rows,
+    );
+    Ok(())
+}
+
+async fn show_call(pool: &Pool, code: &str, out: &Out) -> Result<(), Error> {
+    let c = call::get(pool, code).await?;
+    let rows = proposal::list(
+        pool,
+        &Filter {
+            call: c.spec.code.to_string(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    if out.json {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            #[serde(flatten)]
+            call: &'a Call,
+            proposals: usize,
+        }
+        return out.json(&Shown {
+            call: &c,
+            proposals: rows.len(),
+        });
+    }
+    let s = &c.spec;
+    let l = out.lang;
+    let kv = |k: &str, v: String| println!("  {k}: {v}");
+    println!("{} — {}", s.code, l.pick(&s.title_zh, &s.title_en));
+    println!("  {}", l.pick(&s.title_en, &s.title_zh));
+    kv(out.t("状态", "Status"), c.status.label(l).to_string());
+    kv(
+        out.t("总预算", "Total budget"),
+        format!(
+            "{} ({})",
+            s.total_budget.format_yuan(),
+            s.total_budget.format_wan()
+        ),
+    );
+    kv(out.t("大写", "In capitals"), s.total_budget.capital());
+    kv(
+        out.t("资助项数上限", "Maximum awards"),
+        s.max_awards.to_string(),
+    );
+    kv(
+        out.t("单项资助额度", "Award range"),
+        format!(
+            "{} – {}",
+            s.award_floor.format_yuan(),
+            s.award_ceiling.format_yuan()
+        ),
+    );
+    kv(
+        out.t("执行期", "Duration"),
+        format!("{} {}", s.duration_months, out.t("个月", "months")),
+    );
+    kv(
+        out.t("受理期", "Window"),
+        format!("{} – {}", s.opens_on, s.closes_on),
+    );
+    kv(
+        out.t("资助方式", "Funding mode"),
+        s.funding_mode.label(l).to_string(),
+    );
+    kv(
+        out.t("研究方向", "Topics"),
+        s.topics
+            .iter()
+            .map(|t| format!("{} {}", t.code, l.pick(&t.name_zh, &t.name_en)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    kv(
+        out.t("评审指标", "Rubric"),
+        s.rubric
+            .iter()
+            .map(|r| format!("{} {}", l.pick(&r.name_zh, &r.name_en), r.weight))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    kv(
+        out.t("间接费用上限", "Indirect-cost cap"),
+        s.indirect_tiers
+            .iter()
+            .map(|t| match t.up_to {
+                Some(u) => format!("{} ≤ {}", t.rate, u.format_wan()),
+                None => format!("{} {}", t.rate, out.t("以上部分", "above")),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    kv(
+        out.t("拨付批次", "Tranches"),
+        s.tranches
+            .iter()
+            .map(|t| format!("{} {}", t.milestone.as_str(), t.share))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    kv(
+        out.t("年度预算", "Appropriations"),
+        s.appropriations
+            .iter()
+            .map(|a| format!("{} {}", a.year, a.amount.format_yuan()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let requested =
+        grantdesk::Money::checked_sum(rows.iter().map(|r| r.requested)).unwrap_or_default();
+    kv(out.t("申请书", "Proposals"), rows.len().to_string());
+    for st in ProposalStatus::ALL {
+        let n = rows.iter().filter(|r| r.status == st).count();
+        if n > 0 {
+            println!("    {:<8} {n}", st.label(l));
+        }
+    }
+    kv(
+        out.t("申请总额", "Requested in total"),
+        requested.format_yuan(),
+    );
+    Ok(())
+}
+
+async fn list_proposals(pool: &Pool, a: ProposalsArgs, out: &Out) -> Result<(), Error> {
+    let status = match a.status.as_deref() {
+        None => None,
+        Some(s) => Some(ProposalStatus::parse(s).ok_or_else(|| {
+            Error::Proposal(proposal::ProposalError::Invalid(vec![grantdesk::error::Invalid::new(
+                "status",
+                "status_unknown",
+                format!("“{s}”不是申请书状态（draft、submitted、eligible、ineligible、withdrawn）"),
+                format!("\"{s}\" is not a proposal status (draft, submitted, eligible, ineligible, withdrawn)"),
+            )]))
+        })?),
+    };
+    let rows = proposal::list(
+        pool,
+        &Filter {
+            call: a.call,
+            topic: a.topic,
+            status,
+            search: a.search,
+        },
+    )
+    .await?;
+    if out.json {
+        return out.json(&rows);
+    }
+    let table = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.reference.clone(),
+                r.title.clone(),
+                r.applicant.clone(),
+                r.pi_name.clone(),
+                r.topic.clone(),
+                r.requested.format_yuan(),
+                r.status.label(out.lang).to_string(),
+                r.reasons
+                    .iter()
+                    .map(|c| proposal::reason_label(c, out.lang))
+                    .collect::<Vec<_>>()
+                    .join(out.t("、", ", ")),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            out.t("编号", "reference"),
+            out.t("项目名称", "title"),
+            out.t("申请单位", "applicant"),
+            out.t("负责人", "investigator"),
+            out.t("方向", "topic"),
+            out.t("申请金额", "requested"),
+            out.t("状态", "status"),
+            out.t("不合格原因", "reasons"),
+        ],
+        table,
+    );
+    println!("{} {}", rows.len(), out.t("份", "proposals"));
+    Ok(())
+}
+
+async fn proposal_cmd(pool: &Pool, stamp: &Stamp, p: ProposalCmd, out: &Out) -> Result<(), Error> {
+    let l = out.lang;
+    match p {
+        ProposalCmd::Show { call, reference } => {
+            let p = proposal::get(pool, &call, &reference).await?;
+            if out.json {
+                return out.json(&p);
+            }
+            let c = &p.content;
+            println!("{} — {}", c.reference, c.title);
+            if !c.title_en.is_empty() {
+                println!("  {}", c.title_en);
+            }
+            println!(
+                "  {}: {} ({})",
+                out.t("申请单位", "Applicant"),
+                c.applicant.name,
+                c.applicant.credit_code
+            );
+            println!(
+                "  {}: {} {}",
+                out.t("项目负责人", "Investigator"),
+                c.pi_name,
+                c.pi_title
+            );
+            println!("  {}: {}", out.t("研究方向", "Topic"), c.topic);
+            println!(
+                "  {}: {} ({})",
+                out.t("申请金额", "Requested"),
+                c.requested.format_yuan(),
+                c.requested.capital()
+            );
+            println!("  {}: {}", out.t("状态", "Status"), p.status.label(l));
+            if let Some(d) = p.submitted_on {
+                println!("  {}: {d}", out.t("提交日期", "Submitted on"));
+            }
+            if !c.budget.is_empty() {
+                let years: Vec<u32> = {
+                    let mut y: Vec<u32> = c.budget.iter().map(|b| b.year).collect();
+                    y.sort_unstable();
+                    y.dedup();
+                    y
+                };
+                let mut head = vec![out.t("科目", "category").to_string()];
+                head.extend(years.iter().map(|y| match l {
+                    Lang::Zh => format!("第{y}年"),
+                    Lang::En => format!("year {y}"),
+                }));
+                head.push(out.t("合计", "total").to_string());
+                let mut rows = Vec::new();
+                for cat in Category::ALL {
+                    let mut row = vec![cat.label(l).to_string()];
+                    for y in &years {
+                        let a = c.budget.iter().find(|b| b.category == cat && b.year == *y);
+                        row.push(a.map_or_else(|| "—".into(), |b| b.amount.format_yuan()));
+                    }
+                    row.push(c.total(cat).format_yuan());
+                    rows.push(row);
+                }
+                let mut total = vec![out.t("合计", "total").to_string()];
+                total.extend(years.iter().map(|y| c.year_total(*y).format_yuan()));
+                total.push(c.lines_total().unwrap_or_default().format_yuan());
+                rows.push(total);
+                let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
+                print_table(&head_refs, rows);
+            }
+            match &p.eligibility {
+                None => println!(
+                    "  {}",
+                    out.t("尚未形式审查", "Not yet checked for eligibility")
+                ),
+                Some(r) if r.is_empty() => {
+                    println!("  {}", out.t("形式审查：合格", "Eligibility: eligible"))
+                }
+                Some(r) => {
+                    println!("  {}", out.t("形式审查：不合格", "Eligibility: ineligible"));
+                    for x in r {
+                        println!("    [{}] {}", x.code, x.message.get(l));
+                    }
+                }
+            }
+            Ok(())
+        }
+        ProposalCmd::New { file } => {
+            let form: ProposalForm = read_toml(&file)?;
+            let p = proposal::create(pool, stamp, &form).await?;
+            if out.json {
+                return out.json(&p);
+            }
+            println!(
+                "{} {} ({})",
+                out.t("已登记申请书", "Registered proposal"),
+                p.content.reference,
+                p.status.label(l)
+            );
+            Ok(())
+        }
+        ProposalCmd::Edit {
+            call,
+            reference,
+            file,
+        } => {
+            let form: ProposalForm = read_toml(&file)?;
+            let p = proposal::update(pool, stamp, &call, &reference, &form).await?;
+            if out.json {
+                return out.json(&p);
+            }
+            println!(
+                "{} {}",
+                out.t("已修改申请书", "Updated proposal"),
+                p.content.reference
+            );
+            Ok(())
+        }
+        ProposalCmd::Template { call, reference } => {
+            let form = match (call, reference) {
+                (Some(c), Some(r)) => {
+                    let p = proposal::get(pool, &c, &r).await?;
+                    let mut f = ProposalForm::from(&p.content);
+                    f.call = p.call.as_str().into();
+                    f
+                }
+                _ => {
+                    let mut f = demo::sample_proposals().swap_remove(0).0;
+                    f.reference = "".into();
+                    f
+                }
+            };
+            print!("{}", toml::to_string(&form).unwrap_or_default());
+            Ok(())
+        }
+        ProposalCmd::Submit {
+            call,
+            reference,
+            on,
+        } => {
+            let on = on.unwrap_or_else(|| Utc::now().date_naive());
+            let p = proposal::submit(pool, stamp, &call, &reference, on).await?;
+            println!("{} {} ({on})", p.content.reference, p.status.label(l));
+            Ok(())
+        }
+        ProposalCmd::Withdraw { call, reference } => {
+            let p = proposal::withdraw(pool, stamp, &call, &reference).await?;
+            println!("{} {}", p.content.reference, p.status.label(l));
+            Ok(())
+        }
+        ProposalCmd::Check { call } => {
+            let r = proposal::check_eligibility(pool, stamp, &call).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            println!(
+                "{}: {} — {} {}, {} {}, {} {}",
+                out.t("形式审查", "Eligibility check"),
+                r.call,
+                r.checked,
+                out.t("份已审", "checked"),
+                r.eligible,
+                out.t("份合格", "eligible"),
+                r.ineligible,
+                out.t("份不合格", "ineligible"),
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Columns a character takes on a terminal: CJK and full-width forms take two.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+fn print_table(head: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = head.iter().map(|h| width(h)).collect();
+    for r in &rows {
+        for (i, c) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(width(c));
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    let line = |w: &mut std::io::StdoutLock<'_>, cells: &[&str]| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(widths[i].saturating_sub(width(c)) + 2));
+            }
+        }
+        let _ = writeln!(w, "{}", s.trim_end());
+    };
+    line(&mut w, head);
+    let rule: Vec<String> = widths.iter().map(|n| "─".repeat(*n)).collect();
+    line(&mut w, &rule.iter().map(String::as_str).collect::<Vec<_>>());
+    for r in &rows {
+        line(&mut w, &r.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Category, ProposalContent};
 use crate::call::{CallSpec, FundingMode};
 use crate::error::Msg;
+use crate::lang::Lang;
 use crate::money::Money;
 
 /// One reason a proposal is ineligible: a stable code and an explanation in both languages.
@@ -26,6 +27,22 @@ impl Reason {
             code: code.to_string(),
             message: Msg::new(zh, en),
         }
+    }
+}
+
+/// A short label for a reason code, for table columns.
+pub fn reason_label(code: &str, lang: Lang) -> &str {
+    match code {
+        "missing_fields" => lang.pick("信息不全", "incomplete"),
+        "late" => lang.pick("逾期提交", "submitted late"),
+        "early" => lang.pick("提前提交", "before opening"),
+        "not_submitted" => lang.pick("未提交", "not submitted"),
+        "above_ceiling" => lang.pick("超过资助上限", "above ceiling"),
+        "below_floor" => lang.pick("低于资助下限", "below floor"),
+        "budget_inconsistent" => lang.pick("预算不一致", "budget inconsistent"),
+        "indirect_over_cap" => lang.pick("间接费用超限", "indirect costs over cap"),
+        "duplicate_applicant" => lang.pick("重复申报", "applicant over limit"),
+        other => other,
     }
 }
 

@@ -5,7 +5,7 @@
 mod eligibility;
 mod store;
 
-pub use eligibility::{Candidate, Reason, assess};
+pub use eligibility::{Candidate, Reason, assess, reason_label};
 pub use store::{
     CheckReport, Filter, ProposalSummary, check_eligibility, create, get, list, submit, update,
     withdraw,

@@ -213,7 +213,7 @@ fn indirect_costs_exactly_at_the_cap_are_allowed_and_one_fen_more_is_not() {
 
 #[test]
 fn reasons_read_in_both_languages() {
-    let items = vec![content(37)];
+    let items = [content(37)];
     let cands: Vec<Candidate<'_>> = items
         .iter()
         .map(|(c, d)| Candidate {
@@ -248,4 +248,22 @@ fn proposal_lifecycle_allows_only_its_moves() {
     assert!(!Withdrawn.can_become(Submitted));
     assert!(!Eligible.can_become(Withdrawn));
     assert!(!Submitted.can_become(Draft));
+}
+
+#[test]
+fn every_reason_code_has_a_short_label_in_both_languages() {
+    for code in [
+        "missing_fields",
+        "late",
+        "early",
+        "not_submitted",
+        "above_ceiling",
+        "below_floor",
+        "budget_inconsistent",
+        "indirect_over_cap",
+        "duplicate_applicant",
+    ] {
+        assert_ne!(reason_label(code, Lang::Zh), code);
+        assert_ne!(reason_label(code, Lang::En), code);
+    }
 }

@@ -3,6 +3,7 @@
 
 mod audit_log;
 mod calls;
+mod cli;
 mod proposals;
 mod sample;
 mod support;

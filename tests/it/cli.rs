@@ -1,0 +1,228 @@
+//! The command line, run as a user would: a real binary on a real database file.
+
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+struct Cli {
+    dir: TempDir,
+}
+
+impl Cli {
+    fn new() -> Cli {
+        Cli {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+            .args(args)
+            .env("GRANTDESK_DB", self.dir.path().join("cli.db"))
+            .env("USER", "cli-officer")
+            .output()
+            .expect("run grantdesk")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).expect("utf-8")
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        String::from_utf8(o.stderr).expect("utf-8")
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p.display().to_string()
+    }
+}
+
+#[test]
+fn demo_then_tables_in_either_language() {
+    let cli = Cli::new();
+    let out = cli.ok(&["demo", "--lang", "en"]);
+    assert!(
+        out.contains("Sample call BJ-AIXR-2026 — 40 proposals"),
+        "{out}"
+    );
+    assert!(out.contains("¥60,000,000.00"), "{out}");
+    let zh = cli.ok(&["calls", "--lang", "zh"]);
+    assert!(zh.contains("总预算") && zh.contains("资助项数上限"), "{zh}");
+    let en = cli.ok(&["calls", "--lang", "en"]);
+    assert!(
+        en.contains("budget") && en.contains("max awards") && !en.contains("总预算"),
+        "{en}"
+    );
+    let vr = cli.ok(&[
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--topic",
+        "VR",
+        "--status",
+        "ineligible",
+        "--lang",
+        "zh",
+    ]);
+    assert!(vr.contains("超过资助上限") && vr.contains("2 份"), "{vr}");
+}
+
+#[test]
+fn json_output_carries_money_as_decimal_strings() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let out = cli.ok(&["proposals", "--call", "BJ-AIXR-2026", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let rows = rows.as_array().expect("array");
+    assert_eq!(rows.len(), 40);
+    assert!(rows[0]["requested"].is_string(), "{}", rows[0]);
+    let show = cli.ok(&["call", "show", "BJ-AIXR-2026", "--json"]);
+    let call: serde_json::Value = serde_json::from_str(&show).expect("json");
+    assert_eq!(call["total_budget"], "60000000.00");
+    assert_eq!(call["max_awards"], 12);
+    assert_eq!(call["proposals"], 40);
+}
+
+#[test]
+fn a_call_is_created_from_its_template_and_moved_along() {
+    let cli = Cli::new();
+    let template = cli
+        .ok(&["call", "template"])
+        .replace("BJ-AIXR-2026", "BJ-TEST-2027");
+    let file = cli.file("call.toml", &template);
+    let out = cli.ok(&["call", "new", "--file", &file, "--lang", "en"]);
+    assert!(out.contains("BJ-TEST-2027: draft"), "{out}");
+    assert!(
+        cli.ok(&["call", "open", "BJ-TEST-2027", "--lang", "zh"])
+            .contains("受理中")
+    );
+    let err = cli.fails(&["call", "reopen", "BJ-TEST-2027", "--lang", "en"]);
+    assert!(err.contains("cannot go from open to open"), "{err}");
+}
+
+#[test]
+fn a_proposal_is_registered_submitted_and_checked() {
+    let cli = Cli::new();
+    let template = cli.ok(&["call", "template"]);
+    cli.ok(&["call", "new", "--file", &cli.file("call.toml", &template)]);
+    cli.ok(&["call", "open", "BJ-AIXR-2026"]);
+    let p = cli.ok(&["proposal", "template"]);
+    let out = cli.ok(&[
+        "proposal",
+        "new",
+        "--file",
+        &cli.file("p.toml", &p),
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        out.contains("Registered proposal BJ-AIXR-2026-0001 (draft)"),
+        "{out}"
+    );
+    cli.ok(&[
+        "proposal",
+        "submit",
+        "BJ-AIXR-2026",
+        "BJ-AIXR-2026-0001",
+        "--on",
+        "2026-04-01",
+    ]);
+    let check = cli.ok(&["proposal", "check", "--call", "BJ-AIXR-2026", "--json"]);
+    let r: serde_json::Value = serde_json::from_str(&check).expect("json");
+    assert_eq!(
+        (r["checked"].as_u64(), r["eligible"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let show = cli.ok(&[
+        "proposal",
+        "show",
+        "BJ-AIXR-2026",
+        "BJ-AIXR-2026-0001",
+        "--lang",
+        "zh",
+    ]);
+    assert!(
+        show.contains("形式审查：合格") && show.contains("第1年") && show.contains("人民币"),
+        "{show}"
+    );
+}
+
+#[test]
+fn refusals_name_the_field_and_the_rule_and_change_nothing() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let p = cli
+        .ok(&["proposal", "template"])
+        .replace("91110108", "91110108X")
+        .replace("12110108", "12110108X");
+    let file = cli.file("bad.toml", &p);
+    let err = cli.fails(&["proposal", "new", "--file", &file, "--lang", "zh"]);
+    assert!(
+        err.contains("applicant.credit_code") && err.contains("统一社会信用代码应为 18 位"),
+        "{err}"
+    );
+    let json = cli.fails(&["proposal", "new", "--file", &file, "--json"]);
+    let e: serde_json::Value = serde_json::from_str(&json).expect("json error");
+    assert_eq!(e["code"], "proposal_invalid");
+    assert_eq!(e["fields"][0]["field"], "applicant.credit_code");
+    let count = cli.ok(&["proposals", "--call", "BJ-AIXR-2026", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&count)
+            .expect("json")
+            .as_array()
+            .map(Vec::len),
+        Some(40)
+    );
+}
+
+#[test]
+fn a_malformed_file_is_reported_with_its_line() {
+    let cli = Cli::new();
+    let file = cli.file("broken.toml", "code = \"X-1\"\ntotal_budget = 12.5\n");
+    let err = cli.fails(&["call", "new", "--file", &file, "--lang", "en"]);
+    assert!(err.contains("line 2") && err.contains("quotes"), "{err}");
+}
+
+#[test]
+fn audit_verify_reports_the_count_and_detects_tampering() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let ok = cli.ok(&["audit", "verify", "--lang", "en"]);
+    assert!(ok.starts_with("OK — 163 audit entries"), "{ok}");
+    let db = cli.dir.path().join("cli.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let pool = grantdesk::store::open(&db).await.expect("open");
+        sqlx::query("UPDATE audit_log SET actor = 'x' WHERE seq = 42")
+            .execute(&pool)
+            .await
+            .expect("tamper");
+        pool.close().await;
+    });
+    let err = cli.fails(&["audit", "verify", "--lang", "en"]);
+    assert!(err.contains("#42"), "{err}");
+    let log = cli.ok(&["audit", "log", "--limit", "3", "--lang", "en"]);
+    assert!(log.contains("cli-officer") && log.contains("163"), "{log}");
+}
+
+#[test]
+fn the_database_path_follows_flag_then_environment() {
+    let cli = Cli::new();
+    let env_path = cli.ok(&["where"]);
+    assert!(env_path.trim().ends_with("cli.db"), "{env_path}");
+    let flag = cli.ok(&["where", "--db", "/tmp/elsewhere.db"]);
+    assert_eq!(flag.trim(), "/tmp/elsewhere.db");
+}
