@@ -5,6 +5,7 @@ pub mod audit;
 pub mod call;
 pub(crate) mod capital;
 pub mod credit_code;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod form;

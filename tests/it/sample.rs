@@ -66,3 +66,66 @@ async fn the_sample_is_the_same_in_every_database() {
     let jb = serde_json::to_string(&proposal::list(&b.pool, &f).await.expect("b")).expect("json");
     assert_eq!(ja, jb);
 }
+
+#[tokio::test]
+async fn the_dashboard_adds_up_to_the_proposals_table() {
+    let db = db().await;
+    demo::load(&db.pool, &stamp()).await.expect("load");
+    let d = grantdesk::dashboard::of_call(&db.pool, demo::CALL_CODE)
+        .await
+        .expect("dashboard");
+    let rows = proposal::list(
+        &db.pool,
+        &Filter {
+            call: demo::CALL_CODE.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list");
+    let requested = Money::checked_sum(rows.iter().map(|r| r.requested)).expect("sum");
+    assert_eq!(d.proposals.count, 40);
+    assert_eq!(d.proposals.requested, requested);
+    assert_eq!((d.eligible.count, d.ineligible.count), (35, 5));
+    let topics: Vec<_> = d.by_topic.iter().map(|t| t.code.as_str()).collect();
+    assert_eq!(topics, vec!["AI", "AR", "VR"]);
+    assert_eq!(d.by_topic.iter().map(|t| t.all.count).sum::<u64>(), 40);
+    let topic_sum =
+        Money::checked_sum(d.by_topic.iter().map(|t| t.eligible.requested)).expect("sum");
+    assert_eq!(topic_sum, d.eligible.requested);
+    assert_eq!(d.by_status.len(), 5);
+    // Requests are about 3.3 times the budget: the bar says so in tenths of a percent.
+    let want = (requested.fen() as i128 * 1000 / 6_000_000_000) as u64;
+    assert_eq!(d.requested_permille, want);
+    assert!(d.requested_permille > 1000);
+}
+
+#[tokio::test]
+async fn withdrawn_proposals_do_not_count_on_the_dashboard() {
+    let db = db().await;
+    call::create(&db.pool, &stamp(), &demo::reference_call_form())
+        .await
+        .expect("create");
+    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
+        .await
+        .expect("open");
+    let (form, _) = demo::sample_proposals().swap_remove(0);
+    let p = proposal::create(&db.pool, &stamp(), &form)
+        .await
+        .expect("create");
+    proposal::withdraw(&db.pool, &stamp(), demo::CALL_CODE, &p.content.reference)
+        .await
+        .expect("withdraw");
+    let d = grantdesk::dashboard::of_call(&db.pool, demo::CALL_CODE)
+        .await
+        .expect("dashboard");
+    assert_eq!(d.proposals.count, 0);
+    assert_eq!(d.proposals.requested, Money::ZERO);
+    assert_eq!(
+        d.by_status
+            .iter()
+            .find(|s| s.status == proposal::ProposalStatus::Withdrawn)
+            .map(|s| s.tally.count),
+        Some(1)
+    );
+}
