@@ -5,9 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::call::{
-    self, AppropriationForm, CallForm, CallStatus, CriterionForm, TierForm, TopicForm, TrancheForm,
-};
+use crate::call::{self, AppropriationForm, CallForm, CallStatus, TopicForm};
 use crate::credit_code::CreditCode;
 use crate::error::Error;
 use crate::form::Text;
@@ -28,13 +26,6 @@ pub fn reference_call_form() -> CallForm {
         name_zh: t(zh),
         name_en: t(en),
     };
-    let criterion = |key: &str, zh: &str, en: &str, w: &str| CriterionForm {
-        key: t(key),
-        name_zh: t(zh),
-        name_en: t(en),
-        weight: t(w),
-        max_score: t("10"),
-    };
     CallForm {
         code: t(CALL_CODE),
         title_zh: t("北京市人工智能与增强/虚拟现实科研专项 2026"),
@@ -48,47 +39,8 @@ pub fn reference_call_form() -> CallForm {
         max_awards: t("12"),
         award_floor: t("1000000.00"),
         award_ceiling: t("8000000.00"),
-        duration_months: t("24"),
         opens_on: t("2026-03-01"),
         closes_on: t("2026-04-30"),
-        funding_mode: t("itemised"),
-        min_reviewers: t("3"),
-        max_proposals_per_applicant: t("1"),
-        rubric: vec![
-            criterion("innovation", "创新性", "Innovation", "30"),
-            criterion("feasibility", "可行性", "Feasibility", "25"),
-            criterion("team", "团队", "Team", "20"),
-            criterion("impact", "应用前景", "Impact", "25"),
-        ],
-        // 国办发〔2021〕32号: 30% up to ¥5m, 25% from ¥5m to ¥10m, 20% above.
-        indirect_tiers: vec![
-            TierForm {
-                up_to: t("5000000"),
-                rate: t("30"),
-            },
-            TierForm {
-                up_to: t("10000000"),
-                rate: t("25"),
-            },
-            TierForm {
-                up_to: Text::default(),
-                rate: t("20"),
-            },
-        ],
-        tranches: vec![
-            TrancheForm {
-                milestone: t("signing"),
-                share: t("40"),
-            },
-            TrancheForm {
-                milestone: t("midterm"),
-                share: t("40"),
-            },
-            TrancheForm {
-                milestone: t("acceptance"),
-                share: t("20"),
-            },
-        ],
         appropriations: vec![
             AppropriationForm {
                 year: t("2026"),
@@ -99,6 +51,9 @@ pub fn reference_call_form() -> CallForm {
                 amount: t("24000000"),
             },
         ],
+        // The rubric, the indirect-cost tiers (国办发〔2021〕32号: 30% up to ¥5m, 25% to
+        // ¥10m, 20% above), the tranches and the review settings are the agency's usual ones.
+        ..CallForm::starter()
     }
 }
 

@@ -391,6 +391,65 @@ pub struct CallForm {
     pub appropriations: Vec<AppropriationForm>,
 }
 
+impl CallForm {
+    /// A new call as an agency usually starts one: itemised budget with the indirect-cost
+    /// tiers of the 2021 reform (30% / 25% / 20%), a four-criterion rubric, tranches of
+    /// 40/40/20 at signing, mid-term review and acceptance, three reviewers per proposal and
+    /// one proposal per applicant. Code, titles, topics, amounts and dates are left to fill in.
+    pub fn starter() -> CallForm {
+        let t = |s: &str| Text::from(s);
+        let criterion = |key: &str, zh: &str, en: &str, w: &str| CriterionForm {
+            key: t(key),
+            name_zh: t(zh),
+            name_en: t(en),
+            weight: t(w),
+            max_score: t("10"),
+        };
+        CallForm {
+            duration_months: t("24"),
+            funding_mode: t("itemised"),
+            min_reviewers: t("3"),
+            max_proposals_per_applicant: t("1"),
+            topics: vec![TopicForm::default()],
+            rubric: vec![
+                criterion("innovation", "创新性", "Innovation", "30"),
+                criterion("feasibility", "可行性", "Feasibility", "25"),
+                criterion("team", "团队", "Team", "20"),
+                criterion("impact", "应用前景", "Impact", "25"),
+            ],
+            indirect_tiers: vec![
+                TierForm {
+                    up_to: t("5000000"),
+                    rate: t("30"),
+                },
+                TierForm {
+                    up_to: t("10000000"),
+                    rate: t("25"),
+                },
+                TierForm {
+                    up_to: Text::default(),
+                    rate: t("20"),
+                },
+            ],
+            tranches: vec![
+                TrancheForm {
+                    milestone: t("signing"),
+                    share: t("40"),
+                },
+                TrancheForm {
+                    milestone: t("midterm"),
+                    share: t("40"),
+                },
+                TrancheForm {
+                    milestone: t("acceptance"),
+                    share: t("20"),
+                },
+            ],
+            ..CallForm::default()
+        }
+    }
+}
+
 fn int_in(
     checks: &mut Checks,
     field: &str,

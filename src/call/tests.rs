@@ -193,3 +193,24 @@ fn a_spec_round_trips_through_its_form() {
     let spec = demo::reference_call_form().validate().expect("valid");
     assert_eq!(CallForm::from(&spec).validate(), Ok(spec));
 }
+
+#[test]
+fn the_starter_form_asks_only_for_what_is_particular_to_a_call() {
+    let r = rules(&CallForm::starter());
+    let fields: Vec<&str> = r.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "code",
+            "title_zh",
+            "title_en",
+            "topics[1].code",
+            "topics[1].name_zh",
+            "topics[1].name_en",
+            "total_budget",
+            "max_awards",
+            "opens_on",
+            "closes_on"
+        ]
+    );
+}

@@ -1,0 +1,3 @@
+fn main() {
+    grantdesk_app::run()
+}
