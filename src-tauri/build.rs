@@ -1,3 +1,33 @@
+// The app commands get `allow-<command>` permissions only when listed here; the capability in
+// `capabilities/default.json` grants exactly these to the main window.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "vocabulary",
+    "set_lang",
+    "load_sample",
+    "list_calls",
+    "get_call",
+    "call_dashboard",
+    "call_form",
+    "create_call",
+    "update_call",
+    "set_call_status",
+    "list_proposals",
+    "get_proposal",
+    "proposal_form",
+    "create_proposal",
+    "update_proposal",
+    "submit_proposal",
+    "withdraw_proposal",
+    "check_eligibility",
+    "audit_verify",
+];
+
 fn main() {
-    tauri_build::build()
+    println!("cargo:rerun-if-changed=../ui");
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
 }

@@ -14,6 +14,7 @@ pub mod money;
 pub mod percent;
 pub mod proposal;
 pub mod store;
+pub mod vocabulary;
 
 pub use error::{Coded, Error};
 pub use lang::Lang;

@@ -1,1 +1,387 @@
-pub fn run() {}
+//! The desktop shell. Each command only translates: IPC payload → core input → core call →
+//! reply. No SQL, no arithmetic, no business rule lives here (DESIGN §5).
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use chrono::{Local, NaiveDate};
+use serde::{Deserialize, Serialize};
+use tauri::{Runtime, State};
+
+use grantdesk::call::{self, Call, CallForm, CallStatus};
+use grantdesk::dashboard::{self, Dashboard};
+use grantdesk::demo::{self, Loaded};
+use grantdesk::error::Invalid;
+use grantdesk::proposal::{
+    self, BudgetTable, Proposal, ProposalForm, ProposalStatus, ProposalSummary,
+};
+use grantdesk::store::{self, Pool, Stamp};
+use grantdesk::vocabulary::Vocabulary;
+use grantdesk::{Coded, Error, Lang, audit};
+
+/// What every command shares: the pool and the language errors are written in.
+pub struct AppState {
+    pub pool: Pool,
+    pub db_path: PathBuf,
+    lang: Mutex<Lang>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, db_path: PathBuf, lang: Lang) -> AppState {
+        AppState {
+            pool,
+            db_path,
+            lang: Mutex::new(lang),
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang.lock().map(|l| *l).unwrap_or_default()
+    }
+
+    fn fail(&self, e: Error) -> IpcError {
+        IpcError::from_core(&e, self.lang())
+    }
+}
+
+/// An error as the UI receives it: it branches on `code` and shows `message`; `fields` says
+/// which inputs of a form broke which rule.
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct IpcError {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldError>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub rule: String,
+    pub message: String,
+}
+
+impl IpcError {
+    fn from_core(e: &Error, lang: Lang) -> IpcError {
+        IpcError {
+            code: e.code().to_string(),
+            message: e.message(lang),
+            fields: e
+                .invalid_fields()
+                .iter()
+                .map(|i: &Invalid| FieldError {
+                    field: i.field.clone(),
+                    rule: i.rule.to_string(),
+                    message: i.message.get(lang).to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn input(code: &str, lang: Lang, zh: String, en: String) -> IpcError {
+        IpcError {
+            code: code.to_string(),
+            message: lang.pick(&zh, &en).to_string(),
+            fields: Vec::new(),
+        }
+    }
+}
+
+type Reply<T> = Result<T, IpcError>;
+
+fn stamp() -> Stamp {
+    Stamp::now_for_os_user()
+}
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    db_path: String,
+    /// The language of the system locale, for the first start.
+    system_lang: Lang,
+}
+
+#[tauri::command]
+fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: state.db_path.display().to_string(),
+        system_lang: system_lang(),
+    }
+}
+
+#[tauri::command]
+fn set_lang(state: State<'_, AppState>, lang: Lang) {
+    if let Ok(mut l) = state.lang.lock() {
+        *l = lang;
+    }
+}
+
+#[tauri::command]
+async fn load_sample(state: State<'_, AppState>) -> Reply<Loaded> {
+    demo::load(&state.pool, &stamp())
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn list_calls(state: State<'_, AppState>) -> Reply<Vec<Call>> {
+    call::list(&state.pool).await.map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn get_call(state: State<'_, AppState>, code: String) -> Reply<Call> {
+    call::get(&state.pool, &code)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn call_dashboard(state: State<'_, AppState>, code: String) -> Reply<Dashboard> {
+    dashboard::of_call(&state.pool, &code)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// The form to edit a call with (its current definition), or a new call's starter form.
+#[tauri::command]
+async fn call_form(state: State<'_, AppState>, code: Option<String>) -> Reply<CallForm> {
+    match code {
+        Some(code) => call::get(&state.pool, &code)
+            .await
+            .map(|c| CallForm::from(&c.spec))
+            .map_err(|e| state.fail(e)),
+        None => Ok(CallForm::starter()),
+    }
+}
+
+#[tauri::command]
+async fn create_call(state: State<'_, AppState>, form: CallForm) -> Reply<Call> {
+    call::create(&state.pool, &stamp(), &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn update_call(state: State<'_, AppState>, code: String, form: CallForm) -> Reply<Call> {
+    call::update(&state.pool, &stamp(), &code, &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn set_call_status(
+    state: State<'_, AppState>,
+    code: String,
+    status: CallStatus,
+) -> Reply<Call> {
+    call::set_status(&state.pool, &stamp(), &code, status)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[derive(Deserialize)]
+pub struct ProposalQuery {
+    call: String,
+    topic: Option<String>,
+    status: Option<ProposalStatus>,
+    search: Option<String>,
+}
+
+#[tauri::command]
+async fn list_proposals(
+    state: State<'_, AppState>,
+    query: ProposalQuery,
+) -> Reply<Vec<ProposalSummary>> {
+    let filter = proposal::Filter {
+        call: query.call,
+        topic: query.topic,
+        status: query.status,
+        search: query.search,
+    };
+    proposal::list(&state.pool, &filter)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// A proposal with what its page shows beside it: the budget as a table and the request in
+/// capitals.
+#[derive(Serialize)]
+pub struct ProposalView {
+    #[serde(flatten)]
+    proposal: Proposal,
+    budget_table: BudgetTable,
+    requested_capital: String,
+}
+
+#[tauri::command]
+async fn get_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<ProposalView> {
+    let fail = |e| state.fail(e);
+    let c = call::get(&state.pool, &call).await.map_err(fail)?;
+    let p = proposal::get(&state.pool, &call, &reference)
+        .await
+        .map_err(fail)?;
+    Ok(ProposalView {
+        budget_table: p.content.budget_table(c.years),
+        requested_capital: p.content.requested.capital(),
+        proposal: p,
+    })
+}
+
+#[tauri::command]
+fn vocabulary() -> Vocabulary {
+    grantdesk::vocabulary::vocabulary()
+}
+
+/// The form to edit a proposal with, or an empty one for the call.
+#[tauri::command]
+async fn proposal_form(
+    state: State<'_, AppState>,
+    call: String,
+    reference: Option<String>,
+) -> Reply<ProposalForm> {
+    let mut form = match reference {
+        Some(r) => proposal::get(&state.pool, &call, &r)
+            .await
+            .map(|p| ProposalForm::from(&p.content))
+            .map_err(|e| state.fail(e))?,
+        None => ProposalForm::default(),
+    };
+    form.call = call.as_str().into();
+    Ok(form)
+}
+
+#[tauri::command]
+async fn create_proposal(state: State<'_, AppState>, form: ProposalForm) -> Reply<Proposal> {
+    proposal::create(&state.pool, &stamp(), &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn update_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    form: ProposalForm,
+) -> Reply<Proposal> {
+    proposal::update(&state.pool, &stamp(), &call, &reference, &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn submit_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    on: Option<String>,
+) -> Reply<Proposal> {
+    let lang = state.lang();
+    let on = match on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Local::now().date_naive(),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            IpcError::input(
+                "date_format",
+                lang,
+                format!("“{s}”不是有效日期（格式 YYYY-MM-DD）"),
+                format!("\"{s}\" is not a valid date (YYYY-MM-DD)"),
+            )
+        })?,
+    };
+    proposal::submit(&state.pool, &stamp(), &call, &reference, on)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn withdraw_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<Proposal> {
+    proposal::withdraw(&state.pool, &stamp(), &call, &reference)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn check_eligibility(
+    state: State<'_, AppState>,
+    call: String,
+) -> Reply<proposal::CheckReport> {
+    proposal::check_eligibility(&state.pool, &stamp(), &call)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn audit_verify(state: State<'_, AppState>) -> Reply<audit::Verified> {
+    audit::verify(&state.pool).await.map_err(|e| state.fail(e))
+}
+
+/// The commands the window may call; `build.rs` lists the same names for their permissions.
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        app_info,
+        vocabulary,
+        set_lang,
+        load_sample,
+        list_calls,
+        get_call,
+        call_dashboard,
+        call_form,
+        create_call,
+        update_call,
+        set_call_status,
+        list_proposals,
+        get_proposal,
+        proposal_form,
+        create_proposal,
+        update_proposal,
+        submit_proposal,
+        withdraw_proposal,
+        check_eligibility,
+        audit_verify,
+    ])
+}
+
+fn system_lang() -> Lang {
+    Lang::from_locale(&[
+        std::env::var("LC_ALL").ok(),
+        std::env::var("LC_MESSAGES").ok(),
+        std::env::var("LANG").ok(),
+    ])
+}
+
+/// `--db PATH` from the command line, as for the CLI.
+fn db_flag(args: &[String]) -> Option<PathBuf> {
+    args.iter()
+        .position(|a| a == "--db")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.strip_prefix("--db="))
+                .map(PathBuf::from)
+        })
+}
+
+/// Starts the window on the database chosen by `--db`, `GRANTDESK_DB` or the data directory.
+pub fn run() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let path = store::resolve_path(db_flag(&args), std::env::var(store::DB_ENV).ok())
+        .map_err(|e| e.message(Lang::En))?;
+    let pool =
+        tauri::async_runtime::block_on(store::open(&path)).map_err(|e| e.message(Lang::En))?;
+    let state = AppState::new(pool, path, system_lang());
+    with_commands(tauri::Builder::default().manage(state))
+        .run(tauri::generate_context!())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests;

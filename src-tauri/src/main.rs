@@ -1,3 +1,9 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
 fn main() {
-    grantdesk_app::run()
+    if let Err(e) = grantdesk_app::run() {
+        eprintln!("GrantDesk: {e}");
+        std::process::exit(1);
+    }
 }

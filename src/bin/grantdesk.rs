@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use grantdesk::call::{self, Call, CallForm, CallStatus};
 use grantdesk::error::FileError;
-use grantdesk::proposal::{self, Category, Filter, ProposalForm, ProposalStatus};
+use grantdesk::proposal::{self, Filter, ProposalForm, ProposalStatus};
 use grantdesk::store::{self, Pool, Stamp};
 use grantdesk::{Coded, Error, Lang, audit, demo};
 
@@ -630,31 +630,30 @@ async fn proposal_cmd(pool: &Pool, stamp: &Stamp, p: ProposalCmd, out: &Out) -> 
                 println!("  {}: {d}", out.t("提交日期", "Submitted on"));
             }
             if !c.budget.is_empty() {
-                let years: Vec<u32> = {
-                    let mut y: Vec<u32> = c.budget.iter().map(|b| b.year).collect();
-                    y.sort_unstable();
-                    y.dedup();
-                    y
-                };
+                let call = call::get(pool, &p.call).await?;
+                let table = c.budget_table(call.years);
                 let mut head = vec![out.t("科目", "category").to_string()];
-                head.extend(years.iter().map(|y| match l {
+                head.extend(table.years.iter().map(|y| match l {
                     Lang::Zh => format!("第{y}年"),
                     Lang::En => format!("year {y}"),
                 }));
                 head.push(out.t("合计", "total").to_string());
-                let mut rows = Vec::new();
-                for cat in Category::ALL {
-                    let mut row = vec![cat.label(l).to_string()];
-                    for y in &years {
-                        let a = c.budget.iter().find(|b| b.category == cat && b.year == *y);
-                        row.push(a.map_or_else(|| "—".into(), |b| b.amount.format_yuan()));
-                    }
-                    row.push(c.total(cat).format_yuan());
-                    rows.push(row);
-                }
+                let money = |m: &Option<grantdesk::Money>| {
+                    m.map_or_else(|| "—".into(), |a| a.format_yuan())
+                };
+                let mut rows: Vec<Vec<String>> = table
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let mut row = vec![r.category.label(l).to_string()];
+                        row.extend(r.amounts.iter().map(money));
+                        row.push(r.total.format_yuan());
+                        row
+                    })
+                    .collect();
                 let mut total = vec![out.t("合计", "total").to_string()];
-                total.extend(years.iter().map(|y| c.year_total(*y).format_yuan()));
-                total.push(c.lines_total().unwrap_or_default().format_yuan());
+                total.extend(table.year_totals.iter().map(|m| m.format_yuan()));
+                total.push(table.total.format_yuan());
                 rows.push(total);
                 let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
                 print_table(&head_refs, rows);

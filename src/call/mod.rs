@@ -174,6 +174,8 @@ pub enum FundingMode {
 }
 
 impl FundingMode {
+    pub const ALL: [FundingMode; 2] = [FundingMode::Itemised, FundingMode::LumpSum];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FundingMode::Itemised => "itemised",
@@ -234,6 +236,20 @@ pub enum Milestone {
 }
 
 impl Milestone {
+    pub const ALL: [Milestone; 3] = [
+        Milestone::Signing,
+        Milestone::Midterm,
+        Milestone::Acceptance,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Milestone::Signing => lang.pick("签订任务书", "signing"),
+            Milestone::Midterm => lang.pick("中期检查", "mid-term review"),
+            Milestone::Acceptance => lang.pick("验收", "final acceptance"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Milestone::Signing => "signing",
@@ -292,6 +308,8 @@ pub struct CallSpec {
 pub struct Call {
     pub id: i64,
     pub status: CallStatus,
+    /// Budget years of a proposal (a 24-month call has years 1 and 2).
+    pub years: u32,
     #[serde(flatten)]
     pub spec: CallSpec,
     pub created_at: String,

@@ -178,6 +178,7 @@ impl TryFrom<CallRows> for Call {
         Ok(Call {
             id,
             status: CallStatus::parse(&c.status).ok_or_else(|| corrupt(id, "status"))?,
+            years: spec.years(),
             spec,
             created_at: c.created_at,
             updated_at: c.updated_at,

@@ -30,6 +30,19 @@ impl Reason {
     }
 }
 
+/// Every reason code the check can give.
+pub const REASON_CODES: [&str; 9] = [
+    "missing_fields",
+    "late",
+    "early",
+    "not_submitted",
+    "above_ceiling",
+    "below_floor",
+    "budget_inconsistent",
+    "indirect_over_cap",
+    "duplicate_applicant",
+];
+
 /// A short label for a reason code, for table columns.
 pub fn reason_label(code: &str, lang: Lang) -> &str {
     match code {

@@ -5,7 +5,7 @@
 mod eligibility;
 mod store;
 
-pub use eligibility::{Candidate, Reason, assess, reason_label};
+pub use eligibility::{Candidate, REASON_CODES, Reason, assess, reason_label};
 pub use store::{
     CheckReport, Filter, ProposalSummary, check_eligibility, create, get, list, submit, update,
     withdraw,
@@ -261,7 +261,58 @@ pub struct Proposal {
     pub updated_at: String,
 }
 
+/// The budget laid out as officers read it: a row per category, a column per project year,
+/// with totals. Cells without a line are `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetTable {
+    pub years: Vec<u32>,
+    pub rows: Vec<BudgetRow>,
+    pub year_totals: Vec<Money>,
+    pub total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BudgetRow {
+    pub category: Category,
+    pub amounts: Vec<Option<Money>>,
+    pub total: Money,
+}
+
 impl ProposalContent {
+    /// The lines as a table over `years` project years (at least the years that have lines).
+    pub fn budget_table(&self, years: u32) -> BudgetTable {
+        let last = self
+            .budget
+            .iter()
+            .map(|l| l.year)
+            .max()
+            .unwrap_or(0)
+            .max(years);
+        let years: Vec<u32> = (1..=last).collect();
+        let rows = Category::ALL
+            .into_iter()
+            .map(|category| BudgetRow {
+                category,
+                amounts: years
+                    .iter()
+                    .map(|y| {
+                        self.budget
+                            .iter()
+                            .find(|l| l.category == category && l.year == *y)
+                            .map(|l| l.amount)
+                    })
+                    .collect(),
+                total: self.total(category),
+            })
+            .collect();
+        BudgetTable {
+            year_totals: years.iter().map(|y| self.year_total(*y)).collect(),
+            total: self.lines_total().unwrap_or(Money::ZERO),
+            years,
+            rows,
+        }
+    }
+
     pub fn total(&self, category: Category) -> Money {
         Money::checked_sum(
             self.budget

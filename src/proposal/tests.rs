@@ -267,3 +267,27 @@ fn every_reason_code_has_a_short_label_in_both_languages() {
         assert_ne!(reason_label(code, Lang::En), code);
     }
 }
+
+#[test]
+fn the_budget_table_has_a_row_per_category_and_totals_both_ways() {
+    let (c, _) = content(0);
+    let t = c.budget_table(2);
+    assert_eq!(t.years, vec![1, 2]);
+    assert_eq!(t.rows.len(), 4);
+    assert_eq!(t.total, c.requested);
+    for row in &t.rows {
+        let sum = Money::checked_sum(row.amounts.iter().flatten().copied()).expect("sum");
+        assert_eq!(sum, row.total, "{:?}", row.category);
+    }
+    assert_eq!(
+        Money::checked_sum(t.year_totals.iter().copied()),
+        Some(t.total)
+    );
+    let empty = ProposalContent {
+        budget: vec![],
+        ..c
+    };
+    let t = empty.budget_table(3);
+    assert_eq!(t.years, vec![1, 2, 3]);
+    assert!(t.rows.iter().all(|r| r.amounts.iter().all(Option::is_none)));
+}

@@ -1,0 +1,145 @@
+// A small WebDriver client over plain HTTP (fetch), for tauri-driver + WebKitWebDriver.
+// Each test opens the real GrantDesk window on its own temporary database.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '..');
+const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(ROOT, 'target');
+export const APP = process.env.GRANTDESK_APP ?? join(TARGET, 'debug', 'grantdesk-app');
+export const CLI = process.env.GRANTDESK_CLI ?? join(TARGET, 'debug', 'grantdesk');
+const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+async function wd(method, path, body) {
+  const res = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok || json?.value?.error) {
+    const v = json?.value ?? {};
+    throw new Error(`WebDriver ${method} ${path}: ${v.error ?? res.status} ${v.message ?? ''}`);
+  }
+  return json.value;
+}
+
+export function tempDb() {
+  return join(mkdtempSync(join(tmpdir(), 'grantdesk-e2e-')), 'e2e.db');
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export class Window {
+  static async open(db = tempDb()) {
+    const value = await wd('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--db', db] } } },
+    });
+    const w = new Window(value.sessionId, db);
+    await w.waitFor('#main > *');
+    return w;
+  }
+
+  constructor(id, db) {
+    this.id = id;
+    this.db = db;
+  }
+
+  close() {
+    return wd('DELETE', `/session/${this.id}`).catch(() => {});
+  }
+
+  exec(script, ...args) {
+    return wd('POST', `/session/${this.id}/execute/sync`, { script, args });
+  }
+
+  async execAsync(script, ...args) {
+    return wd('POST', `/session/${this.id}/execute/async`, { script, args });
+  }
+
+  /** The core, called from inside the window as the UI calls it. */
+  invoke(command, args = {}) {
+    return this.execAsync(
+      'const [c, a, done] = arguments; window.__TAURI__.core.invoke(c, a).then((v) => done({ ok: v }), (e) => done({ err: e }));',
+      command,
+      args,
+    );
+  }
+
+  async find(css) {
+    const v = await wd('POST', `/session/${this.id}/element`, { using: 'css selector', value: css });
+    return v[ELEMENT];
+  }
+
+  async findAll(css) {
+    const v = await wd('POST', `/session/${this.id}/elements`, { using: 'css selector', value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until css matches (and, if given, its text passes the test). */
+  async waitFor(css, { timeout = 15000, text } = {}) {
+    const end = Date.now() + timeout;
+    let last = '';
+    while (Date.now() < end) {
+      try {
+        const el = await this.find(css);
+        if (!text) return el;
+        last = await this.text(el);
+        if (typeof text === 'function' ? text(last) : last.includes(text)) return el;
+      } catch {
+        // not there yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${css}${text ? ` with text ${text} (last: ${last})` : ''}`);
+  }
+
+  async click(css) {
+    const el = await this.waitFor(css);
+    await wd('POST', `/session/${this.id}/element/${el}/click`, {});
+  }
+
+  async type(css, text) {
+    const el = await this.waitFor(css);
+    await wd('POST', `/session/${this.id}/element/${el}/clear`, {});
+    await wd('POST', `/session/${this.id}/element/${el}/value`, { text });
+  }
+
+  /** Sends keys to an element without clearing it (e.g. '\uE007' for Enter, '\uE00C' for Esc). */
+  async keys(css, text) {
+    const el = await this.waitFor(css);
+    await wd('POST', `/session/${this.id}/element/${el}/value`, { text });
+  }
+
+  async text(el) {
+    return wd('GET', `/session/${this.id}/element/${el}/text`);
+  }
+
+  async textOf(css) {
+    return this.text(await this.waitFor(css));
+  }
+
+  async screenshot() {
+    return Buffer.from(await wd('GET', `/session/${this.id}/screenshot`), 'base64');
+  }
+
+  go(hash) {
+    return this.exec('location.hash = arguments[0];', hash);
+  }
+
+  /** Chooses a language in the window's own switch. */
+  async useLang(lang) {
+    await this.exec(
+      "const s = document.getElementById('lang-select'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+      lang,
+    );
+    await this.waitFor('html', { text: () => true });
+    const want = lang === 'zh' ? 'zh-CN' : 'en';
+    const end = Date.now() + 5000;
+    while (Date.now() < end && (await this.exec('return document.documentElement.lang;')) !== want) await sleep(50);
+  }
+}

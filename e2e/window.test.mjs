@@ -1,0 +1,128 @@
+// End-to-end: the real GrantDesk window, driven over WebDriver (see run.sh).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Window, ROOT, sleep } from './driver.mjs';
+
+/** One window at a time (WebKitWebDriver holds one session), closed whatever happens. */
+function inWindow(name, body) {
+  test(name, async () => {
+    const w = await Window.open();
+    try {
+      await body(w);
+    } finally {
+      await w.close();
+    }
+  });
+}
+
+async function loadSample(w) {
+  await w.click('[data-test=load-sample]');
+  await w.waitFor('[data-test=dashboard]');
+}
+
+inWindow('first run offers the sample; loaded, the dashboard shows the budget and the awards cap', async (w) => {
+  await w.useLang('zh');
+  const start = await w.textOf('[data-test=start]');
+  assert.match(start, /载入示例资助计划/);
+  assert.match(start, /新建资助计划/);
+  await loadSample(w);
+  assert.match(await w.textOf('[data-test=kpi-budget]'), /¥60,000,000\.00/);
+  assert.match(await w.textOf('[data-test=kpi-budget]'), /6,000\.00万元/);
+  assert.match(await w.textOf('[data-test=kpi-max-awards]'), /\b12\b/);
+  assert.match(await w.textOf('[data-test=kpi-proposals]'), /\b40\b/);
+  assert.match(await w.textOf('[data-test=kpi-eligibility]'), /35 \/ 5/);
+  assert.match(await w.textOf('[data-test=call-status]'), /已截止/);
+  const bars = await w.exec("return document.querySelectorAll('[data-test=budget-bar] rect').length;");
+  assert.equal(bars, 3);
+
+  // The screenshot of the dashboard in Chinese for the README.
+  await sleep(300);
+  const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'dashboard-zh.png'), await w.screenshot());
+});
+
+inWindow('a title with markup shows as text and runs nothing', async (w) => {
+  await loadSample(w);
+  await w.exec('window.__xss = 0; window.alert = () => { window.__xss += 1; };');
+  const titles = ['<img src=x onerror=alert(1)>', '<img src=y onerror="window.__xss+=1">'];
+  const form = await w.exec('return null;');
+  assert.equal(form, null);
+  for (const title of titles) {
+    const r = await w.invoke('proposal_form', { call: 'BJ-AIXR-2026', reference: 'BJ-AIXR-2026-0001' });
+    const f = r.ok;
+    f.reference = '';
+    f.title = title;
+    f.applicant.credit_code = '91350100M000100Y43';
+    const created = await w.invoke('create_proposal', { form: f });
+    assert.ok(created.ok, JSON.stringify(created.err));
+    await w.go(`#/call/BJ-AIXR-2026/p/${created.ok.reference}`);
+    await w.waitFor('[data-test=proposal-title]', { text: title });
+    assert.equal(await w.exec("return document.querySelector('[data-test=proposal-title]').firstChild.nodeValue;"), title);
+    await w.go('#/call/BJ-AIXR-2026/proposals');
+    await w.type('[data-test=search]', '<img');
+    await w.waitFor('[data-test=proposal-row]', { text: title.slice(0, 10) });
+  }
+  await sleep(500);
+  assert.equal(await w.exec("return document.querySelectorAll('img[src=x], img[src=y]').length;"), 0);
+  assert.equal(await w.exec('return window.__xss;'), 0, 'no handler ran');
+});
+
+inWindow('an invalid credit code is refused beside its field and the count stays the same', async (w) => {
+  await w.useLang('zh');
+  await loadSample(w);
+  await w.go('#/call/BJ-AIXR-2026/new-proposal');
+  await w.waitFor('[data-test=proposal-form]');
+  await w.type('[name="title"]', '新的测试申请书');
+  await w.type('[name="applicant.name"]', '测试大学');
+  await w.type('[name="applicant.credit_code"]', '914403001922038217');
+  await w.type('[data-cell="operations|1"]', '2000000');
+  // Enter in a field saves the form.
+  await w.keys('[name="applicant.name"]', '\uE007');
+  const message = await w.textOf('[data-error-for="applicant.credit_code"]');
+  assert.match(message, /校验码错误：应为“6”，实为“7”/);
+  assert.equal(await w.exec("return document.querySelector('[data-field=\"applicant.credit_code\"]').classList.contains('invalid');"), true);
+  const list = await w.invoke('list_proposals', { query: { call: 'BJ-AIXR-2026' } });
+  assert.equal(list.ok.length, 40, 'nothing was saved');
+  // Esc cancels and goes back to the table.
+  await w.keys('[name="title"]', '\uE00C');
+  await w.waitFor('[data-test=proposal-rows]');
+});
+
+inWindow('switching the language changes the labels', async (w) => {
+  await w.useLang('zh');
+  await loadSample(w);
+  assert.match(await w.textOf('[data-test=kpi-budget]'), /总预算/);
+  assert.match(await w.textOf('[data-test=nav-calls]'), /资助计划/);
+  await w.useLang('en');
+  await w.waitFor('[data-test=kpi-budget]', { text: 'Total budget' });
+  assert.match(await w.textOf('[data-test=nav-calls]'), /Calls/);
+  assert.match(await w.textOf('[data-test=call-status]'), /closed/);
+  assert.equal(await w.exec("return localStorage.getItem('grantdesk.lang');"), 'en', 'the choice is remembered');
+  // Errors from the core follow the language too.
+  const r = await w.invoke('get_call', { code: 'NOPE-1' });
+  assert.equal(r.err.code, 'call_not_found');
+  assert.equal(r.err.message, 'no call with code NOPE-1');
+  await w.useLang('zh');
+  const z = await w.invoke('get_call', { code: 'NOPE-1' });
+  assert.equal(z.err.message, '找不到编号为 NOPE-1 的资助计划');
+});
+
+inWindow('the proposals table sorts, filters and opens a proposal', async (w) => {
+  await w.useLang('en');
+  await loadSample(w);
+  await w.click('[data-test=show-proposals]');
+  await w.waitFor('[data-test=shown-count]', { text: '40 of 40' });
+  await w.exec("const s = document.querySelector('[data-test=filter-status]'); s.value = 'ineligible'; s.dispatchEvent(new Event('change'));");
+  await w.waitFor('[data-test=shown-count]', { text: '5 of 40' });
+  await w.click('[data-test=sort-requested]');
+  await w.click('[data-test=sort-requested]');
+  const first = await w.exec("return document.querySelector('[data-test=proposal-row]').dataset.reference;");
+  assert.equal(first, 'BJ-AIXR-2026-0038', 'the largest request (¥9,000,000) comes first when sorted descending');
+  await w.click('[data-reference="BJ-AIXR-2026-0038"]');
+  await w.waitFor('[data-test=reasons]', { text: 'above the award ceiling of ¥8,000,000.00' });
+  assert.match(await w.textOf('[data-test=budget-total]'), /¥9,000,000\.00/);
+});

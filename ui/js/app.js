@@ -1,0 +1,110 @@
+// The window: routing, language, messages. Views ask the core through api.js and draw with
+// dom.js; none of them computes a business figure.
+
+import { call } from './api.js';
+import { h, mount } from './dom.js';
+import { t, setLang, lang, initialLang, pick } from './i18n.js';
+import { renderCalls } from './views/calls.js';
+import { renderDashboard } from './views/dashboard.js';
+import { renderProposals } from './views/proposals.js';
+import { renderProposal } from './views/proposal.js';
+import { renderCallForm } from './views/callForm.js';
+import { renderProposalForm } from './views/proposalForm.js';
+
+const LANG_KEY = 'grantdesk.lang';
+const main = () => document.getElementById('main');
+
+/** What every view receives. */
+export const app = {
+  vocab: null,
+  info: null,
+  go(hash) {
+    if (location.hash === hash) route();
+    else location.hash = hash;
+  },
+  /** The label of a domain code (statuses, categories, reasons…) in the current language. */
+  term(kind, code) {
+    const found = app.vocab?.[kind]?.find((x) => x.code === code);
+    return found ? pick(found) : code;
+  },
+  toast(message) {
+    show(message, false);
+  },
+  error(e) {
+    show(e?.message ?? String(e), true);
+  },
+  clearMessages() {
+    mount(document.getElementById('status'));
+  },
+};
+
+function show(message, isError) {
+  const box = document.getElementById('status');
+  mount(box, h('div', { class: isError ? 'toast error' : 'toast', 'data-test': isError ? 'error' : 'toast' }, message));
+}
+
+function chrome() {
+  document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('app_title');
+  document.getElementById('brand-title').textContent = t('app_title');
+  document.getElementById('lang-label').textContent = t('language');
+  document.getElementById('lang-select').value = lang();
+  mount(document.getElementById('nav'), h('a', { href: '#/calls', 'data-test': 'nav-calls' }, t('nav_calls')));
+}
+
+let generation = 0;
+
+async function route() {
+  const mine = ++generation;
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent).filter(Boolean);
+  let view;
+  try {
+    view = await resolve(parts);
+  } catch (e) {
+    view = h('p', { class: 'form-errors' }, e?.message ?? String(e));
+  }
+  if (mine !== generation) return; // a newer navigation won
+  mount(main(), view);
+  main().focus({ preventScroll: true });
+}
+
+async function resolve(p) {
+  if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
+  if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
+  if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'edit') return renderCallForm(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'proposals') return renderProposals(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'new-proposal') return renderProposalForm(app, p[1], null);
+  if (p[0] === 'call' && p[2] === 'p' && p[4] === 'edit') return renderProposalForm(app, p[1], p[3]);
+  if (p[0] === 'call' && p[2] === 'p') return renderProposal(app, p[1], p[3]);
+  return renderCalls(app);
+}
+
+async function changeLang(next) {
+  setLang(next);
+  localStorage.setItem(LANG_KEY, lang());
+  await call('set_lang', { lang: lang() });
+  chrome();
+  await route();
+}
+
+async function start() {
+  try {
+    app.info = await call('app_info');
+    app.vocab = await call('vocabulary');
+  } catch (e) {
+    mount(main(), h('p', { class: 'form-errors' }, e?.message ?? String(e)));
+    return;
+  }
+  setLang(initialLang(localStorage.getItem(LANG_KEY), app.info.system_lang));
+  await call('set_lang', { lang: lang() });
+  chrome();
+  document.getElementById('lang-select').addEventListener('change', (e) => changeLang(e.target.value));
+  window.addEventListener('hashchange', () => {
+    app.clearMessages();
+    route();
+  });
+  await route();
+}
+
+start();

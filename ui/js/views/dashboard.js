@@ -1,0 +1,144 @@
+import { call } from '../api.js';
+import { h, s } from '../dom.js';
+import { t, pick } from '../i18n.js';
+import { formatYuan, formatWan, formatPermille } from '../format.js';
+
+function card(test, label, value, note) {
+  return h('div', { class: 'card', 'data-test': test }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), note ? h('div', { class: 'note' }, note) : null);
+}
+
+/** Budget against requests, drawn to one scale (the larger of the budget and the requests). */
+function budgetBar(d) {
+  const scale = Math.max(1000, d.requested_permille, d.eligible_permille);
+  const W = 640;
+  const labelW = 150;
+  const barW = W - labelW - 10;
+  const bars = [
+    [t('total_budget'), 1000, d.call.total_budget, '#1d4f91'],
+    [t('requested_total'), d.requested_permille, d.proposals.requested, '#9bb3d6'],
+    [t('eligible_requested'), d.eligible_permille, d.eligible.requested, '#1f7a4d'],
+  ];
+  const rowH = 34;
+  const svg = s('svg', { viewBox: `0 0 ${W} ${bars.length * rowH + 10}`, width: '100%', role: 'img', 'data-test': 'budget-bar' });
+  svg.appendChild(s('title', {}, t('budget_bar')));
+  bars.forEach(([label, permille, amount, color], i) => {
+    const y = i * rowH + 6;
+    const w = Math.max(2, (barW * permille) / scale);
+    svg.appendChild(s('text', { x: 0, y: y + 15, 'font-size': 12, fill: '#5b6778' }, label));
+    svg.appendChild(s('rect', { x: labelW, y, width: w, height: 20, rx: 3, fill: color }));
+    svg.appendChild(s('text', { x: labelW + 6, y: y + 15, 'font-size': 12, fill: permille > scale * 0.3 ? '#fff' : '#1b2430' }, `${formatYuan(amount)} · ${formatPermille(permille)}`));
+  });
+  const budgetX = labelW + (barW * 1000) / scale;
+  svg.appendChild(s('line', { x1: budgetX, x2: budgetX, y1: 0, y2: bars.length * rowH + 6, stroke: '#b42318', 'stroke-dasharray': '4 3' }));
+  return svg;
+}
+
+function topicChart(d) {
+  const max = Math.max(1, ...d.by_topic.map((x) => x.count));
+  const W = 360;
+  const rowH = 30;
+  const svg = s('svg', { viewBox: `0 0 ${W} ${d.by_topic.length * rowH + 4}`, width: '100%', role: 'img', 'data-test': 'topic-chart' });
+  d.by_topic.forEach((x, i) => {
+    const y = i * rowH + 4;
+    const all = (220 * x.count) / max;
+    const ok = (220 * x.eligible.count) / max;
+    svg.appendChild(s('text', { x: 0, y: y + 15, 'font-size': 12, fill: '#1b2430' }, x.code));
+    svg.appendChild(s('rect', { x: 40, y, width: Math.max(1, all), height: 20, rx: 3, fill: '#9bb3d6' }));
+    svg.appendChild(s('rect', { x: 40, y, width: Math.max(0, ok), height: 20, rx: 3, fill: '#1f7a4d' }));
+    svg.appendChild(s('text', { x: 40 + all + 6, y: y + 15, 'font-size': 12, fill: '#5b6778' }, `${x.eligible.count} / ${x.count}`));
+  });
+  return svg;
+}
+
+async function act(app, button, command, args, after) {
+  button.disabled = true;
+  try {
+    const result = await call(command, args);
+    await after(result);
+  } catch (e) {
+    app.error(e);
+    button.disabled = false;
+  }
+}
+
+export async function renderDashboard(app, code) {
+  const d = await call('call_dashboard', { code });
+  const c = d.call;
+  const here = `#/call/${encodeURIComponent(c.code)}`;
+  const reload = () => app.go(here);
+  const actions = [
+    h('a', { class: 'button primary', href: `${here}/proposals`, 'data-test': 'show-proposals' }, t('show_proposals')),
+  ];
+  if (c.status === 'open' || c.status === 'closed') {
+    actions.push(h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')));
+    const check = h('button', { 'data-test': 'run-check', onclick: () => act(app, check, 'check_eligibility', { call: c.code }, async (r) => { await reload(); app.toast(t('check_done', { e: r.eligible, i: r.ineligible })); }) }, t('run_check'));
+    actions.push(check);
+  }
+  if (c.status === 'draft' || c.status === 'open') {
+    actions.push(h('a', { class: 'button', href: `${here}/edit`, 'data-test': 'edit-call' }, t('edit')));
+  }
+  const move = (label, status) => {
+    const b = h('button', { 'data-test': `to-${status}`, onclick: () => act(app, b, 'set_call_status', { code: c.code, status }, reload) }, label);
+    return b;
+  };
+  if (c.status === 'draft') actions.push(move(t('open_call'), 'open'));
+  if (c.status === 'open') actions.push(move(t('close_call'), 'closed'));
+  if (c.status === 'closed') actions.push(move(t('reopen_call'), 'open'));
+
+  const other = pick(c, 'title') === c.title_zh ? c.title_en : c.title_zh;
+  return h(
+    'section',
+    { 'data-test': 'dashboard' },
+    h('h1', {}, `${c.code} — ${pick(c, 'title')}`, h('span', { class: `badge ${c.status}`, 'data-test': 'call-status' }, app.term('call_status', c.status))),
+    h('p', { class: 'sub' }, other),
+    h('div', { class: 'actions' }, actions),
+    h(
+      'div',
+      { class: 'cards' },
+      card('kpi-budget', t('total_budget'), formatYuan(c.total_budget), formatWan(c.total_budget)),
+      card('kpi-max-awards', t('max_awards'), String(c.max_awards), `${t('award_range')} ${formatWan(c.award_floor)} – ${formatWan(c.award_ceiling)}`),
+      card('kpi-proposals', t('proposals'), String(d.proposals.count), null),
+      card('kpi-requested', t('requested_total'), formatYuan(d.proposals.requested), t('of_budget', { p: formatPermille(d.requested_permille) })),
+      card('kpi-eligibility', t('eligible_vs'), `${d.eligible.count} / ${d.ineligible.count}`, `${t('eligible_n', { n: d.eligible.count })} · ${t('ineligible_n', { n: d.ineligible.count })}`),
+    ),
+    h(
+      'div',
+      { class: 'panels' },
+      h(
+        'div',
+        {},
+        h('div', { class: 'panel' }, h('h2', {}, t('budget_bar')), budgetBar(d)),
+        h(
+          'div',
+          { class: 'panel' },
+          h('h2', {}, t('by_topic')),
+          h(
+            'table',
+            { class: 'plain', 'data-test': 'by-topic' },
+            h('thead', {}, h('tr', {}, h('th', {}, t('col_topic')), h('th', {}, ''), h('th', { class: 'num' }, t('proposals')), h('th', { class: 'num' }, t('is_eligible')), h('th', { class: 'num' }, t('col_requested')))),
+            h('tbody', {}, d.by_topic.map((x) => h('tr', {}, h('td', {}, x.code), h('td', {}, pick(x, 'name')), h('td', { class: 'num' }, String(x.count)), h('td', { class: 'num' }, String(x.eligible.count)), h('td', { class: 'num' }, formatWan(x.requested))))),
+          ),
+          topicChart(d),
+        ),
+      ),
+      h(
+        'div',
+        {},
+        h('div', { class: 'panel' }, h('h2', {}, t('by_status')), h('table', { class: 'plain', 'data-test': 'by-status' }, h('tbody', {}, d.by_status.map((x) => h('tr', {}, h('td', {}, app.term('proposal_status', x.status)), h('td', { class: 'num' }, String(x.count))))))),
+        h(
+          'div',
+          { class: 'panel' },
+          h(
+            'dl',
+            { class: 'kv' },
+            h('dt', {}, t('award_range')), h('dd', {}, `${formatYuan(c.award_floor)} – ${formatYuan(c.award_ceiling)}`),
+            h('dt', {}, t('duration')), h('dd', {}, t('months', { n: c.duration_months })),
+            h('dt', {}, t('col_window')), h('dd', {}, `${c.opens_on} – ${c.closes_on}`),
+            h('dt', {}, t('funding_mode')), h('dd', {}, app.term('funding_mode', c.funding_mode)),
+            h('dt', {}, t('f_topics')), h('dd', {}, c.topics.map((x) => `${x.code} ${pick(x, 'name')}`).join('、')),
+          ),
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,108 @@
+import { call } from '../api.js';
+import { h } from '../dom.js';
+import { t, pick } from '../i18n.js';
+import { formatYuan } from '../format.js';
+
+function kv(pairs) {
+  return h('dl', { class: 'kv' }, pairs.flatMap(([k, v, test]) => [h('dt', {}, k), h('dd', test ? { 'data-test': test } : {}, v || '—')]));
+}
+
+function budgetTable(app, b) {
+  return h(
+    'table',
+    { class: 'plain', 'data-test': 'budget-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('category')), b.years.map((y) => h('th', { class: 'num' }, t('year_n', { n: y }))), h('th', { class: 'num' }, t('total')))),
+    h(
+      'tbody',
+      {},
+      b.rows.map((r) => h('tr', {}, h('td', {}, app.term('category', r.category)), r.amounts.map((a) => h('td', { class: 'num' }, a ? formatYuan(a) : '—')), h('td', { class: 'num' }, formatYuan(r.total)))),
+      h('tr', {}, h('th', {}, t('total')), b.year_totals.map((a) => h('th', { class: 'num' }, formatYuan(a))), h('th', { class: 'num', 'data-test': 'budget-total' }, formatYuan(b.total))),
+    ),
+  );
+}
+
+export async function renderProposal(app, code, reference) {
+  const [c, p] = await Promise.all([call('get_call', { code }), call('get_proposal', { call: code, reference })]);
+  const here = `#/call/${encodeURIComponent(c.code)}/p/${encodeURIComponent(p.reference)}`;
+  const a = p.applicant;
+  const actions = [h('a', { class: 'button', href: `#/call/${encodeURIComponent(c.code)}/proposals` }, `← ${t('proposals')}`)];
+  const accepting = c.status === 'open' || c.status === 'closed';
+  if (accepting && (p.status === 'draft' || p.status === 'submitted')) {
+    actions.push(h('a', { class: 'button', href: `${here}/edit`, 'data-test': 'edit-proposal' }, t('edit')));
+  }
+  if (accepting && p.status === 'draft') {
+    const on = h('input', { type: 'date', 'aria-label': t('submitted_on'), 'data-test': 'submit-on' });
+    const submit = h('button', { class: 'primary', 'data-test': 'submit-proposal', onclick: async () => {
+      submit.disabled = true;
+      try {
+        await call('submit_proposal', { call: c.code, reference: p.reference, on: on.value || null });
+        app.go(here);
+      } catch (e) {
+        app.error(e);
+        submit.disabled = false;
+      }
+    } }, t('submit'));
+    actions.push(on, submit);
+  }
+  if (accepting && (p.status === 'draft' || p.status === 'submitted')) {
+    const w = h('button', { class: 'danger', 'data-test': 'withdraw-proposal', onclick: async () => {
+      if (w.dataset.armed !== 'yes') {
+        w.dataset.armed = 'yes';
+        w.textContent = `${t('withdraw')}?`;
+        return;
+      }
+      try {
+        await call('withdraw_proposal', { call: c.code, reference: p.reference });
+        app.go(here);
+      } catch (e) {
+        app.error(e);
+      }
+    } }, t('withdraw'));
+    actions.push(w);
+  }
+
+  let eligibility;
+  if (!p.eligibility) eligibility = h('p', { class: 'muted' }, t('not_checked'));
+  else if (p.eligibility.length === 0) eligibility = h('p', { class: 'ok', 'data-test': 'eligible' }, t('is_eligible'));
+  else eligibility = h('ul', { class: 'reasons', 'data-test': 'reasons' }, p.eligibility.map((r) => h('li', { 'data-code': r.code }, pick(r))));
+
+  return h(
+    'section',
+    { 'data-test': 'proposal' },
+    h('h1', { 'data-test': 'proposal-title' }, p.title, h('span', { class: `badge ${p.status}` }, app.term('proposal_status', p.status))),
+    h('p', { class: 'sub' }, `${p.reference}${p.title_en ? ' · ' + p.title_en : ''}`),
+    h('div', { class: 'actions' }, actions),
+    h(
+      'div',
+      { class: 'panels' },
+      h(
+        'div',
+        {},
+        h('div', { class: 'panel' }, h('h2', {}, t('applicant')), kv([
+          [t('applicant'), a.name, 'applicant-name'],
+          [t('credit_code'), a.credit_code],
+          [t('bank'), a.bank_name],
+          [t('bank_account'), a.bank_account],
+          [t('contact'), a.contact_name],
+          [t('contact_phone'), a.contact_phone],
+          [t('contact_email'), a.contact_email],
+        ])),
+        h('div', { class: 'panel' }, h('h2', {}, t('budget')), budgetTable(app, p.budget_table)),
+      ),
+      h(
+        'div',
+        {},
+        h('div', { class: 'panel' }, h('h2', {}, t('eligibility')), eligibility),
+        h('div', { class: 'panel' }, kv([
+          [t('col_requested'), formatYuan(p.requested), 'requested'],
+          [t('in_capitals'), p.requested_capital],
+          [t('col_topic'), `${p.topic} ${pick(c.topics.find((x) => x.code === p.topic), 'name')}`],
+          [t('investigator'), `${p.pi_name} ${p.pi_title}`.trim()],
+          [t('contact_email'), p.pi_email],
+          [t('submitted_on'), p.submitted_on ?? ''],
+          [t('summary'), p.summary],
+        ])),
+      ),
+    ),
+  );
+}
