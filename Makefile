@@ -1,30 +1,43 @@
 # GrantDesk — the two commands of the README.
-#   make run    installs what is missing, builds, loads the sample call and shows it
-#   make test   runs every test: format, lints, unit, property and integration tests
+#   make run    installs what is missing, builds and opens the GrantDesk window
+#   make test   runs every test: format, lints, unit, property, integration, shell command,
+#               UI logic (node --test) and end-to-end tests of the real window under Xvfb
 # Both are idempotent and quick when everything is present.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps fmt-check lint unit
+.PHONY: run test deps test-deps fmt-check lint unit ui-test e2e screenshot
 
 run: deps
-	$(CARGO) run --quiet --release --bin grantdesk -- demo
-	@echo
-	@echo "Next: cargo run --release --bin grantdesk -- --help"
+	$(CARGO) run --release -p grantdesk-app
 
-test: deps fmt-check lint unit
+test: test-deps fmt-check lint unit ui-test e2e
 
-# What a fresh Debian/Ubuntu machine may lack: a C compiler and pkg-config for the bundled
-# SQLite, and the rustfmt/clippy components.
 deps:
 	@bash .ci/deps
+
+test-deps:
+	@bash .ci/deps test
 
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
 lint:
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 unit:
-	$(CARGO) test --all-targets
+	$(CARGO) test --workspace --all-targets
+
+ui-test:
+	node --test ui/tests/
+
+# Builds the window and the CLI (debug), then drives the window over WebDriver.
+e2e:
+	$(CARGO) build -p grantdesk-app -p grantdesk --bins
+	bash e2e/run.sh
+
+# Refreshes the README's screenshot (docs/) from the end-to-end run.
+screenshot: test-deps
+	$(CARGO) build -p grantdesk-app -p grantdesk --bins
+	GRANTDESK_SHOTS=docs bash e2e/run.sh

@@ -1,1 +1,113 @@
+//! Command tests on Tauri's mock runtime: what the window sends in, what it gets back.
 
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+use super::{AppState, with_commands};
+use grantdesk::Lang;
+
+struct Harness {
+    window: WebviewWindow<tauri::test::MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shell.db");
+    let pool = tauri::async_runtime::block_on(grantdesk::store::open(&path)).expect("open");
+    let app = with_commands(mock_builder().manage(AppState::new(pool, path, Lang::En)))
+        .build(tauri::generate_context!())
+        .expect("mock app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    Harness { window, _dir: dir }
+}
+
+fn invoke(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_from(h, "tauri://localhost", cmd, args)
+}
+
+fn invoke_from(h: &Harness, origin: &str, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &h.window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: origin.parse().expect("url"),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json reply"))
+}
+
+#[test]
+fn the_sample_loads_and_money_comes_back_as_decimal_strings() {
+    let h = harness();
+    assert_eq!(invoke(&h, "list_calls", json!({})), Ok(json!([])));
+    let loaded = invoke(&h, "load_sample", json!({})).expect("load");
+    assert_eq!(loaded["proposals_total"], 40);
+    let d = invoke(&h, "call_dashboard", json!({ "code": "BJ-AIXR-2026" })).expect("dashboard");
+    assert_eq!(d["call"]["total_budget"], "60000000.00");
+    assert_eq!(d["call"]["max_awards"], 12);
+    assert!(d["proposals"]["requested"].is_string());
+}
+
+#[test]
+fn errors_cross_as_code_message_and_fields_in_the_chosen_language() {
+    let h = harness();
+    let e = invoke(&h, "get_call", json!({ "code": "NOPE-1" })).expect_err("missing");
+    assert_eq!(
+        e,
+        json!({ "code": "call_not_found", "message": "no call with code NOPE-1", "fields": [] })
+    );
+    invoke(&h, "set_lang", json!({ "lang": "zh" })).expect("set lang");
+    let mut form = invoke(&h, "call_form", json!({})).expect("starter form");
+    form["code"] = json!("X-1");
+    let e = invoke(&h, "create_call", json!({ "form": form })).expect_err("incomplete");
+    assert_eq!(e["code"], "call_invalid");
+    assert_eq!(e["fields"][0]["field"], "title_zh");
+    assert_eq!(e["fields"][0]["message"], "必填项不能为空");
+    assert_eq!(
+        invoke(&h, "list_calls", json!({})),
+        Ok(json!([])),
+        "nothing was written"
+    );
+}
+
+#[test]
+fn a_proposal_page_carries_its_budget_table_and_capitals() {
+    let h = harness();
+    invoke(&h, "load_sample", json!({})).expect("load");
+    let p = invoke(
+        &h,
+        "get_proposal",
+        json!({ "call": "BJ-AIXR-2026", "reference": "BJ-AIXR-2026-0038" }),
+    )
+    .expect("proposal");
+    assert_eq!(p["requested"], "9000000.00");
+    assert_eq!(p["requested_capital"], "人民币玖佰万元整");
+    assert_eq!(p["budget_table"]["total"], "9000000.00");
+    assert_eq!(p["budget_table"]["years"], json!([1, 2]));
+    let e = invoke(
+        &h,
+        "submit_proposal",
+        json!({ "call": "BJ-AIXR-2026", "reference": "BJ-AIXR-2026-0038", "on": "yesterday" }),
+    )
+    .expect_err("bad date");
+    assert_eq!(e["code"], "date_format");
+}
+
+#[test]
+fn a_page_from_elsewhere_may_call_nothing() {
+    let h = harness();
+    let e =
+        invoke_from(&h, "https://example.com", "list_calls", json!({})).expect_err("remote origin");
+    assert!(e.as_str().is_some_and(|m| m.contains("not allowed")), "{e}");
+}

@@ -14,19 +14,19 @@ function budgetBar(d) {
   const labelW = 150;
   const barW = W - labelW - 10;
   const bars = [
-    [t('total_budget'), 1000, d.call.total_budget, '#1d4f91'],
-    [t('requested_total'), d.requested_permille, d.proposals.requested, '#9bb3d6'],
-    [t('eligible_requested'), d.eligible_permille, d.eligible.requested, '#1f7a4d'],
+    [t('total_budget'), 1000, d.call.total_budget, '#1d4f91', '#fff'],
+    [t('requested_total'), d.requested_permille, d.proposals.requested, '#c9d7ec', '#1b2430'],
+    [t('eligible_requested'), d.eligible_permille, d.eligible.requested, '#1f7a4d', '#fff'],
   ];
   const rowH = 34;
   const svg = s('svg', { viewBox: `0 0 ${W} ${bars.length * rowH + 10}`, width: '100%', role: 'img', 'data-test': 'budget-bar' });
   svg.appendChild(s('title', {}, t('budget_bar')));
-  bars.forEach(([label, permille, amount, color], i) => {
+  bars.forEach(([label, permille, amount, color, ink], i) => {
     const y = i * rowH + 6;
     const w = Math.max(2, (barW * permille) / scale);
     svg.appendChild(s('text', { x: 0, y: y + 15, 'font-size': 12, fill: '#5b6778' }, label));
     svg.appendChild(s('rect', { x: labelW, y, width: w, height: 20, rx: 3, fill: color }));
-    svg.appendChild(s('text', { x: labelW + 6, y: y + 15, 'font-size': 12, fill: permille > scale * 0.3 ? '#fff' : '#1b2430' }, `${formatYuan(amount)} · ${formatPermille(permille)}`));
+    svg.appendChild(s('text', { x: labelW + 6, y: y + 15, 'font-size': 12, fill: permille > scale * 0.3 ? ink : '#1b2430' }, `${formatYuan(amount)} · ${formatPermille(permille)}`));
   });
   const budgetX = labelW + (barW * 1000) / scale;
   svg.appendChild(s('line', { x1: budgetX, x2: budgetX, y1: 0, y2: bars.length * rowH + 6, stroke: '#b42318', 'stroke-dasharray': '4 3' }));
@@ -37,7 +37,7 @@ function topicChart(d) {
   const max = Math.max(1, ...d.by_topic.map((x) => x.count));
   const W = 360;
   const rowH = 30;
-  const svg = s('svg', { viewBox: `0 0 ${W} ${d.by_topic.length * rowH + 4}`, width: '100%', role: 'img', 'data-test': 'topic-chart' });
+  const svg = s('svg', { viewBox: `0 0 ${W} ${d.by_topic.length * rowH + 4}`, width: W, height: d.by_topic.length * rowH + 4, role: 'img', 'data-test': 'topic-chart' });
   d.by_topic.forEach((x, i) => {
     const y = i * rowH + 4;
     const all = (220 * x.count) / max;
