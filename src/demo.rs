@@ -520,3 +520,60 @@ pub async fn load(pool: &Pool, stamp: &Stamp) -> Result<Loaded, Error> {
         ineligible: report.as_ref().map_or(0, |r| r.ineligible),
     })
 }
+
+/// The code of the call that [`load_scaled`] fills.
+pub const SCALE_CODE: &str = "BJ-SCALE-2026";
+
+/// A large call for trying the window and measuring: the reference call's rules with `count`
+/// synthetic submitted proposals from distinct applicants, written in one transaction with
+/// their audit entries. Creates the call if it is missing; adds proposals up to `count`.
+pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loaded, Error> {
+    let mut call_created = false;
+    if call::find(pool, SCALE_CODE).await?.is_none() {
+        let form = CallForm {
+            code: t(SCALE_CODE),
+            title_zh: t("规模测试资助计划"),
+            title_en: t("Scale test call"),
+            ..reference_call_form()
+        };
+        call::create(pool, stamp, &form).await?;
+        call::set_status(pool, stamp, SCALE_CODE, CallStatus::Open).await?;
+        call_created = true;
+    }
+    let filter = proposal::Filter {
+        call: SCALE_CODE.into(),
+        ..Default::default()
+    };
+    let present = proposal::list(pool, &filter).await?.len();
+    let samples = sample_proposals();
+    let mut tx = crate::store::begin_write(pool).await?;
+    for i in present..count {
+        let (mut form, received) = samples[i % samples.len()].clone();
+        form.call = t(SCALE_CODE);
+        form.reference = Text(format!("{SCALE_CODE}-{:05}", i + 1));
+        form.title = Text(format!("{}（{}）", form.title.as_str(), i + 1));
+        let body = format!("91110108{:09}", 100_000_000 + i * 7);
+        form.applicant.credit_code =
+            Text(CreditCode::complete(&body).map_or(body, |c| c.to_string()));
+        form.applicant.name = Text(format!("{}·{}", form.applicant.name.as_str(), i + 1));
+        let p = proposal::store_create_on(&mut tx, stamp, &form).await?;
+        proposal::store_transition_on(
+            &mut tx,
+            stamp,
+            SCALE_CODE,
+            &p.content.reference,
+            proposal::ProposalStatus::Submitted,
+            Some(received),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Loaded {
+        call: SCALE_CODE.to_string(),
+        call_created,
+        proposals_created: count.saturating_sub(present),
+        proposals_total: proposal::list(pool, &filter).await?.len(),
+        eligible: 0,
+        ineligible: 0,
+    })
+}

@@ -44,7 +44,12 @@ enum LangArg {
 #[derive(Subcommand)]
 enum Command {
     /// Load (or complete) the sample call with its 40 proposals
-    Demo,
+    Demo {
+        /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
+        /// the window at scale and measuring)
+        #[arg(long)]
+        scale: Option<usize>,
+    },
     /// List all calls
     Calls,
     /// Show, create, edit and move calls
@@ -234,7 +239,21 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
     let stamp = Stamp::now_for_os_user();
     match cli.command {
         Command::Where => Ok(()),
-        Command::Demo => {
+        Command::Demo { scale: Some(n) } => {
+            let loaded = demo::load_scaled(&pool, &stamp, n).await?;
+            if out.json {
+                return out.json(&loaded);
+            }
+            println!(
+                "{} {}: {} {}",
+                out.t("规模测试资助计划", "Scale test call"),
+                loaded.call,
+                loaded.proposals_total,
+                out.t("份申请书", "proposals")
+            );
+            Ok(())
+        }
+        Command::Demo { scale: None } => {
             let loaded = demo::load(&pool, &stamp).await?;
             if out.json {
                 return out.json(&loaded);

@@ -10,6 +10,7 @@ pub use store::{
     CheckReport, Filter, ProposalSummary, check_eligibility, create, get, list, submit, update,
     withdraw,
 };
+pub(crate) use store::{create_on as store_create_on, transition_on as store_transition_on};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

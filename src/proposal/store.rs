@@ -125,15 +125,25 @@ impl TryFrom<(ProposalDbRow, Vec<LineRow>)> for Proposal {
     }
 }
 
-const SELECT_FULL: &str =
+const SELECT_ALL: &str =
     "SELECT p.id, c.code AS call_code, p.reference, p.title, p.title_en, p.summary,
         p.pi_name, p.pi_title, p.pi_email, p.pi_phone, p.topic, p.requested_fen, p.status,
         p.submitted_on, p.eligibility, p.created_at, p.updated_at,
         a.credit_code, a.name AS applicant_name, a.bank_name, a.bank_account, a.contact_name,
         a.contact_phone, a.contact_email
     FROM proposals p JOIN calls c ON c.id = p.call_id JOIN applicants a ON a.id = p.applicant_id
-    WHERE p.call_id = $1 AND ($2 IS NULL OR p.reference = $2)
+    WHERE p.call_id = $1
     ORDER BY p.reference";
+
+// The same for one reference: a separate statement so that SQLite uses the unique index.
+const SELECT_ONE: &str =
+    "SELECT p.id, c.code AS call_code, p.reference, p.title, p.title_en, p.summary,
+        p.pi_name, p.pi_title, p.pi_email, p.pi_phone, p.topic, p.requested_fen, p.status,
+        p.submitted_on, p.eligibility, p.created_at, p.updated_at,
+        a.credit_code, a.name AS applicant_name, a.bank_name, a.bank_account, a.contact_name,
+        a.contact_phone, a.contact_email
+    FROM proposals p JOIN calls c ON c.id = p.call_id JOIN applicants a ON a.id = p.applicant_id
+    WHERE p.call_id = $1 AND p.reference = $2";
 
 /// Full proposals of a call (one, when `reference` is given), with their budget lines.
 async fn load(
@@ -141,21 +151,43 @@ async fn load(
     call_id: i64,
     reference: Option<&str>,
 ) -> Result<Vec<Proposal>, Error> {
-    let rows: Vec<ProposalDbRow> = sqlx::query_as(SELECT_FULL)
-        .bind(call_id)
-        .bind(reference)
-        .fetch_all(&mut *conn)
-        .await?;
-    let lines: Vec<LineRow> = sqlx::query_as(
-        "SELECT l.proposal_id, l.category, l.year, l.amount_fen FROM budget_lines l
-         JOIN proposals p ON p.id = l.proposal_id
-         WHERE p.call_id = $1 AND ($2 IS NULL OR p.reference = $2)
-         ORDER BY l.proposal_id, l.year, l.category",
-    )
-    .bind(call_id)
-    .bind(reference)
-    .fetch_all(&mut *conn)
-    .await?;
+    let (rows, lines): (Vec<ProposalDbRow>, Vec<LineRow>) = match reference {
+        Some(r) => {
+            let rows: Vec<ProposalDbRow> = sqlx::query_as(SELECT_ONE)
+                .bind(call_id)
+                .bind(r)
+                .fetch_all(&mut *conn)
+                .await?;
+            let lines = match rows.first() {
+                Some(p) => {
+                    sqlx::query_as(
+                        "SELECT proposal_id, category, year, amount_fen FROM budget_lines
+                         WHERE proposal_id = $1",
+                    )
+                    .bind(p.id)
+                    .fetch_all(&mut *conn)
+                    .await?
+                }
+                None => Vec::new(),
+            };
+            (rows, lines)
+        }
+        None => {
+            let rows = sqlx::query_as(SELECT_ALL)
+                .bind(call_id)
+                .fetch_all(&mut *conn)
+                .await?;
+            let lines = sqlx::query_as(
+                "SELECT l.proposal_id, l.category, l.year, l.amount_fen FROM budget_lines l
+                 JOIN proposals p ON p.id = l.proposal_id
+                 WHERE p.call_id = $1",
+            )
+            .bind(call_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            (rows, lines)
+        }
+    };
     let mut by_proposal: HashMap<i64, Vec<LineRow>> = HashMap::new();
     for l in lines {
         by_proposal.entry(l.proposal_id).or_default().push(l);
@@ -480,9 +512,23 @@ async fn transition(
     submitted_on: Option<NaiveDate>,
 ) -> Result<Proposal, Error> {
     let mut tx = begin_write(pool).await?;
-    let call = call::store_get_on(&mut tx, call_code).await?;
+    let after = transition_on(&mut tx, stamp, call_code, reference, to, submitted_on).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub(crate) async fn transition_on(
+    tx: &mut SqliteConnection,
+    stamp: &Stamp,
+    call_code: &str,
+    reference: &str,
+    to: ProposalStatus,
+    submitted_on: Option<NaiveDate>,
+) -> Result<Proposal, Error> {
+    let tx = &mut *tx;
+    let call = call::store_get_on(tx, call_code).await?;
     accepting(&call)?;
-    let before = get_on(&mut tx, &call, reference).await?;
+    let before = get_on(tx, &call, reference).await?;
     if !before.status.can_become(to) {
         return Err(ProposalError::IllegalTransition {
             reference: before.content.reference,
@@ -500,14 +546,14 @@ async fn transition(
     .bind(stamp.at_text())
     .execute(&mut *tx)
     .await?;
-    let after = get_on(&mut tx, &call, reference).await?;
+    let after = get_on(tx, &call, reference).await?;
     #[derive(Serialize)]
     struct State {
         status: ProposalStatus,
         submitted_on: Option<NaiveDate>,
     }
     audit::record(
-        &mut tx,
+        tx,
         stamp,
         Change::new("proposal", audit_id(&after), to.as_str())
             .before(&State {
@@ -520,7 +566,6 @@ async fn transition(
             })?,
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

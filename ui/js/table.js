@@ -1,7 +1,18 @@
 // Pure logic of the proposals table: filtering, sorting and the visible window of a
 // virtually scrolled list. No DOM here, so it is tested with node --test.
 
-import { compareMoney } from './format.js';
+import { fenOf } from './format.js';
+
+// The lower-cased text a row is searched in, computed once per row.
+const haystacks = new WeakMap();
+function haystack(r) {
+  let text = haystacks.get(r);
+  if (text === undefined) {
+    text = [r.title, r.applicant, r.pi_name, r.reference].map((v) => String(v ?? '').toLowerCase()).join('\u0000');
+    haystacks.set(r, text);
+  }
+  return text;
+}
 
 /** Rows matching every given criterion; search is case-insensitive on title, applicant, PI and reference. */
 export function filterRows(rows, { topic = '', status = '', search = '' } = {}) {
@@ -9,27 +20,21 @@ export function filterRows(rows, { topic = '', status = '', search = '' } = {}) 
   return rows.filter((r) => {
     if (topic && r.topic !== topic) return false;
     if (status && r.status !== status) return false;
-    if (!needle) return true;
-    return [r.title, r.applicant, r.pi_name, r.reference].some((v) =>
-      String(v ?? '').toLowerCase().includes(needle),
-    );
+    return !needle || haystack(r).includes(needle);
   });
 }
 
 const collator = new Intl.Collator(['zh-Hans-CN', 'en'], { numeric: true });
 
-function compareBy(key) {
-  if (key === 'requested') return (a, b) => compareMoney(a.requested, b.requested);
-  return (a, b) => collator.compare(String(a[key] ?? ''), String(b[key] ?? ''));
-}
-
 /** A sorted copy; stable, with the reference as tie-breaker so equal keys keep a fixed order. */
 export function sortRows(rows, key, direction = 'asc') {
-  const cmp = compareBy(key);
   const sign = direction === 'desc' ? -1 : 1;
-  return rows
-    .map((row, i) => ({ row, i }))
-    .sort((a, b) => sign * cmp(a.row, b.row) || collator.compare(a.row.reference, b.row.reference) || a.i - b.i)
+  // Keys are computed once per row, not once per comparison.
+  const money = key === 'requested';
+  const keyed = rows.map((row, i) => ({ row, i, k: money ? (fenOf(row.requested) ?? -1n) : String(row[key] ?? '') }));
+  const cmp = money ? (a, b) => (a < b ? -1 : a > b ? 1 : 0) : (a, b) => collator.compare(a, b);
+  return keyed
+    .sort((a, b) => sign * cmp(a.k, b.k) || collator.compare(a.row.reference, b.row.reference) || a.i - b.i)
     .map((x) => x.row);
 }
 
