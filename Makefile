@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps test-deps fmt-check lint unit ui-test e2e screenshot
+.PHONY: run test deps test-deps fmt-check lint unit ui-test e2e screenshot measure
 
 run: deps
 	$(CARGO) run --release -p grantdesk-app
@@ -41,3 +41,8 @@ e2e:
 screenshot: test-deps
 	$(CARGO) build -p grantdesk-app -p grantdesk --bins
 	GRANTDESK_SHOTS=docs bash e2e/run.sh
+
+# Cold start to a drawn dashboard and resident memory with the sample loaded (figures only).
+measure: test-deps
+	$(CARGO) build -p grantdesk-app -p grantdesk --bins
+	MEASURE=1 bash e2e/run.sh

@@ -27,6 +27,10 @@ for _ in $(seq 100); do
 done
 
 export WEBDRIVER_URL="http://127.0.0.1:$port"
+if [ -n "${MEASURE:-}" ]; then
+  node e2e/measure.mjs
+  exit
+fi
 start=$(date +%s)
 node --test --test-concurrency=1 e2e/
 echo "e2e: $(( $(date +%s) - start )) s"

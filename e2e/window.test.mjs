@@ -170,3 +170,64 @@ test('ten thousand proposals: the table draws only what is in view and filters a
     await w.close();
   }
 });
+
+inWindow('a call and a proposal are entered through the forms, edited and submitted', async (w) => {
+  await w.useLang('en');
+  await w.click('[data-test=new-call]');
+  await w.waitFor('[data-test=call-form]');
+  const fill = async (name, value) => w.type(`[name="${name}"]`, value);
+  await fill('code', 'BJ-QC-2027');
+  await fill('title_zh', '北京市量子计算科研专项 2027');
+  await fill('title_en', 'Beijing Quantum Computing Programme 2027');
+  await fill('topics[1].code', 'QC');
+  await fill('topics[1].name_zh', '量子计算');
+  await fill('topics[1].name_en', 'Quantum computing');
+  await fill('total_budget', '2000万');
+  await fill('max_awards', '5');
+  await fill('award_ceiling', '500万');
+  await fill('opens_on', '2027-03-01');
+  await fill('closes_on', '2027-02-01');
+  await w.click('[data-test=save]');
+  await w.waitFor('[data-error-for="closes_on"]', { text: 'must be after the opening date 2027-03-01' });
+  await fill('closes_on', '2027-04-30');
+  await w.click('[data-test=save]');
+  await w.waitFor('[data-test=kpi-budget]', { text: '¥20,000,000.00' });
+  assert.match(await w.textOf('[data-test=call-status]'), /draft/);
+
+  // Edit while draft: five awards become six.
+  await w.click('[data-test=edit-call]');
+  await fill('max_awards', '6');
+  await w.keys('[name="max_awards"]', '\uE007');
+  await w.waitFor('[data-test=kpi-max-awards]', { text: '6' });
+  await w.click('[data-test=to-open]');
+  await w.waitFor('[data-test=call-status]', { text: 'open' });
+
+  await w.click('[data-test=new-proposal]');
+  await w.waitFor('[data-test=proposal-form]');
+  await fill('title', '超导量子比特纠错');
+  await fill('summary', '研究表面码纠错。');
+  await fill('applicant.credit_code', '91110108551385082Q');
+  await fill('applicant.name', '北京量子信息研究院');
+  await fill('applicant.bank_name', '北京银行');
+  await fill('applicant.bank_account', '01090000000001');
+  await fill('applicant.contact_name', '王老师');
+  await fill('applicant.contact_phone', '010-12345678');
+  await fill('pi_name', '李明');
+  await fill('pi_email', 'li.ming@example.cn');
+  await w.type('[data-cell="operations|1"]', '1,000,000');
+  await w.type('[data-cell="personnel|2"]', '800000');
+  await w.type('[data-cell="indirect|1"]', '300000');
+  await w.click('[data-test=save]');
+  await w.waitFor('[data-test=proposal-title]', { text: '超导量子比特纠错' });
+  assert.match(await w.textOf('[data-test=requested]'), /¥2,100,000\.00/);
+  assert.match(await w.textOf('[data-test=budget-total]'), /¥2,100,000\.00/);
+
+  await w.type('[data-test=submit-on]', '2027-04-01');
+  await w.click('[data-test=submit-proposal]');
+  await w.waitFor('.badge.submitted');
+  const p = await w.invoke('get_proposal', { call: 'BJ-QC-2027', reference: 'BJ-QC-2027-0001' });
+  assert.equal(p.ok.status, 'submitted');
+  assert.equal(p.ok.submitted_on, '2027-04-01');
+  const audit = await w.invoke('audit_verify');
+  assert.equal(audit.ok.entries, 6, 'call create, update, open; applicant and proposal create; submit');
+});

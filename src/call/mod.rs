@@ -713,7 +713,9 @@ impl CallForm {
             let valid = !code.is_empty()
                 && code.len() <= 16
                 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            if !valid {
+            if code.is_empty() {
+                c.push(required(&format!("{field}.code")));
+            } else if !valid {
                 c.push(Invalid::new(
                     format!("{field}.code"),
                     "topic_code_format",

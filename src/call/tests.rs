@@ -132,6 +132,10 @@ fn codes_titles_and_topics_are_checked() {
     assert!(r.contains(&("code".into(), "code_format")), "{r:?}");
     assert!(r.contains(&("title_en".into(), "required")), "{r:?}");
     assert!(r.contains(&("topics[2].code".into(), "duplicate")), "{r:?}");
+    f.topics[0].code = "".into();
+    assert!(has(&f, "topics[1].code", "required"));
+    f.topics[0].code = "A I".into();
+    assert!(has(&f, "topics[1].code", "topic_code_format"));
     f.topics.clear();
     assert!(has(&f, "topics", "required"));
 }

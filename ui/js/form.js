@@ -16,7 +16,7 @@ export function setPath(obj, path, value) {
   target[last] = value;
 }
 
-/** A labelled input bound to model[path]. options: { type, choices: [[value, label]], hint, rows } */
+/** A labelled input bound to model[path]. options: { type, placeholder, choices: [[value, label]], hint, rows } */
 export function field(model, path, label, options = {}) {
   const id = `f-${path.replace(/[^\w]/g, '-')}`;
   const value = getPath(model, path) ?? '';
@@ -27,7 +27,7 @@ export function field(model, path, label, options = {}) {
   } else if (options.rows) {
     input = h('textarea', { id, name: path, rows: options.rows, oninput: bind }, value);
   } else {
-    input = h('input', { id, name: path, type: options.type ?? 'text', value, oninput: bind, autocomplete: 'off' });
+    input = h('input', { id, name: path, type: options.type ?? 'text', value, placeholder: options.placeholder, oninput: bind, autocomplete: 'off' });
   }
   return h(
     'div',

@@ -26,7 +26,7 @@ export async function renderCallForm(app, code) {
       'fieldset',
       {},
       h('legend', {}, t('section_money')),
-      h('div', { class: 'grid' }, f('total_budget', 'f_total_budget'), f('max_awards', 'f_max_awards'), f('award_floor', 'f_award_floor'), f('award_ceiling', 'f_award_ceiling'), f('duration_months', 'f_duration_months'), f('opens_on', 'f_opens_on', { type: 'date' }), f('closes_on', 'f_closes_on', { type: 'date' })),
+      h('div', { class: 'grid' }, f('total_budget', 'f_total_budget'), f('max_awards', 'f_max_awards'), f('award_floor', 'f_award_floor'), f('award_ceiling', 'f_award_ceiling'), f('duration_months', 'f_duration_months'), f('opens_on', 'f_opens_on', { placeholder: 'YYYY-MM-DD' }), f('closes_on', 'f_closes_on', { placeholder: 'YYYY-MM-DD' })),
     ),
     h('fieldset', {}, h('legend', {}, t('f_appropriations')), rowsEditor(model, 'appropriations', [['year', t('f_year')], ['amount', t('f_amount')]], () => ({ year: '', amount: '' }))),
     h('fieldset', {}, h('legend', {}, t('f_indirect_tiers')), rowsEditor(model, 'indirect_tiers', [['up_to', t('f_up_to')], ['rate', t('f_rate')]], () => ({ up_to: '', rate: '' }))),

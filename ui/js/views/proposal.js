@@ -31,7 +31,7 @@ export async function renderProposal(app, code, reference) {
     actions.push(h('a', { class: 'button', href: `${here}/edit`, 'data-test': 'edit-proposal' }, t('edit')));
   }
   if (accepting && p.status === 'draft') {
-    const on = h('input', { type: 'date', 'aria-label': t('submitted_on'), 'data-test': 'submit-on' });
+    const on = h('input', { type: 'text', placeholder: 'YYYY-MM-DD', 'aria-label': t('submitted_on'), title: t('submitted_on'), 'data-test': 'submit-on' });
     const submit = h('button', { class: 'primary', 'data-test': 'submit-proposal', onclick: async () => {
       submit.disabled = true;
       try {
