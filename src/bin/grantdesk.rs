@@ -258,19 +258,20 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             if out.json {
                 return out.json(&loaded);
             }
-            println!(
-                "{} {} — {} {}，{} {}（{} {}，{} {}）",
-                out.t("示例资助计划", "Sample call"),
-                loaded.call,
+            let (call, total, new) = (
+                &loaded.call,
                 loaded.proposals_total,
-                out.t("份申请书", "proposals"),
                 loaded.proposals_created,
-                out.t("份本次新建", "created now"),
-                loaded.eligible,
-                out.t("份形式审查合格", "eligible"),
-                loaded.ineligible,
-                out.t("份不合格", "ineligible"),
             );
+            let (ok, bad) = (loaded.eligible, loaded.ineligible);
+            match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {call} — {total} 份申请书，本次新建 {new} 份（形式审查合格 {ok} 份，不合格 {bad} 份）"
+                ),
+                Lang::En => println!(
+                    "Sample call {call} — {total} proposals, {new} created now ({ok} eligible, {bad} ineligible)"
+                ),
+            }
             println!("{}: {}", out.t("数据库", "Database"), path.display());
             show_call(&pool, demo::CALL_CODE, out).await
         }

@@ -468,6 +468,27 @@ impl CallForm {
     }
 }
 
+/// Shares that must make up exactly 100% (rubric weights, tranche shares).
+fn whole_hundred(
+    c: &mut Checks,
+    field: &str,
+    rule: &'static str,
+    shares: impl Iterator<Item = Percent>,
+    what_zh: &str,
+    what_en: &str,
+) {
+    let total: u32 = shares.map(Percent::basis_points).sum();
+    if total != 10_000 {
+        let sum = Decimal::new(i64::from(total), 2).normalize();
+        c.push(Invalid::new(
+            field,
+            rule,
+            format!("{what_zh}合计为 {sum}%，应为 100%"),
+            format!("{what_en} sum to {sum}%, not 100%"),
+        ));
+    }
+}
+
 fn int_in(
     checks: &mut Checks,
     field: &str,
@@ -776,16 +797,15 @@ impl CallForm {
             }
         }
         if !self.rubric.is_empty() && out.len() == self.rubric.len() {
-            let total: u32 = out.iter().map(|c| c.weight.basis_points()).sum();
-            if total != 10_000 {
-                let sum = Decimal::new(i64::from(total), 2).normalize();
-                c.push(Invalid::new(
-                    "rubric",
-                    "weights_not_100",
-                    format!("评审指标权重合计为 {sum}%，应为 100%"),
-                    format!("the rubric weights sum to {sum}%, not 100%"),
-                ));
-            }
+            let shares = out.iter().map(|c| c.weight);
+            whole_hundred(
+                c,
+                "rubric",
+                "weights_not_100",
+                shares,
+                "评审指标权重",
+                "the rubric weights",
+            );
         }
         out
     }
@@ -870,16 +890,15 @@ impl CallForm {
             }
         }
         if !out.is_empty() && out.len() == self.tranches.len() {
-            let total: u32 = out.iter().map(|t| t.share.basis_points()).sum();
-            if total != 10_000 {
-                let sum = Decimal::new(i64::from(total), 2).normalize();
-                c.push(Invalid::new(
-                    "tranches",
-                    "shares_not_100",
-                    format!("拨付批次比例合计为 {sum}%，应为 100%"),
-                    format!("the tranche shares sum to {sum}%, not 100%"),
-                ));
-            }
+            let shares = out.iter().map(|t| t.share);
+            whole_hundred(
+                c,
+                "tranches",
+                "shares_not_100",
+                shares,
+                "拨付批次比例",
+                "the tranche shares",
+            );
         }
         out
     }

@@ -125,25 +125,25 @@ impl TryFrom<(ProposalDbRow, Vec<LineRow>)> for Proposal {
     }
 }
 
-const SELECT_ALL: &str =
-    "SELECT p.id, c.code AS call_code, p.reference, p.title, p.title_en, p.summary,
-        p.pi_name, p.pi_title, p.pi_email, p.pi_phone, p.topic, p.requested_fen, p.status,
-        p.submitted_on, p.eligibility, p.created_at, p.updated_at,
-        a.credit_code, a.name AS applicant_name, a.bank_name, a.bank_account, a.contact_name,
-        a.contact_phone, a.contact_email
-    FROM proposals p JOIN calls c ON c.id = p.call_id JOIN applicants a ON a.id = p.applicant_id
-    WHERE p.call_id = $1
-    ORDER BY p.reference";
+/// The columns of a full proposal row, for the two statements below.
+macro_rules! select_proposals {
+    ($where:literal) => {
+        concat!(
+            "SELECT p.id, c.code AS call_code, p.reference, p.title, p.title_en, p.summary,
+                p.pi_name, p.pi_title, p.pi_email, p.pi_phone, p.topic, p.requested_fen, p.status,
+                p.submitted_on, p.eligibility, p.created_at, p.updated_at,
+                a.credit_code, a.name AS applicant_name, a.bank_name, a.bank_account,
+                a.contact_name, a.contact_phone, a.contact_email
+             FROM proposals p JOIN calls c ON c.id = p.call_id
+             JOIN applicants a ON a.id = p.applicant_id ",
+            $where
+        )
+    };
+}
 
-// The same for one reference: a separate statement so that SQLite uses the unique index.
-const SELECT_ONE: &str =
-    "SELECT p.id, c.code AS call_code, p.reference, p.title, p.title_en, p.summary,
-        p.pi_name, p.pi_title, p.pi_email, p.pi_phone, p.topic, p.requested_fen, p.status,
-        p.submitted_on, p.eligibility, p.created_at, p.updated_at,
-        a.credit_code, a.name AS applicant_name, a.bank_name, a.bank_account, a.contact_name,
-        a.contact_phone, a.contact_email
-    FROM proposals p JOIN calls c ON c.id = p.call_id JOIN applicants a ON a.id = p.applicant_id
-    WHERE p.call_id = $1 AND p.reference = $2";
+const SELECT_ALL: &str = select_proposals!("WHERE p.call_id = $1 ORDER BY p.reference");
+// One reference: its own statement, so that SQLite uses the unique index.
+const SELECT_ONE: &str = select_proposals!("WHERE p.call_id = $1 AND p.reference = $2");
 
 /// Full proposals of a call (one, when `reference` is given), with their budget lines.
 async fn load(
