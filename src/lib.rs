@@ -13,6 +13,7 @@ pub mod lang;
 pub mod money;
 pub mod percent;
 pub mod proposal;
+pub mod review;
 pub mod store;
 pub mod vocabulary;
 
