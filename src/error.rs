@@ -212,6 +212,8 @@ pub enum Error {
     #[error(transparent)]
     Proposal(#[from] crate::proposal::ProposalError),
     #[error(transparent)]
+    Review(#[from] crate::review::ReviewError),
+    #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -231,6 +233,7 @@ impl Error {
         match self {
             Error::Call(crate::call::CallError::Invalid(v)) => v,
             Error::Proposal(crate::proposal::ProposalError::Invalid(v)) => v,
+            Error::Review(crate::review::ReviewError::Invalid(v)) => v,
             _ => &[],
         }
     }
@@ -243,6 +246,7 @@ impl Coded for Error {
             Error::CreditCode(e) => e.code(),
             Error::Call(e) => e.code(),
             Error::Proposal(e) => e.code(),
+            Error::Review(e) => e.code(),
             Error::Audit(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
@@ -255,6 +259,7 @@ impl Coded for Error {
             Error::CreditCode(e) => e.message(lang),
             Error::Call(e) => e.message(lang),
             Error::Proposal(e) => e.message(lang),
+            Error::Review(e) => e.message(lang),
             Error::Audit(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),

@@ -297,6 +297,9 @@ pub struct CallSpec {
     pub funding_mode: FundingMode,
     pub min_reviewers: u32,
     pub max_proposals_per_applicant: u32,
+    /// Standard deviation of a proposal's weighted review scores (0–100 scale) above which
+    /// its reviews are flagged as disagreeing.
+    pub disagreement_threshold: Percent,
     pub rubric: Vec<Criterion>,
     pub indirect_tiers: Vec<IndirectTier>,
     pub tranches: Vec<TrancheShare>,
@@ -403,6 +406,7 @@ pub struct CallForm {
     pub funding_mode: Text,
     pub min_reviewers: Text,
     pub max_proposals_per_applicant: Text,
+    pub disagreement_threshold: Text,
     pub rubric: Vec<CriterionForm>,
     pub indirect_tiers: Vec<TierForm>,
     pub tranches: Vec<TrancheForm>,
@@ -428,6 +432,7 @@ impl CallForm {
             funding_mode: t("itemised"),
             min_reviewers: t("3"),
             max_proposals_per_applicant: t("1"),
+            disagreement_threshold: t("15"),
             topics: vec![TopicForm::default()],
             rubric: vec![
                 criterion("innovation", "创新性", "Innovation", "30"),
@@ -664,6 +669,10 @@ impl CallForm {
             1,
             1000,
         );
+        let disagreement_threshold = match self.disagreement_threshold.as_str() {
+            "" => Some(Percent::from_basis_points(1500).unwrap_or_default()),
+            s => c.take("disagreement_threshold", Percent::parse(s)),
+        };
         let rubric = self.rubric(&mut c);
         let indirect_tiers = self.tiers(&mut c, funding_mode);
         let tranches = self.tranches(&mut c);
@@ -681,6 +690,7 @@ impl CallForm {
             funding_mode,
             min_reviewers,
             max_per_applicant,
+            disagreement_threshold,
         ) {
             (
                 Some(code),
@@ -694,6 +704,7 @@ impl CallForm {
                 Some(funding_mode),
                 Some(min_reviewers),
                 Some(max_proposals_per_applicant),
+                Some(disagreement_threshold),
             ) if c.is_empty() => Ok(CallSpec {
                 code,
                 title_zh,
@@ -709,6 +720,7 @@ impl CallForm {
                 funding_mode,
                 min_reviewers,
                 max_proposals_per_applicant,
+                disagreement_threshold,
                 rubric,
                 indirect_tiers,
                 tranches,
@@ -974,6 +986,7 @@ impl From<&CallSpec> for CallForm {
             funding_mode: t(s.funding_mode.as_str().to_string()),
             min_reviewers: t(s.min_reviewers.to_string()),
             max_proposals_per_applicant: t(s.max_proposals_per_applicant.to_string()),
+            disagreement_threshold: t(s.disagreement_threshold.as_decimal().to_string()),
             rubric: s
                 .rubric
                 .iter()

@@ -1,0 +1,384 @@
+//! The reviewer pool (评审专家库) and declared conflicts of interest (回避).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::ReviewError;
+use crate::audit::{self, Change};
+use crate::credit_code::CreditCode;
+use crate::error::{Checks, Error, Invalid, StoreError, required};
+use crate::form::Text;
+use crate::store::{Pool, Stamp, begin_write, date_text};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reviewer {
+    pub id: i64,
+    pub name: String,
+    pub affiliation: String,
+    pub affiliation_code: Option<CreditCode>,
+    pub email: String,
+    pub phone: String,
+    pub topics: Vec<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewerForm {
+    pub name: Text,
+    pub affiliation: Text,
+    /// Credit code of the affiliation, if it is a registered organisation.
+    pub affiliation_code: Text,
+    pub email: Text,
+    pub phone: Text,
+    /// Topic codes the reviewer knows (AI, AR, VR…), as a list or one comma-separated text.
+    pub topics: Vec<Text>,
+}
+
+struct ReviewerSpec {
+    name: String,
+    affiliation: String,
+    affiliation_code: Option<CreditCode>,
+    email: String,
+    phone: String,
+    topics: Vec<String>,
+}
+
+impl ReviewerForm {
+    fn validate(&self) -> Result<ReviewerSpec, ReviewError> {
+        let mut c = Checks::default();
+        c.require_text("name", self.name.as_str());
+        c.require_text("affiliation", self.affiliation.as_str());
+        let affiliation_code = match self.affiliation_code.as_str() {
+            "" => None,
+            code => c.take("affiliation_code", CreditCode::parse(code)),
+        };
+        let email = self.email.as_str().to_string();
+        if email.is_empty() {
+            c.push(required("email"));
+        } else if !email
+            .split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+        {
+            c.push(Invalid::new(
+                "email",
+                "email_format",
+                format!("“{email}”不是有效的电子邮箱"),
+                format!("\"{email}\" is not an e-mail address"),
+            ));
+        }
+        let mut topics: Vec<String> = self
+            .topics
+            .iter()
+            .flat_map(|t| {
+                t.as_str()
+                    .split([',', '，', ';', '、', ' '])
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .map(|t| t.trim().to_ascii_uppercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        topics.sort();
+        topics.dedup();
+        if topics.is_empty() {
+            c.push(Invalid::new(
+                "topics",
+                "required",
+                "至少填写一个擅长的研究方向",
+                "at least one topic of expertise is required",
+            ));
+        }
+        if !c.is_empty() {
+            return Err(ReviewError::Invalid(c.0));
+        }
+        Ok(ReviewerSpec {
+            name: self.name.as_str().to_string(),
+            affiliation: self.affiliation.as_str().to_string(),
+            affiliation_code,
+            email,
+            phone: self.phone.as_str().to_string(),
+            topics,
+        })
+    }
+}
+
+#[derive(FromRow)]
+struct ReviewerRow {
+    id: i64,
+    name: String,
+    affiliation: String,
+    affiliation_code: Option<String>,
+    email: String,
+    phone: String,
+    active: i64,
+}
+
+fn corrupt(id: i64, reason: String) -> StoreError {
+    StoreError::Corrupt {
+        table: "reviewers",
+        id: id.to_string(),
+        reason,
+    }
+}
+
+pub(crate) async fn all_on(conn: &mut SqliteConnection) -> Result<Vec<Reviewer>, Error> {
+    let rows: Vec<ReviewerRow> = sqlx::query_as(
+        "SELECT id, name, affiliation, affiliation_code, email, phone, active FROM reviewers ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let topics: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT reviewer_id, topic FROM reviewer_topics ORDER BY reviewer_id, topic",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_id: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for (id, t) in topics {
+        by_id.entry(id).or_default().push(t);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let affiliation_code = r
+                .affiliation_code
+                .as_deref()
+                .map(CreditCode::parse)
+                .transpose()
+                .map_err(|e| corrupt(r.id, e.to_string()))?;
+            Ok(Reviewer {
+                topics: by_id.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                name: r.name,
+                affiliation: r.affiliation,
+                affiliation_code,
+                email: r.email,
+                phone: r.phone,
+                active: r.active == 1,
+            })
+        })
+        .collect()
+}
+
+pub async fn list(pool: &Pool) -> Result<Vec<Reviewer>, Error> {
+    let mut conn = pool.acquire().await?;
+    all_on(&mut conn).await
+}
+
+pub(crate) async fn get_on(conn: &mut SqliteConnection, id: i64) -> Result<Reviewer, Error> {
+    all_on(conn)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(|| ReviewError::ReviewerNotFound(id).into())
+}
+
+async fn write_topics(
+    conn: &mut SqliteConnection,
+    id: i64,
+    topics: &[String],
+) -> Result<(), Error> {
+    sqlx::query("DELETE FROM reviewer_topics WHERE reviewer_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for t in topics {
+        sqlx::query("INSERT INTO reviewer_topics (reviewer_id, topic) VALUES ($1, $2)")
+            .bind(id)
+            .bind(t)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn email_taken(
+    conn: &mut SqliteConnection,
+    email: &str,
+    other_than: i64,
+) -> Result<bool, Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM reviewers WHERE lower(email) = lower($1) AND id <> $2",
+    )
+    .bind(email)
+    .bind(other_than)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(n > 0)
+}
+
+pub async fn create(pool: &Pool, stamp: &Stamp, form: &ReviewerForm) -> Result<Reviewer, Error> {
+    let spec = form.validate()?;
+    let mut tx = begin_write(pool).await?;
+    if email_taken(&mut tx, &spec.email, 0).await? {
+        return Err(ReviewError::DuplicateEmail(spec.email).into());
+    }
+    let at = stamp.at_text();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO reviewers (name, affiliation, affiliation_code, email, phone, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+    )
+    .bind(&spec.name)
+    .bind(&spec.affiliation)
+    .bind(spec.affiliation_code.as_ref().map(CreditCode::as_str))
+    .bind(&spec.email)
+    .bind(&spec.phone)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    write_topics(&mut tx, id, &spec.topics).await?;
+    let r = get_on(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("reviewer", id, "create").after(&r)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+pub async fn update(
+    pool: &Pool,
+    stamp: &Stamp,
+    id: i64,
+    form: &ReviewerForm,
+) -> Result<Reviewer, Error> {
+    let spec = form.validate()?;
+    let mut tx = begin_write(pool).await?;
+    let before = get_on(&mut tx, id).await?;
+    if email_taken(&mut tx, &spec.email, id).await? {
+        return Err(ReviewError::DuplicateEmail(spec.email).into());
+    }
+    sqlx::query(
+        "UPDATE reviewers SET name = $2, affiliation = $3, affiliation_code = $4, email = $5, phone = $6, updated_at = $7 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&spec.name)
+    .bind(&spec.affiliation)
+    .bind(spec.affiliation_code.as_ref().map(CreditCode::as_str))
+    .bind(&spec.email)
+    .bind(&spec.phone)
+    .bind(stamp.at_text())
+    .execute(&mut *tx)
+    .await?;
+    write_topics(&mut tx, id, &spec.topics).await?;
+    let after = get_on(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("reviewer", id, "update")
+            .before(&before)?
+            .after(&after)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deactivates (or reactivates) a reviewer: an inactive reviewer is never drawn.
+pub async fn set_active(
+    pool: &Pool,
+    stamp: &Stamp,
+    id: i64,
+    active: bool,
+) -> Result<Reviewer, Error> {
+    let mut tx = begin_write(pool).await?;
+    let before = get_on(&mut tx, id).await?;
+    sqlx::query("UPDATE reviewers SET active = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(active))
+        .bind(stamp.at_text())
+        .execute(&mut *tx)
+        .await?;
+    let after = get_on(&mut tx, id).await?;
+    let action = if active { "activate" } else { "deactivate" };
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("reviewer", id, action)
+            .before(&before.active)?
+            .after(&after.active)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// What a declared conflict is with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictWith {
+    Organisation(CreditCode),
+    Proposal { call: String, reference: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Declared {
+    pub reviewer: i64,
+    pub with: ConflictWith,
+    pub reason: String,
+    pub declared_on: NaiveDate,
+}
+
+/// Records a declared conflict of interest.
+pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<(), Error> {
+    if d.reason.trim().is_empty() {
+        return Err(ReviewError::Invalid(vec![required("reason")]).into());
+    }
+    let mut tx = begin_write(pool).await?;
+    get_on(&mut tx, d.reviewer).await?;
+    let (code, proposal_id) = match &d.with {
+        ConflictWith::Organisation(c) => (Some(c.as_str().to_string()), None),
+        ConflictWith::Proposal { call, reference } => {
+            let id: Option<(i64,)> = sqlx::query_as(
+                "SELECT p.id FROM proposals p JOIN calls c ON c.id = p.call_id WHERE c.code = $1 AND p.reference = $2",
+            )
+            .bind(call.trim().to_ascii_uppercase())
+            .bind(reference.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (id,) = id.ok_or_else(|| crate::proposal::ProposalError::NotFound {
+                call: call.clone(),
+                reference: reference.clone(),
+            })?;
+            (None, Some(id))
+        }
+    };
+    sqlx::query(
+        "INSERT INTO conflicts (reviewer_id, credit_code, proposal_id, reason, declared_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(d.reviewer)
+    .bind(code)
+    .bind(proposal_id)
+    .bind(d.reason.trim())
+    .bind(date_text(d.declared_on))
+    .bind(stamp.at_text())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("conflict", d.reviewer, "declare").after(d)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A stored declared conflict: with an organisation (credit code) or with one proposal.
+#[derive(Debug, FromRow)]
+pub(crate) struct DeclaredRow {
+    pub reviewer_id: i64,
+    pub credit_code: Option<String>,
+    pub proposal_id: Option<i64>,
+    pub reason: String,
+}
+
+pub(crate) async fn declared_all(conn: &mut SqliteConnection) -> Result<Vec<DeclaredRow>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT reviewer_id, credit_code, proposal_id, reason FROM conflicts ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -1,0 +1,783 @@
+//! Use cases of the review stage: the draw, manual assignment, score entry and the ranking,
+//! with conflicts of interest enforced here, whatever front end asks.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::ReviewError;
+use super::assignment::{self, Expert, ShortReason, Slot};
+use super::pool::{self, Reviewer};
+use super::ranking::{self, Aggregate, ReviewInput};
+use crate::audit::{self, Change};
+use crate::call::{self, Call, CallStatus};
+use crate::error::{Error, Invalid, Msg};
+use crate::form::Text;
+use crate::money::Money;
+use crate::store::{Pool, Stamp, begin_write};
+
+/// What the review stage needs of a proposal.
+#[derive(Debug, Clone, FromRow)]
+struct Facts {
+    id: i64,
+    reference: String,
+    title: String,
+    topic: String,
+    requested_fen: i64,
+    applicant_code: String,
+}
+
+async fn eligible_proposals(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Facts>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.reference, p.title, p.topic, p.requested_fen, a.credit_code AS applicant_code
+         FROM proposals p JOIN applicants a ON a.id = p.applicant_id
+         WHERE p.call_id = $1 AND p.status = 'eligible' ORDER BY p.reference",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Every (reviewer, proposal) pair that may never meet, with the reason, for these proposals.
+async fn conflicts(
+    conn: &mut SqliteConnection,
+    reviewers: &[Reviewer],
+    proposals: &[Facts],
+) -> Result<HashMap<(i64, i64), Msg>, Error> {
+    let mut by_code: HashMap<&str, Vec<&Facts>> = HashMap::new();
+    for p in proposals {
+        by_code
+            .entry(p.applicant_code.as_str())
+            .or_default()
+            .push(p);
+    }
+    let mut out = HashMap::new();
+    for r in reviewers {
+        if let Some(code) = &r.affiliation_code {
+            for p in by_code.get(code.as_str()).into_iter().flatten() {
+                out.insert(
+                    (r.id, p.id),
+                    Msg::new(
+                        format!("评审专家 {} 与申请单位同属 {}", r.name, r.affiliation),
+                        format!(
+                            "reviewer {} belongs to the applicant, {}",
+                            r.name, r.affiliation
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+    let ids: HashSet<i64> = proposals.iter().map(|p| p.id).collect();
+    for d in pool::declared_all(conn).await? {
+        let reason = Msg::new(
+            format!("已申报回避：{}", d.reason),
+            format!("declared conflict: {}", d.reason),
+        );
+        if let Some(code) = &d.credit_code {
+            for p in by_code.get(code.as_str()).into_iter().flatten() {
+                out.insert((d.reviewer_id, p.id), reason.clone());
+            }
+        }
+        if let Some(pid) = d.proposal_id.filter(|p| ids.contains(p)) {
+            out.insert((d.reviewer_id, pid), reason);
+        }
+    }
+    Ok(out)
+}
+
+/// (proposal id, reviewer id) of the current assignments of a call.
+async fn assigned_pairs(
+    conn: &mut SqliteConnection,
+    call: &Call,
+) -> Result<Vec<(i64, i64)>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT s.proposal_id, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         WHERE p.call_id = $1 AND s.status = 'assigned' ORDER BY s.proposal_id, s.reviewer_id",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+fn closed(call: &Call) -> Result<(), ReviewError> {
+    if call.status == CallStatus::Closed {
+        Ok(())
+    } else {
+        Err(ReviewError::CallNotClosed {
+            call: call.spec.code.to_string(),
+            status: call.status,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Short {
+    pub reference: String,
+    pub missing: u32,
+    pub reason: ShortReason,
+    pub message: Msg,
+}
+
+fn short_message(reason: ShortReason, topic: &str) -> Msg {
+    match reason {
+        ShortReason::NoExpertise => Msg::new(
+            format!("专家库中没有研究方向为 {topic} 的在库专家"),
+            format!("no active reviewer in the pool knows {topic}"),
+        ),
+        ShortReason::AllConflicted => Msg::new(
+            format!("研究方向 {topic} 的专家均需回避或已分配"),
+            format!("every reviewer for {topic} is conflicted or already assigned"),
+        ),
+        ShortReason::CapsReached => Msg::new(
+            format!("研究方向 {topic} 的可用专家已达评审上限"),
+            format!("the eligible reviewers for {topic} have reached their cap"),
+        ),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DrawReport {
+    pub call: String,
+    pub draw: i64,
+    /// The seed to give again to reproduce this draw.
+    pub seed: u64,
+    pub need: u32,
+    pub cap: u32,
+    pub assigned: usize,
+    /// Topic reviewers left out of a proposal because of a conflict of interest.
+    pub recusals: usize,
+    pub short: Vec<Short>,
+}
+
+/// Draws reviewers for every eligible proposal of a closed call: the call's minimum number
+/// each (existing assignments count), matching topics, never conflicted, at most `cap`
+/// proposals per reviewer in this call. The seed is recorded with the draw.
+pub async fn assign(
+    pool: &Pool,
+    stamp: &Stamp,
+    call_code: &str,
+    seed: Option<u64>,
+    cap: u32,
+) -> Result<DrawReport, Error> {
+    if cap == 0 {
+        return Err(ReviewError::Invalid(vec![Invalid::new(
+            "cap",
+            "out_of_range",
+            "每位专家的评审上限至少为 1",
+            "the per-reviewer cap must be at least 1",
+        )])
+        .into());
+    }
+    let seed = seed.unwrap_or_else(|| stamp.at.timestamp_nanos_opt().unwrap_or_default() as u64);
+    let mut tx = begin_write(pool).await?;
+    let call = call::store_get_on(&mut tx, call_code).await?;
+    closed(&call)?;
+    let proposals = eligible_proposals(&mut tx, &call).await?;
+    let reviewers: Vec<Reviewer> = pool::all_on(&mut tx)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+        .collect();
+    let conflicted = conflicts(&mut tx, &reviewers, &proposals).await?;
+    let existing = assigned_pairs(&mut tx, &call).await?;
+    let mut load: HashMap<i64, u32> = HashMap::new();
+    let mut on: HashMap<i64, Vec<i64>> = HashMap::new();
+    for &(p, r) in &existing {
+        *load.entry(r).or_default() += 1;
+        on.entry(p).or_default().push(r);
+    }
+    let slots: Vec<Slot> = proposals
+        .iter()
+        .map(|p| Slot {
+            proposal: p.id,
+            topic: p.topic.clone(),
+            existing: on.remove(&p.id).unwrap_or_default(),
+        })
+        .collect();
+    let experts: Vec<Expert> = reviewers
+        .iter()
+        .map(|r| Expert {
+            reviewer: r.id,
+            topics: r.topics.clone(),
+            load: load.get(&r.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let pairs: HashSet<(i64, i64)> = conflicted.keys().copied().collect();
+    let need = call.spec.min_reviewers;
+    let d = assignment::draw(&slots, &experts, &pairs, need, cap, seed);
+
+    let at = stamp.at_text();
+    let (draw_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO draws (call_id, seed, need, cap, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(call.id)
+    .bind(seed.to_string())
+    .bind(i64::from(need))
+    .bind(i64::from(cap))
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    for &(p, r) in &d.assigned {
+        sqlx::query(
+            "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at)
+             VALUES ($1, $2, 'assigned', $3, $4, $4)
+             ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET status = 'assigned', draw_id = excluded.draw_id, updated_at = excluded.updated_at",
+        )
+        .bind(p)
+        .bind(r)
+        .bind(draw_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let reference: HashMap<i64, &Facts> = proposals.iter().map(|p| (p.id, p)).collect();
+    // Recusals: reviewers who know the topic but were kept off for a conflict.
+    let mut recusals: Vec<(String, i64, String)> = Vec::new();
+    for (&(r, p), why) in &conflicted {
+        let knows = reviewers.iter().any(|x| {
+            x.id == r
+                && reference
+                    .get(&p)
+                    .is_some_and(|f| x.topics.contains(&f.topic))
+        });
+        if knows && let Some(f) = reference.get(&p) {
+            recusals.push((f.reference.clone(), r, why.zh.clone()));
+        }
+    }
+    recusals.sort();
+    let short: Vec<Short> = d
+        .short
+        .iter()
+        .filter_map(|s| {
+            reference.get(&s.proposal).map(|f| Short {
+                reference: f.reference.clone(),
+                missing: s.missing,
+                reason: s.reason,
+                message: short_message(s.reason, &f.topic),
+            })
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct DrawEntry<'a> {
+        seed: String,
+        need: u32,
+        cap: u32,
+        assigned: Vec<(&'a str, i64)>,
+        recusals: &'a [(String, i64, String)],
+        short: &'a [Short],
+    }
+    let entry = DrawEntry {
+        seed: seed.to_string(),
+        need,
+        cap,
+        assigned: d
+            .assigned
+            .iter()
+            .filter_map(|(p, r)| reference.get(p).map(|f| (f.reference.as_str(), *r)))
+            .collect(),
+        recusals: &recusals,
+        short: &short,
+    };
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("draw", draw_id, "create").after(&entry)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(DrawReport {
+        call: call.spec.code.to_string(),
+        draw: draw_id,
+        seed,
+        need,
+        cap,
+        assigned: d.assigned.len(),
+        recusals: recusals.len(),
+        short,
+    })
+}
+
+async fn proposal_facts(
+    conn: &mut SqliteConnection,
+    call: &Call,
+    reference: &str,
+) -> Result<Facts, Error> {
+    eligible_proposals(conn, call)
+        .await?
+        .into_iter()
+        .find(|p| p.reference == reference.trim())
+        .ok_or_else(|| {
+            ReviewError::NotUnderReview {
+                call: call.spec.code.to_string(),
+                reference: reference.trim().to_string(),
+            }
+            .into()
+        })
+}
+
+/// Refuses a conflicted pair: the refusal is written to the audit log in a transaction of its
+/// own (the attempted change itself writes nothing), then returned as the error.
+async fn refuse_conflict(
+    pool: &Pool,
+    stamp: &Stamp,
+    reviewer: &Reviewer,
+    p: &Facts,
+    why: Msg,
+    what: &str,
+) -> Error {
+    #[derive(Serialize)]
+    struct Refusal<'a> {
+        attempted: &'a str,
+        reviewer: i64,
+        proposal: &'a str,
+        reason: &'a Msg,
+    }
+    let refusal = Refusal {
+        attempted: what,
+        reviewer: reviewer.id,
+        proposal: &p.reference,
+        reason: &why,
+    };
+    let logged = async {
+        let mut tx = begin_write(pool).await?;
+        audit::record(
+            &mut tx,
+            stamp,
+            Change::new("conflict", reviewer.id, "refuse").after(&refusal)?,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<(), Error>(())
+    }
+    .await;
+    match logged {
+        Ok(()) => ReviewError::Conflicted {
+            reviewer: reviewer.name.clone(),
+            reference: p.reference.clone(),
+            reason: why,
+        }
+        .into(),
+        Err(e) => e,
+    }
+}
+
+/// Adds a reviewer to a proposal by hand. A conflicted reviewer is refused.
+pub async fn add_reviewer(
+    pool: &Pool,
+    stamp: &Stamp,
+    call_code: &str,
+    reference: &str,
+    reviewer_id: i64,
+) -> Result<(), Error> {
+    let mut tx = begin_write(pool).await?;
+    let call = call::store_get_on(&mut tx, call_code).await?;
+    closed(&call)?;
+    let p = proposal_facts(&mut tx, &call, reference).await?;
+    let r = pool::get_on(&mut tx, reviewer_id).await?;
+    if !r.active {
+        return Err(ReviewError::Inactive(r.name).into());
+    }
+    if let Some(why) = conflicts(&mut tx, std::slice::from_ref(&r), std::slice::from_ref(&p))
+        .await?
+        .remove(&(r.id, p.id))
+    {
+        drop(tx);
+        return Err(refuse_conflict(pool, stamp, &r, &p, why, "assign").await);
+    }
+    let at = stamp.at_text();
+    let done = sqlx::query(
+        "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at)
+         VALUES ($1, $2, 'assigned', NULL, $3, $3)
+         ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET status = 'assigned', updated_at = excluded.updated_at
+         WHERE assignments.status <> 'assigned'",
+    )
+    .bind(p.id)
+    .bind(r.id)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ReviewError::AlreadyAssigned {
+            reviewer: r.name,
+            reference: p.reference,
+        }
+        .into());
+    }
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("assignment", format!("{}/{}", p.reference, r.id), "assign")
+            .after(&"assigned")?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Takes a reviewer off a proposal (recorded as removed or declined; nothing is deleted).
+pub async fn release_reviewer(
+    pool: &Pool,
+    stamp: &Stamp,
+    call_code: &str,
+    reference: &str,
+    reviewer_id: i64,
+    declined: bool,
+) -> Result<(), Error> {
+    let mut tx = begin_write(pool).await?;
+    let call = call::store_get_on(&mut tx, call_code).await?;
+    let p = proposal_facts(&mut tx, &call, reference).await?;
+    let (reviewed,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2")
+            .bind(p.id)
+            .bind(reviewer_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if reviewed > 0 {
+        return Err(ReviewError::AlreadyReviewed {
+            reviewer: reviewer_id,
+            reference: p.reference,
+        }
+        .into());
+    }
+    let status = if declined { "declined" } else { "removed" };
+    let done = sqlx::query(
+        "UPDATE assignments SET status = $3, updated_at = $4 WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
+    )
+    .bind(p.id)
+    .bind(reviewer_id)
+    .bind(status)
+    .bind(stamp.at_text())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(ReviewError::NotAssigned {
+            reviewer: reviewer_id,
+            reference: p.reference,
+        }
+        .into());
+    }
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new(
+            "assignment",
+            format!("{}/{}", p.reference, reviewer_id),
+            status,
+        )
+        .before(&"assigned")?
+        .after(&status)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Fund,
+    FundIfBudget,
+    DoNotFund,
+}
+
+impl Recommendation {
+    pub fn parse(s: &str) -> Option<Recommendation> {
+        match s.trim() {
+            "fund" | "建议资助" => Some(Recommendation::Fund),
+            "fund_if_budget" | "经费允许时资助" | "视经费情况资助" => {
+                Some(Recommendation::FundIfBudget)
+            }
+            "do_not_fund" | "不建议资助" => Some(Recommendation::DoNotFund),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recommendation::Fund => "fund",
+            Recommendation::FundIfBudget => "fund_if_budget",
+            Recommendation::DoNotFund => "do_not_fund",
+        }
+    }
+}
+
+/// One reviewer's review of one proposal as entered: a score per criterion key (points, or
+/// `n/a`; an empty score is refused as missing), a comment and a recommendation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReviewForm {
+    pub call: Text,
+    pub reference: Text,
+    pub reviewer: Text,
+    pub scores: BTreeMap<String, Text>,
+    pub comment: Text,
+    pub recommendation: Text,
+}
+
+fn is_na(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "n/a" | "na" | "不适用" | "-"
+    )
+}
+
+/// The scores of a form checked against the rubric, in rubric order.
+fn check_scores(call: &Call, form: &ReviewForm) -> Result<Vec<(String, Option<u32>)>, ReviewError> {
+    let mut bad = Vec::new();
+    let mut out = Vec::new();
+    for c in &call.spec.rubric {
+        let field = format!("scores.{}", c.key);
+        match form.scores.get(&c.key).map(Text::as_str) {
+            None | Some("") => bad.push(Invalid::new(
+                field,
+                "score_missing",
+                format!("缺少“{}”的评分（不适用请填 n/a）", c.name_zh),
+                format!(
+                    "the score for {} is missing (write n/a if it does not apply)",
+                    c.name_en
+                ),
+            )),
+            Some(s) if is_na(s) => out.push((c.key.clone(), None)),
+            Some(s) => match s.parse::<u32>() {
+                Ok(v) if v <= c.max_score => out.push((c.key.clone(), Some(v))),
+                _ => bad.push(Invalid::new(
+                    field,
+                    "score_out_of_range",
+                    format!(
+                        "“{}”的评分“{s}”应为 0 到 {} 的整数，或 n/a",
+                        c.name_zh, c.max_score
+                    ),
+                    format!(
+                        "the score \"{s}\" for {} must be a whole number from 0 to {}, or n/a",
+                        c.name_en, c.max_score
+                    ),
+                )),
+            },
+        }
+    }
+    for key in form.scores.keys() {
+        if !call.spec.rubric.iter().any(|c| &c.key == key) {
+            bad.push(Invalid::new(
+                format!("scores.{key}"),
+                "criterion_unknown",
+                format!("“{key}”不是本计划的评审指标"),
+                format!("\"{key}\" is not a criterion of this call"),
+            ));
+        }
+    }
+    if !out.is_empty() && out.iter().all(|(_, s)| s.is_none()) {
+        bad.push(Invalid::new(
+            "scores",
+            "all_not_applicable",
+            "至少须对一项指标评分",
+            "at least one criterion must be scored",
+        ));
+    }
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        Err(ReviewError::Invalid(bad))
+    }
+}
+
+/// Enters (or replaces) a review. Refused: a reviewer not assigned to the proposal, a
+/// conflicted reviewer (the refusal is audited), missing or out-of-range scores.
+pub async fn enter_review(pool: &Pool, stamp: &Stamp, form: &ReviewForm) -> Result<(), Error> {
+    let reviewer_id: i64 = form
+        .reviewer
+        .as_str()
+        .trim_start_matches(['R', 'r'])
+        .parse()
+        .map_err(|_| {
+            ReviewError::Invalid(vec![Invalid::new(
+                "reviewer",
+                "reviewer_unknown",
+                format!("“{}”不是评审专家编号", form.reviewer.as_str()),
+                format!("\"{}\" is not a reviewer number", form.reviewer.as_str()),
+            )])
+        })?;
+    let mut tx = begin_write(pool).await?;
+    let call = call::store_get_on(&mut tx, form.call.as_str()).await?;
+    closed(&call)?;
+    let p = proposal_facts(&mut tx, &call, form.reference.as_str()).await?;
+    let r = pool::get_on(&mut tx, reviewer_id).await?;
+    if let Some(why) = conflicts(&mut tx, std::slice::from_ref(&r), std::slice::from_ref(&p))
+        .await?
+        .remove(&(r.id, p.id))
+    {
+        drop(tx);
+        return Err(refuse_conflict(pool, stamp, &r, &p, why, "score").await);
+    }
+    let (assigned,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM assignments WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
+    )
+    .bind(p.id)
+    .bind(r.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if assigned == 0 {
+        return Err(ReviewError::NotAssigned {
+            reviewer: r.id,
+            reference: p.reference,
+        }
+        .into());
+    }
+    let scores = check_scores(&call, form)?;
+    let recommendation = Recommendation::parse(form.recommendation.as_str()).ok_or_else(|| {
+        ReviewError::Invalid(vec![Invalid::new(
+            "recommendation",
+            "recommendation_unknown",
+            "评审建议应为 fund（建议资助）、fund_if_budget（经费允许时资助）或 do_not_fund（不建议资助）",
+            "the recommendation must be fund, fund_if_budget or do_not_fund",
+        )])
+    })?;
+    let at = stamp.at_text();
+    let before: Option<(String, String)> = sqlx::query_as(
+        "SELECT recommendation, comment FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2",
+    )
+    .bind(p.id)
+    .bind(r.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM review_scores WHERE proposal_id = $1 AND reviewer_id = $2")
+        .bind(p.id)
+        .bind(r.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO reviews (proposal_id, reviewer_id, recommendation, comment, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET recommendation = excluded.recommendation,
+            comment = excluded.comment, updated_at = excluded.updated_at",
+    )
+    .bind(p.id)
+    .bind(r.id)
+    .bind(recommendation.as_str())
+    .bind(form.comment.as_str())
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    for (key, score) in &scores {
+        sqlx::query("INSERT INTO review_scores (proposal_id, reviewer_id, criterion, score) VALUES ($1, $2, $3, $4)")
+            .bind(p.id)
+            .bind(r.id)
+            .bind(key)
+            .bind(score.map(i64::from))
+            .execute(&mut *tx)
+            .await?;
+    }
+    #[derive(Serialize)]
+    struct Entered<'a> {
+        scores: &'a [(String, Option<u32>)],
+        recommendation: Recommendation,
+        comment: &'a str,
+    }
+    let change = Change::new(
+        "review",
+        format!("{}/{}", p.reference, r.id),
+        if before.is_some() { "update" } else { "create" },
+    );
+    let change = match &before {
+        Some(b) => change.before(b)?,
+        None => change,
+    };
+    audit::record(
+        &mut tx,
+        stamp,
+        change.after(&Entered {
+            scores: &scores,
+            recommendation,
+            comment: form.comment.as_str(),
+        })?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One line of the ranking table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankRow {
+    pub reference: String,
+    pub title: String,
+    pub topic: String,
+    pub requested: Money,
+    #[serde(flatten)]
+    pub figures: ranking::Ranked,
+}
+
+#[derive(FromRow)]
+struct ScoreRow {
+    proposal_id: i64,
+    reviewer_id: i64,
+    criterion: String,
+    score: Option<i64>,
+}
+
+/// The ranking of a call's reviewed proposals by the chosen aggregate.
+pub async fn ranking(
+    pool: &Pool,
+    call_code: &str,
+    order: Aggregate,
+) -> Result<Vec<RankRow>, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let proposals = eligible_proposals(&mut conn, &call).await?;
+    let rows: Vec<ScoreRow> = sqlx::query_as(
+        "SELECT s.proposal_id, s.reviewer_id, s.criterion, s.score FROM review_scores s
+         JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1 AND p.status = 'eligible'",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let rubric: Vec<(u32, u32)> = call
+        .spec
+        .rubric
+        .iter()
+        .map(|c| (c.weight.basis_points(), c.max_score))
+        .collect();
+    let position: HashMap<&str, usize> = call
+        .spec
+        .rubric
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let mut sheets: BTreeMap<(i64, i64), Vec<Option<u32>>> = BTreeMap::new();
+    for s in rows {
+        let sheet = sheets
+            .entry((s.proposal_id, s.reviewer_id))
+            .or_insert_with(|| vec![None; rubric.len()]);
+        if let Some(&i) = position.get(s.criterion.as_str()) {
+            sheet[i] = s.score.and_then(|v| u32::try_from(v).ok());
+        }
+    }
+    let inputs: Vec<ReviewInput> = sheets
+        .into_iter()
+        .filter_map(|((proposal, reviewer), scores)| {
+            ranking::weighted_score(&rubric, &scores).map(|weighted| ReviewInput {
+                proposal,
+                reviewer,
+                weighted,
+            })
+        })
+        .collect();
+    let threshold = f64::from(call.spec.disagreement_threshold.basis_points()) / 100.0;
+    let by_id: HashMap<i64, &Facts> = proposals.iter().map(|p| (p.id, p)).collect();
+    ranking::rank(&inputs, threshold, order)
+        .into_iter()
+        .filter_map(|f| {
+            by_id.get(&f.proposal).map(|p| {
+                Ok(RankRow {
+                    reference: p.reference.clone(),
+                    title: p.title.clone(),
+                    topic: p.topic.clone(),
+                    requested: Money::from_fen(p.requested_fen)?,
+                    figures: f,
+                })
+            })
+        })
+        .collect()
+}
