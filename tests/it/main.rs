@@ -5,5 +5,6 @@ mod audit_log;
 mod calls;
 mod cli;
 mod proposals;
+mod review;
 mod sample;
 mod support;

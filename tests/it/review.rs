@@ -1,0 +1,380 @@
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+use grantdesk::call::{self, CallStatus};
+use grantdesk::credit_code::CreditCode;
+use grantdesk::form::Text;
+use grantdesk::proposal::{self, Filter, ProposalStatus};
+use grantdesk::review::pool::{self, ConflictWith, Declared, ReviewerForm};
+use grantdesk::review::ranking::Aggregate;
+use grantdesk::review::{self, ReviewForm};
+use grantdesk::{Coded, audit, demo};
+
+use crate::support::{Db, db, stamp};
+
+fn reviewer(name: &str, affiliation: &str, code: &str, topics: &str) -> ReviewerForm {
+    ReviewerForm {
+        name: name.into(),
+        affiliation: affiliation.into(),
+        affiliation_code: code.into(),
+        email: Text(format!(
+            "{}@review.example.cn",
+            name.to_lowercase().replace(' ', ".")
+        )),
+        phone: "010-00000000".into(),
+        topics: vec![topics.into()],
+    }
+}
+
+/// The sample call (closed, 35 eligible) and a pool of 15 reviewers, five per topic; the
+/// first AI reviewer works for the applicant of BJ-AIXR-2026-0001.
+async fn reviewed_call() -> (Db, Vec<i64>) {
+    let db = db().await;
+    demo::load(&db.pool, &stamp()).await.expect("sample");
+    let first = proposal::get(&db.pool, demo::CALL_CODE, "BJ-AIXR-2026-0001")
+        .await
+        .expect("p1");
+    let own = first.content.applicant.credit_code.to_string();
+    let mut ids = Vec::new();
+    for (i, topic) in ["AI", "AR", "VR"].iter().enumerate() {
+        for k in 0..5 {
+            let code = if i == 0 && k == 0 {
+                own.clone()
+            } else {
+                String::new()
+            };
+            let f = reviewer(&format!("Expert {topic}{k}"), "某研究院", &code, topic);
+            ids.push(
+                pool::create(&db.pool, &stamp(), &f)
+                    .await
+                    .expect("reviewer")
+                    .id,
+            );
+        }
+    }
+    (db, ids)
+}
+
+async fn pairs(db: &Db) -> Vec<(String, i64)> {
+    sqlx::query_as(
+        "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         WHERE s.status = 'assigned' ORDER BY 1, 2",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("pairs")
+}
+
+#[tokio::test]
+async fn the_draw_staffs_every_eligible_proposal_without_conflicts_and_is_reproducible() {
+    let (db, ids) = reviewed_call().await;
+    let report = review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(42), 30)
+        .await
+        .expect("draw");
+    assert_eq!(report.seed, 42);
+    assert_eq!(report.need, 3);
+    assert!(report.short.is_empty(), "{:?}", report.short);
+    assert_eq!(report.assigned, 35 * 3);
+    assert!(
+        report.recusals >= 1,
+        "the affiliated reviewer recused from 0001"
+    );
+    let drawn = pairs(&db).await;
+    assert!(
+        !drawn.contains(&("BJ-AIXR-2026-0001".into(), ids[0])),
+        "conflicted reviewer drawn"
+    );
+    let eligible = proposal::list(
+        &db.pool,
+        &Filter {
+            call: demo::CALL_CODE.into(),
+            status: Some(ProposalStatus::Eligible),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list");
+    let staffed: HashSet<&str> = drawn.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(staffed.len(), eligible.len());
+
+    let (again, _) = reviewed_call().await;
+    review::assign(&again.pool, &stamp(), demo::CALL_CODE, Some(42), 30)
+        .await
+        .expect("draw");
+    assert_eq!(pairs(&again).await, drawn, "same seed, same draw");
+    let entry = &audit::history(&db.pool, Some(("draw", &report.draw.to_string())), 1)
+        .await
+        .expect("history")[0];
+    assert!(
+        entry
+            .after_json
+            .as_deref()
+            .is_some_and(|j| j.contains("\"seed\":\"42\""))
+    );
+    assert!(audit::verify(&db.pool).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_draw_waits_for_the_call_to_close_and_names_what_it_could_not_staff() {
+    let db = db().await;
+    call::create(&db.pool, &stamp(), &demo::reference_call_form())
+        .await
+        .expect("call");
+    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
+        .await
+        .expect("open");
+    let err = review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(1), 10)
+        .await
+        .expect_err("open call");
+    assert_eq!(err.code(), "call_not_closed");
+
+    let (db, _) = reviewed_call().await;
+    let vr: Vec<i64> = pool::list(&db.pool)
+        .await
+        .expect("pool")
+        .iter()
+        .filter(|r| r.topics == ["VR"])
+        .map(|r| r.id)
+        .collect();
+    for id in vr {
+        pool::set_active(&db.pool, &stamp(), id, false)
+            .await
+            .expect("deactivate");
+    }
+    let report = review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(7), 30)
+        .await
+        .expect("draw");
+    assert!(!report.short.is_empty());
+    assert!(report.short.iter().all(|s| {
+        s.missing == 3
+            && s.message
+                .en
+                .contains("no active reviewer in the pool knows VR")
+    }));
+}
+
+#[tokio::test]
+async fn a_conflicted_reviewer_is_refused_and_the_refusal_is_audited() {
+    let (db, ids) = reviewed_call().await;
+    let declared = Declared {
+        reviewer: ids[1],
+        with: ConflictWith::Proposal {
+            call: demo::CALL_CODE.into(),
+            reference: "BJ-AIXR-2026-0002".into(),
+        },
+        reason: "former doctoral student of the investigator".into(),
+        declared_on: NaiveDate::from_ymd_opt(2026, 5, 10).expect("date"),
+    };
+    pool::declare(&db.pool, &stamp(), &declared)
+        .await
+        .expect("declare");
+    let err = review::add_reviewer(
+        &db.pool,
+        &stamp(),
+        demo::CALL_CODE,
+        "BJ-AIXR-2026-0002",
+        ids[1],
+    )
+    .await
+    .expect_err("conflict");
+    assert_eq!(err.code(), "conflict_of_interest");
+    assert!(err.to_string().contains("former doctoral student"), "{err}");
+    let err = review::add_reviewer(
+        &db.pool,
+        &stamp(),
+        demo::CALL_CODE,
+        "BJ-AIXR-2026-0001",
+        ids[0],
+    )
+    .await
+    .expect_err("own org");
+    assert!(
+        err.to_string().contains("belongs to the applicant"),
+        "{err}"
+    );
+    assert!(pairs(&db).await.is_empty(), "nothing assigned");
+    let refusals = audit::history(&db.pool, Some(("conflict", &ids[1].to_string())), 10)
+        .await
+        .expect("history");
+    assert_eq!(
+        refusals
+            .iter()
+            .map(|e| e.action.as_str())
+            .collect::<Vec<_>>(),
+        vec!["refuse", "declare"]
+    );
+    // An organisation-wide declaration covers every proposal of that applicant.
+    let p3 = proposal::get(&db.pool, demo::CALL_CODE, "BJ-AIXR-2026-0003")
+        .await
+        .expect("p3");
+    let org = Declared {
+        reviewer: ids[2],
+        with: ConflictWith::Organisation(
+            CreditCode::parse(p3.content.applicant.credit_code.as_str()).expect("code"),
+        ),
+        reason: "adjunct professor there".into(),
+        declared_on: NaiveDate::from_ymd_opt(2026, 5, 10).expect("date"),
+    };
+    pool::declare(&db.pool, &stamp(), &org)
+        .await
+        .expect("declare org");
+    review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(3), 30)
+        .await
+        .expect("draw");
+    let drawn = pairs(&db).await;
+    for (r, who) in [
+        ("BJ-AIXR-2026-0001", ids[0]),
+        ("BJ-AIXR-2026-0002", ids[1]),
+        ("BJ-AIXR-2026-0003", ids[2]),
+    ] {
+        assert!(
+            !drawn.contains(&(r.to_string(), who)),
+            "{r} drawn with conflicted R{who}"
+        );
+    }
+}
+
+fn review_form(
+    reference: &str,
+    reviewer: i64,
+    scores: [&str; 4],
+    recommendation: &str,
+) -> ReviewForm {
+    let keys = ["innovation", "feasibility", "team", "impact"];
+    ReviewForm {
+        call: demo::CALL_CODE.into(),
+        reference: reference.into(),
+        reviewer: Text(format!("R{reviewer}")),
+        scores: keys
+            .iter()
+            .zip(scores)
+            .map(|(k, s)| (k.to_string(), Text::from(s)))
+            .collect::<BTreeMap<_, _>>(),
+        comment: "意见".into(),
+        recommendation: recommendation.into(),
+    }
+}
+
+#[tokio::test]
+async fn scores_are_checked_against_the_rubric_and_the_assignment() {
+    let (db, _) = reviewed_call().await;
+    review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(5), 30)
+        .await
+        .expect("draw");
+    let drawn = pairs(&db).await;
+    let (reference, r) = drawn[0].clone();
+    let not_assigned = pool::list(&db.pool)
+        .await
+        .expect("pool")
+        .into_iter()
+        .map(|x| x.id)
+        .find(|id| !drawn.contains(&(reference.clone(), *id)))
+        .expect("someone else");
+
+    let err = review::enter_review(
+        &db.pool,
+        &stamp(),
+        &review_form(&reference, not_assigned, ["8", "7", "6", "9"], "fund"),
+    )
+    .await
+    .expect_err("not assigned");
+    assert!(
+        matches!(err.code(), "not_assigned" | "conflict_of_interest"),
+        "{err}"
+    );
+    let err = review::enter_review(
+        &db.pool,
+        &stamp(),
+        &review_form(&reference, r, ["11", "7", "", "9"], "fund"),
+    )
+    .await
+    .expect_err("bad scores");
+    let rules: Vec<(&str, &str)> = err
+        .invalid_fields()
+        .iter()
+        .map(|i| (i.field.as_str(), i.rule))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            ("scores.innovation", "score_out_of_range"),
+            ("scores.team", "score_missing")
+        ]
+    );
+    let err = review::enter_review(
+        &db.pool,
+        &stamp(),
+        &review_form(&reference, r, ["8", "7", "6", "9"], "maybe"),
+    )
+    .await
+    .expect_err("recommendation");
+    assert_eq!(err.invalid_fields()[0].rule, "recommendation_unknown");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 0, "nothing written");
+
+    review::enter_review(
+        &db.pool,
+        &stamp(),
+        &review_form(&reference, r, ["8", "n/a", "6", "9"], "fund"),
+    )
+    .await
+    .expect("n/a is a valid entry");
+    let (na,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM review_scores WHERE score IS NULL")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(na, 1);
+}
+
+#[tokio::test]
+async fn the_ranking_follows_the_reviews_and_explains_its_figures() {
+    let (db, _) = reviewed_call().await;
+    review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(9), 30)
+        .await
+        .expect("draw");
+    let drawn = pairs(&db).await;
+    // Proposal 0001 gets top marks from all its reviewers, 0002 middling ones with one n/a.
+    for (reference, r) in drawn.iter().filter(|(p, _)| p == "BJ-AIXR-2026-0001") {
+        review::enter_review(
+            &db.pool,
+            &stamp(),
+            &review_form(reference, *r, ["10", "9", "10", "9"], "fund"),
+        )
+        .await
+        .expect("review");
+    }
+    for (reference, r) in drawn.iter().filter(|(p, _)| p == "BJ-AIXR-2026-0002") {
+        review::enter_review(
+            &db.pool,
+            &stamp(),
+            &review_form(reference, *r, ["6", "n/a", "6", "6"], "fund_if_budget"),
+        )
+        .await
+        .expect("review");
+    }
+    let ranking = review::rank_call(&db.pool, demo::CALL_CODE, Aggregate::Mean)
+        .await
+        .expect("ranking");
+    assert_eq!(ranking.len(), 2, "only reviewed proposals are ranked");
+    assert_eq!(ranking[0].reference, "BJ-AIXR-2026-0001");
+    assert_eq!(
+        (ranking[0].figures.rank, ranking[0].figures.reviews),
+        (1, 3)
+    );
+    // 10·30% + 9·25% + 10·20% + 9·25% = 9.5 of 10.
+    assert!(
+        (ranking[0].figures.mean - 95.0).abs() < 1e-9,
+        "{}",
+        ranking[0].figures.mean
+    );
+    // n/a is left out, not counted as zero: 6/10 on every scored criterion is 60.
+    assert!(
+        (ranking[1].figures.mean - 60.0).abs() < 1e-9,
+        "{}",
+        ranking[1].figures.mean
+    );
+    assert!(!ranking[1].figures.disagreement);
+}
