@@ -12,6 +12,9 @@ use serde::Serialize;
 use grantdesk::call::{self, Call, CallForm, CallStatus};
 use grantdesk::error::FileError;
 use grantdesk::proposal::{self, Filter, ProposalForm, ProposalStatus};
+use grantdesk::review::pool::{self, ConflictWith, Declared, ReviewerForm};
+use grantdesk::review::ranking::Aggregate;
+use grantdesk::review::{self, ReviewForm};
 use grantdesk::store::{self, Pool, Stamp};
 use grantdesk::{Coded, Error, Lang, audit, demo};
 
@@ -65,6 +68,112 @@ enum Command {
     Audit(AuditCmd),
     /// Print where the database is
     Where,
+    /// Keep the reviewer pool
+    #[command(subcommand)]
+    Reviewer(ReviewerCmd),
+    /// Declare a reviewer's conflict of interest with an organisation or a proposal
+    Conflict(ConflictArgs),
+    /// Draw, add and remove reviewers; enter reviews
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// The ranking of a call's reviewed proposals
+    Ranking {
+        #[arg(long)]
+        call: String,
+        /// mean, trimmed or calibrated
+        #[arg(long, default_value = "mean")]
+        by: String,
+    },
+    /// Rerunnable benchmarks, printing figures
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum ReviewerCmd {
+    /// Add a reviewer from a TOML file (name, affiliation, affiliation_code, email, phone, topics)
+    Add {
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// List the pool
+    List,
+    /// Stop drawing this reviewer
+    Deactivate { id: String },
+    /// Draw this reviewer again
+    Activate { id: String },
+}
+
+#[derive(Args)]
+struct ConflictArgs {
+    #[arg(long)]
+    reviewer: String,
+    /// The organisation's unified social credit code
+    #[arg(long, conflicts_with = "proposal")]
+    org: Option<String>,
+    /// The proposal's reference (with --call)
+    #[arg(long, requires = "call")]
+    proposal: Option<String>,
+    #[arg(long)]
+    call: Option<String>,
+    #[arg(long)]
+    reason: String,
+    /// Date of the declaration (default today)
+    #[arg(long)]
+    on: Option<NaiveDate>,
+}
+
+#[derive(Subcommand)]
+enum ReviewCmd {
+    /// Draw reviewers for every eligible proposal of a closed call
+    Assign {
+        #[arg(long)]
+        call: String,
+        /// Seed of the draw (recorded; the same seed gives the same draw)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Most proposals per reviewer in this call
+        #[arg(long, default_value_t = 15)]
+        cap: u32,
+    },
+    /// Add a reviewer to a proposal by hand
+    Add {
+        #[arg(long)]
+        call: String,
+        reference: String,
+        #[arg(long)]
+        reviewer: String,
+    },
+    /// Take a reviewer off a proposal (--declined when the reviewer declined)
+    Remove {
+        #[arg(long)]
+        call: String,
+        reference: String,
+        #[arg(long)]
+        reviewer: String,
+        #[arg(long)]
+        declined: bool,
+    },
+    /// Enter a review from a TOML file (call, reference, reviewer, [scores], comment, recommendation)
+    Enter {
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// The reviewer draw and the ranking at scale (pure computation, no database)
+    Review {
+        #[arg(long, default_value_t = 10_000)]
+        proposals: usize,
+        #[arg(long, default_value_t = 600)]
+        reviewers: usize,
+        #[arg(long, default_value_t = 5)]
+        reviews: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -235,10 +344,119 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         println!("{}", path.display());
         return Ok(());
     }
+    if let Command::Bench(BenchCmd::Review {
+        proposals,
+        reviewers,
+        reviews,
+        seed,
+    }) = cli.command
+    {
+        let f = grantdesk::review::bench::run(proposals, reviewers.max(1), reviews, seed);
+        println!(
+            "review bench: {} proposals, {} reviewers, {} reviews each",
+            f.proposals, f.reviewers, f.need
+        );
+        println!(
+            "  draw:      {:>9.1} ms  ({} assigned, {} proposals short)",
+            ms(f.draw),
+            f.assigned,
+            f.short
+        );
+        println!(
+            "  weighting: {:>9.1} ms  ({} reviews, 4 criteria)",
+            ms(f.weighting),
+            f.reviews
+        );
+        println!(
+            "  ranking:   {:>9.1} ms  ({} proposals, mean, trimmed, calibrated)",
+            ms(f.rank),
+            f.ranked
+        );
+        return Ok(());
+    }
     let pool = store::open(&path).await?;
     let stamp = Stamp::now_for_os_user();
     match cli.command {
-        Command::Where => Ok(()),
+        Command::Where | Command::Bench(_) => Ok(()),
+        Command::Reviewer(c) => reviewer_cmd(&pool, &stamp, c, out).await,
+        Command::Conflict(a) => {
+            let reviewer = reviewer_id(&a.reviewer)?;
+            let with = match (a.org, a.proposal, a.call) {
+                (Some(code), _, _) => {
+                    ConflictWith::Organisation(grantdesk::credit_code::CreditCode::parse(&code)?)
+                }
+                (None, Some(reference), Some(call)) => ConflictWith::Proposal { call, reference },
+                _ => {
+                    return Err(invalid(
+                        "org",
+                        "required",
+                        "须指定 --org 或 --proposal 与 --call",
+                        "give --org, or --proposal with --call",
+                    ));
+                }
+            };
+            let declared_on = a.on.unwrap_or_else(|| Utc::now().date_naive());
+            pool::declare(
+                &pool,
+                &stamp,
+                &Declared {
+                    reviewer,
+                    with,
+                    reason: a.reason,
+                    declared_on,
+                },
+            )
+            .await?;
+            println!("{}", out.t("已登记回避", "Conflict declared"));
+            Ok(())
+        }
+        Command::Review(c) => review_cmd(&pool, &stamp, c, out).await,
+        Command::Ranking { call, by } => {
+            let order = Aggregate::parse(&by).ok_or_else(|| {
+                invalid(
+                    "by",
+                    "aggregate_unknown",
+                    "排序依据应为 mean、trimmed 或 calibrated",
+                    "--by must be mean, trimmed or calibrated",
+                )
+            })?;
+            let rows = review::rank_call(&pool, &call, order).await?;
+            if out.json {
+                return out.json(&rows);
+            }
+            let table = rows
+                .iter()
+                .map(|r| {
+                    let f = &r.figures;
+                    vec![
+                        format!("{}{}", f.rank, if f.tied { "=" } else { "" }),
+                        r.reference.clone(),
+                        r.title.clone(),
+                        r.topic.clone(),
+                        f.reviews.to_string(),
+                        format!("{:.2}", f.mean),
+                        format!("{:.2}", f.trimmed_mean),
+                        format!("{:+.3}", f.calibrated),
+                        format!("{:.2}{}", f.std_dev, if f.disagreement { " ⚠" } else { "" }),
+                    ]
+                })
+                .collect();
+            print_table(
+                &[
+                    out.t("名次", "rank"),
+                    out.t("编号", "reference"),
+                    out.t("项目名称", "title"),
+                    out.t("方向", "topic"),
+                    out.t("评审数", "reviews"),
+                    out.t("均分", "mean"),
+                    out.t("截尾均分", "trimmed"),
+                    out.t("校准分", "calibrated"),
+                    out.t("标准差", "std dev"),
+                ],
+                table,
+            );
+            Ok(())
+        }
         Command::Demo { scale: Some(n) } => {
             let loaded = demo::load_scaled(&pool, &stamp, n).await?;
             if out.json {
@@ -323,6 +541,153 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 ],
                 rows,
             );
+            Ok(())
+        }
+    }
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn invalid(field: &str, rule: &'static str, zh: &str, en: &str) -> Error {
+    Error::Review(grantdesk::review::ReviewError::Invalid(vec![
+        grantdesk::error::Invalid::new(field, rule, zh, en),
+    ]))
+}
+
+/// `R12` or `12`.
+fn reviewer_id(s: &str) -> Result<i64, Error> {
+    s.trim()
+        .trim_start_matches(['R', 'r'])
+        .parse()
+        .map_err(|_| {
+            invalid(
+                "reviewer",
+                "reviewer_unknown",
+                &format!("“{s}”不是评审专家编号"),
+                &format!("\"{s}\" is not a reviewer number"),
+            )
+        })
+}
+
+async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) -> Result<(), Error> {
+    match c {
+        ReviewerCmd::Add { file } => {
+            let form: ReviewerForm = read_toml(&file)?;
+            let r = pool::create(pool_, stamp, &form).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            println!("R{} {}", r.id, r.name);
+            Ok(())
+        }
+        ReviewerCmd::List => {
+            let all = pool::list(pool_).await?;
+            if out.json {
+                return out.json(&all);
+            }
+            let rows = all
+                .iter()
+                .map(|r| {
+                    vec![
+                        format!("R{}", r.id),
+                        r.name.clone(),
+                        r.affiliation.clone(),
+                        r.topics.join(","),
+                        r.email.clone(),
+                        out.t(
+                            if r.active { "在库" } else { "停用" },
+                            if r.active { "active" } else { "inactive" },
+                        )
+                        .to_string(),
+                    ]
+                })
+                .collect();
+            print_table(
+                &[
+                    out.t("编号", "id"),
+                    out.t("姓名", "name"),
+                    out.t("单位", "affiliation"),
+                    out.t("方向", "topics"),
+                    out.t("邮箱", "e-mail"),
+                    out.t("状态", "status"),
+                ],
+                rows,
+            );
+            Ok(())
+        }
+        ReviewerCmd::Deactivate { id } => {
+            let r = pool::set_active(pool_, stamp, reviewer_id(&id)?, false).await?;
+            println!("R{} {} {}", r.id, r.name, out.t("已停用", "deactivated"));
+            Ok(())
+        }
+        ReviewerCmd::Activate { id } => {
+            let r = pool::set_active(pool_, stamp, reviewer_id(&id)?, true).await?;
+            println!("R{} {} {}", r.id, r.name, out.t("已启用", "active"));
+            Ok(())
+        }
+    }
+}
+
+async fn review_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewCmd, out: &Out) -> Result<(), Error> {
+    match c {
+        ReviewCmd::Assign { call, seed, cap } => {
+            let r = review::assign(pool_, stamp, &call, seed, cap).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            match out.lang {
+                Lang::Zh => println!(
+                    "抽取 #{}（种子 {}）：分配 {} 人次，每份 {} 位专家，每位专家至多 {} 份；回避 {} 人次",
+                    r.draw, r.seed, r.assigned, r.need, r.cap, r.recusals
+                ),
+                Lang::En => println!(
+                    "Draw #{} (seed {}): {} assignments, {} reviewers per proposal, at most {} per reviewer; {} recusals",
+                    r.draw, r.seed, r.assigned, r.need, r.cap, r.recusals
+                ),
+            }
+            for s in &r.short {
+                println!(
+                    "  {} −{}: {}",
+                    s.reference,
+                    s.missing,
+                    s.message.get(out.lang)
+                );
+            }
+            Ok(())
+        }
+        ReviewCmd::Add {
+            call,
+            reference,
+            reviewer,
+        } => {
+            review::add_reviewer(pool_, stamp, &call, &reference, reviewer_id(&reviewer)?).await?;
+            println!("{} ← {reviewer}", reference);
+            Ok(())
+        }
+        ReviewCmd::Remove {
+            call,
+            reference,
+            reviewer,
+            declined,
+        } => {
+            review::release_reviewer(
+                pool_,
+                stamp,
+                &call,
+                &reference,
+                reviewer_id(&reviewer)?,
+                declined,
+            )
+            .await?;
+            println!("{} ✕ {reviewer}", reference);
+            Ok(())
+        }
+        ReviewCmd::Enter { file } => {
+            let form: ReviewForm = read_toml(&file)?;
+            review::enter_review(pool_, stamp, &form).await?;
+            println!("{}", out.t("已录入评审意见", "Review entered"));
             Ok(())
         }
     }

@@ -2,6 +2,7 @@
 //! draw, score entry and the ranking of proposals from their reviews.
 
 pub mod assignment;
+pub mod bench;
 pub mod pool;
 pub mod ranking;
 mod store;

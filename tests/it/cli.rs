@@ -226,3 +226,64 @@ fn the_database_path_follows_flag_then_environment() {
     let flag = cli.ok(&["where", "--db", "/tmp/elsewhere.db"]);
     assert_eq!(flag.trim(), "/tmp/elsewhere.db");
 }
+
+#[test]
+fn reviewers_are_drawn_and_reviews_ranked_from_the_command_line() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    for (i, topic) in ["AI", "AI", "AI", "AR", "AR", "AR", "VR", "VR", "VR"]
+        .iter()
+        .enumerate()
+    {
+        let file = cli.file(
+            &format!("r{i}.toml"),
+            &format!("name = \"专家{i}\"\naffiliation = \"某大学\"\nemail = \"r{i}@example.cn\"\nphone = \"1\"\ntopics = [\"{topic}\"]\n"),
+        );
+        assert!(
+            cli.ok(&["reviewer", "add", "--file", &file])
+                .starts_with(&format!("R{}", i + 1))
+        );
+    }
+    let list = cli.ok(&["reviewer", "list", "--lang", "en"]);
+    assert!(list.contains("专家8") && list.contains("active"), "{list}");
+    let draw = cli.ok(&[
+        "review",
+        "assign",
+        "--call",
+        "BJ-AIXR-2026",
+        "--seed",
+        "11",
+        "--cap",
+        "25",
+        "--json",
+    ]);
+    let d: serde_json::Value = serde_json::from_str(&draw).expect("json");
+    assert_eq!(d["seed"], 11);
+    assert_eq!(d["assigned"], 105);
+    let bad = cli.file("bad.toml", "call = \"BJ-AIXR-2026\"\nreference = \"BJ-AIXR-2026-0001\"\nreviewer = \"R7\"\ncomment = \"\"\nrecommendation = \"fund\"\n[scores]\ninnovation = \"9\"\nfeasibility = \"9\"\nteam = \"9\"\nimpact = \"9\"\n");
+    let err = cli.fails(&["review", "enter", "--file", &bad, "--lang", "en"]);
+    assert!(
+        err.contains("R7 is not assigned to BJ-AIXR-2026-0001"),
+        "{err}"
+    );
+    let ranking = cli.ok(&["ranking", "--call", "BJ-AIXR-2026", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&ranking)
+            .expect("json")
+            .as_array()
+            .map(Vec::len),
+        Some(0),
+        "nothing reviewed yet"
+    );
+    let bench = cli.ok(&[
+        "bench",
+        "review",
+        "--proposals",
+        "300",
+        "--reviewers",
+        "30",
+        "--reviews",
+        "3",
+    ]);
+    assert!(bench.contains("900 assigned, 0 proposals short"), "{bench}");
+}
