@@ -577,3 +577,157 @@ pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loa
         ineligible: 0,
     })
 }
+
+/// (name, affiliation, topics) of the sample reviewer pool: ten per topic, some knowing two.
+const REVIEWERS: [(&str, &str, &str); 30] = [
+    ("赵文涛", "中国科学院自动化研究所", "AI"),
+    ("钱立群", "北京邮电大学", "AI"),
+    ("孙明哲", "清河人工智能实验室", "AI,VR"),
+    ("李雅静", "北京交通大学", "AI"),
+    ("周启航", "国家信息中心", "AI"),
+    ("吴佳宁", "北京航空航天大学", "AI,AR"),
+    ("郑海峰", "首都经济贸易大学", "AI"),
+    ("王思敏", "中国电子技术标准化研究院", "AI"),
+    ("冯志远", "北京理工大学", "AI"),
+    ("陈晓燕", "中国人民大学", "AI"),
+    ("褚向东", "北京大学", "AR"),
+    ("卫子墨", "中国科学院光电研究院", "AR"),
+    ("蒋春雨", "北京工业大学", "AR"),
+    ("沈一帆", "中国传媒大学", "AR,VR"),
+    ("韩立峰", "北京信息科技大学", "AR"),
+    ("杨若曦", "北方工业大学", "AR"),
+    ("朱景明", "中国建筑科学研究院", "AR"),
+    ("秦雨桐", "北京师范大学", "AR"),
+    ("尤振华", "北京科技大学", "AR"),
+    ("许清源", "中央美术学院", "VR"),
+    ("何晓东", "北京电影学院", "VR"),
+    ("吕思源", "中国科学院计算技术研究所", "VR"),
+    ("施雨航", "北京体育大学", "VR"),
+    ("张嘉仪", "首都医科大学", "VR"),
+    ("孔德明", "北京林业大学", "VR"),
+    ("曹慧芳", "中国科学院心理研究所", "VR"),
+    ("严海波", "北京化工大学", "VR"),
+    ("华明远", "京华理工大学", "AI"),
+    ("金书瑶", "北京泓视科技有限公司", "VR"),
+    ("魏志成", "中国标准化研究院", "VR"),
+];
+
+/// What loading the reviewed stage did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reviewed {
+    #[serde(flatten)]
+    pub loaded: Loaded,
+    pub reviewers: usize,
+    pub assignments: usize,
+    pub reviews: usize,
+}
+
+/// The seed of the sample's reviewer draw.
+pub const SAMPLE_SEED: u64 = 2026;
+
+/// Carries the sample through review: a pool of 30 reviewers (two of them work for sample
+/// applicants, one declares a conflict), the draw with a fixed seed, and realistic scores —
+/// each proposal has a merit, each reviewer a leniency, and a few criteria are n/a.
+pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error> {
+    use crate::review::pool::{self as rpool, ConflictWith, Declared, ReviewerForm};
+    use crate::review::{self, ReviewForm};
+
+    let loaded = load(pool, stamp).await?;
+    let samples = sample_proposals();
+    let existing = rpool::list(pool).await?;
+    for (i, (name, affiliation, topics)) in REVIEWERS.iter().enumerate() {
+        let email = format!("expert{:02}@review.example.cn", i + 1);
+        if existing.iter().any(|r| r.email == email) {
+            continue;
+        }
+        // The last two work for sample applicants: automatic conflicts.
+        let affiliation_code = match i {
+            27 => samples[0].0.applicant.credit_code.clone(),
+            28 => samples[6].0.applicant.credit_code.clone(),
+            _ => Text::default(),
+        };
+        let form = ReviewerForm {
+            name: t(name),
+            affiliation: t(affiliation),
+            affiliation_code,
+            email: Text(email),
+            phone: Text(format!("010-6{:07}", 1_000_000 + i * 1_357)),
+            topics: vec![t(topics)],
+        };
+        let r = rpool::create(pool, stamp, &form).await?;
+        if i == 29 {
+            let declared = Declared {
+                reviewer: r.id,
+                with: ConflictWith::Proposal {
+                    call: CALL_CODE.into(),
+                    reference: format!("{CALL_CODE}-0012"),
+                },
+                reason: "与项目负责人为近三年合作者".into(),
+                declared_on: NaiveDate::from_ymd_opt(2026, 5, 6).unwrap_or_default(),
+            };
+            rpool::declare(pool, stamp, &declared).await?;
+        }
+    }
+    let (drawn,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM draws")
+        .fetch_one(pool)
+        .await?;
+    if drawn == 0 {
+        review::assign(pool, stamp, CALL_CODE, Some(SAMPLE_SEED), 12).await?;
+    }
+    let open: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         LEFT JOIN reviews v ON v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id
+         WHERE s.status = 'assigned' AND v.proposal_id IS NULL ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await?;
+    let keys = ["innovation", "feasibility", "team", "impact"];
+    for (reference, reviewer) in &open {
+        let merit = Lcg(reference
+            .bytes()
+            .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))))
+        .next(5) as i64
+            + 4;
+        let leniency = reviewer % 5 - 2;
+        let mut noise = Lcg((*reviewer as u64) << 32 ^ reference.len() as u64 ^ merit as u64);
+        let mut scores = std::collections::BTreeMap::new();
+        let mut total = 0;
+        for (k, key) in keys.iter().enumerate() {
+            let score = (merit + leniency + noise.next(3) as i64 - 1).clamp(0, 10);
+            let na = k == 2 && noise.next(9) == 0;
+            scores.insert(
+                key.to_string(),
+                if na {
+                    t("n/a")
+                } else {
+                    Text(score.to_string())
+                },
+            );
+            total += score;
+        }
+        let recommendation = match total {
+            t if t >= 30 => "fund",
+            t if t >= 22 => "fund_if_budget",
+            _ => "do_not_fund",
+        };
+        let form = ReviewForm {
+            call: t(CALL_CODE),
+            reference: Text(reference.clone()),
+            reviewer: Text(format!("R{reviewer}")),
+            scores,
+            comment: t("研究目标明确，技术路线基本可行。"),
+            recommendation: t(recommendation),
+        };
+        review::enter_review(pool, stamp, &form).await?;
+    }
+    let count = |sql: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await?;
+        Ok::<usize, Error>(n as usize)
+    };
+    Ok(Reviewed {
+        loaded,
+        reviewers: count("SELECT COUNT(*) FROM reviewers").await?,
+        assignments: count("SELECT COUNT(*) FROM assignments WHERE status = 'assigned'").await?,
+        reviews: count("SELECT COUNT(*) FROM reviews").await?,
+    })
+}

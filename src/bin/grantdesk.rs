@@ -48,6 +48,10 @@ enum LangArg {
 enum Command {
     /// Load (or complete) the sample call with its 40 proposals
     Demo {
+        /// How far to carry the sample: `proposals` (registered and checked) or `reviewed`
+        /// (reviewer pool, draw and scores)
+        #[arg(long, default_value = "proposals")]
+        stage: String,
         /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
         /// the window at scale and measuring)
         #[arg(long)]
@@ -457,7 +461,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Demo { scale: Some(n) } => {
+        Command::Demo { scale: Some(n), .. } => {
             let loaded = demo::load_scaled(&pool, &stamp, n).await?;
             if out.json {
                 return out.json(&loaded);
@@ -471,7 +475,30 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Demo { scale: None } => {
+        Command::Demo { scale: None, stage } if stage == "reviewed" => {
+            let r = demo::load_reviewed(&pool, &stamp).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {} 已完成评审：{} 位评审专家，{} 人次分配，{} 份评审意见",
+                    r.loaded.call, r.reviewers, r.assignments, r.reviews
+                ),
+                Lang::En => println!(
+                    "Sample call {} reviewed: {} reviewers, {} assignments, {} reviews",
+                    r.loaded.call, r.reviewers, r.assignments, r.reviews
+                ),
+            }
+            Ok(())
+        }
+        Command::Demo { scale: None, stage } if stage != "proposals" => Err(invalid(
+            "stage",
+            "stage_unknown",
+            "--stage 应为 proposals 或 reviewed",
+            "--stage must be proposals or reviewed",
+        )),
+        Command::Demo { scale: None, .. } => {
             let loaded = demo::load(&pool, &stamp).await?;
             if out.json {
                 return out.json(&loaded);

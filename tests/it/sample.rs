@@ -129,3 +129,56 @@ async fn withdrawn_proposals_do_not_count_on_the_dashboard() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn the_reviewed_stage_is_drawn_without_conflicts_and_fully_scored() {
+    let db = db().await;
+    let r = demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("reviewed");
+    assert_eq!((r.reviewers, r.assignments, r.reviews), (30, 105, 105));
+    // R28 works for the applicant of 0001, R30 declared a conflict with 0012.
+    let (bad,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         WHERE (s.reviewer_id = 28 AND p.reference = 'BJ-AIXR-2026-0001')
+            OR (s.reviewer_id = 30 AND p.reference = 'BJ-AIXR-2026-0012')",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("count");
+    assert_eq!(bad, 0);
+    let ranking = grantdesk::review::rank_call(
+        &db.pool,
+        demo::CALL_CODE,
+        grantdesk::review::ranking::Aggregate::Mean,
+    )
+    .await
+    .expect("ranking");
+    assert_eq!(ranking.len(), 35);
+    assert!(
+        ranking.iter().any(|x| x.figures.disagreement),
+        "the sample shows some disagreement"
+    );
+    let again = demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("again");
+    assert_eq!(again.reviews, 105, "loading again adds nothing");
+    let other = crate::support::db().await;
+    demo::load_reviewed(&other.pool, &stamp())
+        .await
+        .expect("reviewed");
+    let ranking_b = grantdesk::review::rank_call(
+        &other.pool,
+        demo::CALL_CODE,
+        grantdesk::review::ranking::Aggregate::Mean,
+    )
+    .await
+    .expect("ranking");
+    let refs = |v: &[grantdesk::review::RankRow]| {
+        v.iter()
+            .map(|x| (x.reference.clone(), x.figures.rank))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(refs(&ranking), refs(&ranking_b), "deterministic");
+    assert!(audit::verify(&db.pool).await.is_ok());
+}
