@@ -231,3 +231,57 @@ inWindow('a call and a proposal are entered through the forms, edited and submit
   const audit = await w.invoke('audit_verify');
   assert.equal(audit.ok.entries, 6, 'call create, update, open; applicant and proposal create; submit');
 });
+
+inWindow('review: draw reviewers, a conflicted one is never offered, scores move the ranking', async (w) => {
+  await w.useLang('en');
+  await loadSample(w);
+  const p1 = (await w.invoke('get_proposal', { call: 'BJ-AIXR-2026', reference: 'BJ-AIXR-2026-0001' })).ok;
+  const topics = ['AI', 'AI', 'AI', 'AI', 'AR', 'AR', 'AR', 'VR', 'VR', 'VR'];
+  for (const [i, topic] of topics.entries()) {
+    const form = { name: `Expert ${i}`, affiliation: i === 0 ? p1.applicant.name : 'Some university', affiliation_code: i === 0 ? p1.applicant.credit_code : '', email: `e${i}@example.cn`, phone: '1', topics: [topic] };
+    const r = await w.invoke('create_reviewer', { form });
+    assert.ok(r.ok, JSON.stringify(r.err));
+  }
+  await w.go('#/call/BJ-AIXR-2026');
+  await w.waitFor('[data-test=run-draw]');
+  await w.type('[data-test=draw-cap]', '30');
+  await w.click('[data-test=run-draw]');
+  await w.waitFor('[data-test=toast]', { text: 'Drawn: 105 assignments' });
+
+  await w.go('#/call/BJ-AIXR-2026/p/BJ-AIXR-2026-0001');
+  await w.waitFor('[data-test=review-panel]');
+  const offered = await w.exec("return [...document.querySelectorAll('[data-test=candidates] option')].map((o) => o.textContent);");
+  assert.ok(!offered.some((x) => x.includes('Expert 0')), `conflicted reviewer offered: ${offered}`);
+  assert.match(await w.textOf('[data-test=recused]'), /Expert 0: reviewer Expert 0 belongs to the applicant/);
+  const members = await w.exec("return [...document.querySelectorAll('[data-test=panel-members] tbody tr')].map((r) => r.dataset.reviewer);");
+  assert.equal(members.length, 3);
+  // Adding the conflicted reviewer anyway is refused by the core.
+  const refused = await w.invoke('add_panel_reviewer', { call: 'BJ-AIXR-2026', reference: 'BJ-AIXR-2026-0001', reviewer: 1 });
+  assert.equal(refused.err.code, 'conflict_of_interest');
+
+  await w.go('#/call/BJ-AIXR-2026/ranking');
+  await w.waitFor('[data-test=ranking]', { text: 'No reviews yet' });
+
+  const enter = async (reviewer, scores) => {
+    await w.go('#/call/BJ-AIXR-2026/p/BJ-AIXR-2026-0001');
+    await w.waitFor('[data-test=score-form]');
+    await w.exec("const s = document.querySelector('[name=reviewer]'); s.value = arguments[0]; s.dispatchEvent(new Event('change'));", `R${reviewer}`);
+    for (const [key, value] of Object.entries(scores)) await w.type(`[name="scores.${key}"]`, value);
+    await w.click('[data-test=score-form] [data-test=save]');
+  };
+  await enter(members[0], { innovation: '11', feasibility: '8', team: '7', impact: '9' });
+  await w.waitFor('[data-error-for="scores.innovation"]', { text: 'from 0 to 10' });
+  await enter(members[0], { innovation: '9', feasibility: '8', team: 'n/a', impact: '9' });
+  await w.waitFor('[data-test=toast]', { text: 'Review saved' });
+  await w.go('#/call/BJ-AIXR-2026/ranking');
+  await w.waitFor('[data-test=ranking] [data-reference="BJ-AIXR-2026-0001"]');
+  const row1 = await w.exec("return document.querySelector('[data-test=ranking] [data-reference=\"BJ-AIXR-2026-0001\"]').textContent;");
+  // (9·30 + 8·25 + 9·25) / 80 = 86.88: n/a is left out, not a zero.
+  assert.match(row1, /^1BJ-AIXR-2026-0001.*¥4,530,000\.00186\.88/);
+  await enter(members[1], { innovation: '5', feasibility: '5', team: '5', impact: '5' });
+  await w.waitFor('[data-test=toast]', { text: 'Review saved' });
+  await w.go('#/call/BJ-AIXR-2026/ranking');
+  await w.waitFor('[data-test=ranking] [data-reference="BJ-AIXR-2026-0001"]', { text: (t) => t.includes('2') });
+  const row2 = await w.exec("return document.querySelector('[data-test=ranking] [data-reference=\"BJ-AIXR-2026-0001\"]').textContent;");
+  assert.match(row2, /¥4,530,000\.00268\.44/, row2);
+});

@@ -21,6 +21,15 @@ const COMMANDS: &[&str] = &[
     "withdraw_proposal",
     "check_eligibility",
     "audit_verify",
+    "list_reviewers",
+    "create_reviewer",
+    "set_reviewer_active",
+    "run_draw",
+    "call_ranking",
+    "proposal_panel",
+    "add_panel_reviewer",
+    "release_panel_reviewer",
+    "enter_review",
 ];
 
 fn main() {

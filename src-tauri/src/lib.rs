@@ -15,6 +15,9 @@ use grantdesk::error::Invalid;
 use grantdesk::proposal::{
     self, BudgetTable, Proposal, ProposalForm, ProposalStatus, ProposalSummary,
 };
+use grantdesk::review;
+use grantdesk::review::pool::{self, Reviewer, ReviewerForm};
+use grantdesk::review::ranking::Aggregate;
 use grantdesk::store::{self, Pool, Stamp};
 use grantdesk::vocabulary::Vocabulary;
 use grantdesk::{Coded, Error, Lang, audit};
@@ -116,9 +119,99 @@ fn set_lang(state: State<'_, AppState>, lang: Lang) {
     }
 }
 
+/// Loads the sample call; `stage: "reviewed"` carries it through the review.
 #[tauri::command]
-async fn load_sample(state: State<'_, AppState>) -> Reply<Loaded> {
-    demo::load(&state.pool, &stamp())
+async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> Reply<Loaded> {
+    match stage.as_deref() {
+        Some("reviewed") => demo::load_reviewed(&state.pool, &stamp())
+            .await
+            .map(|r| r.loaded),
+        _ => demo::load(&state.pool, &stamp()).await,
+    }
+    .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn list_reviewers(state: State<'_, AppState>) -> Reply<Vec<Reviewer>> {
+    pool::list(&state.pool).await.map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn create_reviewer(state: State<'_, AppState>, form: ReviewerForm) -> Reply<Reviewer> {
+    pool::create(&state.pool, &stamp(), &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn set_reviewer_active(state: State<'_, AppState>, id: i64, active: bool) -> Reply<Reviewer> {
+    pool::set_active(&state.pool, &stamp(), id, active)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn run_draw(
+    state: State<'_, AppState>,
+    call: String,
+    seed: Option<u64>,
+    cap: u32,
+) -> Reply<review::DrawReport> {
+    review::assign(&state.pool, &stamp(), &call, seed, cap)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn call_ranking(
+    state: State<'_, AppState>,
+    call: String,
+    by: Aggregate,
+) -> Reply<Vec<review::RankRow>> {
+    review::rank_call(&state.pool, &call, by)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn proposal_panel(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<review::Panel> {
+    review::panel(&state.pool, &call, &reference)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn add_panel_reviewer(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    reviewer: i64,
+) -> Reply<()> {
+    review::add_reviewer(&state.pool, &stamp(), &call, &reference, reviewer)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn release_panel_reviewer(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    reviewer: i64,
+    declined: bool,
+) -> Reply<()> {
+    review::release_reviewer(&state.pool, &stamp(), &call, &reference, reviewer, declined)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn enter_review(state: State<'_, AppState>, form: review::ReviewForm) -> Reply<()> {
+    review::enter_review(&state.pool, &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -346,6 +439,15 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         withdraw_proposal,
         check_eligibility,
         audit_verify,
+        list_reviewers,
+        create_reviewer,
+        set_reviewer_active,
+        run_draw,
+        call_ranking,
+        proposal_panel,
+        add_panel_reviewer,
+        release_panel_reviewer,
+        enter_review,
     ])
 }
 

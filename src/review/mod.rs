@@ -8,8 +8,9 @@ pub mod ranking;
 mod store;
 
 pub use store::{
-    DrawReport, RankRow, Recommendation, ReviewForm, Short, add_reviewer, assign, enter_review,
-    ranking as rank_call, release_reviewer,
+    Candidate, DrawReport, EnteredReview, Panel, PanelMember, RankRow, Recommendation, Recusal,
+    ReviewForm, Short, add_reviewer, assign, enter_review, panel, ranking as rank_call,
+    release_reviewer,
 };
 
 use crate::call::CallStatus;

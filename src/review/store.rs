@@ -781,3 +781,150 @@ pub async fn ranking(
         })
         .collect()
 }
+
+/// A reviewer's entered review, as the proposal page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnteredReview {
+    pub scores: BTreeMap<String, Option<u32>>,
+    /// The weighted score (0–100) of this review.
+    pub weighted: Option<f64>,
+    pub recommendation: Recommendation,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PanelMember {
+    pub reviewer: i64,
+    pub name: String,
+    pub affiliation: String,
+    pub review: Option<EnteredReview>,
+}
+
+/// A reviewer of the pool as a choice for this proposal; conflicted ones say why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub reviewer: i64,
+    pub name: String,
+    pub affiliation: String,
+    pub knows_topic: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recusal {
+    pub reviewer: i64,
+    pub name: String,
+    pub reason: Msg,
+}
+
+/// Who reviews a proposal, what they gave, whom else it could have, and who must recuse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Panel {
+    pub reference: String,
+    pub need: u32,
+    pub members: Vec<PanelMember>,
+    /// Active reviewers who may be added: never a conflicted one.
+    pub candidates: Vec<Candidate>,
+    pub recused: Vec<Recusal>,
+}
+
+#[derive(FromRow)]
+struct ReviewRow {
+    reviewer_id: i64,
+    recommendation: String,
+    comment: String,
+}
+
+pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Panel, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let p = proposal_facts(&mut conn, &call, reference).await?;
+    let reviewers = pool::all_on(&mut conn).await?;
+    let conflicted = conflicts(&mut conn, &reviewers, std::slice::from_ref(&p)).await?;
+    let on: Vec<(i64,)> = sqlx::query_as("SELECT reviewer_id FROM assignments WHERE proposal_id = $1 AND status = 'assigned' ORDER BY reviewer_id")
+        .bind(p.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let reviews: Vec<ReviewRow> = sqlx::query_as(
+        "SELECT reviewer_id, recommendation, comment FROM reviews WHERE proposal_id = $1",
+    )
+    .bind(p.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let scores: Vec<ScoreRow> = sqlx::query_as("SELECT proposal_id, reviewer_id, criterion, score FROM review_scores WHERE proposal_id = $1")
+        .bind(p.id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let rubric: Vec<(u32, u32)> = call
+        .spec
+        .rubric
+        .iter()
+        .map(|c| (c.weight.basis_points(), c.max_score))
+        .collect();
+    let on_ids: HashSet<i64> = on.iter().map(|(r,)| *r).collect();
+    let members = on
+        .iter()
+        .filter_map(|(rid,)| reviewers.iter().find(|r| r.id == *rid))
+        .map(|r| {
+            let review = reviews.iter().find(|v| v.reviewer_id == r.id).map(|v| {
+                let mine: BTreeMap<String, Option<u32>> = scores
+                    .iter()
+                    .filter(|s| s.reviewer_id == r.id)
+                    .map(|s| {
+                        (
+                            s.criterion.clone(),
+                            s.score.and_then(|x| u32::try_from(x).ok()),
+                        )
+                    })
+                    .collect();
+                let ordered: Vec<Option<u32>> = call
+                    .spec
+                    .rubric
+                    .iter()
+                    .map(|c| mine.get(&c.key).copied().flatten())
+                    .collect();
+                EnteredReview {
+                    weighted: ranking::weighted_score(&rubric, &ordered),
+                    scores: mine,
+                    recommendation: Recommendation::parse(&v.recommendation)
+                        .unwrap_or(Recommendation::DoNotFund),
+                    comment: v.comment.clone(),
+                }
+            });
+            PanelMember {
+                reviewer: r.id,
+                name: r.name.clone(),
+                affiliation: r.affiliation.clone(),
+                review,
+            }
+        })
+        .collect();
+    let mut candidates = Vec::new();
+    let mut recused = Vec::new();
+    for r in reviewers
+        .iter()
+        .filter(|r| r.active && !on_ids.contains(&r.id))
+    {
+        match conflicted.get(&(r.id, p.id)) {
+            Some(why) => recused.push(Recusal {
+                reviewer: r.id,
+                name: r.name.clone(),
+                reason: why.clone(),
+            }),
+            None => candidates.push(Candidate {
+                reviewer: r.id,
+                name: r.name.clone(),
+                affiliation: r.affiliation.clone(),
+                knows_topic: r.topics.contains(&p.topic),
+            }),
+        }
+    }
+    // Those who know the topic first.
+    candidates.sort_by_key(|c| (!c.knows_topic, c.reviewer));
+    Ok(Panel {
+        reference: p.reference,
+        need: call.spec.min_reviewers,
+        members,
+        candidates,
+        recused,
+    })
+}

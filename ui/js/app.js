@@ -10,6 +10,8 @@ import { renderProposals } from './views/proposals.js';
 import { renderProposal } from './views/proposal.js';
 import { renderCallForm } from './views/callForm.js';
 import { renderProposalForm } from './views/proposalForm.js';
+import { renderRanking } from './views/ranking.js';
+import { renderReviewers } from './views/reviewers.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -49,7 +51,11 @@ function chrome() {
   document.getElementById('brand-title').textContent = t('app_title');
   document.getElementById('lang-label').textContent = t('language');
   document.getElementById('lang-select').value = lang();
-  mount(document.getElementById('nav'), h('a', { href: '#/calls', 'data-test': 'nav-calls' }, t('nav_calls')));
+  mount(
+    document.getElementById('nav'),
+    h('a', { href: '#/calls', 'data-test': 'nav-calls' }, t('nav_calls')),
+    h('a', { href: '#/reviewers', 'data-test': 'nav-reviewers' }, t('nav_reviewers')),
+  );
 }
 
 let generation = 0;
@@ -70,6 +76,8 @@ async function route() {
 
 async function resolve(p) {
   if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
+  if (p[0] === 'reviewers') return renderReviewers(app);
+  if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
   if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
   if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);
   if (p[0] === 'call' && p[2] === 'edit') return renderCallForm(app, p[1]);

@@ -3,10 +3,10 @@ import { h } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
 
-async function loadSample(app, button) {
+async function loadSample(app, button, stage = null) {
   button.disabled = true;
   try {
-    const loaded = await call('load_sample');
+    const loaded = await call('load_sample', { stage });
     app.go(`#/call/${encodeURIComponent(loaded.call)}`);
     app.toast(t('sample_loaded', { n: loaded.proposals_total }));
   } catch (e) {
@@ -17,13 +17,14 @@ async function loadSample(app, button) {
 
 function startScreen(app) {
   const sample = h('button', { class: 'primary', 'data-test': 'load-sample', onclick: () => loadSample(app, sample) }, t('load_sample'));
+  const reviewed = h('button', { 'data-test': 'load-sample-reviewed', onclick: () => loadSample(app, reviewed, 'reviewed') }, t('load_sample_reviewed'));
   return h(
     'section',
     { class: 'start', 'data-test': 'start' },
     h('img', { src: 'icon.png', alt: '', width: 48, height: 48 }),
     h('h1', {}, t('start_heading')),
     h('p', { class: 'sub' }, t('start_text')),
-    h('div', { class: 'actions' }, sample, h('a', { class: 'button', href: '#/call/new', 'data-test': 'new-call' }, t('new_call'))),
+    h('div', { class: 'actions' }, sample, reviewed, h('a', { class: 'button', href: '#/call/new', 'data-test': 'new-call' }, t('new_call'))),
   );
 }
 

@@ -2,6 +2,7 @@ import { call } from '../api.js';
 import { h } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
+import { field, editForm } from '../form.js';
 
 function kv(pairs) {
   return h('dl', { class: 'kv' }, pairs.flatMap(([k, v, test]) => [h('dt', {}, k), h('dd', test ? { 'data-test': test } : {}, v || '—')]));
@@ -18,6 +19,76 @@ function budgetTable(app, b) {
       b.rows.map((r) => h('tr', {}, h('td', {}, app.term('category', r.category)), r.amounts.map((a) => h('td', { class: 'num' }, a ? formatYuan(a) : '—')), h('td', { class: 'num' }, formatYuan(r.total)))),
       h('tr', {}, h('th', {}, t('total')), b.year_totals.map((a) => h('th', { class: 'num' }, formatYuan(a))), h('th', { class: 'num', 'data-test': 'budget-total' }, formatYuan(b.total))),
     ),
+  );
+}
+
+/** Who reviews this proposal, their scores, whom to add (never a conflicted reviewer), and score entry. */
+async function reviewPanel(app, c, p, here) {
+  const panel = await call('proposal_panel', { call: c.code, reference: p.reference });
+  const crit = c.rubric;
+  const members = h(
+    'table',
+    { class: 'plain', 'data-test': 'panel-members' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('reviewer')), crit.map((k) => h('th', { class: 'num' }, pick(k, 'name'))), h('th', { class: 'num' }, t('weighted')), h('th', {}, t('recommendation')), h('th', {}, ''))),
+    h(
+      'tbody',
+      {},
+      panel.members.map((m) => {
+        const r = m.review;
+        const remove = r ? null : h('button', { class: 'danger', onclick: async () => { try { await call('release_panel_reviewer', { call: c.code, reference: p.reference, reviewer: m.reviewer, declined: false }); app.go(here); } catch (e) { app.error(e); } } }, t('remove_row'));
+        return h(
+          'tr',
+          { 'data-reviewer': m.reviewer },
+          h('td', {}, `R${m.reviewer} ${m.name}`, h('div', { class: 'muted' }, m.affiliation)),
+          crit.map((k) => h('td', { class: 'num' }, r ? (r.scores[k.key] ?? 'n/a') : '—')),
+          h('td', { class: 'num' }, r && r.weighted !== null ? r.weighted.toFixed(2) : '—'),
+          h('td', {}, r ? t(`rec_${r.recommendation}`) : '—'),
+          h('td', {}, remove),
+        );
+      }),
+    ),
+  );
+  const pickReviewer = h('select', { 'data-test': 'candidates', 'aria-label': t('reviewer') }, panel.candidates.map((x) => h('option', { value: String(x.reviewer) }, `R${x.reviewer} ${x.name}${x.knows_topic ? ` · ${p.topic}` : ''} · ${x.affiliation}`)));
+  const add = h('button', { 'data-test': 'add-to-panel', onclick: async () => { add.disabled = true; try { await call('add_panel_reviewer', { call: c.code, reference: p.reference, reviewer: Number(pickReviewer.value) }); app.go(here); } catch (e) { app.error(e); add.disabled = false; } } }, t('add_to_panel'));
+  const recused = panel.recused.length
+    ? h('div', { 'data-test': 'recused' }, h('h2', { class: 'spaced' }, t('recused')), h('ul', { class: 'reasons' }, panel.recused.map((x) => h('li', { 'data-reviewer': x.reviewer }, `R${x.reviewer} ${x.name}: ${pick(x.reason)}`))))
+    : null;
+
+  const model = { call: c.code, reference: p.reference, reviewer: panel.members[0] ? `R${panel.members[0].reviewer}` : '', scores: Object.fromEntries(crit.map((k) => [k.key, ''])), comment: '', recommendation: 'fund' };
+  const form = panel.members.length
+    ? editForm(
+        {
+          test: 'score-form',
+          onCancel: () => app.go(here),
+          onSave: async () => {
+            await call('enter_review', { form: model });
+            app.go(here);
+            app.toast(t('review_saved'));
+          },
+        },
+        h(
+          'fieldset',
+          {},
+          h('legend', {}, t('enter_scores')),
+          h(
+            'div',
+            { class: 'grid' },
+            field(model, 'reviewer', t('reviewer'), { choices: panel.members.map((m) => [`R${m.reviewer}`, `R${m.reviewer} ${m.name}`]) }),
+            crit.map((k) => field(model, `scores.${k.key}`, `${pick(k, 'name')} (${k.weight}%)`, { hint: t('score_hint', { max: k.max_score }) })),
+            field(model, 'recommendation', t('recommendation'), { choices: ['fund', 'fund_if_budget', 'do_not_fund'].map((x) => [x, t(`rec_${x}`)]) }),
+          ),
+          h('div', { class: 'spaced' }, field(model, 'comment', t('comment'), { rows: 2 })),
+        ),
+      )
+    : null;
+  return h(
+    'div',
+    { class: 'panel', 'data-test': 'review-panel' },
+    h('h2', {}, `${t('panel')} · ${t('panel_need', { n: panel.need })}`),
+    members,
+    h('div', { class: 'filters spaced' }, pickReviewer, add),
+    recused,
+    form,
   );
 }
 
@@ -66,6 +137,7 @@ export async function renderProposal(app, code, reference) {
   else if (p.eligibility.length === 0) eligibility = h('p', { class: 'ok', 'data-test': 'eligible' }, t('is_eligible'));
   else eligibility = h('ul', { class: 'reasons', 'data-test': 'reasons' }, p.eligibility.map((r) => h('li', { 'data-code': r.code }, pick(r))));
 
+  const review = p.status === 'eligible' && c.status === 'closed' ? await reviewPanel(app, c, p, here) : null;
   return h(
     'section',
     { 'data-test': 'proposal' },
@@ -88,6 +160,7 @@ export async function renderProposal(app, code, reference) {
           [t('contact_email'), a.contact_email],
         ])),
         h('div', { class: 'panel' }, h('h2', {}, t('budget')), budgetTable(app, p.budget_table)),
+        review,
       ),
       h(
         'div',
