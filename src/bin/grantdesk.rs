@@ -80,6 +80,9 @@ enum Command {
     /// Draw, add and remove reviewers; enter reviews
     #[command(subcommand)]
     Review(ReviewCmd),
+    /// Import score sheets (CSV: one row per reviewer × proposal, a column per criterion)
+    #[command(subcommand)]
+    Scores(ScoresCmd),
     /// The ranking of a call's reviewed proposals
     Ranking {
         #[arg(long)]
@@ -94,7 +97,19 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum ScoresCmd {
+    /// All rows or none; refused rows are listed by number
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        call: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum ReviewerCmd {
+    /// Add reviewers from a CSV list (name, affiliation, affiliation_code, email, phone, topics), all or none
+    Import { file: PathBuf },
     /// Add a reviewer from a TOML file (name, affiliation, affiliation_code, email, phone, topics)
     Add {
         #[arg(long)]
@@ -415,6 +430,19 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             Ok(())
         }
         Command::Review(c) => review_cmd(&pool, &stamp, c, out).await,
+        Command::Scores(ScoresCmd::Import { file, call }) => {
+            let c = call::get(&pool, &call).await?;
+            let text = read_text(&file)?;
+            let rows = review::sheet::score_sheet(
+                &file.display().to_string(),
+                &text,
+                c.spec.code.as_str(),
+                &c.spec,
+            )?;
+            let n = review::import_reviews(&pool, &stamp, &rows).await?;
+            println!("{} {n}", out.t("已导入评审意见", "Reviews imported:"));
+            Ok(())
+        }
         Command::Ranking { call, by } => {
             let order = Aggregate::parse(&by).ok_or_else(|| {
                 invalid(
@@ -600,6 +628,13 @@ fn reviewer_id(s: &str) -> Result<i64, Error> {
 
 async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) -> Result<(), Error> {
     match c {
+        ReviewerCmd::Import { file } => {
+            let text = read_text(&file)?;
+            let rows = review::sheet::reviewer_list(&file.display().to_string(), &text)?;
+            let n = pool::import(pool_, stamp, &rows).await?;
+            println!("{} {n}", out.t("已导入评审专家", "Reviewers imported:"));
+            Ok(())
+        }
         ReviewerCmd::Add { file } => {
             let form: ReviewerForm = read_toml(&file)?;
             let r = pool::create(pool_, stamp, &form).await?;
@@ -720,12 +755,18 @@ async fn review_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewCmd, out: &Out) -> Res
     }
 }
 
+fn read_text(file: &PathBuf) -> Result<String, Error> {
+    Ok(
+        std::fs::read_to_string(file).map_err(|e| FileError::Unreadable {
+            path: file.display().to_string(),
+            reason: e.to_string(),
+        })?,
+    )
+}
+
 fn read_toml<T: serde::de::DeserializeOwned>(file: &PathBuf) -> Result<T, Error> {
     let path = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| FileError::Unreadable {
-        path: path.clone(),
-        reason: e.to_string(),
-    })?;
+    let text = read_text(file)?;
     toml::from_str(&text).map_err(|e| {
         let line = e
             .span()

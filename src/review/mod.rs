@@ -5,12 +5,13 @@ pub mod assignment;
 pub mod bench;
 pub mod pool;
 pub mod ranking;
+pub mod sheet;
 mod store;
 
 pub use store::{
     Candidate, DrawReport, EnteredReview, Panel, PanelMember, RankRow, Recommendation, Recusal,
-    ReviewForm, Short, add_reviewer, assign, enter_review, panel, ranking as rank_call,
-    release_reviewer,
+    ReviewForm, Short, add_reviewer, assign, enter_review, import_reviews, panel,
+    ranking as rank_call, release_reviewer,
 };
 
 use crate::call::CallStatus;
@@ -45,6 +46,18 @@ pub enum ReviewError {
     NotAssigned { reviewer: i64, reference: String },
     #[error("reviewer R{reviewer} has already reviewed {reference}")]
     AlreadyReviewed { reviewer: i64, reference: String },
+    #[error("nothing was imported; refused rows:\n{}", rows_text(.0, Lang::En))]
+    Rows(Vec<(usize, Msg)>),
+}
+
+fn rows_text(rows: &[(usize, Msg)], lang: Lang) -> String {
+    rows.iter()
+        .map(|(n, m)| match lang {
+            Lang::Zh => format!("第 {n} 行：{}", m.zh),
+            Lang::En => format!("row {n}: {}", m.en),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Coded for ReviewError {
@@ -60,6 +73,7 @@ impl Coded for ReviewError {
             ReviewError::AlreadyAssigned { .. } => "already_assigned",
             ReviewError::NotAssigned { .. } => "not_assigned",
             ReviewError::AlreadyReviewed { .. } => "already_reviewed",
+            ReviewError::Rows(_) => "import_refused",
         }
     }
 
@@ -121,6 +135,12 @@ impl Coded for ReviewError {
                 Lang::Zh,
             ) => {
                 format!("评审专家 R{reviewer} 已提交申请书 {reference} 的评审意见")
+            }
+            (ReviewError::Rows(rows), Lang::Zh) => {
+                format!(
+                    "未导入任何数据；以下行被拒绝：\n{}",
+                    rows_text(rows, Lang::Zh)
+                )
             }
         }
     }

@@ -208,9 +208,19 @@ async fn email_taken(
 }
 
 pub async fn create(pool: &Pool, stamp: &Stamp, form: &ReviewerForm) -> Result<Reviewer, Error> {
-    let spec = form.validate()?;
     let mut tx = begin_write(pool).await?;
-    if email_taken(&mut tx, &spec.email, 0).await? {
+    let r = create_on(&mut tx, stamp, form).await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+async fn create_on(
+    tx: &mut SqliteConnection,
+    stamp: &Stamp,
+    form: &ReviewerForm,
+) -> Result<Reviewer, Error> {
+    let spec = form.validate()?;
+    if email_taken(tx, &spec.email, 0).await? {
         return Err(ReviewError::DuplicateEmail(spec.email).into());
     }
     let at = stamp.at_text();
@@ -226,16 +236,36 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &ReviewerForm) -> Result<R
     .bind(&at)
     .fetch_one(&mut *tx)
     .await?;
-    write_topics(&mut tx, id, &spec.topics).await?;
-    let r = get_on(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        stamp,
-        Change::new("reviewer", id, "create").after(&r)?,
-    )
-    .await?;
-    tx.commit().await?;
+    write_topics(tx, id, &spec.topics).await?;
+    let r = get_on(tx, id).await?;
+    audit::record(tx, stamp, Change::new("reviewer", id, "create").after(&r)?).await?;
     Ok(r)
+}
+
+/// Adds reviewers from a list, all or nothing: every refused row is reported by number.
+pub async fn import(
+    pool: &Pool,
+    stamp: &Stamp,
+    rows: &[(usize, ReviewerForm)],
+) -> Result<usize, Error> {
+    let mut tx = begin_write(pool).await?;
+    let mut refused = Vec::new();
+    for (n, form) in rows {
+        if let Err(e) = create_on(&mut tx, stamp, form).await {
+            refused.push((
+                *n,
+                crate::error::Msg::new(
+                    crate::error::Coded::message(&e, crate::lang::Lang::Zh),
+                    crate::error::Coded::message(&e, crate::lang::Lang::En),
+                ),
+            ));
+        }
+    }
+    if !refused.is_empty() {
+        return Err(ReviewError::Rows(refused).into());
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }
 
 pub async fn update(

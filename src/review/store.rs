@@ -585,6 +585,29 @@ fn check_scores(call: &Call, form: &ReviewForm) -> Result<Vec<(String, Option<u3
 /// Enters (or replaces) a review. Refused: a reviewer not assigned to the proposal, a
 /// conflicted reviewer (the refusal is audited), missing or out-of-range scores.
 pub async fn enter_review(pool: &Pool, stamp: &Stamp, form: &ReviewForm) -> Result<(), Error> {
+    let mut tx = begin_write(pool).await?;
+    match enter_review_on(&mut tx, stamp, form).await? {
+        Outcome::Done => {
+            tx.commit().await?;
+            Ok(())
+        }
+        Outcome::Conflict(r, p, why) => {
+            drop(tx);
+            Err(refuse_conflict(pool, stamp, &r, &p, why, "score").await)
+        }
+    }
+}
+
+enum Outcome {
+    Done,
+    Conflict(Box<Reviewer>, Box<Facts>, Msg),
+}
+
+async fn enter_review_on(
+    tx: &mut SqliteConnection,
+    stamp: &Stamp,
+    form: &ReviewForm,
+) -> Result<Outcome, Error> {
     let reviewer_id: i64 = form
         .reviewer
         .as_str()
@@ -598,17 +621,15 @@ pub async fn enter_review(pool: &Pool, stamp: &Stamp, form: &ReviewForm) -> Resu
                 format!("\"{}\" is not a reviewer number", form.reviewer.as_str()),
             )])
         })?;
-    let mut tx = begin_write(pool).await?;
-    let call = call::store_get_on(&mut tx, form.call.as_str()).await?;
+    let call = call::store_get_on(tx, form.call.as_str()).await?;
     closed(&call)?;
-    let p = proposal_facts(&mut tx, &call, form.reference.as_str()).await?;
-    let r = pool::get_on(&mut tx, reviewer_id).await?;
-    if let Some(why) = conflicts(&mut tx, std::slice::from_ref(&r), std::slice::from_ref(&p))
+    let p = proposal_facts(tx, &call, form.reference.as_str()).await?;
+    let r = pool::get_on(tx, reviewer_id).await?;
+    if let Some(why) = conflicts(tx, std::slice::from_ref(&r), std::slice::from_ref(&p))
         .await?
         .remove(&(r.id, p.id))
     {
-        drop(tx);
-        return Err(refuse_conflict(pool, stamp, &r, &p, why, "score").await);
+        return Ok(Outcome::Conflict(Box::new(r), Box::new(p), why));
     }
     let (assigned,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM assignments WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
@@ -684,7 +705,7 @@ pub async fn enter_review(pool: &Pool, stamp: &Stamp, form: &ReviewForm) -> Resu
         None => change,
     };
     audit::record(
-        &mut tx,
+        tx,
         stamp,
         change.after(&Entered {
             scores: &scores,
@@ -693,8 +714,53 @@ pub async fn enter_review(pool: &Pool, stamp: &Stamp, form: &ReviewForm) -> Resu
         })?,
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(Outcome::Done)
+}
+
+/// Imports score sheets: every row is checked and entered in one transaction; if any row is
+/// refused, nothing is written and every refused row is reported with its number (a conflict
+/// of interest is also written to the audit log as a refusal).
+pub async fn import_reviews(
+    pool: &Pool,
+    stamp: &Stamp,
+    rows: &[(usize, ReviewForm)],
+) -> Result<usize, Error> {
+    let mut tx = begin_write(pool).await?;
+    let mut refused: Vec<(usize, Msg)> = Vec::new();
+    let mut conflicts_found = Vec::new();
+    for (row, form) in rows {
+        match enter_review_on(&mut tx, stamp, form).await {
+            Ok(Outcome::Done) => {}
+            Ok(Outcome::Conflict(r, p, why)) => {
+                refused.push((
+                    *row,
+                    Msg::new(
+                        format!("{} 须回避 {}：{}", r.name, p.reference, why.zh),
+                        format!("{} may not review {}: {}", r.name, p.reference, why.en),
+                    ),
+                ));
+                conflicts_found.push((r, p, why));
+            }
+            Err(e) => refused.push((
+                *row,
+                Msg::new(
+                    crate::error::Coded::message(&e, crate::lang::Lang::Zh),
+                    crate::error::Coded::message(&e, crate::lang::Lang::En),
+                ),
+            )),
+        }
+    }
+    if refused.is_empty() {
+        tx.commit().await?;
+        return Ok(rows.len());
+    }
+    drop(tx);
+    for (r, p, why) in conflicts_found {
+        if let e @ Error::Store(_) = refuse_conflict(pool, stamp, &r, &p, why, "import").await {
+            return Err(e);
+        }
+    }
+    Err(ReviewError::Rows(refused).into())
 }
 
 /// One line of the ranking table.

@@ -378,3 +378,80 @@ async fn the_ranking_follows_the_reviews_and_explains_its_figures() {
     );
     assert!(!ranking[1].figures.disagreement);
 }
+
+#[tokio::test]
+async fn a_score_sheet_is_imported_whole_or_not_at_all() {
+    let (db, ids) = reviewed_call().await;
+    review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(5), 30)
+        .await
+        .expect("draw");
+    let drawn = pairs(&db).await;
+    let c = call::get(&db.pool, demo::CALL_CODE).await.expect("call");
+    let mut text =
+        String::from("申请书编号,专家编号,创新性,可行性,团队,应用前景,评审建议,评审意见\n");
+    for (reference, r) in drawn.iter().take(4) {
+        text.push_str(&format!("{reference},R{r},8,7,n/a,9,建议资助,好\n"));
+    }
+    // Row 6: a score out of range; row 7: the conflicted reviewer on 0001.
+    text.push_str(&format!("{},R{},12,7,6,9,fund,\n", drawn[0].0, drawn[0].1));
+    text.push_str(&format!("BJ-AIXR-2026-0001,R{},8,8,8,8,fund,\n", ids[0]));
+    let rows = review::sheet::score_sheet("s.csv", &text, demo::CALL_CODE, &c.spec).expect("sheet");
+    let err = review::import_reviews(&db.pool, &stamp(), &rows)
+        .await
+        .expect_err("bad rows");
+    assert_eq!(err.code(), "import_refused");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("row 6:") && msg.contains("from 0 to 10"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("row 7:") && msg.contains("belongs to the applicant"),
+        "{msg}"
+    );
+    assert!(!msg.contains("row 2:"), "good rows are not reported: {msg}");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 0, "nothing imported");
+    let refusals = audit::history(&db.pool, Some(("conflict", &ids[0].to_string())), 5)
+        .await
+        .expect("history");
+    assert_eq!(refusals[0].action, "refuse");
+
+    let good: Vec<_> = rows.into_iter().take(4).collect();
+    assert_eq!(
+        review::import_reviews(&db.pool, &stamp(), &good)
+            .await
+            .expect("import"),
+        4
+    );
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 4);
+}
+
+#[tokio::test]
+async fn a_reviewer_list_is_imported_whole_or_not_at_all() {
+    let db = db().await;
+    let text = "姓名,工作单位,统一社会信用代码,邮箱,电话,擅长方向\n王一,某大学,,w1@example.cn,1,\"AI,VR\"\n李二,某研究所,91110108551385082X,l2@example.cn,2,AR\n";
+    let rows = review::sheet::reviewer_list("r.csv", text).expect("list");
+    let err = pool::import(&db.pool, &stamp(), &rows)
+        .await
+        .expect_err("bad credit code");
+    assert!(err.to_string().contains("row 3:"), "{err}");
+    assert!(pool::list(&db.pool).await.expect("pool").is_empty());
+    let fixed = text.replace("91110108551385082X", "91110108551385082Q");
+    let rows = review::sheet::reviewer_list("r.csv", &fixed).expect("list");
+    assert_eq!(
+        pool::import(&db.pool, &stamp(), &rows)
+            .await
+            .expect("import"),
+        2
+    );
+    let all = pool::list(&db.pool).await.expect("pool");
+    assert_eq!(all[0].topics, vec!["AI", "VR"]);
+}
