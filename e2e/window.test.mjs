@@ -259,6 +259,12 @@ inWindow('review: draw reviewers, a conflicted one is never offered, scores move
   const refused = await w.invoke('add_panel_reviewer', { call: 'BJ-AIXR-2026', reference: 'BJ-AIXR-2026-0001', reviewer: 1 });
   assert.equal(refused.err.code, 'conflict_of_interest');
 
+  await w.go('#/call/BJ-AIXR-2026/matrix');
+  await w.waitFor('[data-test=matrix]');
+  const row = await w.exec("return [...document.querySelectorAll('[data-test=matrix] tr[data-reference=\"BJ-AIXR-2026-0001\"] td')].map((td) => td.className);");
+  assert.equal(row[0], 'conflict', 'Expert 0 (first column) is marked as a conflict on 0001');
+  assert.equal(row.filter((x) => x === 'assigned').length, 3);
+
   await w.go('#/call/BJ-AIXR-2026/ranking');
   await w.waitFor('[data-test=ranking]', { text: 'No reviews yet' });
 

@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "add_panel_reviewer",
     "release_panel_reviewer",
     "enter_review",
+    "decline_panel_reviewer",
+    "review_matrix",
 ];
 
 fn main() {

@@ -210,6 +210,25 @@ async fn release_panel_reviewer(
 }
 
 #[tauri::command]
+async fn decline_panel_reviewer(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    reviewer: i64,
+) -> Reply<review::DrawReport> {
+    review::decline(&state.pool, &stamp(), &call, &reference, reviewer)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn review_matrix(state: State<'_, AppState>, call: String) -> Reply<review::Matrix> {
+    review::matrix(&state.pool, &call)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
 async fn enter_review(state: State<'_, AppState>, form: review::ReviewForm) -> Reply<()> {
     review::enter_review(&state.pool, &stamp(), &form)
         .await
@@ -448,6 +467,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         add_panel_reviewer,
         release_panel_reviewer,
         enter_review,
+        decline_panel_reviewer,
+        review_matrix,
     ])
 }
 

@@ -9,9 +9,9 @@ pub mod sheet;
 mod store;
 
 pub use store::{
-    Candidate, DrawReport, EnteredReview, Panel, PanelMember, RankRow, Recommendation, Recusal,
-    ReviewForm, Short, add_reviewer, assign, enter_review, import_reviews, panel,
-    ranking as rank_call, release_reviewer,
+    Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow,
+    Recommendation, Recusal, ReviewForm, Short, add_reviewer, assign, decline, enter_review,
+    import_reviews, matrix, panel, ranking as rank_call, release_reviewer,
 };
 
 use crate::call::CallStatus;

@@ -204,7 +204,15 @@ pub async fn assign(
             load: load.get(&r.id).copied().unwrap_or(0),
         })
         .collect();
-    let pairs: HashSet<(i64, i64)> = conflicted.keys().copied().collect();
+    // Conflicts, and reviewers who declined or were taken off a proposal, are never drawn for it.
+    let left: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT s.reviewer_id, s.proposal_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         WHERE p.call_id = $1 AND s.status IN ('declined', 'removed')",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let pairs: HashSet<(i64, i64)> = conflicted.keys().copied().chain(left).collect();
     let need = call.spec.min_reviewers;
     let d = assignment::draw(&slots, &experts, &pairs, need, cap, seed);
 
@@ -992,5 +1000,102 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
         members,
         candidates,
         recused,
+    })
+}
+
+/// A declined reviewer leaves the proposal (recorded as declined) and a new draw, with the
+/// cap of the call's last draw, gives the proposal — and any other one short — a replacement.
+pub async fn decline(
+    pool: &Pool,
+    stamp: &Stamp,
+    call_code: &str,
+    reference: &str,
+    reviewer_id: i64,
+) -> Result<DrawReport, Error> {
+    release_reviewer(pool, stamp, call_code, reference, reviewer_id, true).await?;
+    let last: Option<(i64,)> = sqlx::query_as(
+        "SELECT d.cap FROM draws d JOIN calls c ON c.id = d.call_id WHERE c.code = $1 ORDER BY d.id DESC LIMIT 1",
+    )
+    .bind(call_code.trim().to_ascii_uppercase())
+    .fetch_optional(pool)
+    .await?;
+    let cap = last.map_or(15, |(c,)| u32::try_from(c).unwrap_or(15));
+    assign(pool, stamp, call_code, None, cap).await
+}
+
+/// One cell of the assignment matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cell {
+    Assigned,
+    Reviewed,
+    Declined,
+    Conflict,
+}
+
+/// Proposals × reviewers of a call: who is assigned, who has reviewed, who declined, and
+/// who must recuse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Matrix {
+    pub proposals: Vec<(String, String)>,
+    pub reviewers: Vec<(i64, String, Vec<String>)>,
+    /// (proposal index, reviewer index, cell)
+    pub cells: Vec<(usize, usize, Cell)>,
+}
+
+pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let proposals = eligible_proposals(&mut conn, &call).await?;
+    let reviewers: Vec<Reviewer> = pool::all_on(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+        .collect();
+    let conflicted = conflicts(&mut conn, &reviewers, &proposals).await?;
+    let states: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT s.proposal_id, s.reviewer_id, s.status, (SELECT COUNT(*) FROM reviews v WHERE v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id)
+         FROM assignments s JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let pi: HashMap<i64, usize> = proposals
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id, i))
+        .collect();
+    let ri: HashMap<i64, usize> = reviewers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
+    let mut cells: Vec<(usize, usize, Cell)> = conflicted
+        .keys()
+        .filter_map(|(r, p)| Some((*pi.get(p)?, *ri.get(r)?, Cell::Conflict)))
+        .collect();
+    for (p, r, status, reviewed) in states {
+        let (Some(&p), Some(&r)) = (pi.get(&p), ri.get(&r)) else {
+            continue;
+        };
+        let cell = match (status.as_str(), reviewed > 0) {
+            ("assigned", true) => Cell::Reviewed,
+            ("assigned", false) => Cell::Assigned,
+            ("declined", _) => Cell::Declined,
+            _ => continue,
+        };
+        cells.push((p, r, cell));
+    }
+    cells.sort_unstable_by_key(|&(p, r, _)| (p, r));
+    Ok(Matrix {
+        proposals: proposals
+            .into_iter()
+            .map(|p| (p.reference, p.topic))
+            .collect(),
+        reviewers: reviewers
+            .into_iter()
+            .map(|r| (r.id, r.name, r.topics))
+            .collect(),
+        cells,
     })
 }

@@ -455,3 +455,62 @@ async fn a_reviewer_list_is_imported_whole_or_not_at_all() {
     let all = pool::list(&db.pool).await.expect("pool");
     assert_eq!(all[0].topics, vec!["AI", "VR"]);
 }
+
+#[tokio::test]
+async fn a_declined_reviewer_is_replaced_and_the_matrix_shows_it() {
+    let (db, ids) = reviewed_call().await;
+    review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(8), 30)
+        .await
+        .expect("draw");
+    let drawn = pairs(&db).await;
+    let (reference, who) = drawn
+        .iter()
+        .find(|(r, _)| r == "BJ-AIXR-2026-0001")
+        .cloned()
+        .expect("on 0001");
+    let report = review::decline(&db.pool, &stamp(), demo::CALL_CODE, &reference, who)
+        .await
+        .expect("decline");
+    assert_eq!(report.assigned, 1, "one replacement");
+    assert_eq!(report.cap, 30, "the last draw's cap");
+    let now = pairs(&db).await;
+    let on: Vec<i64> = now
+        .iter()
+        .filter(|(r, _)| *r == reference)
+        .map(|(_, x)| *x)
+        .collect();
+    assert_eq!(on.len(), 3);
+    assert!(
+        !on.contains(&who) && !on.contains(&ids[0]),
+        "neither the decliner nor the conflicted reviewer"
+    );
+    let m = review::matrix(&db.pool, demo::CALL_CODE)
+        .await
+        .expect("matrix");
+    let p = m
+        .proposals
+        .iter()
+        .position(|(r, _)| *r == reference)
+        .expect("row");
+    let col = |id: i64| {
+        m.reviewers
+            .iter()
+            .position(|(r, _, _)| *r == id)
+            .expect("column")
+    };
+    let cell = |r: usize| {
+        m.cells
+            .iter()
+            .find(|(a, b, _)| *a == p && *b == r)
+            .map(|c| c.2)
+    };
+    assert_eq!(cell(col(who)), Some(review::Cell::Declined));
+    assert_eq!(cell(col(ids[0])), Some(review::Cell::Conflict));
+    assert_eq!(
+        m.cells
+            .iter()
+            .filter(|c| c.0 == p && c.2 == review::Cell::Assigned)
+            .count(),
+        3
+    );
+}

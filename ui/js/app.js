@@ -12,6 +12,7 @@ import { renderCallForm } from './views/callForm.js';
 import { renderProposalForm } from './views/proposalForm.js';
 import { renderRanking } from './views/ranking.js';
 import { renderReviewers } from './views/reviewers.js';
+import { renderMatrix } from './views/matrix.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -78,6 +79,7 @@ async function resolve(p) {
   if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
   if (p[0] === 'reviewers') return renderReviewers(app);
   if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
   if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
   if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);
   if (p[0] === 'call' && p[2] === 'edit') return renderCallForm(app, p[1]);

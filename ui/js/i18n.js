@@ -180,6 +180,13 @@ const TEXT = {
   inactive: ['停用', 'Inactive'],
   deactivate: ['停用', 'Deactivate'],
   activate: ['启用', 'Activate'],
+  declined: ['婉拒并替换', 'Declined: replace'],
+  replaced: ['已抽取替换专家 {n} 人次', '{n} replacement(s) drawn'],
+  matrix: ['分配矩阵', 'Assignment matrix'],
+  cell_assigned: ['已分配', 'assigned'],
+  cell_reviewed: ['已评审', 'reviewed'],
+  cell_declined: ['已婉拒', 'declined'],
+  cell_conflict: ['回避', 'conflict'],
 };
 
 let current = 'zh';

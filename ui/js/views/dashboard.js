@@ -85,6 +85,7 @@ export async function renderDashboard(app, code) {
       app.toast([t('draw_done', { n: r.assigned, seed: r.seed }), ...short].join('\n'));
     }) }, t('draw'));
     actions.push(h('span', { class: 'inline' }, draw, ' ', t('draw_cap'), ' ', cap));
+    actions.push(h('a', { class: 'button', href: `${here}/matrix`, 'data-test': 'show-matrix' }, t('matrix')));
     actions.push(h('a', { class: 'button', href: `${here}/ranking`, 'data-test': 'show-ranking' }, t('ranking')));
   }
   const move = (label, status) => {

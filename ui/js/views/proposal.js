@@ -36,6 +36,7 @@ async function reviewPanel(app, c, p, here) {
       panel.members.map((m) => {
         const r = m.review;
         const remove = r ? null : h('button', { class: 'danger', onclick: async () => { try { await call('release_panel_reviewer', { call: c.code, reference: p.reference, reviewer: m.reviewer, declined: false }); app.go(here); } catch (e) { app.error(e); } } }, t('remove_row'));
+        const declined = r ? null : h('button', { 'data-test': 'declined', onclick: async () => { try { const d = await call('decline_panel_reviewer', { call: c.code, reference: p.reference, reviewer: m.reviewer }); app.go(here); app.toast(t('replaced', { n: d.assigned })); } catch (e) { app.error(e); } } }, t('declined'));
         return h(
           'tr',
           { 'data-reviewer': m.reviewer },
@@ -43,7 +44,7 @@ async function reviewPanel(app, c, p, here) {
           crit.map((k) => h('td', { class: 'num' }, r ? (r.scores[k.key] ?? 'n/a') : '—')),
           h('td', { class: 'num' }, r && r.weighted !== null ? r.weighted.toFixed(2) : '—'),
           h('td', {}, r ? t(`rec_${r.recommendation}`) : '—'),
-          h('td', {}, remove),
+          h('td', {}, declined, ' ', remove),
         );
       }),
     ),
