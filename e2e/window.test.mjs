@@ -242,6 +242,13 @@ inWindow('review: draw reviewers, a conflicted one is never offered, scores move
     const r = await w.invoke('create_reviewer', { form });
     assert.ok(r.ok, JSON.stringify(r.err));
   }
+  // The pool, edited in the window.
+  await w.go('#/reviewers/2');
+  await w.waitFor('[data-test=reviewer-form]');
+  await w.type('[name="affiliation"]', 'Tsinghua Example Institute');
+  await w.click('[data-test=reviewer-form] [data-test=save]');
+  await w.waitFor('[data-test=reviewers]', { text: 'Tsinghua Example Institute' });
+
   await w.go('#/call/BJ-AIXR-2026');
   await w.waitFor('[data-test=run-draw]');
   await w.type('[data-test=draw-cap]', '30');

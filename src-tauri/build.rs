@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "audit_verify",
     "list_reviewers",
     "create_reviewer",
+    "update_reviewer",
     "set_reviewer_active",
     "run_draw",
     "call_ranking",

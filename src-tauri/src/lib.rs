@@ -144,6 +144,17 @@ async fn create_reviewer(state: State<'_, AppState>, form: ReviewerForm) -> Repl
 }
 
 #[tauri::command]
+async fn update_reviewer(
+    state: State<'_, AppState>,
+    id: i64,
+    form: ReviewerForm,
+) -> Reply<Reviewer> {
+    pool::update(&state.pool, &stamp(), id, &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
 async fn set_reviewer_active(state: State<'_, AppState>, id: i64, active: bool) -> Reply<Reviewer> {
     pool::set_active(&state.pool, &stamp(), id, active)
         .await
@@ -460,6 +471,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         audit_verify,
         list_reviewers,
         create_reviewer,
+        update_reviewer,
         set_reviewer_active,
         run_draw,
         call_ranking,

@@ -115,6 +115,12 @@ enum ReviewerCmd {
         #[arg(long)]
         file: PathBuf,
     },
+    /// Replace a reviewer's details from a TOML file
+    Edit {
+        id: String,
+        #[arg(long)]
+        file: PathBuf,
+    },
     /// List the pool
     List,
     /// Stop drawing this reviewer
@@ -638,6 +644,15 @@ async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) ->
         ReviewerCmd::Add { file } => {
             let form: ReviewerForm = read_toml(&file)?;
             let r = pool::create(pool_, stamp, &form).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            println!("R{} {}", r.id, r.name);
+            Ok(())
+        }
+        ReviewerCmd::Edit { id, file } => {
+            let form: ReviewerForm = read_toml(&file)?;
+            let r = pool::update(pool_, stamp, reviewer_id(&id)?, &form).await?;
             if out.json {
                 return out.json(&r);
             }

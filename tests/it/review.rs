@@ -514,3 +514,25 @@ async fn a_declined_reviewer_is_replaced_and_the_matrix_shows_it() {
         3
     );
 }
+
+#[tokio::test]
+async fn a_reviewer_is_edited_with_an_audit_entry_and_keeps_a_unique_email() {
+    let (db, ids) = reviewed_call().await;
+    let mut form = reviewer("Expert AI1", "新单位", "", "AI, AR");
+    let r = pool::update(&db.pool, &stamp(), ids[1], &form)
+        .await
+        .expect("edit");
+    assert_eq!(
+        (r.affiliation.as_str(), r.topics.clone()),
+        ("新单位", vec!["AI".to_string(), "AR".to_string()])
+    );
+    let entries = audit::history(&db.pool, Some(("reviewer", &ids[1].to_string())), 5)
+        .await
+        .expect("history");
+    assert_eq!(entries[0].action, "update");
+    form.email = "expert.ai2@review.example.cn".into();
+    let err = pool::update(&db.pool, &stamp(), ids[1], &form)
+        .await
+        .expect_err("taken");
+    assert_eq!(err.code(), "reviewer_duplicate_email");
+}

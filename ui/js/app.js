@@ -77,7 +77,7 @@ async function route() {
 
 async function resolve(p) {
   if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
-  if (p[0] === 'reviewers') return renderReviewers(app);
+  if (p[0] === 'reviewers') return renderReviewers(app, p[1] ?? null);
   if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
   if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
   if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);

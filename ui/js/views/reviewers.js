@@ -3,9 +3,12 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { field, editForm } from '../form.js';
 
-export async function renderReviewers(app) {
+export async function renderReviewers(app, editId = null) {
   const all = await call('list_reviewers');
-  const model = { name: '', affiliation: '', affiliation_code: '', email: '', phone: '', topics: [''] };
+  const editing = all.find((r) => String(r.id) === String(editId));
+  const model = editing
+    ? { name: editing.name, affiliation: editing.affiliation, affiliation_code: editing.affiliation_code ?? '', email: editing.email, phone: editing.phone, topics_text: editing.topics.join(', ') }
+    : { name: '', affiliation: '', affiliation_code: '', email: '', phone: '', topics_text: '' };
   const topicsField = field(model, 'topics_text', t('f_topics_tags'));
   topicsField.dataset.field = 'topics';
   topicsField.querySelector('[data-error-for]').dataset.errorFor = 'topics';
@@ -14,12 +17,14 @@ export async function renderReviewers(app) {
       test: 'reviewer-form',
       onCancel: () => app.go('#/reviewers'),
       onSave: async () => {
-        await call('create_reviewer', { form: { ...model, topics: [model.topics_text ?? ''], topics_text: undefined } });
+        const form = { ...model, topics: [model.topics_text ?? ''], topics_text: undefined };
+        if (editing) await call('update_reviewer', { id: editing.id, form });
+        else await call('create_reviewer', { form });
         app.go('#/reviewers');
         app.toast(t('saved'));
       },
     },
-    h('fieldset', {}, h('legend', {}, t('add_reviewer')), h('div', { class: 'grid' }, field(model, 'name', t('f_name')), field(model, 'affiliation', t('f_affiliation')), field(model, 'affiliation_code', t('f_affiliation_code')), field(model, 'email', t('f_email')), field(model, 'phone', t('f_phone')), topicsField)),
+    h('fieldset', {}, h('legend', {}, editing ? `${t('edit')} R${editing.id}` : t('add_reviewer')), h('div', { class: 'grid' }, field(model, 'name', t('f_name')), field(model, 'affiliation', t('f_affiliation')), field(model, 'affiliation_code', t('f_affiliation_code')), field(model, 'email', t('f_email')), field(model, 'phone', t('f_phone')), topicsField)),
   );
   const toggle = (r) => {
     const b = h('button', { onclick: async () => { b.disabled = true; try { await call('set_reviewer_active', { id: r.id, active: !r.active }); app.go('#/reviewers'); } catch (e) { app.error(e); b.disabled = false; } } }, r.active ? t('deactivate') : t('activate'));
@@ -36,7 +41,7 @@ export async function renderReviewers(app) {
         'table',
         { class: 'plain', 'data-test': 'reviewers' },
         h('thead', {}, h('tr', {}, ['#', t('f_name'), t('f_affiliation'), t('f_topics'), t('f_email'), t('col_status'), ''].map((x) => h('th', {}, x)))),
-        h('tbody', {}, all.map((r) => h('tr', {}, h('td', {}, `R${r.id}`), h('td', {}, r.name), h('td', {}, r.affiliation), h('td', {}, r.topics.join(', ')), h('td', {}, r.email), h('td', {}, r.active ? t('active') : t('inactive')), h('td', {}, toggle(r))))),
+        h('tbody', {}, all.map((r) => h('tr', {}, h('td', {}, `R${r.id}`), h('td', {}, r.name), h('td', {}, r.affiliation), h('td', {}, r.topics.join(', ')), h('td', {}, r.email), h('td', {}, r.active ? t('active') : t('inactive')), h('td', {}, h('a', { class: 'button', href: `#/reviewers/${r.id}`, 'data-test': 'edit-reviewer' }, t('edit')), ' ', toggle(r))))),
       ),
     ),
     form,
