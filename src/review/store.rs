@@ -771,6 +771,15 @@ pub async fn import_reviews(
     Err(ReviewError::Rows(refused).into())
 }
 
+/// (weight in basis points, maximum score) of each criterion, in rubric order.
+fn weights(call: &Call) -> Vec<(u32, u32)> {
+    call.spec
+        .rubric
+        .iter()
+        .map(|c| (c.weight.basis_points(), c.max_score))
+        .collect()
+}
+
 /// One line of the ranking table.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankRow {
@@ -806,12 +815,7 @@ pub async fn ranking(
     .bind(call.id)
     .fetch_all(&mut *conn)
     .await?;
-    let rubric: Vec<(u32, u32)> = call
-        .spec
-        .rubric
-        .iter()
-        .map(|c| (c.weight.basis_points(), c.max_score))
-        .collect();
+    let rubric = weights(&call);
     let position: HashMap<&str, usize> = call
         .spec
         .rubric
@@ -928,12 +932,7 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
         .bind(p.id)
         .fetch_all(&mut *conn)
         .await?;
-    let rubric: Vec<(u32, u32)> = call
-        .spec
-        .rubric
-        .iter()
-        .map(|c| (c.weight.basis_points(), c.max_score))
-        .collect();
+    let rubric = weights(&call);
     let on_ids: HashSet<i64> = on.iter().map(|(r,)| *r).collect();
     let members = on
         .iter()

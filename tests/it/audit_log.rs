@@ -2,16 +2,10 @@ use grantdesk::audit;
 use grantdesk::call::{self, CallStatus};
 use grantdesk::{Coded, demo};
 
-use crate::support::{Db, db, stamp};
+use crate::support::{Db, stamp};
 
 async fn with_history() -> Db {
-    let db = db().await;
-    call::create(&db.pool, &stamp(), &demo::reference_call_form())
-        .await
-        .expect("create");
-    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
-        .await
-        .expect("open");
+    let db = crate::support::open_call().await;
     for i in 0..3 {
         let (form, _) = demo::sample_proposals().swap_remove(i);
         grantdesk::proposal::create(&db.pool, &stamp(), &form)
@@ -124,13 +118,7 @@ async fn a_failed_operation_leaves_no_entry() {
 
 #[tokio::test]
 async fn two_connections_writing_at_once_keep_one_unbroken_chain() {
-    let db = db().await;
-    call::create(&db.pool, &stamp(), &demo::reference_call_form())
-        .await
-        .expect("create");
-    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
-        .await
-        .expect("open");
+    let db = crate::support::open_call().await;
     // A second pool on the same file stands for a second officer's desktop.
     let other = grantdesk::store::open(&db.path())
         .await

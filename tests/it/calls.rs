@@ -132,13 +132,7 @@ async fn a_call_can_be_edited_while_draft_or_open_but_not_once_closed() {
 
 #[tokio::test]
 async fn the_code_cannot_change_and_topics_in_use_cannot_be_removed() {
-    let db = db().await;
-    call::create(&db.pool, &stamp(), &demo::reference_call_form())
-        .await
-        .expect("create");
-    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
-        .await
-        .expect("open");
+    let db = crate::support::open_call().await;
     let (form, _) = demo::sample_proposals().swap_remove(9); // an AR proposal
     grantdesk::proposal::create(&db.pool, &stamp(), &form)
         .await

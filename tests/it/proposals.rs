@@ -1,20 +1,9 @@
 use chrono::NaiveDate;
-use grantdesk::call::{self, CallStatus};
+use grantdesk::call;
 use grantdesk::proposal::{self, Filter, ProposalStatus};
 use grantdesk::{Coded, Lang, demo};
 
-use crate::support::{Db, db, stamp};
-
-async fn open_call() -> Db {
-    let db = db().await;
-    call::create(&db.pool, &stamp(), &demo::reference_call_form())
-        .await
-        .expect("create");
-    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
-        .await
-        .expect("open");
-    db
-}
+use crate::support::{db, open_call, stamp};
 
 fn sample(i: usize) -> proposal::ProposalForm {
     demo::sample_proposals().swap_remove(i).0

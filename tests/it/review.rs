@@ -1,7 +1,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
-use grantdesk::call::{self, CallStatus};
+use grantdesk::call;
 use grantdesk::credit_code::CreditCode;
 use grantdesk::form::Text;
 use grantdesk::proposal::{self, Filter, ProposalStatus};
@@ -116,13 +116,7 @@ async fn the_draw_staffs_every_eligible_proposal_without_conflicts_and_is_reprod
 
 #[tokio::test]
 async fn a_draw_waits_for_the_call_to_close_and_names_what_it_could_not_staff() {
-    let db = db().await;
-    call::create(&db.pool, &stamp(), &demo::reference_call_form())
-        .await
-        .expect("call");
-    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
-        .await
-        .expect("open");
+    let db = crate::support::open_call().await;
     let err = review::assign(&db.pool, &stamp(), demo::CALL_CODE, Some(1), 10)
         .await
         .expect_err("open call");

@@ -102,13 +102,7 @@ async fn the_dashboard_adds_up_to_the_proposals_table() {
 
 #[tokio::test]
 async fn withdrawn_proposals_do_not_count_on_the_dashboard() {
-    let db = db().await;
-    call::create(&db.pool, &stamp(), &demo::reference_call_form())
-        .await
-        .expect("create");
-    call::set_status(&db.pool, &stamp(), demo::CALL_CODE, CallStatus::Open)
-        .await
-        .expect("open");
+    let db = crate::support::open_call().await;
     let (form, _) = demo::sample_proposals().swap_remove(0);
     let p = proposal::create(&db.pool, &stamp(), &form)
         .await

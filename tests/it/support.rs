@@ -38,6 +38,23 @@ pub async fn db() -> Db {
     Db { pool, dir }
 }
 
+/// A database holding the reference call, open to proposals.
+pub async fn open_call() -> Db {
+    let db = db().await;
+    grantdesk::call::create(&db.pool, &stamp(), &grantdesk::demo::reference_call_form())
+        .await
+        .expect("create");
+    grantdesk::call::set_status(
+        &db.pool,
+        &stamp(),
+        grantdesk::demo::CALL_CODE,
+        grantdesk::call::CallStatus::Open,
+    )
+    .await
+    .expect("open");
+    db
+}
+
 pub fn stamp() -> Stamp {
     Stamp::new(
         "test-officer",
