@@ -262,6 +262,13 @@ inWindow('review: draw reviewers, a conflicted one is never offered, scores move
   assert.match(await w.textOf('[data-test=recused]'), /Expert 0: reviewer Expert 0 belongs to the applicant/);
   const members = await w.exec("return [...document.querySelectorAll('[data-test=panel-members] tbody tr')].map((r) => r.dataset.reviewer);");
   assert.equal(members.length, 3);
+  // A conflict declared in the window takes that reviewer out of the choices.
+  const before = await w.exec("return document.querySelector('[data-test=candidates]').value;");
+  await w.type('[data-test=conflict-reason]', 'co-author of the investigator');
+  await w.click('[data-test=declare-conflict]');
+  await w.waitFor('[data-test=recused]', { text: 'declared conflict: co-author of the investigator' });
+  const now = await w.exec("return [...document.querySelectorAll('[data-test=candidates] option')].map((o) => o.value);");
+  assert.ok(!now.includes(before), `R${before} still offered`);
   // Adding the conflicted reviewer anyway is refused by the core.
   const refused = await w.invoke('add_panel_reviewer', { call: 'BJ-AIXR-2026', reference: 'BJ-AIXR-2026-0001', reviewer: 1 });
   assert.equal(refused.err.code, 'conflict_of_interest');

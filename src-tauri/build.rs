@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "enter_review",
     "decline_panel_reviewer",
     "review_matrix",
+    "declare_conflict",
 ];
 
 fn main() {

@@ -232,6 +232,35 @@ async fn decline_panel_reviewer(
         .map_err(|e| state.fail(e))
 }
 
+/// Declares a conflict of a reviewer with a proposal, or with its applicant organisation.
+#[tauri::command]
+async fn declare_conflict(
+    state: State<'_, AppState>,
+    reviewer: i64,
+    call: String,
+    reference: String,
+    organisation: bool,
+    reason: String,
+) -> Reply<()> {
+    let with = if organisation {
+        let p = proposal::get(&state.pool, &call, &reference)
+            .await
+            .map_err(|e| state.fail(e))?;
+        pool::ConflictWith::Organisation(p.content.applicant.credit_code)
+    } else {
+        pool::ConflictWith::Proposal { call, reference }
+    };
+    let declared = pool::Declared {
+        reviewer,
+        with,
+        reason,
+        declared_on: Local::now().date_naive(),
+    };
+    pool::declare(&state.pool, &stamp(), &declared)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
 #[tauri::command]
 async fn review_matrix(state: State<'_, AppState>, call: String) -> Reply<review::Matrix> {
     review::matrix(&state.pool, &call)
@@ -481,6 +510,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         enter_review,
         decline_panel_reviewer,
         review_matrix,
+        declare_conflict,
     ])
 }
 

@@ -51,6 +51,18 @@ async function reviewPanel(app, c, p, here) {
   );
   const pickReviewer = h('select', { 'data-test': 'candidates', 'aria-label': t('reviewer') }, panel.candidates.map((x) => h('option', { value: String(x.reviewer) }, `R${x.reviewer} ${x.name}${x.knows_topic ? ` · ${p.topic}` : ''} · ${x.affiliation}`)));
   const add = h('button', { 'data-test': 'add-to-panel', onclick: async () => { add.disabled = true; try { await call('add_panel_reviewer', { call: c.code, reference: p.reference, reviewer: Number(pickReviewer.value) }); app.go(here); } catch (e) { app.error(e); add.disabled = false; } } }, t('add_to_panel'));
+  const reason = h('input', { type: 'text', placeholder: t('conflict_reason'), 'aria-label': t('conflict_reason'), 'data-test': 'conflict-reason' });
+  const wholeOrg = h('input', { type: 'checkbox', 'data-test': 'conflict-org' });
+  const declare = h('button', { class: 'danger', 'data-test': 'declare-conflict', onclick: async () => {
+    declare.disabled = true;
+    try {
+      await call('declare_conflict', { reviewer: Number(pickReviewer.value), call: c.code, reference: p.reference, organisation: wholeOrg.checked, reason: reason.value });
+      app.go(here);
+    } catch (e) {
+      app.error(e);
+      declare.disabled = false;
+    }
+  } }, t('declare_conflict'));
   const recused = panel.recused.length
     ? h('div', { 'data-test': 'recused' }, h('h2', { class: 'spaced' }, t('recused')), h('ul', { class: 'reasons' }, panel.recused.map((x) => h('li', { 'data-reviewer': x.reviewer }, `R${x.reviewer} ${x.name}: ${pick(x.reason)}`))))
     : null;
@@ -87,7 +99,7 @@ async function reviewPanel(app, c, p, here) {
     { class: 'panel', 'data-test': 'review-panel' },
     h('h2', {}, `${t('panel')} · ${t('panel_need', { n: panel.need })}`),
     members,
-    h('div', { class: 'filters spaced' }, pickReviewer, add),
+    h('div', { class: 'filters spaced' }, pickReviewer, add, reason, h('label', { class: 'inline' }, wholeOrg, t('conflict_whole_org')), declare),
     recused,
     form,
   );
