@@ -6,6 +6,7 @@ pub mod call;
 pub(crate) mod capital;
 pub mod credit_code;
 pub mod dashboard;
+pub mod decision;
 pub mod demo;
 pub mod error;
 pub mod form;

@@ -188,6 +188,13 @@ enum ReviewCmd {
 
 #[derive(Subcommand)]
 enum BenchCmd {
+    /// The exact award optimiser: candidates, cap 12, ¥60m, at least two awards per topic
+    Decide {
+        #[arg(long, default_value_t = 1000)]
+        candidates: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
         #[arg(long, default_value_t = 10_000)]
@@ -367,6 +374,23 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
     let path = store::resolve_path(cli.db, std::env::var(store::DB_ENV).ok())?;
     if let Command::Where = cli.command {
         println!("{}", path.display());
+        return Ok(());
+    }
+    if let Command::Bench(BenchCmd::Decide { candidates, seed }) = cli.command {
+        let (choice, took) = grantdesk::decision::optimiser::bench(candidates, seed);
+        match choice {
+            Some(c) => println!(
+                "decide bench: {candidates} candidates → {} awards, {} of ¥60,000,000.00, score {}; {:.1} ms, {} branches",
+                c.chosen.len(),
+                grantdesk::Money::from_fen(c.cost)
+                    .map(|m| m.format_yuan())
+                    .unwrap_or_default(),
+                c.value,
+                ms(took),
+                c.nodes
+            ),
+            None => println!("decide bench: no feasible set; {:.1} ms", ms(took)),
+        }
         return Ok(());
     }
     if let Command::Bench(BenchCmd::Review {
