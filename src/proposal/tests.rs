@@ -31,7 +31,8 @@ fn rules(form: &ProposalForm, call: &CallSpec) -> Vec<(String, &'static str)> {
     }
 }
 
-fn reasons_of(call: &CallSpec, items: &[(ProposalContent, NaiveDate)]) -> Vec<Vec<String>> {
+/// The check's reasons for proposals received on the given dates.
+fn assessed(call: &CallSpec, items: &[(ProposalContent, NaiveDate)]) -> Vec<Vec<Reason>> {
     let cands: Vec<Candidate<'_>> = items
         .iter()
         .map(|(c, d)| Candidate {
@@ -41,6 +42,10 @@ fn reasons_of(call: &CallSpec, items: &[(ProposalContent, NaiveDate)]) -> Vec<Ve
         })
         .collect();
     assess(call, &cands)
+}
+
+fn reasons_of(call: &CallSpec, items: &[(ProposalContent, NaiveDate)]) -> Vec<Vec<String>> {
+    assessed(call, items)
         .into_iter()
         .map(|r| r.into_iter().map(|x| x.code).collect())
         .collect()
@@ -213,16 +218,7 @@ fn indirect_costs_exactly_at_the_cap_are_allowed_and_one_fen_more_is_not() {
 
 #[test]
 fn reasons_read_in_both_languages() {
-    let items = [content(37)];
-    let cands: Vec<Candidate<'_>> = items
-        .iter()
-        .map(|(c, d)| Candidate {
-            reference: &c.reference,
-            submitted_on: Some(*d),
-            content: c,
-        })
-        .collect();
-    let r = &assess(&call(), &cands)[0][0];
+    let r = &assessed(&call(), &[content(37)])[0][0];
     assert!(
         r.message.zh.contains("超过单项资助上限 ¥8,000,000.00"),
         "{}",
@@ -252,17 +248,7 @@ fn proposal_lifecycle_allows_only_its_moves() {
 
 #[test]
 fn every_reason_code_has_a_short_label_in_both_languages() {
-    for code in [
-        "missing_fields",
-        "late",
-        "early",
-        "not_submitted",
-        "above_ceiling",
-        "below_floor",
-        "budget_inconsistent",
-        "indirect_over_cap",
-        "duplicate_applicant",
-    ] {
+    for code in REASON_CODES {
         assert_ne!(reason_label(code, Lang::Zh), code);
         assert_ne!(reason_label(code, Lang::En), code);
     }
