@@ -8,6 +8,8 @@ pub mod ranking;
 pub mod sheet;
 mod store;
 
+pub(crate) use store::{disagreement_threshold, review_inputs_on};
+
 pub use store::{
     Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow,
     Recommendation, Recusal, ReviewForm, Short, add_reviewer, assign, decline, enter_review,

@@ -107,10 +107,11 @@ fn key(x: f64) -> i64 {
     (x * 1e9).round() as i64
 }
 
-/// Ranks the proposals that have at least one review. Proposals are ordered by the chosen
-/// aggregate, highest first; ties keep the proposal id order and share their rank.
-pub fn rank(reviews: &[ReviewInput], threshold: f64, order: Aggregate) -> Vec<Ranked> {
-    // Each reviewer's mean and spread over all the scores they gave.
+/// Each review's z-score: how far its weighted score lies from the reviewer's own mean, in
+/// the reviewer's own spread (population SD over all the scores they gave), in input order.
+/// A reviewer who gave one score, or the same score throughout, says nothing about relative
+/// merit: their z is 0.
+pub fn z_scores(reviews: &[ReviewInput]) -> Vec<f64> {
     let mut by_reviewer: HashMap<i64, Vec<f64>> = HashMap::new();
     for r in reviews {
         by_reviewer.entry(r.reviewer).or_default().push(r.weighted);
@@ -127,17 +128,49 @@ pub fn rank(reviews: &[ReviewInput], threshold: f64, order: Aggregate) -> Vec<Ra
             (id, (m, sd))
         })
         .collect();
+    reviews
+        .iter()
+        .map(|r| {
+            let (m, sd) = stats.get(&r.reviewer).copied().unwrap_or((r.weighted, 0.0));
+            if sd > 1e-12 {
+                (r.weighted - m) / sd
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
 
-    let mut by_proposal: HashMap<i64, (Vec<f64>, Vec<f64>)> = HashMap::new();
-    for r in reviews {
-        let (m, sd) = stats.get(&r.reviewer).copied().unwrap_or((r.weighted, 0.0));
-        // A reviewer who gave one score, or the same score throughout, says nothing about
-        // relative merit: their z is 0.
-        let z = if sd > 1e-12 {
-            (r.weighted - m) / sd
+/// Each proposal's review values on the scale of `order`: the weighted scores for the mean
+/// and the trimmed mean, the z-scores for the calibrated figure. [`aggregate`] of a
+/// proposal's values is its figure; the robustness view resamples them.
+pub fn review_values(reviews: &[ReviewInput], order: Aggregate) -> HashMap<i64, Vec<f64>> {
+    let zs = z_scores(reviews);
+    let mut out: HashMap<i64, Vec<f64>> = HashMap::new();
+    for (r, z) in reviews.iter().zip(zs) {
+        let v = if order == Aggregate::Calibrated {
+            z
         } else {
-            0.0
+            r.weighted
         };
+        out.entry(r.proposal).or_default().push(v);
+    }
+    out
+}
+
+/// The figure of one proposal from its review values (see [`review_values`]).
+pub fn aggregate(values: &[f64], order: Aggregate) -> f64 {
+    match order {
+        Aggregate::TrimmedMean => trimmed_mean(values),
+        Aggregate::Mean | Aggregate::Calibrated => mean(values),
+    }
+}
+
+/// Ranks the proposals that have at least one review. Proposals are ordered by the chosen
+/// aggregate, highest first; ties keep the proposal id order and share their rank.
+pub fn rank(reviews: &[ReviewInput], threshold: f64, order: Aggregate) -> Vec<Ranked> {
+    let mut by_proposal: HashMap<i64, (Vec<f64>, Vec<f64>)> = HashMap::new();
+    for (r, z) in reviews.iter().zip(z_scores(reviews)) {
         let e = by_proposal.entry(r.proposal).or_default();
         e.0.push(r.weighted);
         e.1.push(z);

@@ -799,15 +799,11 @@ struct ScoreRow {
     score: Option<i64>,
 }
 
-/// The ranking of a call's reviewed proposals by the chosen aggregate.
-pub async fn ranking(
-    pool: &Pool,
-    call_code: &str,
-    order: Aggregate,
-) -> Result<Vec<RankRow>, Error> {
-    let mut conn = pool.acquire().await?;
-    let call = call::store_get_on(&mut conn, call_code).await?;
-    let proposals = eligible_proposals(&mut conn, &call).await?;
+/// Every complete review of a call's eligible proposals, as ranking needs it.
+pub(crate) async fn review_inputs_on(
+    conn: &mut SqliteConnection,
+    call: &Call,
+) -> Result<Vec<ReviewInput>, Error> {
     let rows: Vec<ScoreRow> = sqlx::query_as(
         "SELECT s.proposal_id, s.reviewer_id, s.criterion, s.score FROM review_scores s
          JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1 AND p.status = 'eligible'",
@@ -815,7 +811,7 @@ pub async fn ranking(
     .bind(call.id)
     .fetch_all(&mut *conn)
     .await?;
-    let rubric = weights(&call);
+    let rubric = weights(call);
     let position: HashMap<&str, usize> = call
         .spec
         .rubric
@@ -832,7 +828,7 @@ pub async fn ranking(
             sheet[i] = s.score.and_then(|v| u32::try_from(v).ok());
         }
     }
-    let inputs: Vec<ReviewInput> = sheets
+    Ok(sheets
         .into_iter()
         .filter_map(|((proposal, reviewer), scores)| {
             ranking::weighted_score(&rubric, &scores).map(|weighted| ReviewInput {
@@ -841,8 +837,25 @@ pub async fn ranking(
                 weighted,
             })
         })
-        .collect();
-    let threshold = f64::from(call.spec.disagreement_threshold.basis_points()) / 100.0;
+        .collect())
+}
+
+/// The call's disagreement threshold on the 0–100 scale of the weighted scores.
+pub(crate) fn disagreement_threshold(call: &Call) -> f64 {
+    f64::from(call.spec.disagreement_threshold.basis_points()) / 100.0
+}
+
+/// The ranking of a call's reviewed proposals by the chosen aggregate.
+pub async fn ranking(
+    pool: &Pool,
+    call_code: &str,
+    order: Aggregate,
+) -> Result<Vec<RankRow>, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let proposals = eligible_proposals(&mut conn, &call).await?;
+    let inputs = review_inputs_on(&mut conn, &call).await?;
+    let threshold = disagreement_threshold(&call);
     let by_id: HashMap<i64, &Facts> = proposals.iter().map(|p| (p.id, p)).collect();
     ranking::rank(&inputs, threshold, order)
         .into_iter()
