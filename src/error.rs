@@ -214,6 +214,8 @@ pub enum Error {
     #[error(transparent)]
     Review(#[from] crate::review::ReviewError),
     #[error(transparent)]
+    Decision(#[from] crate::decision::DecisionError),
+    #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -234,6 +236,7 @@ impl Error {
             Error::Call(crate::call::CallError::Invalid(v)) => v,
             Error::Proposal(crate::proposal::ProposalError::Invalid(v)) => v,
             Error::Review(crate::review::ReviewError::Invalid(v)) => v,
+            Error::Decision(crate::decision::DecisionError::Invalid(v)) => v,
             _ => &[],
         }
     }
@@ -247,6 +250,7 @@ impl Coded for Error {
             Error::Call(e) => e.code(),
             Error::Proposal(e) => e.code(),
             Error::Review(e) => e.code(),
+            Error::Decision(e) => e.code(),
             Error::Audit(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
@@ -260,6 +264,7 @@ impl Coded for Error {
             Error::Call(e) => e.message(lang),
             Error::Proposal(e) => e.message(lang),
             Error::Review(e) => e.message(lang),
+            Error::Decision(e) => e.message(lang),
             Error::Audit(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),

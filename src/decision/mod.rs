@@ -2,7 +2,17 @@
 //! suggestion and its robustness, awards (资助) with their numbers (文号) and approved
 //! budgets, and the public-notice list (公示名单).
 
+pub mod award;
+mod error;
 pub mod number;
 pub mod optimiser;
 pub mod robustness;
+mod store;
 pub mod suggest;
+
+pub use award::{Award, AwardStatus};
+pub use error::DecisionError;
+pub use store::{
+    Board, BoardRow, DecisionForm, IssueForm, Proposed, QuotaForm, SuggestForm, TopicTotal, apply,
+    awards, board, issue, propose, robustness, set_award_status, suggest, withdraw,
+};

@@ -4,6 +4,7 @@
 mod audit_log;
 mod calls;
 mod cli;
+mod decisions;
 mod proposals;
 mod review;
 mod sample;

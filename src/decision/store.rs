@@ -1,0 +1,1135 @@
+//! Use cases of the decision stage: the board, proposing and withdrawing awards under the
+//! hard limits, applying the optimiser's suggestion, the robustness view, and issuing awards.
+//! Every write runs in one `BEGIN IMMEDIATE` transaction that re-reads the totals it checks,
+//! so two officers deciding at once can never jointly pass a limit.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sqlx::{FromRow, SqliteConnection};
+
+use super::DecisionError;
+use super::award::{self, Award, AwardStatus};
+use super::number::NumberPattern;
+use super::robustness::{self, Robustness};
+use super::suggest::{self, Entry, Mode, Options, Quota, Rules, Suggestion};
+use crate::audit::{self, Change};
+use crate::call::{self, Call, CallStatus};
+use crate::error::{Checks, Error, Invalid, StoreError, required};
+use crate::form::Text;
+use crate::money::Money;
+use crate::percent::Percent;
+use crate::proposal::{BudgetLine, Category};
+use crate::review::ranking::{self, Aggregate};
+use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
+
+#[derive(Debug, Clone, FromRow)]
+struct Facts {
+    id: i64,
+    reference: String,
+    title: String,
+    title_en: String,
+    topic: String,
+    requested_fen: i64,
+    status: String,
+    applicant: String,
+    pi_name: String,
+}
+
+async fn facts(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Facts>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.reference, p.title, p.title_en, p.topic, p.requested_fen, p.status,
+                a.name AS applicant, p.pi_name
+         FROM proposals p JOIN applicants a ON a.id = p.applicant_id
+         WHERE p.call_id = $1 AND p.status IN ('submitted', 'eligible', 'ineligible')
+         ORDER BY p.reference",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct DecisionRow {
+    proposal_id: i64,
+    amount_fen: i64,
+    reason: String,
+}
+
+async fn decisions(
+    conn: &mut SqliteConnection,
+    call: &Call,
+) -> Result<HashMap<i64, DecisionRow>, Error> {
+    let rows: Vec<DecisionRow> =
+        sqlx::query_as("SELECT proposal_id, amount_fen, reason FROM decisions WHERE call_id = $1")
+            .bind(call.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows.into_iter().map(|r| (r.proposal_id, r)).collect())
+}
+
+fn fen(fen: i64) -> Result<Money, Error> {
+    Ok(Money::from_fen(fen)?)
+}
+
+/// A proposed award on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Proposed {
+    pub amount: Money,
+    /// 核减: how much below the request.
+    pub cut: Money,
+    pub reason: String,
+}
+
+/// One reviewed proposal on the decision board, in rank order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardRow {
+    pub reference: String,
+    pub title: String,
+    pub title_en: String,
+    pub applicant: String,
+    pub pi_name: String,
+    pub topic: String,
+    pub requested: Money,
+    pub rank: usize,
+    pub tied: bool,
+    /// The ranking figure on the board's aggregate.
+    pub score: f64,
+    pub reviews: usize,
+    pub disagreement: bool,
+    /// Has the call's minimum number of complete reviews: may be funded.
+    pub reviewed: bool,
+    pub proposed: Option<Proposed>,
+    pub award_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopicTotal {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub awards: usize,
+    pub committed: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Board {
+    pub call: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub status: CallStatus,
+    pub order: Aggregate,
+    pub budget: Money,
+    pub max_awards: u32,
+    pub floor: Money,
+    pub ceiling: Money,
+    pub committed: Money,
+    pub remaining: Money,
+    pub awards: usize,
+    pub topics: Vec<TopicTotal>,
+    pub rows: Vec<BoardRow>,
+    /// Eligible proposals without any complete review: not on the board.
+    pub unreviewed: usize,
+    pub award_number_pattern: String,
+}
+
+struct Context {
+    call: Call,
+    board: Board,
+    /// The fundable proposals, in rank order, as the optimiser sees them.
+    entries: Vec<Entry>,
+    /// Each proposal's review values on the board's aggregate.
+    values: HashMap<i64, Vec<f64>>,
+    ids: HashMap<String, i64>,
+}
+
+async fn pattern_of(conn: &mut SqliteConnection, call: &Call) -> Result<String, Error> {
+    let (p,): (String,) = sqlx::query_as("SELECT award_number_pattern FROM calls WHERE id = $1")
+        .bind(call.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(p)
+}
+
+async fn context(
+    conn: &mut SqliteConnection,
+    call_code: &str,
+    order: Aggregate,
+) -> Result<Context, Error> {
+    let call = call::store_get_on(conn, call_code).await?;
+    let props = facts(conn, &call).await?;
+    let chosen = decisions(conn, &call).await?;
+    let awarded: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
+        "SELECT proposal_id, number FROM awards WHERE call_id = $1",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let inputs = crate::review::review_inputs_on(conn, &call).await?;
+    let threshold = crate::review::disagreement_threshold(&call);
+    let ranked = ranking::rank(&inputs, threshold, order);
+    let values = ranking::review_values(&inputs, order);
+    let by_id: HashMap<i64, &Facts> = props.iter().map(|p| (p.id, p)).collect();
+    let need = call.spec.min_reviewers as usize;
+
+    let mut rows = Vec::new();
+    let mut entries = Vec::new();
+    for r in &ranked {
+        let Some(p) = by_id.get(&r.proposal) else {
+            continue;
+        };
+        let score = match order {
+            Aggregate::Mean => r.mean,
+            Aggregate::TrimmedMean => r.trimmed_mean,
+            Aggregate::Calibrated => r.calibrated,
+        };
+        let requested = fen(p.requested_fen)?;
+        let proposed = match chosen.get(&p.id) {
+            Some(d) => {
+                let amount = fen(d.amount_fen)?;
+                Some(Proposed {
+                    amount,
+                    cut: requested.checked_sub(amount).unwrap_or_default(),
+                    reason: d.reason.clone(),
+                })
+            }
+            None => None,
+        };
+        let reviewed = r.reviews >= need;
+        if reviewed {
+            entries.push(Entry {
+                id: p.id,
+                reference: p.reference.clone(),
+                topic: p.topic.clone(),
+                rank: r.rank,
+                figure: score,
+                requested,
+            });
+        }
+        rows.push(BoardRow {
+            reference: p.reference.clone(),
+            title: p.title.clone(),
+            title_en: p.title_en.clone(),
+            applicant: p.applicant.clone(),
+            pi_name: p.pi_name.clone(),
+            topic: p.topic.clone(),
+            requested,
+            rank: r.rank,
+            tied: r.tied,
+            score,
+            reviews: r.reviews,
+            disagreement: r.disagreement,
+            reviewed,
+            proposed,
+            award_number: awarded.get(&p.id).cloned(),
+        });
+    }
+    let ranked_ids: std::collections::HashSet<i64> = ranked.iter().map(|r| r.proposal).collect();
+    let unreviewed = props
+        .iter()
+        .filter(|p| p.status == "eligible" && !ranked_ids.contains(&p.id))
+        .count();
+
+    let mut committed = Money::ZERO;
+    let mut topics: Vec<TopicTotal> = call
+        .spec
+        .topics
+        .iter()
+        .map(|t| TopicTotal {
+            code: t.code.clone(),
+            name_zh: t.name_zh.clone(),
+            name_en: t.name_en.clone(),
+            awards: 0,
+            committed: Money::ZERO,
+        })
+        .collect();
+    for (pid, d) in &chosen {
+        let amount = fen(d.amount_fen)?;
+        committed = committed
+            .checked_add(amount)
+            .ok_or(crate::money::MoneyError::Overflow("Σ decisions".into()))?;
+        if let Some(t) = by_id
+            .get(pid)
+            .and_then(|p| topics.iter_mut().find(|t| t.code == p.topic))
+        {
+            t.awards += 1;
+            t.committed = t.committed.checked_add(amount).unwrap_or(t.committed);
+        }
+    }
+    let budget = call.spec.total_budget;
+    let board = Board {
+        call: call.spec.code.to_string(),
+        title_zh: call.spec.title_zh.clone(),
+        title_en: call.spec.title_en.clone(),
+        status: call.status,
+        order,
+        budget,
+        max_awards: call.spec.max_awards,
+        floor: call.spec.award_floor,
+        ceiling: call.spec.award_ceiling,
+        committed,
+        remaining: budget.checked_sub(committed).unwrap_or_default(),
+        awards: chosen.len(),
+        topics,
+        rows,
+        unreviewed,
+        award_number_pattern: pattern_of(conn, &call).await?,
+    };
+    let ids = props.iter().map(|p| (p.reference.clone(), p.id)).collect();
+    Ok(Context {
+        call,
+        board,
+        entries,
+        values,
+        ids,
+    })
+}
+
+/// The decision board of a call, ranked by `order`.
+pub async fn board(pool: &Pool, call_code: &str, order: Aggregate) -> Result<Board, Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(context(&mut conn, call_code, order).await?.board)
+}
+
+fn deciding(call: &Call) -> Result<(), DecisionError> {
+    if call.status == CallStatus::Closed {
+        Ok(())
+    } else {
+        Err(DecisionError::NotDeciding {
+            call: call.spec.code.to_string(),
+            status: call.status,
+        })
+    }
+}
+
+/// What an officer proposes for one proposal.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DecisionForm {
+    pub call: Text,
+    pub reference: Text,
+    /// The award; empty means the amount requested.
+    #[serde(default)]
+    pub amount: Text,
+    /// Why the award is cut (核减理由): required when it is below the request.
+    #[serde(default)]
+    pub reason: Text,
+}
+
+#[derive(Serialize)]
+struct DecisionState<'a> {
+    amount: Money,
+    reason: &'a str,
+}
+
+fn rules_of(call: &Call) -> Rules {
+    Rules {
+        budget: call.spec.total_budget,
+        max_awards: call.spec.max_awards as usize,
+        floor: call.spec.award_floor,
+        ceiling: call.spec.award_ceiling,
+        topics: call.spec.topics.iter().map(|t| t.code.clone()).collect(),
+    }
+}
+
+/// Puts a proposal on the proposed award list, or changes its amount, inside every hard
+/// limit: the call is closed; the proposal is eligible and has the call's minimum number of
+/// reviews; the amount is within the floor and the ceiling and never above the request (a cut
+/// needs a reason); the award count stays within the cap and the sum within the budget.
+pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<Board, Error> {
+    let mut tx = begin_write(pool).await?;
+    let ctx = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
+    deciding(&ctx.call)?;
+    let reference = form.reference.as_str();
+    let row = ctx.board.rows.iter().find(|r| r.reference == reference);
+    let Some(&pid) = ctx.ids.get(reference) else {
+        return Err(crate::proposal::ProposalError::NotFound {
+            call: ctx.board.call.clone(),
+            reference: reference.to_string(),
+        }
+        .into());
+    };
+    let status: (String,) = sqlx::query_as("SELECT status FROM proposals WHERE id = $1")
+        .bind(pid)
+        .fetch_one(&mut *tx)
+        .await?;
+    if status.0 != "eligible" {
+        return Err(DecisionError::NotEligible {
+            reference: reference.to_string(),
+        }
+        .into());
+    }
+    let need = ctx.call.spec.min_reviewers;
+    let Some(row) = row.filter(|r| r.reviewed) else {
+        return Err(DecisionError::NotReviewed {
+            reference: reference.to_string(),
+            have: row.map_or(0, |r| r.reviews),
+            need,
+        }
+        .into());
+    };
+
+    let mut c = Checks::default();
+    let amount = match form.amount.as_str() {
+        "" => Some(row.requested),
+        s => c.take("amount", Money::parse(s)),
+    };
+    let reason = form.reason.as_str().to_string();
+    if let Some(a) = amount {
+        let spec = &ctx.call.spec;
+        let y = |m: Money| m.format_yuan();
+        if a.is_zero() {
+            c.push(Invalid::new(
+                "amount",
+                "not_positive",
+                "资助金额须大于零",
+                "the award must be more than zero",
+            ));
+        } else if a < spec.award_floor {
+            c.push(Invalid::new(
+                "amount",
+                "below_floor",
+                format!("资助金额 {} 低于单项资助下限 {}", y(a), y(spec.award_floor)),
+                format!(
+                    "the award of {} is below the floor of {}",
+                    y(a),
+                    y(spec.award_floor)
+                ),
+            ));
+        }
+        if a > row.requested {
+            c.push(Invalid::new(
+                "amount",
+                "above_request",
+                format!("资助金额 {} 超过申请金额 {}", y(a), y(row.requested)),
+                format!(
+                    "the award of {} exceeds the request of {}",
+                    y(a),
+                    y(row.requested)
+                ),
+            ));
+        } else if a > spec.award_ceiling {
+            c.push(Invalid::new(
+                "amount",
+                "above_ceiling",
+                format!(
+                    "资助金额 {} 高于单项资助上限 {}",
+                    y(a),
+                    y(spec.award_ceiling)
+                ),
+                format!(
+                    "the award of {} is above the ceiling of {}",
+                    y(a),
+                    y(spec.award_ceiling)
+                ),
+            ));
+        }
+        if a < row.requested && reason.is_empty() {
+            c.push(Invalid::new(
+                "reason",
+                "cut_reason_required",
+                "核减资助金额须填写核减理由",
+                "a cut award needs a reason",
+            ));
+        }
+    }
+    let amount = match amount {
+        Some(a) if c.is_empty() => a,
+        _ => return Err(DecisionError::Invalid(c.0).into()),
+    };
+
+    let before = row.proposed.clone();
+    if before.is_none() && ctx.board.awards >= ctx.call.spec.max_awards as usize {
+        return Err(DecisionError::CapReached {
+            cap: ctx.call.spec.max_awards,
+        }
+        .into());
+    }
+    let others = ctx
+        .board
+        .committed
+        .checked_sub(before.as_ref().map_or(Money::ZERO, |p| p.amount))
+        .unwrap_or_default();
+    let budget = ctx.call.spec.total_budget;
+    let remaining = budget.checked_sub(others).unwrap_or_default();
+    if amount > remaining {
+        return Err(DecisionError::OverBudget {
+            over: amount.checked_sub(remaining).unwrap_or_default(),
+            remaining,
+            budget,
+        }
+        .into());
+    }
+    let at = stamp.at_text();
+    sqlx::query(
+        "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (proposal_id) DO UPDATE SET amount_fen = excluded.amount_fen,
+             reason = excluded.reason, updated_at = excluded.updated_at",
+    )
+    .bind(pid)
+    .bind(ctx.call.id)
+    .bind(amount.fen())
+    .bind(&reason)
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    let mut change = Change::new(
+        "decision",
+        format!("{}/{reference}", ctx.board.call),
+        if before.is_some() {
+            "change"
+        } else {
+            "propose"
+        },
+    )
+    .after(&DecisionState {
+        amount,
+        reason: &reason,
+    })?;
+    if let Some(b) = &before {
+        change = change.before(&DecisionState {
+            amount: b.amount,
+            reason: &b.reason,
+        })?;
+    }
+    audit::record(&mut tx, stamp, change).await?;
+    let after = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
+    tx.commit().await?;
+    Ok(after.board)
+}
+
+/// Takes a proposal off the proposed award list.
+pub async fn withdraw(
+    pool: &Pool,
+    stamp: &Stamp,
+    call_code: &str,
+    reference: &str,
+) -> Result<Board, Error> {
+    let mut tx = begin_write(pool).await?;
+    let ctx = context(&mut tx, call_code, Aggregate::Mean).await?;
+    deciding(&ctx.call)?;
+    let row = ctx
+        .board
+        .rows
+        .iter()
+        .find(|r| r.reference == reference && r.proposed.is_some());
+    let (Some(row), Some(&pid)) = (row, ctx.ids.get(reference)) else {
+        return Err(DecisionError::NotProposed {
+            reference: reference.to_string(),
+        }
+        .into());
+    };
+    sqlx::query("DELETE FROM decisions WHERE proposal_id = $1")
+        .bind(pid)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(p) = &row.proposed {
+        audit::record(
+            &mut tx,
+            stamp,
+            Change::new(
+                "decision",
+                format!("{}/{reference}", ctx.board.call),
+                "withdraw",
+            )
+            .before(&DecisionState {
+                amount: p.amount,
+                reason: &p.reason,
+            })?,
+        )
+        .await?;
+    }
+    let after = context(&mut tx, call_code, Aggregate::Mean).await?;
+    tx.commit().await?;
+    Ok(after.board)
+}
+
+/// What the officer asks of the optimiser, as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct SuggestForm {
+    pub call: Text,
+    /// `exact` (default) or `strict`.
+    #[serde(default)]
+    pub mode: Text,
+    /// `mean` (default), `trimmed` or `calibrated`.
+    #[serde(default)]
+    pub order: Text,
+    /// A uniform cut in percent (`10`, `10%`); empty for none.
+    #[serde(default)]
+    pub cut: Text,
+    #[serde(default)]
+    pub quotas: Vec<QuotaForm>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct QuotaForm {
+    pub topic: Text,
+    #[serde(default)]
+    pub min: Text,
+    #[serde(default)]
+    pub max: Text,
+}
+
+impl SuggestForm {
+    fn options(&self, call: &Call) -> Result<Options, DecisionError> {
+        let mut c = Checks::default();
+        let mode = Mode::parse(self.mode.as_str());
+        if mode.is_none() {
+            c.push(Invalid::new(
+                "mode",
+                "unknown_mode",
+                format!(
+                    "“{}”不是建议方式；应为 exact（最优）或 strict（严格按排名）",
+                    self.mode
+                ),
+                format!("\"{}\" is not a mode; use exact or strict", self.mode),
+            ));
+        }
+        let order = match self.order.as_str() {
+            "" => Some(Aggregate::Mean),
+            s => {
+                let o = Aggregate::parse(s);
+                if o.is_none() {
+                    c.push(Invalid::new(
+                        "order",
+                        "unknown_order",
+                        format!("“{s}”不是排序依据；应为 mean、trimmed 或 calibrated"),
+                        format!("\"{s}\" is not an order; use mean, trimmed or calibrated"),
+                    ));
+                }
+                o
+            }
+        };
+        let cut = match self.cut.as_str() {
+            "" | "0" => None,
+            s => c.take("cut", Percent::parse(s)).filter(|p| {
+                let ok = p.basis_points() < 10_000;
+                if !ok {
+                    c.push(Invalid::new(
+                        "cut",
+                        "out_of_range",
+                        "核减比例须小于 100%",
+                        "the cut must be below 100%",
+                    ));
+                }
+                ok
+            }),
+        };
+        let mut quotas = Vec::new();
+        for (i, q) in self.quotas.iter().enumerate() {
+            let topic = q.topic.as_str();
+            if topic.is_empty() && q.min.as_str().is_empty() && q.max.as_str().is_empty() {
+                continue;
+            }
+            let field = |f: &str| format!("quotas[{i}].{f}");
+            if call.spec.topic(topic).is_none() {
+                c.push(Invalid::new(
+                    field("topic"),
+                    "unknown_topic",
+                    format!("“{topic}”不是本计划的研究领域"),
+                    format!("\"{topic}\" is not a topic of this call"),
+                ));
+            }
+            let num = |c: &mut Checks, f: &str, v: &Text, default: usize| -> Option<usize> {
+                match v.as_str() {
+                    "" => Some(default),
+                    s => match s.parse::<usize>() {
+                        Ok(n) if n <= 1000 => Some(n),
+                        _ => {
+                            c.push(Invalid::new(
+                                field(f),
+                                "not_a_count",
+                                format!("“{s}”不是 0 到 1000 之间的整数"),
+                                format!("\"{s}\" is not a whole number from 0 to 1000"),
+                            ));
+                            None
+                        }
+                    },
+                }
+            };
+            let cap = call.spec.max_awards as usize;
+            let min = num(&mut c, "min", &q.min, 0);
+            let max = num(&mut c, "max", &q.max, cap);
+            if let (Some(min), Some(max)) = (min, max) {
+                if min > max {
+                    c.push(Invalid::new(
+                        field("min"),
+                        "min_above_max",
+                        format!("最少 {min} 项大于最多 {max} 项"),
+                        format!("the minimum of {min} is above the maximum of {max}"),
+                    ));
+                }
+                quotas.push(Quota {
+                    topic: topic.to_string(),
+                    min,
+                    max,
+                });
+            }
+        }
+        let total_min: usize = quotas.iter().map(|q| q.min).sum();
+        if total_min > call.spec.max_awards as usize {
+            c.push(Invalid::new(
+                "quotas",
+                "quotas_above_cap",
+                format!(
+                    "各领域最少资助数之和 {total_min} 超过资助名额 {}",
+                    call.spec.max_awards
+                ),
+                format!(
+                    "the topic minimums add up to {total_min}, more than the {} awards",
+                    call.spec.max_awards
+                ),
+            ));
+        }
+        match (mode, order) {
+            (Some(mode), Some(order)) if c.is_empty() => Ok(Options {
+                mode,
+                order,
+                cut,
+                quotas,
+            }),
+            _ => Err(DecisionError::Invalid(c.0)),
+        }
+    }
+}
+
+/// The optimiser's suggestion for a call, beside the current board.
+pub async fn suggest(pool: &Pool, form: &SuggestForm) -> Result<Suggestion, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
+    let options = form.options(&call)?;
+    let ctx = context(&mut conn, form.call.as_str(), options.order).await?;
+    Ok(suggest::suggest(
+        &ctx.entries,
+        &rules_of(&ctx.call),
+        &options,
+    ))
+}
+
+#[derive(Serialize)]
+struct Listed<'a> {
+    reference: &'a str,
+    amount: Money,
+}
+
+/// Replaces the proposed award list by the optimiser's suggestion, in one transaction (the
+/// officer adjusts afterwards). Refused when no set meets the limits.
+pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Board, Error> {
+    let mut tx = begin_write(pool).await?;
+    let call = call::store_get_on(&mut tx, form.call.as_str()).await?;
+    deciding(&call)?;
+    let options = form.options(&call)?;
+    let ctx = context(&mut tx, form.call.as_str(), options.order).await?;
+    let s = suggest::suggest(&ctx.entries, &rules_of(&ctx.call), &options);
+    if !s.feasible {
+        let mut why = s.warnings.clone();
+        if why.is_empty() {
+            why.push(crate::error::Msg::new(
+                "各领域的最少资助数无法同时满足",
+                "the topic minimums cannot all be met",
+            ));
+        }
+        return Err(DecisionError::Infeasible(why).into());
+    }
+    let before: Vec<Listed> = ctx
+        .board
+        .rows
+        .iter()
+        .filter_map(|r| {
+            r.proposed.as_ref().map(|p| Listed {
+                reference: &r.reference,
+                amount: p.amount,
+            })
+        })
+        .collect();
+    sqlx::query("DELETE FROM decisions WHERE call_id = $1")
+        .bind(ctx.call.id)
+        .execute(&mut *tx)
+        .await?;
+    let at = stamp.at_text();
+    for c in &s.chosen {
+        let requested = ctx
+            .entries
+            .iter()
+            .find(|e| e.reference == c.reference)
+            .map_or(c.amount, |e| e.requested);
+        let reason = match options.cut {
+            Some(p) if c.amount < requested => format!("统一核减 {p}% / uniform cut of {p}%"),
+            _ if c.amount < requested => "按资助上限核定 / set to the ceiling".to_string(),
+            _ => String::new(),
+        };
+        sqlx::query(
+            "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(ctx.ids.get(&c.reference).copied().unwrap_or_default())
+        .bind(ctx.call.id)
+        .bind(c.amount.fen())
+        .bind(reason)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let after: Vec<Listed> = s
+        .chosen
+        .iter()
+        .map(|c| Listed {
+            reference: &c.reference,
+            amount: c.amount,
+        })
+        .collect();
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("decision", &ctx.board.call, "apply_suggestion")
+            .before(&before)?
+            .after(&serde_json::json!({ "options": options, "awards": after }))?,
+    )
+    .await?;
+    let board = context(&mut tx, form.call.as_str(), options.order)
+        .await?
+        .board;
+    tx.commit().await?;
+    Ok(board)
+}
+
+/// The seeded bootstrap of the suggestion: how often each proposal would be funded if the
+/// reviews were drawn again.
+pub async fn robustness(
+    pool: &Pool,
+    form: &SuggestForm,
+    draws: u32,
+    seed: u64,
+) -> Result<Robustness, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
+    let options = form.options(&call)?;
+    let ctx = context(&mut conn, form.call.as_str(), options.order).await?;
+    Ok(robustness::bootstrap(
+        &ctx.entries,
+        &ctx.values,
+        &rules_of(&ctx.call),
+        &options,
+        draws,
+        seed,
+    ))
+}
+
+/// What issuing the awards needs.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct IssueForm {
+    pub call: Text,
+    /// The start date of every award (YYYY-MM-DD).
+    pub start_on: Text,
+    /// The date of the decision; its year goes into the award numbers.
+    pub decided_on: Text,
+}
+
+#[derive(Debug, Clone, FromRow)]
+struct AwardRow {
+    id: i64,
+    number: String,
+    reference: String,
+    title: String,
+    title_en: String,
+    applicant: String,
+    pi_name: String,
+    topic: String,
+    requested_fen: i64,
+    amount_fen: i64,
+    reason: String,
+    decided_on: String,
+    start_on: String,
+    end_on: String,
+    status: String,
+    call: String,
+}
+
+const AWARD_SELECT: &str =
+    "SELECT w.id, w.number, p.reference, p.title, p.title_en, a.name AS applicant,
+        p.pi_name, p.topic, w.requested_fen, w.amount_fen, w.reason, w.decided_on, w.start_on,
+        w.end_on, w.status, c.code AS call
+    FROM awards w JOIN proposals p ON p.id = w.proposal_id
+    JOIN applicants a ON a.id = p.applicant_id JOIN calls c ON c.id = w.call_id";
+
+async fn award_lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<BudgetLine>, Error> {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT category, year, amount_fen FROM award_budget_lines WHERE award_id = $1
+         ORDER BY year, CASE category WHEN 'equipment' THEN 1 WHEN 'operations' THEN 2
+                  WHEN 'personnel' THEN 3 ELSE 4 END",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(c, y, f)| {
+            Ok(BudgetLine {
+                category: Category::parse(&c).ok_or_else(|| corrupt(id, &c))?,
+                year: u32::try_from(y).map_err(|_| corrupt(id, "year"))?,
+                amount: fen(f)?,
+            })
+        })
+        .collect()
+}
+
+fn corrupt(id: i64, what: &str) -> Error {
+    Error::Store(StoreError::Corrupt {
+        table: "awards",
+        id: id.to_string(),
+        reason: format!("bad value {what}"),
+    })
+}
+
+async fn award_from(conn: &mut SqliteConnection, r: AwardRow) -> Result<Award, Error> {
+    let date = |s: &str| parse_date(s).ok_or_else(|| corrupt(r.id, s));
+    Ok(Award {
+        budget: award_lines(conn, r.id).await?,
+        id: r.id,
+        decided_on: date(&r.decided_on)?,
+        start_on: date(&r.start_on)?,
+        end_on: date(&r.end_on)?,
+        status: AwardStatus::parse(&r.status).ok_or_else(|| corrupt(r.id, &r.status))?,
+        requested: fen(r.requested_fen)?,
+        amount: fen(r.amount_fen)?,
+        number: r.number,
+        call: r.call,
+        reference: r.reference,
+        title: r.title,
+        title_en: r.title_en,
+        applicant: r.applicant,
+        pi_name: r.pi_name,
+        topic: r.topic,
+        reason: r.reason,
+    })
+}
+
+async fn awards_on(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Award>, Error> {
+    let rows: Vec<AwardRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{AWARD_SELECT} WHERE w.call_id = $1 ORDER BY w.number_year, w.number_seq"
+    )))
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(award_from(conn, r).await?);
+    }
+    Ok(out)
+}
+
+/// The awards of a call, in number order.
+pub async fn awards(pool: &Pool, call_code: &str) -> Result<Vec<Award>, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    awards_on(&mut conn, &call).await
+}
+
+/// Issues the proposed awards of a closed call: each gets the next number of the year from
+/// the call's pattern (in rank order), its dates (end = start + the call's duration) and its
+/// approved budget (the request's lines scaled fen-exactly); status offered. The call becomes
+/// decided. All in one transaction.
+pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<Award>, Error> {
+    let mut c = Checks::default();
+    let date = |c: &mut Checks, field: &str, v: &Text| -> Option<NaiveDate> {
+        if v.as_str().is_empty() {
+            c.push(required(field));
+            return None;
+        }
+        let d = parse_date(v.as_str());
+        if d.is_none() {
+            c.push(Invalid::new(
+                field,
+                "date_format",
+                format!("“{}”不是有效日期（格式 YYYY-MM-DD）", v.as_str()),
+                format!("\"{}\" is not a valid date (YYYY-MM-DD)", v.as_str()),
+            ));
+        }
+        d
+    };
+    let start = date(&mut c, "start_on", &form.start_on);
+    let decided = match form.decided_on.as_str() {
+        "" => Some(stamp.at.date_naive()),
+        _ => date(&mut c, "decided_on", &form.decided_on),
+    };
+    if let (Some(s), Some(d)) = (start, decided)
+        && s < d
+    {
+        c.push(Invalid::new(
+            "start_on",
+            "start_before_decision",
+            format!("开始日期 {} 早于立项日期 {}", date_text(s), date_text(d)),
+            format!(
+                "the start date {} is before the decision date {}",
+                date_text(s),
+                date_text(d)
+            ),
+        ));
+    }
+    let mut tx = begin_write(pool).await?;
+    let ctx = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
+    deciding(&ctx.call)?;
+    let pattern = NumberPattern::parse(&ctx.board.award_number_pattern)
+        .map_err(|e| DecisionError::Invalid(vec![e]))?;
+    let (Some(start), Some(decided)) = (start, decided) else {
+        return Err(DecisionError::Invalid(c.0).into());
+    };
+    if !c.is_empty() {
+        return Err(DecisionError::Invalid(c.0).into());
+    }
+    let Some(end) = award::end_date(start, ctx.call.spec.duration_months) else {
+        return Err(DecisionError::Invalid(vec![Invalid::new(
+            "start_on",
+            "out_of_range",
+            "开始日期超出范围",
+            "the start date is out of range",
+        )])
+        .into());
+    };
+    let chosen: Vec<&BoardRow> = ctx
+        .board
+        .rows
+        .iter()
+        .filter(|r| r.proposed.is_some())
+        .collect();
+    if chosen.is_empty() {
+        return Err(DecisionError::NothingToAward {
+            call: ctx.board.call.clone(),
+        }
+        .into());
+    }
+    let year = chrono::Datelike::year(&decided);
+    let (last,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(number_seq), 0) FROM awards WHERE number_year = $1")
+            .bind(i64::from(year))
+            .fetch_one(&mut *tx)
+            .await?;
+    let at = stamp.at_text();
+    let mut ids = Vec::new();
+    for (i, row) in chosen.iter().enumerate() {
+        let Some(p) = &row.proposed else { continue };
+        let pid = ctx.ids.get(&row.reference).copied().unwrap_or_default();
+        let seq = last + 1 + i as i64;
+        let number = pattern.render(year, u32::try_from(seq).unwrap_or(u32::MAX));
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO awards (call_id, proposal_id, number, number_year, number_seq, amount_fen,
+                 requested_fen, reason, decided_on, start_on, end_on, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'offered', $12, $12) RETURNING id",
+        )
+        .bind(ctx.call.id)
+        .bind(pid)
+        .bind(&number)
+        .bind(i64::from(year))
+        .bind(seq)
+        .bind(p.amount.fen())
+        .bind(row.requested.fen())
+        .bind(&p.reason)
+        .bind(date_text(decided))
+        .bind(date_text(start))
+        .bind(date_text(end))
+        .bind(&at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let lines: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT category, year, amount_fen FROM budget_lines WHERE proposal_id = $1
+             ORDER BY year, category",
+        )
+        .bind(pid)
+        .fetch_all(&mut *tx)
+        .await?;
+        let lines: Vec<BudgetLine> = lines
+            .into_iter()
+            .filter_map(|(c, y, f)| {
+                Some(BudgetLine {
+                    category: Category::parse(&c)?,
+                    year: u32::try_from(y).ok()?,
+                    amount: Money::from_fen(f).ok()?,
+                })
+            })
+            .collect();
+        for l in award::scale_budget(&lines, p.amount)? {
+            sqlx::query(
+                "INSERT INTO award_budget_lines (award_id, category, year, amount_fen) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(l.category.as_str())
+            .bind(i64::from(l.year))
+            .bind(l.amount.fen())
+            .execute(&mut *tx)
+            .await?;
+        }
+        ids.push(id);
+    }
+    sqlx::query("UPDATE calls SET status = 'decided', updated_at = $2 WHERE id = $1")
+        .bind(ctx.call.id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    let issued = awards_on(&mut tx, &ctx.call).await?;
+    for a in issued.iter().filter(|a| ids.contains(&a.id)) {
+        audit::record(
+            &mut tx,
+            stamp,
+            Change::new("award", &a.number, "issue").after(a)?,
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("call", &ctx.board.call, "decided")
+            .before(&ctx.call.status)?
+            .after(&CallStatus::Decided)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// Moves an award along its lifecycle (offered → accepted → active …).
+pub async fn set_award_status(
+    pool: &Pool,
+    stamp: &Stamp,
+    number: &str,
+    to: AwardStatus,
+) -> Result<Award, Error> {
+    let mut tx = begin_write(pool).await?;
+    let row: Option<AwardRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{AWARD_SELECT} WHERE w.number = $1"
+    )))
+    .bind(number.trim())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(DecisionError::AwardNotFound(number.trim().to_string()).into());
+    };
+    let before = award_from(&mut tx, row).await?;
+    if !before.status.can_become(to) {
+        return Err(DecisionError::IllegalTransition {
+            number: before.number,
+            from: before.status,
+            to,
+        }
+        .into());
+    }
+    sqlx::query("UPDATE awards SET status = $2, updated_at = $3 WHERE id = $1")
+        .bind(before.id)
+        .bind(to.as_str())
+        .bind(stamp.at_text())
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("award", &before.number, to.as_str())
+            .before(&before.status)?
+            .after(&to)?,
+    )
+    .await?;
+    let mut after = before;
+    after.status = to;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,403 @@
+//! The decision stage against a real database: every hard limit, refusals included, the
+//! optimiser on the sample call, two officers at once, and issuing the awards.
+
+use grantdesk::Coded;
+use grantdesk::call::CallStatus;
+use grantdesk::decision::{self, AwardStatus, DecisionForm, IssueForm, QuotaForm, SuggestForm};
+use grantdesk::money::Money;
+use grantdesk::review::ranking::Aggregate;
+
+use crate::support::{Db, db, stamp};
+
+const CALL: &str = grantdesk::demo::CALL_CODE;
+
+async fn reviewed() -> Db {
+    let db = db().await;
+    grantdesk::demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("sample reviewed");
+    db
+}
+
+fn r(n: u32) -> String {
+    format!("{CALL}-{n:04}")
+}
+
+fn form(reference: &str, amount: &str, reason: &str) -> DecisionForm {
+    DecisionForm {
+        call: CALL.into(),
+        reference: reference.into(),
+        amount: amount.into(),
+        reason: reason.into(),
+    }
+}
+
+fn suggest_form(mode: &str, cut: &str, min_each: &str) -> SuggestForm {
+    SuggestForm {
+        call: CALL.into(),
+        mode: mode.into(),
+        order: "mean".into(),
+        cut: cut.into(),
+        quotas: ["AI", "AR", "VR"]
+            .iter()
+            .map(|t| QuotaForm {
+                topic: (*t).into(),
+                min: min_each.into(),
+                max: "".into(),
+            })
+            .collect(),
+    }
+}
+
+async fn decisions(db: &Db) -> (i64, i64) {
+    let (n, sum): (i64, Option<i64>) =
+        sqlx::query_as("SELECT COUNT(*), SUM(amount_fen) FROM decisions")
+            .fetch_one(&db.pool)
+            .await
+            .expect("count");
+    (n, sum.unwrap_or(0))
+}
+
+fn m(s: &str) -> Money {
+    Money::parse(s).expect("money")
+}
+
+#[tokio::test]
+async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
+    let db = reviewed().await;
+    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+        .await
+        .expect("board");
+    assert_eq!(b.rows.len(), 35, "the 35 eligible proposals");
+    assert!(b.rows.iter().all(|r| r.reviewed && r.proposed.is_none()));
+    assert_eq!((b.budget, b.max_awards, b.awards), (m("60000000"), 12, 0));
+    assert_eq!(b.rows[0].reference, r(10));
+
+    decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
+        .await
+        .expect("propose at the request");
+    let b = decision::propose(&db.pool, &stamp(), &form(&r(14), "4000000", "设备费偏高"))
+        .await
+        .expect("propose with a cut");
+    assert_eq!(b.awards, 2);
+    assert_eq!(b.committed, m("6840000"));
+    assert_eq!(b.remaining, m("53160000"));
+    let ar = b.topics.iter().find(|t| t.code == "AR").expect("AR");
+    let ai = b.topics.iter().find(|t| t.code == "AI").expect("AI");
+    assert_eq!((ar.awards, ar.committed), (1, m("2840000")));
+    assert_eq!((ai.awards, ai.committed), (1, m("4000000")));
+    let row = b.rows.iter().find(|x| x.reference == r(14)).expect("row");
+    let p = row.proposed.as_ref().expect("proposed");
+    assert_eq!(
+        (p.amount, p.cut, p.reason.as_str()),
+        (m("4000000"), m("890000"), "设备费偏高")
+    );
+
+    // Changing the amount replaces it; withdrawing takes it off; both audited.
+    let before = db.count("audit_log").await;
+    decision::propose(&db.pool, &stamp(), &form(&r(14), "4890000", ""))
+        .await
+        .expect("back to the request");
+    let b = decision::withdraw(&db.pool, &stamp(), CALL, &r(10))
+        .await
+        .expect("withdraw");
+    assert_eq!((b.awards, b.committed), (1, m("4890000")));
+    assert_eq!(db.count("audit_log").await, before + 2);
+    let e = decision::withdraw(&db.pool, &stamp(), CALL, &r(10))
+        .await
+        .expect_err("not proposed");
+    assert_eq!(e.code(), "not_proposed");
+    grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("chain intact");
+}
+
+#[tokio::test]
+async fn every_limit_on_one_award_is_refused_by_name_and_changes_nothing() {
+    let db = reviewed().await;
+    let audit = db.count("audit_log").await;
+    let cases = [
+        (form(&r(10), "2840000.01", ""), "amount", "above_request"),
+        (form(&r(10), "999999.99", "太少"), "amount", "below_floor"),
+        (form(&r(10), "2000000", ""), "reason", "cut_reason_required"),
+        (form(&r(10), "0", "x"), "amount", "not_positive"),
+        (form(&r(10), "abc", "x"), "amount", "money_garbage"),
+    ];
+    for (f, field, rule) in cases {
+        let e = decision::propose(&db.pool, &stamp(), &f)
+            .await
+            .expect_err(rule);
+        assert_eq!(e.code(), "decision_invalid", "{rule}");
+        let fields = e.invalid_fields();
+        assert!(
+            fields.iter().any(|i| i.field == field && i.rule == rule),
+            "{rule}: {fields:?}"
+        );
+    }
+    let e = decision::propose(&db.pool, &stamp(), &form(&r(36), "", ""))
+        .await
+        .expect_err("ineligible");
+    assert_eq!(e.code(), "proposal_not_eligible");
+    assert_eq!(decisions(&db).await, (0, 0));
+    assert_eq!(db.count("audit_log").await, audit);
+}
+
+#[tokio::test]
+async fn the_budget_refusal_says_by_how_much_in_both_languages() {
+    let db = reviewed().await;
+    for n in [11, 17, 35, 23, 29, 21, 30] {
+        decision::propose(&db.pool, &stamp(), &form(&r(n), "", ""))
+            .await
+            .expect("fits");
+    }
+    // 50,540,000 committed, 9,460,000 left: 0007 (6,490,000) fits, then 0009 (6,200,000)
+    // exceeds what is left by 3,230,000.
+    decision::propose(&db.pool, &stamp(), &form(&r(7), "", ""))
+        .await
+        .expect("fits");
+    let e = decision::propose(&db.pool, &stamp(), &form(&r(9), "", ""))
+        .await
+        .expect_err("over budget");
+    assert_eq!(e.code(), "over_budget");
+    assert!(
+        e.message(grantdesk::Lang::En)
+            .starts_with("exceeds the remaining budget by ¥3,230,000.00"),
+        "{}",
+        e.message(grantdesk::Lang::En)
+    );
+    assert!(
+        e.message(grantdesk::Lang::Zh)
+            .starts_with("超出剩余预算 ¥3,230,000.00"),
+        "{}",
+        e.message(grantdesk::Lang::Zh)
+    );
+    assert_eq!(decisions(&db).await, (8, 5_703_000_000));
+}
+
+#[tokio::test]
+async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused() {
+    let db = reviewed().await;
+    let exact = decision::suggest(&db.pool, &suggest_form("exact", "", "2"))
+        .await
+        .expect("suggestion");
+    let strict = decision::suggest(&db.pool, &suggest_form("strict", "", "2"))
+        .await
+        .expect("strict");
+    assert!(exact.proved_best && exact.feasible);
+    assert!(!strict.proved_best);
+    assert!(exact.chosen.len() <= 12 && exact.total <= m("60000000"));
+    // The exact set scores at least what the ranking walk does.
+    assert!(
+        exact.score + 1e-9 >= strict.score,
+        "{} < {}",
+        exact.score,
+        strict.score
+    );
+    // The proposals near the line are explained.
+    assert!(exact.explanations.iter().any(|x| x.funded));
+    assert!(exact.explanations.iter().any(|x| !x.funded));
+    for x in &exact.explanations {
+        assert!(!x.message.zh.is_empty() && !x.message.en.is_empty());
+    }
+
+    // With a uniform cut of 30% twelve awards fit; apply, and the 13th is refused.
+    let b = decision::apply(&db.pool, &stamp(), &suggest_form("exact", "30", "2"))
+        .await
+        .expect("apply");
+    assert_eq!(b.awards, 12);
+    assert!(b.committed <= b.budget);
+    for t in &b.topics {
+        assert!(t.awards >= 2, "{} has {}", t.code, t.awards);
+    }
+    let cut = b
+        .rows
+        .iter()
+        .find_map(|r| r.proposed.as_ref())
+        .expect("a proposed award");
+    assert!(cut.reason.contains("30%"), "{}", cut.reason);
+    let outside = b
+        .rows
+        .iter()
+        .find(|r| r.proposed.is_none())
+        .expect("an unfunded proposal");
+    let e = decision::propose(
+        &db.pool,
+        &stamp(),
+        &form(&outside.reference, "1000000", "试"),
+    )
+    .await
+    .expect_err("13th");
+    assert_eq!(e.code(), "award_cap_reached");
+    assert!(e.message(grantdesk::Lang::En).contains("at most 12"));
+    assert_eq!(decisions(&db).await.0, 12);
+
+    // Quotas that cannot be met are refused, and nothing changes.
+    let mut impossible = suggest_form("exact", "", "5");
+    impossible.quotas[0].max = "1".into();
+    let e = decision::apply(&db.pool, &stamp(), &impossible)
+        .await
+        .expect_err("min above max");
+    assert_eq!(e.code(), "decision_invalid");
+    assert_eq!(decisions(&db).await.0, 12);
+    grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("chain intact");
+}
+
+#[tokio::test]
+async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
+    let db = reviewed().await;
+    for n in [11, 17, 35, 23, 29, 21, 30] {
+        decision::propose(&db.pool, &stamp(), &form(&r(n), "", ""))
+            .await
+            .expect("fits");
+    }
+    // Two connections (two pools on the same file, as two windows would have). 9,460,000
+    // is left: either proposal fits alone, not both.
+    let other = grantdesk::store::open(&db.path())
+        .await
+        .expect("second pool");
+    let (s1, s2) = (stamp(), stamp());
+    let (f1, f2) = (form(&r(7), "", ""), form(&r(9), "", ""));
+    let (a, b) = tokio::join!(
+        decision::propose(&db.pool, &s1, &f1),
+        decision::propose(&other, &s2, &f2),
+    );
+    assert!(
+        a.is_ok() != b.is_ok(),
+        "exactly one succeeds: {a:?} / {b:?}"
+    );
+    let e = a.err().or(b.err()).expect("one refusal");
+    assert_eq!(e.code(), "over_budget");
+    let (n, sum) = decisions(&db).await;
+    assert_eq!(n, 8);
+    assert!(sum <= 6_000_000_000);
+
+    // The cap: 11 proposed, two officers add a 12th at once.
+    decision::withdraw(&db.pool, &stamp(), CALL, &r(11))
+        .await
+        .expect("make room");
+    for n in [3, 12, 28, 14] {
+        decision::propose(&db.pool, &stamp(), &form(&r(n), "1000000", "压缩"))
+            .await
+            .expect("fits");
+    }
+    assert_eq!(decisions(&db).await.0, 11);
+    let (f1, f2) = (
+        form(&r(18), "1000000", "压缩"),
+        form(&r(34), "1000000", "压缩"),
+    );
+    let (a, b) = tokio::join!(
+        decision::propose(&db.pool, &s1, &f1),
+        decision::propose(&other, &s2, &f2),
+    );
+    assert!(
+        a.is_ok() != b.is_ok(),
+        "exactly one succeeds: {a:?} / {b:?}"
+    );
+    assert_eq!(
+        a.err().or(b.err()).map(|e| e.code()),
+        Some("award_cap_reached")
+    );
+    assert_eq!(decisions(&db).await.0, 12);
+
+    // And the database itself refuses what the core would: the trigger is the last line.
+    let raw = sqlx::query(
+        "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
+         SELECT id, call_id, 100000000, '', 'x', 'x' FROM proposals WHERE reference = $1",
+    )
+    .bind(r(2))
+    .execute(&db.pool)
+    .await;
+    assert!(raw.is_err(), "the trigger refuses a 13th row");
+    grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("chain intact");
+}
+
+#[tokio::test]
+async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides_the_call() {
+    let db = reviewed().await;
+    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
+        .await
+        .expect("apply");
+    decision::propose(
+        &db.pool,
+        &stamp(),
+        &form(&r(10), "2000000.01", "压缩设备费"),
+    )
+    .await
+    .expect("cut the first");
+    let issue = |start: &str| IssueForm {
+        call: CALL.into(),
+        start_on: start.into(),
+        decided_on: "2026-12-01".into(),
+    };
+    let e = decision::issue(&db.pool, &stamp(), &issue("2026-11-30"))
+        .await
+        .expect_err("start before decision");
+    assert_eq!(e.invalid_fields()[0].rule, "start_before_decision");
+
+    let awards = decision::issue(&db.pool, &stamp(), &issue("2027-01-01"))
+        .await
+        .expect("issue");
+    let board = decision::board(&db.pool, CALL, Aggregate::Mean)
+        .await
+        .expect("board");
+    assert_eq!(board.status, CallStatus::Decided);
+    assert_eq!(awards.len(), board.awards);
+    assert_eq!(awards[0].number, "京科资〔2026〕第001号");
+    assert_eq!(
+        awards.last().map(|a| a.number.clone()),
+        Some(format!("京科资〔2026〕第{:03}号", awards.len()))
+    );
+    for a in &awards {
+        assert_eq!(a.status, AwardStatus::Offered);
+        assert_eq!(a.start_on.to_string(), "2027-01-01");
+        assert_eq!(a.end_on.to_string(), "2028-12-31");
+        let lines: i64 = a.budget.iter().map(|l| l.amount.fen()).sum();
+        assert_eq!(
+            lines,
+            a.amount.fen(),
+            "{} budget sums to the award",
+            a.number
+        );
+        assert!(!a.budget.is_empty());
+    }
+    let cut = awards.iter().find(|a| a.reference == r(10)).expect("0010");
+    assert_eq!((cut.amount, cut.requested), (m("2000000.01"), m("2840000")));
+    assert_eq!(cut.reason, "压缩设备费");
+
+    // Decided: no more changes to the list.
+    let e = decision::propose(&db.pool, &stamp(), &form(&r(2), "", ""))
+        .await
+        .expect_err("decided");
+    assert_eq!(e.code(), "call_not_deciding");
+
+    // The award lifecycle.
+    let n = &awards[0].number;
+    let e = decision::set_award_status(&db.pool, &stamp(), n, AwardStatus::Active)
+        .await
+        .expect_err("skip");
+    assert_eq!(e.code(), "award_illegal_transition");
+    decision::set_award_status(&db.pool, &stamp(), n, AwardStatus::Accepted)
+        .await
+        .expect("accept");
+    let a = decision::set_award_status(&db.pool, &stamp(), n, AwardStatus::Active)
+        .await
+        .expect("activate");
+    assert_eq!(a.status, AwardStatus::Active);
+    let e = decision::set_award_status(
+        &db.pool,
+        &stamp(),
+        "京科资〔2026〕第999号",
+        AwardStatus::Active,
+    )
+    .await
+    .expect_err("unknown");
+    assert_eq!(e.code(), "award_not_found");
+    let v = grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("chain intact");
+    assert!(v.entries > 0);
+}
