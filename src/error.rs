@@ -177,6 +177,8 @@ pub enum FileError {
     Unreadable { path: String, reason: String },
     #[error("{path} is not a valid file: {reason}")]
     Malformed { path: String, reason: String },
+    #[error("cannot write {path}: {reason}")]
+    Unwritable { path: String, reason: String },
 }
 
 impl Coded for FileError {
@@ -184,6 +186,7 @@ impl Coded for FileError {
         match self {
             FileError::Unreadable { .. } => "file_unreadable",
             FileError::Malformed { .. } => "file_malformed",
+            FileError::Unwritable { .. } => "file_unwritable",
         }
     }
 
@@ -195,6 +198,9 @@ impl Coded for FileError {
             }
             (FileError::Malformed { path, reason }, Lang::Zh) => {
                 format!("{path} 格式有误：{reason}")
+            }
+            (FileError::Unwritable { path, reason }, Lang::Zh) => {
+                format!("无法写入 {path}：{reason}")
             }
         }
     }

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod decision;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod form;
 pub mod lang;
 pub mod money;

@@ -4,6 +4,7 @@
 
 pub mod award;
 mod error;
+pub mod notice;
 pub mod number;
 pub mod optimiser;
 pub mod robustness;
@@ -12,6 +13,7 @@ pub mod suggest;
 
 pub use award::{Award, AwardStatus};
 pub use error::DecisionError;
+pub use notice::{Notice, notice};
 pub use store::{
     Board, BoardRow, DecisionForm, IssueForm, Proposed, QuotaForm, SuggestForm, TopicTotal, apply,
     awards, board, issue, propose, robustness, set_award_status, suggest, withdraw,
