@@ -731,3 +731,80 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
         reviews: count("SELECT COUNT(*) FROM reviews").await?,
     })
 }
+
+/// What loading the awarded stage did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Awarded {
+    #[serde(flatten)]
+    pub reviewed: Reviewed,
+    pub awards: usize,
+    pub committed: crate::money::Money,
+}
+
+/// Carries the sample through the decision: the exact optimiser's set with at least two
+/// awards per topic, one award cut with a reason, the awards issued on 2026-12-01 to start
+/// on 2027-01-01, and the first award accepted. Idempotent: an awarded sample is left alone.
+pub async fn load_awarded(pool: &Pool, stamp: &Stamp) -> Result<Awarded, Error> {
+    use crate::decision::{self, AwardStatus, DecisionForm, IssueForm, QuotaForm, SuggestForm};
+
+    let reviewed = load_reviewed(pool, stamp).await?;
+    let mut awards = decision::awards(pool, CALL_CODE).await?;
+    if awards.is_empty() {
+        let quotas = ["AI", "AR", "VR"]
+            .iter()
+            .map(|topic| QuotaForm {
+                topic: t(topic),
+                min: t("2"),
+                max: Text::default(),
+            })
+            .collect();
+        let form = SuggestForm {
+            call: t(CALL_CODE),
+            mode: t("exact"),
+            order: t("mean"),
+            cut: Text::default(),
+            quotas,
+        };
+        let board = decision::apply(pool, stamp, &form).await?;
+        if let Some(first) = board.rows.iter().find(|r| r.proposed.is_some()) {
+            let cut = first
+                .requested
+                .percent(
+                    crate::percent::Percent::from_basis_points(9000).unwrap_or_default(),
+                    crate::money::Rounding::Down,
+                )
+                .max(board.floor);
+            decision::propose(
+                pool,
+                stamp,
+                &DecisionForm {
+                    call: t(CALL_CODE),
+                    reference: Text(first.reference.clone()),
+                    amount: Text(cut.to_string()),
+                    reason: t("设备费测算偏高，核减 10%"),
+                },
+            )
+            .await?;
+        }
+        awards = decision::issue(
+            pool,
+            stamp,
+            &IssueForm {
+                call: t(CALL_CODE),
+                start_on: t("2027-01-01"),
+                decided_on: t("2026-12-01"),
+            },
+        )
+        .await?;
+        if let Some(a) = awards.first() {
+            decision::set_award_status(pool, stamp, &a.number, AwardStatus::Accepted).await?;
+        }
+    }
+    let committed =
+        crate::money::Money::checked_sum(awards.iter().map(|a| a.amount)).unwrap_or_default();
+    Ok(Awarded {
+        reviewed,
+        awards: awards.len(),
+        committed,
+    })
+}

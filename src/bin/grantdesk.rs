@@ -48,8 +48,8 @@ enum LangArg {
 enum Command {
     /// Load (or complete) the sample call with its 40 proposals
     Demo {
-        /// How far to carry the sample: `proposals` (registered and checked) or `reviewed`
-        /// (reviewer pool, draw and scores)
+        /// How far to carry the sample: `proposals` (registered and checked), `reviewed`
+        /// (reviewer pool, draw and scores) or `awarded` (decided, awards issued)
         #[arg(long, default_value = "proposals")]
         stage: String,
         /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
@@ -91,9 +91,132 @@ enum Command {
         #[arg(long, default_value = "mean")]
         by: String,
     },
+    /// Decide the awards of a closed call: board, suggestion, apply, propose, issue
+    #[command(subcommand)]
+    Decide(DecideCmd),
+    /// The awards of a call
+    Awards {
+        #[arg(long)]
+        call: String,
+    },
+    /// Move an award along its lifecycle (accept, activate, complete, terminate)
+    Award {
+        /// accept, activate, complete or terminate
+        action: String,
+        /// The award number (文号)
+        number: String,
+    },
     /// Rerunnable benchmarks, printing figures
     #[command(subcommand)]
     Bench(BenchCmd),
+}
+
+#[derive(Args)]
+struct SuggestArgs {
+    #[arg(long)]
+    call: String,
+    /// exact (the best set, proved) or strict (down the ranking)
+    #[arg(long, default_value = "exact")]
+    mode: String,
+    /// The ranking figure: mean, trimmed or calibrated
+    #[arg(long, default_value = "mean")]
+    by: String,
+    /// A uniform cut of every award, in percent (e.g. 10)
+    #[arg(long, default_value = "")]
+    cut: String,
+    /// Topic quota, repeatable: AI=2.. (at least 2), VR=..3 (at most 3), AR=2..4
+    #[arg(long)]
+    quota: Vec<String>,
+}
+
+impl SuggestArgs {
+    fn form(&self) -> grantdesk::decision::SuggestForm {
+        use grantdesk::decision::QuotaForm;
+        let quotas = self
+            .quota
+            .iter()
+            .map(|q| {
+                let (topic, range) = q.split_once('=').unwrap_or((q.as_str(), ""));
+                let (min, max) = range.split_once("..").unwrap_or((range, range));
+                QuotaForm {
+                    topic: topic.into(),
+                    min: min.into(),
+                    max: max.into(),
+                }
+            })
+            .collect();
+        grantdesk::decision::SuggestForm {
+            call: self.call.as_str().into(),
+            mode: self.mode.as_str().into(),
+            order: self.by.as_str().into(),
+            cut: self.cut.as_str().into(),
+            quotas,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum DecideCmd {
+    /// The decision board: the ranking with the proposed awards and the running totals
+    Board {
+        #[arg(long)]
+        call: String,
+        #[arg(long, default_value = "mean")]
+        by: String,
+    },
+    /// The optimiser's suggestion, with the reasons near the funding line
+    Suggest(SuggestArgs),
+    /// Replace the proposed awards by the optimiser's suggestion
+    Apply(SuggestArgs),
+    /// Propose an award (or change its amount); a cut needs --reason
+    Propose {
+        #[arg(long)]
+        call: String,
+        /// Proposal reference
+        reference: String,
+        /// The award (default: the amount requested)
+        #[arg(long, default_value = "")]
+        amount: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Take a proposal off the proposed awards
+    Withdraw {
+        #[arg(long)]
+        call: String,
+        reference: String,
+    },
+    /// Seeded bootstrap of the reviews: how often each proposal would be funded
+    Robustness {
+        #[command(flatten)]
+        s: SuggestArgs,
+        #[arg(long, default_value_t = 1000)]
+        draws: u32,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Issue the proposed awards (numbers, dates, approved budgets); the call becomes decided
+    Award {
+        #[arg(long)]
+        call: String,
+        /// Start date of the awards (YYYY-MM-DD)
+        #[arg(long)]
+        start: String,
+        /// Date of the decision (default: today); its year goes into the award numbers
+        #[arg(long, default_value = "")]
+        decided_on: String,
+    },
+    /// Export the public-notice list (and, in XLSX, the proposals not funded)
+    Notice {
+        #[arg(long)]
+        call: String,
+        /// A .csv or .xlsx file
+        #[arg(long)]
+        out: PathBuf,
+        /// CSV only: write the list of proposals not funded instead
+        #[arg(long)]
+        unfunded: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -473,6 +596,38 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             println!("{} {n}", out.t("已导入评审意见", "Reviews imported:"));
             Ok(())
         }
+        Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
+        Command::Awards { call } => {
+            let awards = grantdesk::decision::awards(&pool, &call).await?;
+            if out.json {
+                return out.json(&awards);
+            }
+            print_awards(&awards, out);
+            Ok(())
+        }
+        Command::Award { action, number } => {
+            use grantdesk::decision::AwardStatus;
+            let to = match action.as_str() {
+                "accept" => AwardStatus::Accepted,
+                "activate" => AwardStatus::Active,
+                "complete" => AwardStatus::Completed,
+                "terminate" => AwardStatus::Terminated,
+                _ => {
+                    return Err(invalid(
+                        "action",
+                        "action_unknown",
+                        "操作应为 accept、activate、complete 或 terminate",
+                        "the action must be accept, activate, complete or terminate",
+                    ));
+                }
+            };
+            let a = grantdesk::decision::set_award_status(&pool, &stamp, &number, to).await?;
+            if out.json {
+                return out.json(&a);
+            }
+            println!("{} {}", a.number, a.status.label(out.lang));
+            Ok(())
+        }
         Command::Ranking { call, by } => {
             let order = Aggregate::parse(&by).ok_or_else(|| {
                 invalid(
@@ -550,11 +705,32 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             }
             Ok(())
         }
+        Command::Demo { scale: None, stage } if stage == "awarded" => {
+            let r = demo::load_awarded(&pool, &stamp).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {} 已立项：{} 项资助，合计 {}",
+                    r.reviewed.loaded.call,
+                    r.awards,
+                    r.committed.format_yuan()
+                ),
+                Lang::En => println!(
+                    "Sample call {} decided: {} awards, {} in all",
+                    r.reviewed.loaded.call,
+                    r.awards,
+                    r.committed.format_yuan()
+                ),
+            }
+            Ok(())
+        }
         Command::Demo { scale: None, stage } if stage != "proposals" => Err(invalid(
             "stage",
             "stage_unknown",
-            "--stage 应为 proposals 或 reviewed",
-            "--stage must be proposals or reviewed",
+            "--stage 应为 proposals、reviewed 或 awarded",
+            "--stage must be proposals, reviewed or awarded",
         )),
         Command::Demo { scale: None, .. } => {
             let loaded = demo::load(&pool, &stamp).await?;
@@ -1295,4 +1471,271 @@ fn print_table(head: &[&str], rows: Vec<Vec<String>>) {
     for r in &rows {
         line(&mut w, &r.iter().map(String::as_str).collect::<Vec<_>>());
     }
+}
+
+fn print_awards(awards: &[grantdesk::decision::Award], out: &Out) {
+    let rows = awards
+        .iter()
+        .map(|a| {
+            vec![
+                a.number.clone(),
+                a.reference.clone(),
+                a.title.clone(),
+                a.applicant.clone(),
+                a.topic.clone(),
+                a.amount.format_yuan(),
+                format!("{} – {}", a.start_on, a.end_on),
+                a.status.label(out.lang).to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            out.t("文号", "number"),
+            out.t("编号", "reference"),
+            out.t("项目名称", "title"),
+            out.t("承担单位", "applicant"),
+            out.t("方向", "topic"),
+            out.t("资助金额", "award"),
+            out.t("执行期", "period"),
+            out.t("状态", "status"),
+        ],
+        rows,
+    );
+}
+
+fn print_board(b: &grantdesk::decision::Board, out: &Out) {
+    let rows = b
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("{}{}", r.rank, if r.tied { "=" } else { "" }),
+                r.reference.clone(),
+                r.title.clone(),
+                r.topic.clone(),
+                format!("{:.2}", r.score),
+                r.requested.format_yuan(),
+                r.proposed
+                    .as_ref()
+                    .map(|p| p.amount.format_yuan())
+                    .unwrap_or_default(),
+                r.proposed
+                    .as_ref()
+                    .map(|p| p.reason.clone())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            out.t("名次", "rank"),
+            out.t("编号", "reference"),
+            out.t("项目名称", "title"),
+            out.t("方向", "topic"),
+            out.t("得分", "score"),
+            out.t("申请金额", "requested"),
+            out.t("拟资助", "proposed"),
+            out.t("核减理由", "cut reason"),
+        ],
+        rows,
+    );
+    println!(
+        "{}: {} / {}  {}: {}  {}: {} / {}",
+        out.t("已安排", "committed"),
+        b.committed.format_yuan(),
+        b.budget.format_yuan(),
+        out.t("剩余", "remaining"),
+        b.remaining.format_yuan(),
+        out.t("资助项数", "awards"),
+        b.awards,
+        b.max_awards
+    );
+    for t in &b.topics {
+        println!(
+            "  {} {}: {} {}, {}",
+            t.code,
+            out.lang.pick(&t.name_zh, &t.name_en),
+            t.awards,
+            out.t("项", "awards"),
+            t.committed.format_yuan()
+        );
+    }
+}
+
+async fn decide_cmd(pool: &Pool, stamp: &Stamp, c: DecideCmd, out: &Out) -> Result<(), Error> {
+    use grantdesk::decision;
+    match c {
+        DecideCmd::Board { call, by } => {
+            let order = Aggregate::parse(&by).unwrap_or_default();
+            let b = decision::board(pool, &call, order).await?;
+            if out.json {
+                return out.json(&b);
+            }
+            print_board(&b, out);
+        }
+        DecideCmd::Suggest(a) => {
+            let s = decision::suggest(pool, &a.form()).await?;
+            if out.json {
+                return out.json(&s);
+            }
+            let exact = if s.proved_best {
+                out.t(
+                    "最优方案（已穷尽证明：没有总分更高的可行组合）",
+                    "The best set (proved: no feasible set scores higher)",
+                )
+            } else {
+                out.t("严格按排名依次资助", "Strict rank order")
+            };
+            println!("{exact}");
+            for x in &s.chosen {
+                println!("  ✓ {}  {}", x.reference, x.amount.format_yuan());
+            }
+            println!(
+                "{}: {} ({} {}), {}: {}, {}: {:.2}",
+                out.t("合计", "total"),
+                s.total.format_yuan(),
+                s.chosen.len(),
+                out.t("项", "awards"),
+                out.t("剩余", "remaining"),
+                s.remaining.format_yuan(),
+                out.t("总分", "score"),
+                s.score
+            );
+            for w in &s.warnings {
+                println!("⚠ {}", w.get(out.lang));
+            }
+            println!("{}", out.t("临界项目说明：", "Near the funding line:"));
+            for x in &s.explanations {
+                println!(
+                    "  {} {:>3}  {}  {}",
+                    if x.funded { "✓" } else { "✗" },
+                    x.rank,
+                    x.reference,
+                    x.message.get(out.lang)
+                );
+            }
+        }
+        DecideCmd::Apply(a) => {
+            let b = decision::apply(pool, stamp, &a.form()).await?;
+            if out.json {
+                return out.json(&b);
+            }
+            print_board(&b, out);
+        }
+        DecideCmd::Propose {
+            call,
+            reference,
+            amount,
+            reason,
+        } => {
+            let f = decision::DecisionForm {
+                call: call.into(),
+                reference: reference.into(),
+                amount: amount.into(),
+                reason: reason.into(),
+            };
+            let b = decision::propose(pool, stamp, &f).await?;
+            if out.json {
+                return out.json(&b);
+            }
+            print_board(&b, out);
+        }
+        DecideCmd::Withdraw { call, reference } => {
+            let b = decision::withdraw(pool, stamp, &call, &reference).await?;
+            if out.json {
+                return out.json(&b);
+            }
+            print_board(&b, out);
+        }
+        DecideCmd::Robustness { s, draws, seed } => {
+            let t = std::time::Instant::now();
+            let r = decision::robustness(pool, &s.form(), draws, seed).await?;
+            let took = t.elapsed();
+            if out.json {
+                return out.json(&r);
+            }
+            let rows = r
+                .rows
+                .iter()
+                .map(|x| {
+                    vec![
+                        x.rank.to_string(),
+                        x.reference.clone(),
+                        if x.funded_now { "✓" } else { "" }.to_string(),
+                        format!("{:.1}%", f64::from(x.per_mille) / 10.0),
+                        match x.verdict {
+                            "stable_in" => out.t("稳定入选", "stable in"),
+                            "stable_out" => out.t("稳定落选", "stable out"),
+                            _ => out.t("不确定，建议复议", "uncertain: send to the panel"),
+                        }
+                        .to_string(),
+                    ]
+                })
+                .collect();
+            print_table(
+                &[
+                    out.t("名次", "rank"),
+                    out.t("编号", "reference"),
+                    out.t("现入选", "funded now"),
+                    out.t("入选比例", "funded in"),
+                    out.t("判断", "verdict"),
+                ],
+                rows,
+            );
+            println!(
+                "{} {} {}, seed {}: {:.0} ms",
+                out.t("自助重抽样", "bootstrap"),
+                r.draws,
+                out.t("次", "draws"),
+                r.seed,
+                ms(took)
+            );
+        }
+        DecideCmd::Award {
+            call,
+            start,
+            decided_on,
+        } => {
+            let f = decision::IssueForm {
+                call: call.into(),
+                start_on: start.into(),
+                decided_on: decided_on.into(),
+            };
+            let awards = decision::issue(pool, stamp, &f).await?;
+            if out.json {
+                return out.json(&awards);
+            }
+            print_awards(&awards, out);
+        }
+        DecideCmd::Notice {
+            call,
+            out: file,
+            unfunded,
+        } => {
+            let n = decision::notice(pool, &call).await?;
+            let xlsx = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let bytes = if xlsx {
+                grantdesk::export::xlsx(&n.tables)?
+            } else {
+                grantdesk::export::csv(&n.tables[usize::from(unfunded)])?
+            };
+            grantdesk::export::write(&file, &bytes)?;
+            if out.json {
+                return out.json(&n);
+            }
+            println!(
+                "{} {} ({} {}, {} {})",
+                out.t("已导出", "Written:"),
+                file.display(),
+                n.funded,
+                out.t("项资助", "funded"),
+                n.unfunded,
+                out.t("项未获资助", "not funded")
+            );
+        }
+    }
+    Ok(())
 }
