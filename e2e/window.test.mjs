@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Window, ROOT, CLI, tempDb, sleep } from './driver.mjs';
@@ -304,4 +304,88 @@ inWindow('review: draw reviewers, a conflicted one is never offered, scores move
   await w.waitFor('[data-test=ranking] [data-reference="BJ-AIXR-2026-0001"]', { text: (t) => t.includes('2') });
   const row2 = await w.exec("return document.querySelector('[data-test=ranking] [data-reference=\"BJ-AIXR-2026-0001\"]').textContent;");
   assert.match(row2, /¥4,530,000\.00268\.44/, row2);
+});
+
+inWindow('decisions: apply the optimiser, a 13th award is refused, issue the awards and export the notice', async (w) => {
+  await w.useLang('zh');
+  const loaded = await w.invoke('load_sample', { stage: 'reviewed' });
+  assert.equal(loaded.ok.call, 'BJ-AIXR-2026');
+  await w.go('#/call/BJ-AIXR-2026');
+  await w.click('[data-test=show-decision]');
+  await w.waitFor('[data-test=board] tbody tr[data-reference]');
+  assert.match(await w.textOf('[data-test=kpi-awards]'), /0 \/ 12/);
+
+  for (const topic of ['AI', 'AR', 'VR']) await w.type(`[data-test=quota-min-${topic}]`, '2');
+  await w.click('[data-test=suggest]');
+  await w.waitFor('[data-test=suggestion-summary]', { text: '最优方案' });
+  const suggested = await w.exec("return document.querySelectorAll('[data-test=board] td[data-test=suggested]:not(:empty)').length;");
+  assert.equal(suggested, 12);
+  const explained = await w.exec("return [...document.querySelectorAll('[data-test=board] td[data-test=why]')].filter((td) => td.textContent).length;");
+  assert.ok(explained >= 5, `explanations near the line: ${explained}`);
+
+  await w.click('[data-test=apply-suggestion]');
+  await w.waitFor('[data-test=kpi-awards]', { text: '12 / 12' });
+  const committed = await w.textOf('[data-test=kpi-committed]');
+  assert.match(committed, /¥57,100,000\.00/);
+  assert.match(await w.textOf('[data-test=kpi-remaining]'), /¥2,900,000\.00/);
+  const funded = await w.exec("return document.querySelectorAll('[data-test=board] tr.funded').length;");
+  assert.equal(funded, 12);
+
+  // The 13th: refused by the core, shown beside the row and in the message bar; nothing changes.
+  const ref = await w.exec("return document.querySelector('[data-test=board] tr:not(.funded)[data-reference]').dataset.reference;");
+  await w.click(`[data-test=board] tr[data-reference="${ref}"] [data-test=add-award]`);
+  await w.waitFor('[data-test=error]', { text: '最多资助 12 项' });
+  await w.waitFor(`[data-test=board] tr[data-reference="${ref}"] [data-test=row-error]`, { text: '最多资助 12 项' });
+  assert.match(await w.textOf('[data-test=kpi-awards]'), /12 \/ 12/);
+
+  // A cut without a reason is refused beside the field; with one it is accepted.
+  const first = await w.exec("return document.querySelector('[data-test=board] tr.funded').dataset.reference;");
+  const row = `[data-test=board] tr[data-reference="${first}"]`;
+  await w.type(`${row} [data-test=amount]`, '2000000');
+  await w.click(`${row} [data-test=save-award]`);
+  await w.waitFor(`${row} [data-test=row-error]`, { text: '核减理由' });
+  await w.type(`${row} [data-test=reason]`, '设备费核减');
+  await w.click(`${row} [data-test=save-award]`);
+  await w.waitFor('[data-test=kpi-committed]', { text: '¥56,260,000.00' });
+
+  await w.click('[data-test=robustness]');
+  await w.waitFor('[data-test=board] td[data-test=stability]', { text: '%' });
+  await w.exec("document.getElementById('main').scrollTop = 0; document.getElementById('status').replaceChildren();");
+  await sleep(300);
+  const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'decision-zh.png'), await w.screenshot());
+  await w.exec("document.querySelector('[data-test=board] tr.line-below').scrollIntoView({ block: 'center' });");
+  await sleep(200);
+  writeFileSync(join(dir, 'decision-line-zh.png'), await w.screenshot());
+
+  // Issue the awards (a two-step button), then the awards page.
+  await w.exec("document.querySelector('[data-test=issue-start]').value = '2027-01-01'; document.querySelector('[data-test=issue-decided]').value = '2026-12-01';");
+  await w.click('[data-test=issue-awards]');
+  await w.click('[data-test=issue-confirm]');
+  await w.waitFor('[data-test=awards-table] tbody tr[data-number]');
+  const numbers = await w.exec("return [...document.querySelectorAll('[data-test=award-number]')].map((td) => td.textContent);");
+  assert.equal(numbers.length, 12);
+  assert.equal(numbers[0], '京科资〔2026〕第001号');
+  assert.equal(numbers[11], '京科资〔2026〕第012号');
+  assert.match(await w.textOf('[data-test=awards] .badge'), /已立项/);
+
+  await w.click('[data-test=awards-table] tr[data-number] [data-test=award-accepted]');
+  await w.waitFor('[data-test=awards-table] tr[data-number] [data-test=award-status]', { text: '已接受' });
+
+  await w.click('[data-test=export-xlsx]');
+  const exported = await w.waitFor('[data-test=exported]', { text: '.xlsx' });
+  const path = (await w.text(exported)).match(/(\/\S+\.xlsx)/)[1];
+  assert.deepEqual([...readFileSync(path).subarray(0, 2)], [0x50, 0x4b]);
+  await w.exec("document.getElementById('main').scrollTop = 0;");
+  writeFileSync(join(dir, 'awards-zh.png'), await w.screenshot());
+  await w.click('[data-test=export-csv]');
+  const csvText = await w.waitFor('[data-test=exported]', { text: '.csv' });
+  const csvPath = (await w.text(csvText)).match(/(\/\S+\.csv)/)[1];
+  const csv = readFileSync(csvPath, 'utf8');
+  assert.match(csv, /^\uFEFF序号,资助文号/);
+  assert.match(csv, /京科资〔2026〕第001号/);
+
+  const audit = await w.invoke('audit_verify');
+  assert.ok(audit.ok.entries > 300);
 });

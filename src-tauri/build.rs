@@ -34,6 +34,16 @@ const COMMANDS: &[&str] = &[
     "decline_panel_reviewer",
     "review_matrix",
     "declare_conflict",
+    "decision_board",
+    "decision_propose",
+    "decision_withdraw",
+    "decision_suggest",
+    "decision_apply",
+    "decision_robustness",
+    "issue_awards",
+    "list_awards",
+    "set_award_status",
+    "export_notice",
 ];
 
 fn main() {

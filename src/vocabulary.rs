@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::call::{CallStatus, FundingMode, Milestone};
+use crate::decision::AwardStatus;
 use crate::lang::Lang;
 use crate::proposal::{Category, ProposalStatus, REASON_CODES, reason_label};
 
@@ -23,6 +24,7 @@ pub struct Vocabulary {
     pub reason: Vec<Term>,
     pub funding_mode: Vec<Term>,
     pub milestone: Vec<Term>,
+    pub award_status: Vec<Term>,
 }
 
 fn terms<T: Copy>(
@@ -52,6 +54,7 @@ pub fn vocabulary() -> Vocabulary {
         reason: terms(REASON_CODES, |c| c, reason_label),
         funding_mode: terms(FundingMode::ALL, FundingMode::as_str, FundingMode::label),
         milestone: terms(Milestone::ALL, Milestone::as_str, Milestone::label),
+        award_status: terms(AwardStatus::ALL, AwardStatus::as_str, AwardStatus::label),
     }
 }
 
@@ -69,6 +72,7 @@ mod tests {
             &v.reason,
             &v.funding_mode,
             &v.milestone,
+            &v.award_status,
         ] {
             let mut codes: Vec<_> = list.iter().map(|t| t.code).collect();
             codes.sort_unstable();

@@ -10,8 +10,10 @@ use tauri::{Runtime, State};
 
 use grantdesk::call::{self, Call, CallForm, CallStatus};
 use grantdesk::dashboard::{self, Dashboard};
+use grantdesk::decision::{self, robustness::Robustness, suggest::Suggestion};
 use grantdesk::demo::{self, Loaded};
 use grantdesk::error::Invalid;
+use grantdesk::export;
 use grantdesk::proposal::{
     self, BudgetTable, Proposal, ProposalForm, ProposalStatus, ProposalSummary,
 };
@@ -119,13 +121,17 @@ fn set_lang(state: State<'_, AppState>, lang: Lang) {
     }
 }
 
-/// Loads the sample call; `stage: "reviewed"` carries it through the review.
+/// Loads the sample call; `stage: "reviewed"` carries it through the review, `"awarded"`
+/// through the decision.
 #[tauri::command]
 async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> Reply<Loaded> {
     match stage.as_deref() {
         Some("reviewed") => demo::load_reviewed(&state.pool, &stamp())
             .await
             .map(|r| r.loaded),
+        Some("awarded") => demo::load_awarded(&state.pool, &stamp())
+            .await
+            .map(|r| r.reviewed.loaded),
         _ => demo::load(&state.pool, &stamp()).await,
     }
     .map_err(|e| state.fail(e))
@@ -475,6 +481,154 @@ async fn audit_verify(state: State<'_, AppState>) -> Reply<audit::Verified> {
     audit::verify(&state.pool).await.map_err(|e| state.fail(e))
 }
 
+#[tauri::command]
+async fn decision_board(
+    state: State<'_, AppState>,
+    call: String,
+    order: Option<Aggregate>,
+) -> Reply<decision::Board> {
+    decision::board(&state.pool, &call, order.unwrap_or_default())
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn decision_propose(
+    state: State<'_, AppState>,
+    form: decision::DecisionForm,
+) -> Reply<decision::Board> {
+    decision::propose(&state.pool, &stamp(), &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn decision_withdraw(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<decision::Board> {
+    decision::withdraw(&state.pool, &stamp(), &call, &reference)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn decision_suggest(
+    state: State<'_, AppState>,
+    form: decision::SuggestForm,
+) -> Reply<Suggestion> {
+    decision::suggest(&state.pool, &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn decision_apply(
+    state: State<'_, AppState>,
+    form: decision::SuggestForm,
+) -> Reply<decision::Board> {
+    decision::apply(&state.pool, &stamp(), &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn decision_robustness(
+    state: State<'_, AppState>,
+    form: decision::SuggestForm,
+    draws: Option<u32>,
+    seed: Option<u64>,
+) -> Reply<Robustness> {
+    decision::robustness(
+        &state.pool,
+        &form,
+        draws.unwrap_or(1000).min(10_000),
+        seed.unwrap_or(2026),
+    )
+    .await
+    .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn issue_awards(
+    state: State<'_, AppState>,
+    form: decision::IssueForm,
+) -> Reply<Vec<decision::Award>> {
+    decision::issue(&state.pool, &stamp(), &form)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn list_awards(state: State<'_, AppState>, call: String) -> Reply<Vec<decision::Award>> {
+    decision::awards(&state.pool, &call)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[tauri::command]
+async fn set_award_status(
+    state: State<'_, AppState>,
+    number: String,
+    to: decision::AwardStatus,
+) -> Reply<decision::Award> {
+    decision::set_award_status(&state.pool, &stamp(), &number, to)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+    funded: usize,
+    unfunded: usize,
+}
+
+/// Writes the public-notice list into `exports/` beside the database: XLSX with both lists,
+/// or CSV with one (`unfunded: true` for the proposals not funded).
+#[tauri::command]
+async fn export_notice(
+    state: State<'_, AppState>,
+    call: String,
+    xlsx: bool,
+    unfunded: Option<bool>,
+) -> Reply<Exported> {
+    let n = decision::notice(&state.pool, &call)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let unfunded = unfunded.unwrap_or(false);
+    let (bytes, name) = if xlsx {
+        (export::xlsx(&n.tables), format!("{call}-公示名单.xlsx"))
+    } else if unfunded {
+        (
+            export::csv(&n.tables[1]),
+            format!("{call}-未获资助项目.csv"),
+        )
+    } else {
+        (export::csv(&n.tables[0]), format!("{call}-公示名单.csv"))
+    };
+    let bytes = bytes.map_err(|e| state.fail(e.into()))?;
+    let dir = state
+        .db_path
+        .parent()
+        .map(|p| p.join("exports"))
+        .unwrap_or_else(|| PathBuf::from("exports"));
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| grantdesk::error::FileError::Unwritable {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })
+        .and_then(|()| export::write(&path, &bytes))
+        .map_err(|e| state.fail(e.into()))?;
+    Ok(Exported {
+        path: path.display().to_string(),
+        funded: n.funded,
+        unfunded: n.unfunded,
+    })
+}
+
 /// The commands the window may call; `build.rs` lists the same names for their permissions.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
@@ -511,6 +665,16 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         decline_panel_reviewer,
         review_matrix,
         declare_conflict,
+        decision_board,
+        decision_propose,
+        decision_withdraw,
+        decision_suggest,
+        decision_apply,
+        decision_robustness,
+        issue_awards,
+        list_awards,
+        set_award_status,
+        export_notice,
     ])
 }
 

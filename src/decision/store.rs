@@ -126,6 +126,8 @@ pub struct Board {
     pub ceiling: Money,
     pub committed: Money,
     pub remaining: Money,
+    /// Committed as tenths of a percent of the budget (for the gauge).
+    pub committed_permille: u32,
     pub awards: usize,
     pub topics: Vec<TopicTotal>,
     pub rows: Vec<BoardRow>,
@@ -272,6 +274,10 @@ async fn context(
         ceiling: call.spec.award_ceiling,
         committed,
         remaining: budget.checked_sub(committed).unwrap_or_default(),
+        committed_permille: u32::try_from(
+            i128::from(committed.fen()) * 1000 / i128::from(budget.fen().max(1)),
+        )
+        .unwrap_or(u32::MAX),
         awards: chosen.len(),
         topics,
         rows,

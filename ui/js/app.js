@@ -13,6 +13,8 @@ import { renderProposalForm } from './views/proposalForm.js';
 import { renderRanking } from './views/ranking.js';
 import { renderReviewers } from './views/reviewers.js';
 import { renderMatrix } from './views/matrix.js';
+import { renderDecision } from './views/decision.js';
+import { renderAwards } from './views/awards.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -80,6 +82,8 @@ async function resolve(p) {
   if (p[0] === 'reviewers') return renderReviewers(app, p[1] ?? null);
   if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
   if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'decision') return renderDecision(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'awards') return renderAwards(app, p[1]);
   if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
   if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);
   if (p[0] === 'call' && p[2] === 'edit') return renderCallForm(app, p[1]);

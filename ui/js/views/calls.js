@@ -18,13 +18,14 @@ async function loadSample(app, button, stage = null) {
 function startScreen(app) {
   const sample = h('button', { class: 'primary', 'data-test': 'load-sample', onclick: () => loadSample(app, sample) }, t('load_sample'));
   const reviewed = h('button', { 'data-test': 'load-sample-reviewed', onclick: () => loadSample(app, reviewed, 'reviewed') }, t('load_sample_reviewed'));
+  const awarded = h('button', { 'data-test': 'load-sample-awarded', onclick: () => loadSample(app, awarded, 'awarded') }, t('load_sample_awarded'));
   return h(
     'section',
     { class: 'start', 'data-test': 'start' },
     h('img', { src: 'icon.png', alt: '', width: 48, height: 48 }),
     h('h1', {}, t('start_heading')),
     h('p', { class: 'sub' }, t('start_text')),
-    h('div', { class: 'actions' }, sample, reviewed, h('a', { class: 'button', href: '#/call/new', 'data-test': 'new-call' }, t('new_call'))),
+    h('div', { class: 'actions' }, sample, reviewed, awarded, h('a', { class: 'button', href: '#/call/new', 'data-test': 'new-call' }, t('new_call'))),
   );
 }
 

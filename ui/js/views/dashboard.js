@@ -87,6 +87,12 @@ export async function renderDashboard(app, code) {
     actions.push(h('span', { class: 'inline' }, draw, ' ', t('draw_cap'), ' ', cap));
     actions.push(h('a', { class: 'button', href: `${here}/matrix`, 'data-test': 'show-matrix' }, t('matrix')));
     actions.push(h('a', { class: 'button', href: `${here}/ranking`, 'data-test': 'show-ranking' }, t('ranking')));
+    actions.push(h('a', { class: 'button primary', href: `${here}/decision`, 'data-test': 'show-decision' }, t('decision_board')));
+  }
+  if (c.status === 'decided') {
+    actions.push(h('a', { class: 'button', href: `${here}/ranking`, 'data-test': 'show-ranking' }, t('ranking')));
+    actions.push(h('a', { class: 'button', href: `${here}/decision`, 'data-test': 'show-decision' }, t('decision_board')));
+    actions.push(h('a', { class: 'button primary', href: `${here}/awards`, 'data-test': 'show-awards' }, t('awards')));
   }
   const move = (label, status) => {
     const b = h('button', { 'data-test': `to-${status}`, onclick: () => act(app, b, 'set_call_status', { code: c.code, status }, reload) }, label);
