@@ -300,6 +300,8 @@ pub struct CallSpec {
     /// Standard deviation of a proposal's weighted review scores (0–100 scale) above which
     /// its reviews are flagged as disagreeing.
     pub disagreement_threshold: Percent,
+    /// The pattern of award numbers (文号), e.g. `京科资〔{year}〕第{seq:3}号`.
+    pub award_number_pattern: String,
     pub rubric: Vec<Criterion>,
     pub indirect_tiers: Vec<IndirectTier>,
     pub tranches: Vec<TrancheShare>,
@@ -407,6 +409,7 @@ pub struct CallForm {
     pub min_reviewers: Text,
     pub max_proposals_per_applicant: Text,
     pub disagreement_threshold: Text,
+    pub award_number_pattern: Text,
     pub rubric: Vec<CriterionForm>,
     pub indirect_tiers: Vec<TierForm>,
     pub tranches: Vec<TrancheForm>,
@@ -433,6 +436,7 @@ impl CallForm {
             min_reviewers: t("3"),
             max_proposals_per_applicant: t("1"),
             disagreement_threshold: t("15"),
+            award_number_pattern: t(crate::decision::number::DEFAULT_PATTERN),
             topics: vec![TopicForm::default()],
             rubric: vec![
                 criterion("innovation", "创新性", "Innovation", "30"),
@@ -673,6 +677,16 @@ impl CallForm {
             "" => Some(Percent::from_basis_points(1500).unwrap_or_default()),
             s => c.take("disagreement_threshold", Percent::parse(s)),
         };
+        let award_number_pattern = match self.award_number_pattern.as_str() {
+            "" => crate::decision::number::DEFAULT_PATTERN.to_string(),
+            p => match crate::decision::number::NumberPattern::parse(p) {
+                Ok(p) => p.as_str().to_string(),
+                Err(i) => {
+                    c.push(i);
+                    String::new()
+                }
+            },
+        };
         let rubric = self.rubric(&mut c);
         let indirect_tiers = self.tiers(&mut c, funding_mode);
         let tranches = self.tranches(&mut c);
@@ -721,6 +735,7 @@ impl CallForm {
                 min_reviewers,
                 max_proposals_per_applicant,
                 disagreement_threshold,
+                award_number_pattern,
                 rubric,
                 indirect_tiers,
                 tranches,
@@ -987,6 +1002,7 @@ impl From<&CallSpec> for CallForm {
             min_reviewers: t(s.min_reviewers.to_string()),
             max_proposals_per_applicant: t(s.max_proposals_per_applicant.to_string()),
             disagreement_threshold: t(s.disagreement_threshold.as_decimal().to_string()),
+            award_number_pattern: t(s.award_number_pattern.clone()),
             rubric: s
                 .rubric
                 .iter()

@@ -30,6 +30,7 @@ struct CallRow {
     min_reviewers: i64,
     max_proposals_per_applicant: i64,
     disagreement_threshold_cp: i64,
+    award_number_pattern: String,
     status: String,
     created_at: String,
     updated_at: String,
@@ -132,6 +133,7 @@ impl TryFrom<CallRows> for Call {
             min_reviewers: count(id, c.min_reviewers)?,
             max_proposals_per_applicant: count(id, c.max_proposals_per_applicant)?,
             disagreement_threshold: percent(id, c.disagreement_threshold_cp)?,
+            award_number_pattern: c.award_number_pattern,
             rubric: r
                 .criteria
                 .into_iter()
@@ -362,8 +364,9 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO calls (code, title_zh, title_en, total_budget_fen, max_awards, award_floor_fen,
             award_ceiling_fen, duration_months, opens_on, closes_on, funding_mode, min_reviewers,
-            max_proposals_per_applicant, disagreement_threshold_cp, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, 'draft', $14, $14)
+            max_proposals_per_applicant, disagreement_threshold_cp, award_number_pattern, status,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, 'draft', $14, $14)
          RETURNING id",
     )
     .bind(spec.code.as_str())
@@ -381,6 +384,7 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
     .bind(i64::from(spec.max_proposals_per_applicant))
     .bind(&now)
     .bind(i64::from(spec.disagreement_threshold.basis_points()))
+    .bind(&spec.award_number_pattern)
     .fetch_one(&mut *tx)
     .await?;
     write_children(&mut tx, id, &spec).await?;
@@ -453,7 +457,8 @@ pub async fn update(
         "UPDATE calls SET title_zh = $2, title_en = $3, total_budget_fen = $4, max_awards = $5,
             award_floor_fen = $6, award_ceiling_fen = $7, duration_months = $8, opens_on = $9,
             closes_on = $10, funding_mode = $11, min_reviewers = $12,
-            max_proposals_per_applicant = $13, updated_at = $14, disagreement_threshold_cp = $15
+            max_proposals_per_applicant = $13, updated_at = $14, disagreement_threshold_cp = $15,
+            award_number_pattern = $16
          WHERE id = $1",
     )
     .bind(before.id)
@@ -471,6 +476,7 @@ pub async fn update(
     .bind(i64::from(spec.max_proposals_per_applicant))
     .bind(stamp.at_text())
     .bind(i64::from(spec.disagreement_threshold.basis_points()))
+    .bind(&spec.award_number_pattern)
     .execute(&mut *tx)
     .await?;
     write_children(&mut tx, before.id, &spec).await?;

@@ -218,3 +218,18 @@ fn the_starter_form_asks_only_for_what_is_particular_to_a_call() {
         ]
     );
 }
+
+#[test]
+fn the_award_number_pattern_is_checked_and_defaults_to_the_agency_one() {
+    let mut f = demo::reference_call_form();
+    f.award_number_pattern = "京科资〔{year}〕".into();
+    assert!(has(&f, "award_number_pattern", "bad_pattern"));
+    f.award_number_pattern = "".into();
+    let spec = f.validate().expect("valid");
+    assert_eq!(spec.award_number_pattern, "京科资〔{year}〕第{seq:3}号");
+    f.award_number_pattern = "BJ-AIXR-{year}-{seq:2}".into();
+    assert_eq!(
+        f.validate().expect("valid").award_number_pattern,
+        "BJ-AIXR-{year}-{seq:2}"
+    );
+}

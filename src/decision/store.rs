@@ -146,14 +146,6 @@ struct Context {
     ids: HashMap<String, i64>,
 }
 
-async fn pattern_of(conn: &mut SqliteConnection, call: &Call) -> Result<String, Error> {
-    let (p,): (String,) = sqlx::query_as("SELECT award_number_pattern FROM calls WHERE id = $1")
-        .bind(call.id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(p)
-}
-
 async fn context(
     conn: &mut SqliteConnection,
     call_code: &str,
@@ -282,7 +274,7 @@ async fn context(
         topics,
         rows,
         unreviewed,
-        award_number_pattern: pattern_of(conn, &call).await?,
+        award_number_pattern: call.spec.award_number_pattern.clone(),
     };
     let ids = props.iter().map(|p| (p.reference.clone(), p.id)).collect();
     Ok(Context {
@@ -517,12 +509,17 @@ pub async fn withdraw(
     let mut tx = begin_write(pool).await?;
     let ctx = context(&mut tx, call_code, Aggregate::Mean).await?;
     deciding(&ctx.call)?;
-    let row = ctx
-        .board
-        .rows
-        .iter()
-        .find(|r| r.reference == reference && r.proposed.is_some());
-    let (Some(row), Some(&pid)) = (row, ctx.ids.get(reference)) else {
+    // Any proposed award of the call, even of a proposal that has since left the board.
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT d.proposal_id, d.amount_fen, d.reason FROM decisions d
+         JOIN proposals p ON p.id = d.proposal_id
+         WHERE d.call_id = $1 AND p.reference = $2",
+    )
+    .bind(ctx.call.id)
+    .bind(reference)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((pid, amount_fen, reason)) = row else {
         return Err(DecisionError::NotProposed {
             reference: reference.to_string(),
         }
@@ -532,22 +529,20 @@ pub async fn withdraw(
         .bind(pid)
         .execute(&mut *tx)
         .await?;
-    if let Some(p) = &row.proposed {
-        audit::record(
-            &mut tx,
-            stamp,
-            Change::new(
-                "decision",
-                format!("{}/{reference}", ctx.board.call),
-                "withdraw",
-            )
-            .before(&DecisionState {
-                amount: p.amount,
-                reason: &p.reason,
-            })?,
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new(
+            "decision",
+            format!("{}/{reference}", ctx.board.call),
+            "withdraw",
         )
-        .await?;
-    }
+        .before(&DecisionState {
+            amount: fen(amount_fen)?,
+            reason: &reason,
+        })?,
+    )
+    .await?;
     let after = context(&mut tx, call_code, Aggregate::Mean).await?;
     tx.commit().await?;
     Ok(after.board)
@@ -1000,6 +995,63 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
         .iter()
         .filter(|r| r.proposed.is_some())
         .collect();
+    // Every proposed award must still hold: the proposal eligible and reviewed (it could
+    // have been re-checked or reopened since), the amount within the limits and the request.
+    let mut stale = Vec::new();
+    if chosen.len() < ctx.board.awards {
+        let listed: Vec<(String,)> = sqlx::query_as(
+            "SELECT p.reference FROM decisions d JOIN proposals p ON p.id = d.proposal_id
+             WHERE d.call_id = $1 ORDER BY p.reference",
+        )
+        .bind(ctx.call.id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (reference,) in listed {
+            if !chosen.iter().any(|r| r.reference == reference) {
+                stale.push(Invalid::new(
+                    reference.clone(),
+                    "no_longer_fundable",
+                    format!(
+                        "申请书 {reference} 已不是形式审查合格且完成评审的申请书，请移出拟资助名单"
+                    ),
+                    format!("{reference} is no longer eligible and reviewed: take it off the list"),
+                ));
+            }
+        }
+    }
+    let spec = &ctx.call.spec;
+    for r in &chosen {
+        if let Some(p) = &r.proposed
+            && (!r.reviewed
+                || p.amount > r.requested
+                || p.amount < spec.award_floor
+                || p.amount > spec.award_ceiling)
+        {
+            stale.push(Invalid::new(
+                r.reference.clone(),
+                "no_longer_within_limits",
+                format!(
+                    "申请书 {} 的拟资助金额 {} 已不符合限制（申请 {}，资助额度 {} – {}），请重新确定",
+                    r.reference,
+                    p.amount.format_yuan(),
+                    r.requested.format_yuan(),
+                    spec.award_floor.format_yuan(),
+                    spec.award_ceiling.format_yuan()
+                ),
+                format!(
+                    "the proposed {} for {} no longer fits (request {}, range {} – {}): decide it again",
+                    p.amount.format_yuan(),
+                    r.reference,
+                    r.requested.format_yuan(),
+                    spec.award_floor.format_yuan(),
+                    spec.award_ceiling.format_yuan()
+                ),
+            ));
+        }
+    }
+    if !stale.is_empty() {
+        return Err(DecisionError::Invalid(stale).into());
+    }
     if chosen.is_empty() {
         return Err(DecisionError::NothingToAward {
             call: ctx.board.call.clone(),

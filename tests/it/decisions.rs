@@ -401,3 +401,158 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
         .expect("chain intact");
     assert!(v.entries > 0);
 }
+
+#[tokio::test]
+async fn a_call_with_its_own_number_pattern_numbers_its_awards_with_it() {
+    let db = db().await;
+    let mut form = grantdesk::demo::reference_call_form();
+    form.award_number_pattern = "AIXR-{year}-{seq:2}".into();
+    grantdesk::call::create(&db.pool, &stamp(), &form)
+        .await
+        .expect("call with its pattern");
+    grantdesk::call::set_status(&db.pool, &stamp(), CALL, CallStatus::Open)
+        .await
+        .expect("open");
+    grantdesk::demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("sample on that call");
+    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+        .await
+        .expect("board");
+    assert_eq!(b.award_number_pattern, "AIXR-{year}-{seq:2}");
+    decision::propose(&db.pool, &stamp(), &form_of(&b.rows[0].reference))
+        .await
+        .expect("propose");
+    let issued = decision::issue(
+        &db.pool,
+        &stamp(),
+        &IssueForm {
+            call: CALL.into(),
+            start_on: "2027-03-01".into(),
+            decided_on: "2027-02-01".into(),
+        },
+    )
+    .await
+    .expect("issue");
+    assert_eq!(issued[0].number, "AIXR-2027-01");
+    assert_eq!(issued[0].end_on.to_string(), "2029-02-28");
+}
+
+fn form_of(reference: &str) -> DecisionForm {
+    form(reference, "", "")
+}
+
+#[tokio::test]
+async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_withdrawn() {
+    let db = reviewed().await;
+    decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
+        .await
+        .expect("propose");
+    // As if the proposal had been re-checked and found ineligible since.
+    sqlx::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
+        .bind(r(10))
+        .execute(&db.pool)
+        .await
+        .expect("simulate");
+    let issue = IssueForm {
+        call: CALL.into(),
+        start_on: "2027-01-01".into(),
+        decided_on: "2026-12-01".into(),
+    };
+    let e = decision::issue(&db.pool, &stamp(), &issue)
+        .await
+        .expect_err("stale");
+    assert_eq!(e.code(), "decision_invalid");
+    assert_eq!(e.invalid_fields()[0].field, r(10));
+    assert_eq!(e.invalid_fields()[0].rule, "no_longer_fundable");
+    decision::withdraw(&db.pool, &stamp(), CALL, &r(10))
+        .await
+        .expect("withdraw what left the board");
+    let e = decision::issue(&db.pool, &stamp(), &issue)
+        .await
+        .expect_err("nothing");
+    assert_eq!(e.code(), "nothing_to_award");
+    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+        .await
+        .expect("board");
+    assert_eq!(b.status, CallStatus::Closed, "nothing was issued");
+}
+
+/// An independent exact method for the sample: dynamic programming over (awards, budget in
+/// units of ¥10,000, how far each topic's minimum is met). The optimiser's set must score
+/// exactly the optimum it finds.
+#[tokio::test]
+async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() {
+    let db = reviewed().await;
+    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+        .await
+        .expect("board");
+    let topics = ["AI", "AR", "VR"];
+    let unit = 1_000_000i64; // ¥10,000 in fen
+    let items: Vec<(usize, usize, i64)> = b
+        .rows
+        .iter()
+        .filter(|r| r.reviewed)
+        .map(|r| {
+            assert_eq!(r.requested.fen() % unit, 0, "the sample asks in ¥10,000s");
+            let topic = topics.iter().position(|t| *t == r.topic).expect("topic");
+            (
+                topic,
+                (r.requested.fen() / unit) as usize,
+                (r.score * 1e6).round() as i64,
+            )
+        })
+        .collect();
+    let budget = (b.budget.fen() / unit) as usize;
+    let cap = b.max_awards as usize;
+    const NONE: i64 = i64::MIN;
+    let idx = |k: usize, c: usize, q: usize| (k * (budget + 1) + c) * 27 + q;
+    let mut dp = vec![NONE; (cap + 1) * (budget + 1) * 27];
+    dp[idx(0, 0, 0)] = 0;
+    let bump = |q: usize, t: usize| {
+        let mut d = [q % 3, (q / 3) % 3, q / 9];
+        d[t] = (d[t] + 1).min(2);
+        d[0] + 3 * d[1] + 9 * d[2]
+    };
+    for &(t, cost, value) in &items {
+        for k in (0..cap).rev() {
+            for c in (0..=budget.saturating_sub(cost)).rev() {
+                for q in 0..27 {
+                    let v = dp[idx(k, c, q)];
+                    if v != NONE {
+                        let to = idx(k + 1, c + cost, bump(q, t));
+                        dp[to] = dp[to].max(v + value);
+                    }
+                }
+            }
+        }
+    }
+    let mut best = NONE;
+    for k in 0..=cap {
+        for c in 0..=budget {
+            best = best.max(dp[idx(k, c, 26)]);
+        }
+    }
+
+    let s = decision::suggest(&db.pool, &suggest_form("exact", "", "2"))
+        .await
+        .expect("suggestion");
+    let chosen: i64 = s
+        .chosen
+        .iter()
+        .map(|c| {
+            let r = b
+                .rows
+                .iter()
+                .find(|r| r.reference == c.reference)
+                .expect("row");
+            (r.score * 1e6).round() as i64
+        })
+        .sum();
+    assert_eq!(chosen, best, "the optimiser's set scores the optimum");
+    // And the strict rank order does not beat it.
+    let strict = decision::suggest(&db.pool, &suggest_form("strict", "", "2"))
+        .await
+        .expect("strict");
+    assert!(strict.score <= s.score + 1e-9);
+}

@@ -99,6 +99,7 @@ const TEXT = {
   f_min_reviewers: ['每份申请书最少评审专家数', 'Minimum reviewers per proposal'],
   f_max_proposals_per_applicant: ['每个单位最多申请书数', 'Proposals per applicant at most'],
   f_topics: ['研究方向', 'Topics'],
+  f_award_number_pattern: ['资助文号格式（{year} 年份，{seq:3} 三位序号）', 'Award number pattern ({year}, {seq:3} for a 3-digit number)'],
   f_disagreement_threshold: ['意见分歧阈值（标准差，百分制）', 'Disagreement threshold (std dev, 0–100 scale)'],
   f_topic_code: ['代码', 'Code'],
   f_name_zh: ['中文名称', 'Name (Chinese)'],

@@ -34,7 +34,7 @@ export async function renderCallForm(app, code) {
       'fieldset',
       {},
       h('legend', {}, t('section_rules')),
-      h('div', { class: 'grid' }, f('min_reviewers', 'f_min_reviewers'), f('max_proposals_per_applicant', 'f_max_proposals_per_applicant'), f('disagreement_threshold', 'f_disagreement_threshold')),
+      h('div', { class: 'grid' }, f('min_reviewers', 'f_min_reviewers'), f('max_proposals_per_applicant', 'f_max_proposals_per_applicant'), f('disagreement_threshold', 'f_disagreement_threshold'), f('award_number_pattern', 'f_award_number_pattern')),
       h('h2', { class: 'spaced' }, t('f_rubric')),
       rowsEditor(model, 'rubric', [['key', t('f_key')], ['name_zh', t('f_name_zh')], ['name_en', t('f_name_en')], ['weight', t('f_weight')], ['max_score', t('f_max_score')]], () => ({ key: '', name_zh: '', name_en: '', weight: '', max_score: '10' })),
       h('h2', { class: 'spaced' }, t('f_tranches')),
