@@ -111,3 +111,64 @@ fn a_page_from_elsewhere_may_call_nothing() {
         invoke_from(&h, "https://example.com", "list_calls", json!({})).expect_err("remote origin");
     assert!(e.as_str().is_some_and(|m| m.contains("not allowed")), "{e}");
 }
+
+#[test]
+fn the_decision_commands_carry_forms_limits_and_awards() {
+    let h = harness();
+    invoke(&h, "load_sample", json!({ "stage": "reviewed" })).expect("load");
+    let quotas: Vec<Value> = ["AI", "AR", "VR"]
+        .iter()
+        .map(|t| json!({ "topic": t, "min": "2" }))
+        .collect();
+    let form = json!({ "call": "BJ-AIXR-2026", "mode": "exact", "order": "mean", "cut": "", "quotas": quotas });
+    let s = invoke(&h, "decision_suggest", json!({ "form": form })).expect("suggest");
+    assert_eq!(s["proved_best"], true);
+    assert!(s["total"].is_string());
+    let b = invoke(&h, "decision_apply", json!({ "form": form })).expect("apply");
+    assert_eq!(b["awards"], 12);
+    assert_eq!(b["committed"], s["total"]);
+    let e = invoke(
+        &h,
+        "decision_propose",
+        json!({ "form": { "call": "BJ-AIXR-2026", "reference": "BJ-AIXR-2026-0023" } }),
+    )
+    .expect_err("13th");
+    assert_eq!(e["code"], "award_cap_reached");
+    let bad = json!({ "call": "BJ-AIXR-2026", "mode": "greedy" });
+    let e = invoke(&h, "decision_suggest", json!({ "form": bad })).expect_err("mode");
+    assert_eq!(e["fields"][0]["field"], "mode");
+    let r = invoke(
+        &h,
+        "decision_robustness",
+        json!({ "form": form, "draws": 50, "seed": 1 }),
+    )
+    .expect("robustness");
+    assert_eq!(r["draws"], 50);
+    let awards = invoke(
+        &h,
+        "issue_awards",
+        json!({ "form": { "call": "BJ-AIXR-2026", "start_on": "2027-01-01", "decided_on": "2026-12-01" } }),
+    )
+    .expect("issue");
+    assert_eq!(awards[0]["number"], "京科资〔2026〕第001号");
+    let a = invoke(
+        &h,
+        "set_award_status",
+        json!({ "number": "京科资〔2026〕第001号", "to": "accepted" }),
+    )
+    .expect("accept");
+    assert_eq!(a["status"], "accepted");
+    let x = invoke(
+        &h,
+        "export_notice",
+        json!({ "call": "BJ-AIXR-2026", "xlsx": true }),
+    )
+    .expect("export");
+    assert_eq!(x["funded"], 12);
+    let path = x["path"].as_str().expect("path");
+    assert!(
+        path.ends_with("exports/BJ-AIXR-2026-公示名单.xlsx"),
+        "{path}"
+    );
+    assert_eq!(&std::fs::read(path).expect("written")[..2], b"PK");
+}
