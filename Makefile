@@ -37,7 +37,7 @@ e2e:
 	$(CARGO) build -p grantdesk-app -p grantdesk --bins
 	bash e2e/run.sh
 
-# Refreshes the README's screenshot (docs/) from the end-to-end run.
+# Refreshes the README's screenshots (docs/) from the end-to-end run.
 screenshot: test-deps
 	$(CARGO) build -p grantdesk-app -p grantdesk --bins
 	GRANTDESK_SHOTS=docs bash e2e/run.sh

@@ -14,11 +14,13 @@ export const CLI = process.env.GRANTDESK_CLI ?? join(TARGET, 'debug', 'grantdesk
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-async function wd(method, path, body) {
+async function wd(method, path, body, timeout = 60000) {
+  // Never wait for ever: a window that fails to start would otherwise hang the whole run.
   const res = await fetch(`${DRIVER}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeout),
   });
   const json = await res.json().catch(() => ({}));
   if (!res.ok || json?.value?.error) {
@@ -36,9 +38,19 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Window {
   static async open(db = tempDb()) {
-    const value = await wd('POST', '/session', {
-      capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--db', db] } } },
-    });
+    const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--db', db] } } } };
+    let value;
+    // Once in a long run WebKitGTK has failed to initialise GTK at start-up; try again once.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        value = await wd('POST', '/session', caps, 45000);
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e;
+        console.log(`# new session failed (${e.message}); retrying`);
+        await sleep(2000);
+      }
+    }
     const w = new Window(value.sessionId, db);
     await w.waitFor('#main > *');
     return w;

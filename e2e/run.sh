@@ -32,5 +32,5 @@ if [ -n "${MEASURE:-}" ]; then
   exit
 fi
 start=$(date +%s)
-node --test --test-concurrency=1 "$@" e2e/
+timeout 1500 node --test --test-concurrency=1 "$@" e2e/
 echo "e2e: $(( $(date +%s) - start )) s"
