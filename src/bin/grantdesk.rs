@@ -317,6 +317,9 @@ enum BenchCmd {
         candidates: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// A hard instance: scores within two points, requests of ¥4.9–5.1m
+        #[arg(long)]
+        tight: bool,
     },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
@@ -499,18 +502,28 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         println!("{}", path.display());
         return Ok(());
     }
-    if let Command::Bench(BenchCmd::Decide { candidates, seed }) = cli.command {
-        let (choice, took) = grantdesk::decision::optimiser::bench(candidates, seed);
+    if let Command::Bench(BenchCmd::Decide {
+        candidates,
+        seed,
+        tight,
+    }) = cli.command
+    {
+        let (choice, took) = grantdesk::decision::optimiser::bench(candidates, seed, tight);
         match choice {
             Some(c) => println!(
-                "decide bench: {candidates} candidates → {} awards, {} of ¥60,000,000.00, score {}; {:.1} ms, {} branches",
+                "decide bench: {candidates} candidates → {} awards, {} of ¥60,000,000.00, score {}; {:.1} ms, {} branches{}",
                 c.chosen.len(),
                 grantdesk::Money::from_fen(c.cost)
                     .map(|m| m.format_yuan())
                     .unwrap_or_default(),
                 c.value,
                 ms(took),
-                c.nodes
+                c.nodes,
+                if c.complete {
+                    ", proved best"
+                } else {
+                    ", STOPPED (best found, not proved)"
+                }
             ),
             None => println!("decide bench: no feasible set; {:.1} ms", ms(took)),
         }

@@ -141,6 +141,8 @@ pub(crate) struct Selection {
     pub chosen: Vec<i64>,
     pub nodes: u64,
     pub feasible: bool,
+    /// The search ran to the end (always, for strict rank order).
+    pub complete: bool,
 }
 
 /// Funds down the ranking (the candidates are in rank order), skipping what does not fit.
@@ -170,6 +172,7 @@ fn strict(cands: &[Candidate], limits: &Limits) -> Selection {
         chosen,
         nodes: cands.len() as u64,
         feasible,
+        complete: true,
     }
 }
 
@@ -178,6 +181,7 @@ pub(crate) fn select(cands: &[Candidate], limits: &Limits, mode: Mode) -> Select
         Mode::StrictRank => strict(cands, limits),
         Mode::Exact => match optimiser::optimise(cands, limits) {
             Some(c) => Selection {
+                complete: c.complete,
                 chosen: c.chosen,
                 nodes: c.nodes,
                 feasible: true,
@@ -186,6 +190,7 @@ pub(crate) fn select(cands: &[Candidate], limits: &Limits, mode: Mode) -> Select
                 chosen: Vec::new(),
                 nodes: 0,
                 feasible: false,
+                complete: true,
             },
         },
     }
@@ -358,10 +363,23 @@ pub fn suggest(entries: &[Entry], rules: &Rules, options: &Options) -> Suggestio
             amount: Money::from_fen(cost_of(e.id)).unwrap_or_default(),
         })
         .collect();
+    let feasible = sel.feasible && warnings.is_empty();
+    if !sel.complete {
+        warnings.push(Msg::new(
+            format!(
+                "搜索在 {} 个分支后停止：以下为已找到的最好方案，未证明最优",
+                sel.nodes
+            ),
+            format!(
+                "the search stopped after {} branches: this is the best set found, not proved best",
+                sel.nodes
+            ),
+        ));
+    }
     Suggestion {
         options: options.clone(),
-        proved_best: options.mode == Mode::Exact && sel.feasible,
-        feasible: sel.feasible && warnings.is_empty(),
+        proved_best: options.mode == Mode::Exact && sel.feasible && sel.complete,
+        feasible,
         nodes: sel.nodes,
         total: Money::from_fen(total_fen).unwrap_or_default(),
         score: entries
