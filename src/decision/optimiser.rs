@@ -51,6 +51,7 @@ struct Search<'a> {
     taken: Vec<usize>,
     counts: Vec<usize>,
     nodes: u64,
+    max_nodes: u64,
     scratch: Vec<f64>,
 }
 
@@ -177,7 +178,7 @@ impl Search<'_> {
     }
 
     fn go(&mut self, i: usize, cost: i64, value: i64) {
-        if self.nodes >= MAX_NODES {
+        if self.nodes >= self.max_nodes {
             return;
         }
         self.nodes += 1;
@@ -241,6 +242,15 @@ fn undominated(candidates: &[Candidate], cap: usize) -> Vec<&Candidate> {
 
 /// The best feasible set, or `None` when no set meets the minimum quotas.
 pub fn optimise(candidates: &[Candidate], limits: &Limits) -> Option<Choice> {
+    optimise_within(candidates, limits, MAX_NODES)
+}
+
+/// [`optimise`] with another branch budget.
+pub fn optimise_within(
+    candidates: &[Candidate],
+    limits: &Limits,
+    max_nodes: u64,
+) -> Option<Choice> {
     let topics = candidates
         .iter()
         .map(|c| c.topic + 1)
@@ -274,6 +284,7 @@ pub fn optimise(candidates: &[Candidate], limits: &Limits) -> Option<Choice> {
         taken: Vec::new(),
         counts: vec![0; topics],
         nodes: 0,
+        max_nodes,
         scratch: Vec::new(),
     };
     s.go(0, 0, 0);
@@ -291,7 +302,7 @@ pub fn optimise(candidates: &[Candidate], limits: &Limits) -> Option<Choice> {
         value,
         cost,
         nodes,
-        complete: nodes < MAX_NODES,
+        complete: nodes < max_nodes,
     })
 }
 
@@ -394,6 +405,33 @@ mod tests {
             (best.chosen, best.value, best.cost),
             (vec![2, 3], 110, 1000)
         );
+    }
+
+    #[test]
+    fn a_search_stopped_early_says_it_is_not_proved() {
+        let candidates: Vec<Candidate> = (0..200)
+            .map(|i| Candidate {
+                id: i,
+                topic: (i % 3) as usize,
+                cost: 400_000_000 + (i * 7_919 % 300) * 1_000_000,
+                value: 70_000_000 + (i * 104_729 % 2_000_000),
+            })
+            .collect();
+        let limits = Limits {
+            budget: 6_000_000_000,
+            max_awards: 12,
+            quotas: vec![Some((2, 12)); 3],
+        };
+        let proved = optimise(&candidates, &limits).expect("feasible");
+        assert!(
+            proved.complete && proved.nodes > 40,
+            "{} nodes",
+            proved.nodes
+        );
+        let stopped = optimise_within(&candidates, &limits, 40).expect("a set was found");
+        assert!(!stopped.complete);
+        assert_eq!(stopped.nodes, 40);
+        assert!(proved.value >= stopped.value);
     }
 
     #[test]
