@@ -224,6 +224,8 @@ pub enum Error {
     #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
     #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     File(#[from] FileError),
@@ -258,6 +260,7 @@ impl Coded for Error {
             Error::Review(e) => e.code(),
             Error::Decision(e) => e.code(),
             Error::Audit(e) => e.code(),
+            Error::Backup(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
         }
@@ -272,6 +275,7 @@ impl Coded for Error {
             Error::Review(e) => e.message(lang),
             Error::Decision(e) => e.message(lang),
             Error::Audit(e) => e.message(lang),
+            Error::Backup(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),
         }

@@ -2,6 +2,7 @@
 //! No front end lives here; the CLI and the desktop shell call these functions.
 
 pub mod audit;
+pub mod backup;
 pub mod call;
 pub(crate) mod capital;
 pub mod credit_code;

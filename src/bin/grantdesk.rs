@@ -106,6 +106,20 @@ enum Command {
         /// The award number (文号)
         number: String,
     },
+    /// Take a consistent copy of the database (the window may keep running)
+    Backup {
+        /// The copy to write (default: backups/grantdesk-<date>T<time>.db beside the database)
+        file: Option<PathBuf>,
+    },
+    /// Replace the database by a backup, once it is checked; the replaced one is kept aside
+    Restore {
+        file: PathBuf,
+        /// Only check the file (GrantDesk schema, audit chain); change nothing
+        #[arg(long)]
+        check: bool,
+    },
+    /// List the rolling backups beside the database
+    Backups,
     /// Rerunnable benchmarks, printing figures
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -559,9 +573,61 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         );
         return Ok(());
     }
+    if let Command::Restore { file, check } = &cli.command {
+        if *check {
+            let info = grantdesk::backup::inspect(file).await?;
+            return if out.json {
+                out.json(&info)
+            } else {
+                print_backup(&info, out);
+                Ok(())
+            };
+        }
+        let r = grantdesk::backup::restore(&path, file, &Stamp::now_for_os_user()).await?;
+        if out.json {
+            return out.json(&r);
+        }
+        println!("{} {}", out.t("已恢复到", "Restored into"), path.display());
+        print_backup(&r.restored, out);
+        if let Some(aside) = &r.kept_aside {
+            println!(
+                "{} {aside}",
+                out.t("原数据库已另存为", "The replaced database is kept as")
+            );
+        }
+        return Ok(());
+    }
+    if let Command::Backups = cli.command {
+        let dir = grantdesk::backup::rolling_dir(&path);
+        let list = grantdesk::backup::list(&dir)?;
+        if out.json {
+            return out.json(&list);
+        }
+        println!("{}", dir.display());
+        for b in &list {
+            println!("  {}  {} KB", b.name, b.bytes / 1024);
+        }
+        return Ok(());
+    }
     let pool = store::open(&path).await?;
     let stamp = Stamp::now_for_os_user();
     match cli.command {
+        Command::Backup { file } => {
+            let dest = file.unwrap_or_else(|| {
+                grantdesk::backup::rolling_dir(&path).join(format!(
+                    "grantdesk-{}.db",
+                    stamp.at.format("%Y-%m-%dT%H%M%S")
+                ))
+            });
+            let info = grantdesk::backup::create(&pool, &dest).await?;
+            if out.json {
+                return out.json(&info);
+            }
+            println!("{} {}", out.t("已备份到", "Backed up to"), info.path);
+            print_backup(&info, out);
+            Ok(())
+        }
+        Command::Restore { .. } | Command::Backups => Ok(()),
         Command::Where | Command::Bench(_) => Ok(()),
         Command::Reviewer(c) => reviewer_cmd(&pool, &stamp, c, out).await,
         Command::Conflict(a) => {
@@ -1751,4 +1817,21 @@ async fn decide_cmd(pool: &Pool, stamp: &Stamp, c: DecideCmd, out: &Out) -> Resu
         }
     }
     Ok(())
+}
+
+fn print_backup(b: &grantdesk::backup::BackupInfo, out: &Out) {
+    println!(
+        "  {} {}, {} {}, {} {} ({} {}), {} {}",
+        out.t("数据结构版本", "schema version"),
+        b.schema_version,
+        b.calls,
+        out.t("个资助计划", "calls"),
+        b.proposals,
+        out.t("份申请书", "proposals"),
+        b.audit_entries,
+        out.t("条审计记录，哈希链完整", "audit entries, chain intact"),
+        b.bytes / 1024,
+        "KB"
+    );
+    println!("  {}: {}", out.t("审计链头", "audit head"), b.audit_head);
 }

@@ -2,6 +2,7 @@
 //! the public API only. One binary (see DESIGN §7).
 
 mod audit_log;
+mod backup;
 mod calls;
 mod cli;
 mod decisions;
