@@ -1821,7 +1821,7 @@ async fn decide_cmd(pool: &Pool, stamp: &Stamp, c: DecideCmd, out: &Out) -> Resu
 
 fn print_backup(b: &grantdesk::backup::BackupInfo, out: &Out) {
     println!(
-        "  {} {}, {} {}, {} {} ({} {}), {} {}",
+        "  {} {}, {} {}, {} {} ({} {}), {} KB",
         out.t("数据结构版本", "schema version"),
         b.schema_version,
         b.calls,
@@ -1830,8 +1830,7 @@ fn print_backup(b: &grantdesk::backup::BackupInfo, out: &Out) {
         out.t("份申请书", "proposals"),
         b.audit_entries,
         out.t("条审计记录，哈希链完整", "audit entries, chain intact"),
-        b.bytes / 1024,
-        "KB"
+        b.bytes / 1024
     );
     println!("  {}: {}", out.t("审计链头", "audit head"), b.audit_head);
 }
