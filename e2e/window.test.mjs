@@ -389,3 +389,34 @@ inWindow('decisions: apply the optimiser, a 13th award is refused, issue the awa
   const audit = await w.invoke('audit_verify');
   assert.ok(audit.ok.entries > 300);
 });
+
+inWindow('backups: one at start, one on demand, and a restore that keeps the replaced database aside', async (w) => {
+  await w.useLang('en');
+  await loadSample(w);
+  await w.click('[data-test=nav-settings]');
+  await w.waitFor('[data-test=settings]');
+  const daily = await w.exec("return document.querySelectorAll('[data-test=backups] tr[data-name]').length;");
+  assert.equal(daily, 1, 'the daily backup taken at start');
+
+  await w.click('[data-test=backup-now]');
+  await w.waitFor('[data-test=backup-result]', { text: '40 proposals' });
+  await w.waitFor('[data-test=backups] tr[data-name]:nth-child(2)');
+  const newest = await w.exec("return document.querySelector('[data-test=backups] tr[data-name]').dataset.name;");
+
+  // Later work: the reviewer pool and the reviews.
+  await w.invoke('load_sample', { stage: 'reviewed' });
+  assert.ok((await w.invoke('list_reviewers')).ok.length > 0);
+
+  const row = `[data-test=backups] tr[data-name="${newest}"]`;
+  await w.click(`${row} [data-test=check-backup]`);
+  await w.waitFor('[data-test=backup-result]', { text: 'sound' });
+  await w.click(`${row} [data-test=restore-backup]`);
+  await w.click(`${row} [data-test=restore-confirm]`);
+  const aside = await w.waitFor('[data-test=kept-aside]');
+  assert.match(await w.text(aside), /e2e\.db\.replaced-/);
+  assert.deepEqual((await w.invoke('list_reviewers')).ok, [], 'back to before the review');
+  const audit = await w.invoke('audit_verify');
+  assert.ok(audit.ok, JSON.stringify(audit));
+  const calls = await w.invoke('list_calls');
+  assert.equal(calls.ok.length, 1);
+});

@@ -44,6 +44,10 @@ const COMMANDS: &[&str] = &[
     "list_awards",
     "set_award_status",
     "export_notice",
+    "list_backups",
+    "backup_now",
+    "check_backup",
+    "restore_backup",
 ];
 
 fn main() {

@@ -2,7 +2,7 @@
 //! reply. No SQL, no arithmetic, no business rule lives here (DESIGN §5).
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 use chrono::{Local, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,8 @@ use grantdesk::{Coded, Error, Lang, audit};
 
 /// What every command shares: the pool and the language errors are written in.
 pub struct AppState {
-    pub pool: Pool,
+    /// Swapped only by a restore; every command takes a handle (a cheap clone) first.
+    pool: RwLock<Pool>,
     pub db_path: PathBuf,
     lang: Mutex<Lang>,
 }
@@ -34,9 +35,23 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: Pool, db_path: PathBuf, lang: Lang) -> AppState {
         AppState {
-            pool,
+            pool: RwLock::new(pool),
             db_path,
             lang: Mutex::new(lang),
+        }
+    }
+
+    pub fn pool(&self) -> Pool {
+        match self.pool.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_pool(&self, pool: Pool) {
+        match self.pool.write() {
+            Ok(mut p) => *p = pool,
+            Err(poisoned) => *poisoned.into_inner() = pool,
         }
     }
 
@@ -126,25 +141,25 @@ fn set_lang(state: State<'_, AppState>, lang: Lang) {
 #[tauri::command]
 async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> Reply<Loaded> {
     match stage.as_deref() {
-        Some("reviewed") => demo::load_reviewed(&state.pool, &stamp())
+        Some("reviewed") => demo::load_reviewed(&state.pool(), &stamp())
             .await
             .map(|r| r.loaded),
-        Some("awarded") => demo::load_awarded(&state.pool, &stamp())
+        Some("awarded") => demo::load_awarded(&state.pool(), &stamp())
             .await
             .map(|r| r.reviewed.loaded),
-        _ => demo::load(&state.pool, &stamp()).await,
+        _ => demo::load(&state.pool(), &stamp()).await,
     }
     .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn list_reviewers(state: State<'_, AppState>) -> Reply<Vec<Reviewer>> {
-    pool::list(&state.pool).await.map_err(|e| state.fail(e))
+    pool::list(&state.pool()).await.map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn create_reviewer(state: State<'_, AppState>, form: ReviewerForm) -> Reply<Reviewer> {
-    pool::create(&state.pool, &stamp(), &form)
+    pool::create(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -155,14 +170,14 @@ async fn update_reviewer(
     id: i64,
     form: ReviewerForm,
 ) -> Reply<Reviewer> {
-    pool::update(&state.pool, &stamp(), id, &form)
+    pool::update(&state.pool(), &stamp(), id, &form)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn set_reviewer_active(state: State<'_, AppState>, id: i64, active: bool) -> Reply<Reviewer> {
-    pool::set_active(&state.pool, &stamp(), id, active)
+    pool::set_active(&state.pool(), &stamp(), id, active)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -174,7 +189,7 @@ async fn run_draw(
     seed: Option<u64>,
     cap: u32,
 ) -> Reply<review::DrawReport> {
-    review::assign(&state.pool, &stamp(), &call, seed, cap)
+    review::assign(&state.pool(), &stamp(), &call, seed, cap)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -185,7 +200,7 @@ async fn call_ranking(
     call: String,
     by: Aggregate,
 ) -> Reply<Vec<review::RankRow>> {
-    review::rank_call(&state.pool, &call, by)
+    review::rank_call(&state.pool(), &call, by)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -196,7 +211,7 @@ async fn proposal_panel(
     call: String,
     reference: String,
 ) -> Reply<review::Panel> {
-    review::panel(&state.pool, &call, &reference)
+    review::panel(&state.pool(), &call, &reference)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -208,7 +223,7 @@ async fn add_panel_reviewer(
     reference: String,
     reviewer: i64,
 ) -> Reply<()> {
-    review::add_reviewer(&state.pool, &stamp(), &call, &reference, reviewer)
+    review::add_reviewer(&state.pool(), &stamp(), &call, &reference, reviewer)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -221,9 +236,16 @@ async fn release_panel_reviewer(
     reviewer: i64,
     declined: bool,
 ) -> Reply<()> {
-    review::release_reviewer(&state.pool, &stamp(), &call, &reference, reviewer, declined)
-        .await
-        .map_err(|e| state.fail(e))
+    review::release_reviewer(
+        &state.pool(),
+        &stamp(),
+        &call,
+        &reference,
+        reviewer,
+        declined,
+    )
+    .await
+    .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -233,7 +255,7 @@ async fn decline_panel_reviewer(
     reference: String,
     reviewer: i64,
 ) -> Reply<review::DrawReport> {
-    review::decline(&state.pool, &stamp(), &call, &reference, reviewer)
+    review::decline(&state.pool(), &stamp(), &call, &reference, reviewer)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -249,7 +271,7 @@ async fn declare_conflict(
     reason: String,
 ) -> Reply<()> {
     let with = if organisation {
-        let p = proposal::get(&state.pool, &call, &reference)
+        let p = proposal::get(&state.pool(), &call, &reference)
             .await
             .map_err(|e| state.fail(e))?;
         pool::ConflictWith::Organisation(p.content.applicant.credit_code)
@@ -262,40 +284,40 @@ async fn declare_conflict(
         reason,
         declared_on: Local::now().date_naive(),
     };
-    pool::declare(&state.pool, &stamp(), &declared)
+    pool::declare(&state.pool(), &stamp(), &declared)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn review_matrix(state: State<'_, AppState>, call: String) -> Reply<review::Matrix> {
-    review::matrix(&state.pool, &call)
+    review::matrix(&state.pool(), &call)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn enter_review(state: State<'_, AppState>, form: review::ReviewForm) -> Reply<()> {
-    review::enter_review(&state.pool, &stamp(), &form)
+    review::enter_review(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn list_calls(state: State<'_, AppState>) -> Reply<Vec<Call>> {
-    call::list(&state.pool).await.map_err(|e| state.fail(e))
+    call::list(&state.pool()).await.map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn get_call(state: State<'_, AppState>, code: String) -> Reply<Call> {
-    call::get(&state.pool, &code)
+    call::get(&state.pool(), &code)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn call_dashboard(state: State<'_, AppState>, code: String) -> Reply<Dashboard> {
-    dashboard::of_call(&state.pool, &code)
+    dashboard::of_call(&state.pool(), &code)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -304,7 +326,7 @@ async fn call_dashboard(state: State<'_, AppState>, code: String) -> Reply<Dashb
 #[tauri::command]
 async fn call_form(state: State<'_, AppState>, code: Option<String>) -> Reply<CallForm> {
     match code {
-        Some(code) => call::get(&state.pool, &code)
+        Some(code) => call::get(&state.pool(), &code)
             .await
             .map(|c| CallForm::from(&c.spec))
             .map_err(|e| state.fail(e)),
@@ -314,14 +336,14 @@ async fn call_form(state: State<'_, AppState>, code: Option<String>) -> Reply<Ca
 
 #[tauri::command]
 async fn create_call(state: State<'_, AppState>, form: CallForm) -> Reply<Call> {
-    call::create(&state.pool, &stamp(), &form)
+    call::create(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn update_call(state: State<'_, AppState>, code: String, form: CallForm) -> Reply<Call> {
-    call::update(&state.pool, &stamp(), &code, &form)
+    call::update(&state.pool(), &stamp(), &code, &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -332,7 +354,7 @@ async fn set_call_status(
     code: String,
     status: CallStatus,
 ) -> Reply<Call> {
-    call::set_status(&state.pool, &stamp(), &code, status)
+    call::set_status(&state.pool(), &stamp(), &code, status)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -356,7 +378,7 @@ async fn list_proposals(
         status: query.status,
         search: query.search,
     };
-    proposal::list(&state.pool, &filter)
+    proposal::list(&state.pool(), &filter)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -378,8 +400,8 @@ async fn get_proposal(
     reference: String,
 ) -> Reply<ProposalView> {
     let fail = |e| state.fail(e);
-    let c = call::get(&state.pool, &call).await.map_err(fail)?;
-    let p = proposal::get(&state.pool, &call, &reference)
+    let c = call::get(&state.pool(), &call).await.map_err(fail)?;
+    let p = proposal::get(&state.pool(), &call, &reference)
         .await
         .map_err(fail)?;
     Ok(ProposalView {
@@ -402,7 +424,7 @@ async fn proposal_form(
     reference: Option<String>,
 ) -> Reply<ProposalForm> {
     let mut form = match reference {
-        Some(r) => proposal::get(&state.pool, &call, &r)
+        Some(r) => proposal::get(&state.pool(), &call, &r)
             .await
             .map(|p| ProposalForm::from(&p.content))
             .map_err(|e| state.fail(e))?,
@@ -414,7 +436,7 @@ async fn proposal_form(
 
 #[tauri::command]
 async fn create_proposal(state: State<'_, AppState>, form: ProposalForm) -> Reply<Proposal> {
-    proposal::create(&state.pool, &stamp(), &form)
+    proposal::create(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -426,7 +448,7 @@ async fn update_proposal(
     reference: String,
     form: ProposalForm,
 ) -> Reply<Proposal> {
-    proposal::update(&state.pool, &stamp(), &call, &reference, &form)
+    proposal::update(&state.pool(), &stamp(), &call, &reference, &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -450,7 +472,7 @@ async fn submit_proposal(
             )
         })?,
     };
-    proposal::submit(&state.pool, &stamp(), &call, &reference, on)
+    proposal::submit(&state.pool(), &stamp(), &call, &reference, on)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -461,7 +483,7 @@ async fn withdraw_proposal(
     call: String,
     reference: String,
 ) -> Reply<Proposal> {
-    proposal::withdraw(&state.pool, &stamp(), &call, &reference)
+    proposal::withdraw(&state.pool(), &stamp(), &call, &reference)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -471,14 +493,16 @@ async fn check_eligibility(
     state: State<'_, AppState>,
     call: String,
 ) -> Reply<proposal::CheckReport> {
-    proposal::check_eligibility(&state.pool, &stamp(), &call)
+    proposal::check_eligibility(&state.pool(), &stamp(), &call)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn audit_verify(state: State<'_, AppState>) -> Reply<audit::Verified> {
-    audit::verify(&state.pool).await.map_err(|e| state.fail(e))
+    audit::verify(&state.pool())
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -487,7 +511,7 @@ async fn decision_board(
     call: String,
     order: Option<Aggregate>,
 ) -> Reply<decision::Board> {
-    decision::board(&state.pool, &call, order.unwrap_or_default())
+    decision::board(&state.pool(), &call, order.unwrap_or_default())
         .await
         .map_err(|e| state.fail(e))
 }
@@ -497,7 +521,7 @@ async fn decision_propose(
     state: State<'_, AppState>,
     form: decision::DecisionForm,
 ) -> Reply<decision::Board> {
-    decision::propose(&state.pool, &stamp(), &form)
+    decision::propose(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -508,7 +532,7 @@ async fn decision_withdraw(
     call: String,
     reference: String,
 ) -> Reply<decision::Board> {
-    decision::withdraw(&state.pool, &stamp(), &call, &reference)
+    decision::withdraw(&state.pool(), &stamp(), &call, &reference)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -518,7 +542,7 @@ async fn decision_suggest(
     state: State<'_, AppState>,
     form: decision::SuggestForm,
 ) -> Reply<Suggestion> {
-    decision::suggest(&state.pool, &form)
+    decision::suggest(&state.pool(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -528,7 +552,7 @@ async fn decision_apply(
     state: State<'_, AppState>,
     form: decision::SuggestForm,
 ) -> Reply<decision::Board> {
-    decision::apply(&state.pool, &stamp(), &form)
+    decision::apply(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -541,7 +565,7 @@ async fn decision_robustness(
     seed: Option<u64>,
 ) -> Reply<Robustness> {
     decision::robustness(
-        &state.pool,
+        &state.pool(),
         &form,
         draws.unwrap_or(1000).min(10_000),
         seed.unwrap_or(2026),
@@ -555,14 +579,14 @@ async fn issue_awards(
     state: State<'_, AppState>,
     form: decision::IssueForm,
 ) -> Reply<Vec<decision::Award>> {
-    decision::issue(&state.pool, &stamp(), &form)
+    decision::issue(&state.pool(), &stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn list_awards(state: State<'_, AppState>, call: String) -> Reply<Vec<decision::Award>> {
-    decision::awards(&state.pool, &call)
+    decision::awards(&state.pool(), &call)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -573,7 +597,7 @@ async fn set_award_status(
     number: String,
     to: decision::AwardStatus,
 ) -> Reply<decision::Award> {
-    decision::set_award_status(&state.pool, &stamp(), &number, to)
+    decision::set_award_status(&state.pool(), &stamp(), &number, to)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -594,7 +618,7 @@ async fn export_notice(
     xlsx: bool,
     unfunded: Option<bool>,
 ) -> Reply<Exported> {
-    let n = decision::notice(&state.pool, &call)
+    let n = decision::notice(&state.pool(), &call)
         .await
         .map_err(|e| state.fail(e))?;
     let unfunded = unfunded.unwrap_or(false);
@@ -627,6 +651,89 @@ async fn export_notice(
         funded: n.funded,
         unfunded: n.unfunded,
     })
+}
+
+#[derive(Serialize)]
+pub struct BackupsView {
+    db_path: String,
+    dir: String,
+    backups: Vec<grantdesk::backup::Listed>,
+}
+
+#[tauri::command]
+fn list_backups(state: State<'_, AppState>) -> Reply<BackupsView> {
+    let dir = grantdesk::backup::rolling_dir(&state.db_path);
+    let backups = grantdesk::backup::list(&dir).map_err(|e| state.fail(e))?;
+    Ok(BackupsView {
+        db_path: state.db_path.display().to_string(),
+        dir: dir.display().to_string(),
+        backups,
+    })
+}
+
+/// A backup now, into the backups folder beside the database.
+#[tauri::command]
+async fn backup_now(state: State<'_, AppState>) -> Reply<grantdesk::backup::BackupInfo> {
+    let dest = grantdesk::backup::rolling_dir(&state.db_path).join(format!(
+        "grantdesk-{}.db",
+        Local::now().format("%Y-%m-%dT%H%M%S")
+    ));
+    grantdesk::backup::create(&state.pool(), &dest)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Checks a backup in the backups folder (by name) without changing anything.
+#[tauri::command]
+async fn check_backup(
+    state: State<'_, AppState>,
+    name: String,
+) -> Reply<grantdesk::backup::BackupInfo> {
+    let path = backup_path(&state, &name)?;
+    grantdesk::backup::inspect(&path)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Replaces the database by a backup of the backups folder, once checked; the replaced one
+/// is kept aside. The window goes on with the restored database.
+#[tauri::command]
+async fn restore_backup(
+    state: State<'_, AppState>,
+    name: String,
+) -> Reply<grantdesk::backup::Restored> {
+    let path = backup_path(&state, &name)?;
+    grantdesk::backup::inspect(&path)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let old = state.pool();
+    old.close().await;
+    let restored = grantdesk::backup::restore(&state.db_path, &path, &stamp()).await;
+    // Whatever happened, the window needs a database again.
+    let pool = store::open(&state.db_path)
+        .await
+        .map_err(|e| state.fail(e.into()))?;
+    state.set_pool(pool);
+    restored.map_err(|e| state.fail(e))
+}
+
+/// Only names of files in the backups folder are accepted: the window cannot reach others.
+fn backup_path(state: &AppState, name: &str) -> Reply<PathBuf> {
+    let lang = state.lang();
+    let plain = !name.is_empty()
+        && !name.contains(['/', '\\'])
+        && name != ".."
+        && name.starts_with("grantdesk-")
+        && name.ends_with(".db");
+    if !plain {
+        return Err(IpcError::input(
+            "backup_name",
+            lang,
+            format!("“{name}”不是备份文件夹中的备份"),
+            format!("\"{name}\" is not a backup of the backups folder"),
+        ));
+    }
+    Ok(grantdesk::backup::rolling_dir(&state.db_path).join(name))
 }
 
 /// The commands the window may call; `build.rs` lists the same names for their permissions.
@@ -675,6 +782,10 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         list_awards,
         set_award_status,
         export_notice,
+        list_backups,
+        backup_now,
+        check_backup,
+        restore_backup,
     ])
 }
 
@@ -706,6 +817,18 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| e.message(Lang::En))?;
     let pool =
         tauri::async_runtime::block_on(store::open(&path)).map_err(|e| e.message(Lang::En))?;
+    // One backup a day, the last seven kept; a failure is reported, not fatal.
+    if let Err(e) = tauri::async_runtime::block_on(grantdesk::backup::rolling(
+        &pool,
+        &path,
+        Local::now().date_naive(),
+        7,
+    )) {
+        eprintln!(
+            "GrantDesk: the daily backup failed: {}",
+            e.message(Lang::En)
+        );
+    }
     let state = AppState::new(pool, path, system_lang());
     with_commands(tauri::Builder::default().manage(state))
         .run(tauri::generate_context!())

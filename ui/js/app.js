@@ -15,6 +15,7 @@ import { renderReviewers } from './views/reviewers.js';
 import { renderMatrix } from './views/matrix.js';
 import { renderDecision } from './views/decision.js';
 import { renderAwards } from './views/awards.js';
+import { renderSettings } from './views/settings.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -58,6 +59,7 @@ function chrome() {
     document.getElementById('nav'),
     h('a', { href: '#/calls', 'data-test': 'nav-calls' }, t('nav_calls')),
     h('a', { href: '#/reviewers', 'data-test': 'nav-reviewers' }, t('nav_reviewers')),
+    h('a', { href: '#/settings', 'data-test': 'nav-settings' }, t('nav_settings')),
   );
 }
 
@@ -80,6 +82,7 @@ async function route() {
 async function resolve(p) {
   if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
   if (p[0] === 'reviewers') return renderReviewers(app, p[1] ?? null);
+  if (p[0] === 'settings') return renderSettings(app);
   if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
   if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
   if (p[0] === 'call' && p[2] === 'decision') return renderDecision(app, p[1]);

@@ -1,0 +1,82 @@
+// Settings: where the database is, backups (one a day kept automatically, or now), and
+// restoring one after the core has checked it. The replaced database is kept aside.
+
+import { call } from '../api.js';
+import { h, mount } from '../dom.js';
+import { t } from '../i18n.js';
+
+function infoLine(info) {
+  return t('backup_info', { v: info.schema_version, c: info.calls, p: info.proposals, a: info.audit_entries, kb: Math.round(info.bytes / 1024) });
+}
+
+export async function renderSettings(app) {
+  const result = h('div', { class: 'panel', 'data-test': 'backup-result', hidden: true });
+  const list = h('tbody', {});
+  const where = h('dl', { class: 'kv' });
+
+  function showResult(...children) {
+    result.hidden = false;
+    mount(result, children);
+  }
+
+  async function draw() {
+    const v = await call('list_backups');
+    mount(where, h('dt', {}, t('database_file')), h('dd', { 'data-test': 'db-path' }, v.db_path), h('dt', {}, t('backups_folder')), h('dd', {}, v.dir));
+    mount(
+      list,
+      v.backups.length === 0
+        ? h('tr', {}, h('td', { colspan: 3, class: 'muted' }, t('no_backups')))
+        : [...v.backups].reverse().map((b) => {
+            const check = h('button', { 'data-test': 'check-backup', onclick: async () => {
+              try {
+                const info = await call('check_backup', { name: b.name });
+                showResult(h('p', { class: 'ok' }, `${b.name}: ${t('backup_sound')}`), h('p', {}, infoLine(info)), h('p', { class: 'muted' }, `${t('audit_head')}: ${info.audit_head}`));
+              } catch (e) {
+                showResult(h('p', { class: 'form-errors' }, e.message));
+              }
+            } }, t('check'));
+            const confirm = h('button', { class: 'danger', 'data-test': 'restore-confirm', hidden: true }, t('restore_confirm', { name: b.name }));
+            confirm.addEventListener('click', async () => {
+              confirm.disabled = true;
+              try {
+                const r = await call('restore_backup', { name: b.name });
+                app.toast(t('restored', { name: b.name }));
+                showResult(h('p', { class: 'ok' }, t('restored', { name: b.name })), h('p', {}, infoLine(r.restored)), r.kept_aside ? h('p', { class: 'muted', 'data-test': 'kept-aside' }, t('kept_aside', { path: r.kept_aside })) : null);
+                await draw();
+              } catch (e) {
+                app.error(e);
+                confirm.disabled = false;
+              }
+            });
+            const restore = h('button', { 'data-test': 'restore-backup', onclick: () => { confirm.hidden = false; } }, t('restore'));
+            return h('tr', { 'data-name': b.name }, h('td', {}, b.name), h('td', { class: 'num' }, `${Math.round(b.bytes / 1024)} KB`), h('td', {}, check, ' ', restore, ' ', confirm));
+          }),
+    );
+  }
+
+  const now = h('button', { class: 'primary', 'data-test': 'backup-now', onclick: async () => {
+    now.disabled = true;
+    try {
+      const info = await call('backup_now');
+      showResult(h('p', { class: 'ok' }, t('backed_up', { path: info.path })), h('p', {}, infoLine(info)), h('p', { class: 'muted' }, `${t('audit_head')}: ${info.audit_head}`));
+      await draw();
+    } catch (e) {
+      app.error(e);
+    } finally {
+      now.disabled = false;
+    }
+  } }, t('backup_now'));
+
+  await draw();
+  return h(
+    'section',
+    { 'data-test': 'settings' },
+    h('h1', {}, t('settings')),
+    h('div', { class: 'panel' }, where),
+    h('h2', {}, t('backups')),
+    h('p', { class: 'sub' }, t('backups_note')),
+    h('div', { class: 'actions' }, now),
+    result,
+    h('div', { class: 'panel' }, h('table', { class: 'plain', 'data-test': 'backups' }, h('thead', {}, h('tr', {}, h('th', {}, t('file')), h('th', { class: 'num' }, t('size')), h('th', {}, ''))), list)),
+  );
+}
