@@ -179,6 +179,66 @@ pub(crate) async fn record(
     Ok(())
 }
 
+/// Appends many entries at once (a bulk import): the chain is extended in memory and written
+/// with multi-row inserts, the head updated once. Same transaction rules as [`record`].
+pub(crate) async fn record_many(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    changes: Vec<Change<'_>>,
+) -> Result<(), Error> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev): (i64, String) =
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?;
+    let at = stamp.at_text();
+    let mut entries = Vec::with_capacity(changes.len());
+    for change in changes {
+        seq += 1;
+        let mut entry = Entry {
+            seq,
+            at: at.clone(),
+            actor: stamp.actor.clone(),
+            entity: change.entity.to_string(),
+            entity_id: change.entity_id,
+            action: change.action.to_string(),
+            before_json: change.before,
+            after_json: change.after,
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        entry.hash = hash_of(&entry.prev_hash, &entry);
+        prev = entry.hash.clone();
+        entries.push(entry);
+    }
+    for chunk in entries.chunks(500) {
+        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash) ",
+        );
+        q.push_values(chunk, |mut b, e| {
+            b.push_bind(e.seq)
+                .push_bind(&e.at)
+                .push_bind(&e.actor)
+                .push_bind(&e.entity)
+                .push_bind(&e.entity_id)
+                .push_bind(&e.action)
+                .push_bind(&e.before_json)
+                .push_bind(&e.after_json)
+                .push_bind(&e.prev_hash)
+                .push_bind(&e.hash);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&prev)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Walks the whole chain; names the first entry that does not verify.
 pub async fn verify(pool: &Pool) -> Result<Verified, Error> {
     let entries: Vec<Entry> = sqlx::query_as("SELECT * FROM audit_log ORDER BY seq")

@@ -226,6 +226,8 @@ pub enum Error {
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
     #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     File(#[from] FileError),
@@ -261,6 +263,7 @@ impl Coded for Error {
             Error::Decision(e) => e.code(),
             Error::Audit(e) => e.code(),
             Error::Backup(e) => e.code(),
+            Error::Import(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
         }
@@ -276,6 +279,7 @@ impl Coded for Error {
             Error::Decision(e) => e.message(lang),
             Error::Audit(e) => e.message(lang),
             Error::Backup(e) => e.message(lang),
+            Error::Import(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),
         }

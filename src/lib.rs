@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod form;
+pub mod import;
 pub mod lang;
 pub mod money;
 pub mod percent;

@@ -106,6 +106,9 @@ enum Command {
         /// The award number (文号)
         number: String,
     },
+    /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Take a consistent copy of the database (the window may keep running)
     Backup {
         /// The copy to write (default: backups/grantdesk-<date>T<time>.db beside the database)
@@ -123,6 +126,22 @@ enum Command {
     /// Rerunnable benchmarks, printing figures
     #[command(subcommand)]
     Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Proposals with their applicants: all rows or none; --dry-run shows what would happen
+    Proposals {
+        file: PathBuf,
+        #[arg(long)]
+        call: String,
+        /// Report row by row what would be created, updated or refused; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// A column the automatic mapping gets wrong: 'Header=field' ('Header=' leaves it out)
+        #[arg(long)]
+        map: Vec<String>,
+    },
 }
 
 #[derive(Args)]
@@ -676,6 +695,51 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             Ok(())
         }
         Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
+        Command::Import(ImportCmd::Proposals {
+            file,
+            call,
+            dry_run,
+            map,
+        }) => {
+            let sheet = grantdesk::import::read(&file)?;
+            let request = grantdesk::import::ImportRequest {
+                call,
+                overrides: map
+                    .iter()
+                    .map(|m| {
+                        let (h, f) = m.split_once('=').unwrap_or((m.as_str(), ""));
+                        (h.trim().to_string(), f.trim().to_string())
+                    })
+                    .collect(),
+            };
+            let result = if dry_run {
+                grantdesk::import::dry_run(&pool, &sheet, &request).await
+            } else {
+                grantdesk::import::import(&pool, &stamp, &sheet, &request).await
+            };
+            let report = match result {
+                Ok(r) => r,
+                Err(Error::Import(grantdesk::import::ImportError::Refused(r))) if out.json => {
+                    out.json(&r)?;
+                    return Err(Error::Import(grantdesk::import::ImportError::Refused(r)));
+                }
+                Err(e) => return Err(e),
+            };
+            if out.json {
+                return out.json(&report);
+            }
+            println!("{}", report.describe(out.lang));
+            if dry_run {
+                println!(
+                    "{}",
+                    out.t(
+                        "（试运行：未写入任何数据）",
+                        "(dry run: nothing was written)"
+                    )
+                );
+            }
+            Ok(())
+        }
         Command::Awards { call } => {
             let awards = grantdesk::decision::awards(&pool, &call).await?;
             if out.json {

@@ -10,7 +10,10 @@ pub use store::{
     CheckReport, Filter, ProposalSummary, check_eligibility, create, get, list, submit, update,
     withdraw,
 };
-pub(crate) use store::{create_on as store_create_on, transition_on as store_transition_on};
+pub(crate) use store::{
+    audit_id, create_on as store_create_on, get_on as store_get_on, load_all_on,
+    transition_on as store_transition_on, upsert_applicant, write_lines,
+};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -201,7 +201,15 @@ async fn load(
     Ok(out)
 }
 
-async fn get_on(
+/// Every proposal of a call, with its budget lines.
+pub(crate) async fn load_all_on(
+    conn: &mut SqliteConnection,
+    call_id: i64,
+) -> Result<Vec<Proposal>, Error> {
+    load(conn, call_id, None).await
+}
+
+pub(crate) async fn get_on(
     conn: &mut SqliteConnection,
     call: &Call,
     reference: &str,
@@ -225,7 +233,7 @@ pub async fn get(pool: &Pool, call_code: &str, reference: &str) -> Result<Propos
 }
 
 /// Creates or updates the applicant with this credit code; returns its id.
-async fn upsert_applicant(
+pub(crate) async fn upsert_applicant(
     conn: &mut SqliteConnection,
     stamp: &Stamp,
     a: &Applicant,
@@ -313,7 +321,7 @@ async fn upsert_applicant(
     }
 }
 
-async fn write_lines(
+pub(crate) async fn write_lines(
     conn: &mut SqliteConnection,
     id: i64,
     lines: &[BudgetLine],
@@ -430,7 +438,7 @@ pub(crate) async fn create_on(
     Ok(proposal)
 }
 
-fn audit_id(p: &Proposal) -> String {
+pub(crate) fn audit_id(p: &Proposal) -> String {
     format!("{}/{}", p.call, p.content.reference)
 }
 

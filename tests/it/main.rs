@@ -6,6 +6,7 @@ mod backup;
 mod calls;
 mod cli;
 mod decisions;
+mod import;
 mod proposals;
 mod review;
 mod sample;

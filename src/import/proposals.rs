@@ -1,0 +1,800 @@
+//! Importing proposals with their applicants from a spreadsheet. A dry run reports, row by
+//! row, what would be created, updated or left unchanged and every error (row, column, value,
+//! rule). The real import is all-or-nothing in one transaction; importing the same file again
+//! changes nothing (rows are matched by reference, else by applicant credit code and title).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::mapping::{self, Mapping};
+use super::sheet::{Row, Sheet};
+use crate::audit::{self, Change};
+use crate::call::{self, Call, CallStatus};
+use crate::error::{Coded, Error, Msg};
+use crate::form::Text;
+use crate::lang::Lang;
+use crate::proposal::{
+    self, ApplicantForm, BudgetLineForm, Proposal, ProposalContent, ProposalError, ProposalForm,
+    ProposalStatus,
+};
+use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
+
+/// One broken rule in one cell (or, with an empty column, in the row as a whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub line: usize,
+    pub column: String,
+    pub value: String,
+    pub rule: String,
+    pub message: Msg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowPlan {
+    pub line: usize,
+    pub reference: String,
+    pub title: String,
+    /// `None` when the row is refused.
+    pub action: Option<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub source: String,
+    pub encoding: String,
+    pub call: String,
+    pub mapping: Mapping,
+    /// Columns that map to no field (left out).
+    pub ignored: Vec<String>,
+    /// Required fields without a column: every row is refused.
+    pub missing: Vec<String>,
+    pub rows: Vec<RowPlan>,
+    pub issues: Vec<Issue>,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub refused: usize,
+    /// True once the import is written; a dry run never is.
+    pub written: bool,
+}
+
+impl Report {
+    /// The report as lines of text in one language: the counts, then every issue.
+    pub fn describe(&self, lang: Lang) -> String {
+        let mut out = vec![match lang {
+            Lang::Zh => format!(
+                "{}（{}）：新建 {}，更新 {}，不变 {}，拒绝 {}",
+                self.source,
+                self.encoding,
+                self.created,
+                self.updated,
+                self.unchanged,
+                self.refused
+            ),
+            Lang::En => format!(
+                "{} ({}): {} to create, {} to update, {} unchanged, {} refused",
+                self.source,
+                self.encoding,
+                self.created,
+                self.updated,
+                self.unchanged,
+                self.refused
+            ),
+        }];
+        for m in &self.missing {
+            out.push(match lang {
+                Lang::Zh => format!("缺少“{m}”列"),
+                Lang::En => format!("no column for {m}"),
+            });
+        }
+        for i in &self.issues {
+            out.push(match lang {
+                Lang::Zh => format!(
+                    "第 {} 行，{}“{}”：{}",
+                    i.line,
+                    if i.column.is_empty() {
+                        "整行"
+                    } else {
+                        &i.column
+                    },
+                    i.value,
+                    i.message.zh
+                ),
+                Lang::En => format!(
+                    "row {}, {} \"{}\": {}",
+                    i.line,
+                    if i.column.is_empty() {
+                        "row"
+                    } else {
+                        &i.column
+                    },
+                    i.value,
+                    i.message.en
+                ),
+            });
+        }
+        out.join("\n")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("nothing was imported:\n{}", .0.describe(Lang::En))]
+    Refused(Box<Report>),
+}
+
+impl Coded for ImportError {
+    fn code(&self) -> &'static str {
+        "import_refused"
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (e, Lang::En) => e.to_string(),
+            (ImportError::Refused(r), Lang::Zh) => {
+                format!("未导入任何数据：\n{}", r.describe(Lang::Zh))
+            }
+        }
+    }
+}
+
+/// What an officer asks of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRequest {
+    pub call: String,
+    /// Header → field, for columns the automatic mapping gets wrong ("" leaves one out).
+    pub overrides: BTreeMap<String, String>,
+}
+
+/// What the write needs of each row that passed.
+struct Prepared {
+    line: usize,
+    content: ProposalContent,
+    submitted_on: Option<chrono::NaiveDate>,
+    existing: Option<Proposal>,
+    action: Action,
+}
+
+struct Plan {
+    report: Report,
+    prepared: Vec<Prepared>,
+    call: Call,
+}
+
+const REQUIRED: [&str; 4] = ["title", "credit_code", "applicant", "topic"];
+
+fn issue(line: usize, column: &str, value: &str, rule: &str, zh: String, en: String) -> Issue {
+    Issue {
+        line,
+        column: column.to_string(),
+        value: value.to_string(),
+        rule: rule.to_string(),
+        message: Msg::new(zh, en),
+    }
+}
+
+async fn saved_mapping(
+    conn: &mut SqliteConnection,
+    signature: &str,
+) -> Result<Option<BTreeMap<String, String>>, Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT mapping FROM import_mappings WHERE signature = $1")
+            .bind(signature)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.and_then(|(m,)| serde_json::from_str(&m).ok()))
+}
+
+async fn plan(
+    conn: &mut SqliteConnection,
+    sheet: &Sheet,
+    request: &ImportRequest,
+) -> Result<Plan, Error> {
+    let call = call::store_get_on(conn, &request.call).await?;
+    if !matches!(call.status, CallStatus::Open | CallStatus::Closed) {
+        return Err(ProposalError::CallNotAccepting {
+            call: call.spec.code.to_string(),
+            status: call.status.as_str().to_string(),
+        }
+        .into());
+    }
+    let saved = saved_mapping(conn, &mapping::signature(&sheet.headers)).await?;
+    let mut issues = Vec::new();
+    for (h, f) in &request.overrides {
+        if !f.is_empty() && !mapping::is_field(f) {
+            issues.push(issue(
+                1,
+                h,
+                f,
+                "unknown_field",
+                format!("“{f}”不是可导入的字段"),
+                format!("\"{f}\" is not a field an import knows"),
+            ));
+        }
+    }
+    let m = Mapping::decide(&sheet.headers, saved.as_ref(), &request.overrides);
+    let index = m.index(&sheet.headers);
+    let ignored: Vec<String> = sheet
+        .headers
+        .iter()
+        .filter(|h| m.columns.get(*h).is_none_or(String::is_empty))
+        .cloned()
+        .collect();
+    let budget_cols: Vec<(usize, String, String)> = index
+        .iter()
+        .filter_map(|(f, &i)| {
+            let (c, y) = f.strip_prefix("budget:")?.split_once(':')?;
+            Some((i, c.to_string(), y.to_string()))
+        })
+        .collect();
+    let mut missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|f| !index.contains_key(**f))
+        .map(|f| (*f).to_string())
+        .collect();
+    if !index.contains_key("requested") && budget_cols.is_empty() {
+        missing.push("requested".into());
+    }
+
+    let existing = proposal::load_all_on(conn, call.id).await?;
+    let by_ref: HashMap<&str, &Proposal> = existing
+        .iter()
+        .map(|p| (p.content.reference.as_str(), p))
+        .collect();
+    let by_key: HashMap<(&str, &str), &Proposal> = existing
+        .iter()
+        .map(|p| {
+            (
+                (
+                    p.content.applicant.credit_code.as_str(),
+                    p.content.title.as_str(),
+                ),
+                p,
+            )
+        })
+        .collect();
+
+    let header_of = |field: &str| -> String {
+        index
+            .get(field)
+            .and_then(|&i| sheet.headers.get(i))
+            .cloned()
+            .unwrap_or_else(|| field.to_string())
+    };
+    let mut rows = Vec::with_capacity(sheet.rows.len());
+    let mut prepared = Vec::with_capacity(sheet.rows.len());
+    let mut seen_refs: HashMap<String, usize> = HashMap::new();
+    let mut seen_keys: HashMap<(String, String), usize> = HashMap::new();
+    for row in &sheet.rows {
+        let get = |f: &str| index.get(f).map_or("", |&i| sheet.cell(row, i));
+        let mut row_issues = Vec::new();
+        let topic = topic_code(&call, get("topic"));
+        let budget: Vec<BudgetLineForm> = budget_cols
+            .iter()
+            .filter(|(i, ..)| !sheet.cell(row, *i).is_empty())
+            .map(|(i, c, y)| BudgetLineForm {
+                category: Text(c.clone()),
+                year: Text(y.clone()),
+                amount: Text(sheet.cell(row, *i).to_string()),
+            })
+            .collect();
+        let budget_headers: Vec<String> = budget_cols
+            .iter()
+            .filter(|(i, ..)| !sheet.cell(row, *i).is_empty())
+            .map(|(i, ..)| sheet.headers[*i].clone())
+            .collect();
+        let form = ProposalForm {
+            call: Text(call.spec.code.to_string()),
+            reference: Text(get("reference").to_string()),
+            title: Text(get("title").to_string()),
+            title_en: Text(get("title_en").to_string()),
+            summary: Text(get("summary").to_string()),
+            applicant: ApplicantForm {
+                credit_code: Text(get("credit_code").to_string()),
+                name: Text(get("applicant").to_string()),
+                bank_name: Text(get("bank_name").to_string()),
+                bank_account: Text(get("bank_account").to_string()),
+                contact_name: Text(get("contact_name").to_string()),
+                contact_phone: Text(get("contact_phone").to_string()),
+                contact_email: Text(get("contact_email").to_string()),
+            },
+            pi_name: Text(get("pi_name").to_string()),
+            pi_title: Text(get("pi_title").to_string()),
+            pi_email: Text(get("pi_email").to_string()),
+            pi_phone: Text(get("pi_phone").to_string()),
+            topic: Text(topic),
+            requested: Text(get("requested").to_string()),
+            budget,
+        };
+        let submitted_on = match get("submitted_on") {
+            "" => None,
+            s => {
+                let d = parse_date(&s.replace(['/', '.'], "-"));
+                if d.is_none() {
+                    row_issues.push(issue(
+                        row.line,
+                        &header_of("submitted_on"),
+                        s,
+                        "date_format",
+                        format!("“{s}”不是有效日期（格式 YYYY-MM-DD）"),
+                        format!("\"{s}\" is not a valid date (YYYY-MM-DD)"),
+                    ));
+                }
+                d
+            }
+        };
+        let content = match form.validate(&call.spec) {
+            Ok(c) => Some(c),
+            Err(ProposalError::Invalid(list)) => {
+                for i in list {
+                    let (column, value) = column_of(&i.field, &index, sheet, row, &budget_headers);
+                    row_issues.push(Issue {
+                        line: row.line,
+                        column,
+                        value,
+                        rule: i.rule.to_string(),
+                        message: i.message,
+                    });
+                }
+                None
+            }
+            Err(e) => {
+                row_issues.push(issue(
+                    row.line,
+                    "",
+                    "",
+                    e.code(),
+                    e.message(Lang::Zh),
+                    e.message(Lang::En),
+                ));
+                None
+            }
+        };
+        let mut action = None;
+        let mut matched = None;
+        if let Some(content) = &content {
+            let key = (
+                content.applicant.credit_code.to_string(),
+                content.title.clone(),
+            );
+            let earlier = if content.reference.is_empty() {
+                seen_keys.insert(key.clone(), row.line)
+            } else {
+                seen_refs.insert(content.reference.clone(), row.line)
+            };
+            if let Some(first) = earlier {
+                row_issues.push(issue(
+                    row.line,
+                    "",
+                    "",
+                    "duplicate_row",
+                    format!("与第 {first} 行是同一份申请书"),
+                    format!("the same proposal as row {first}"),
+                ));
+            }
+            let found = if content.reference.is_empty() {
+                by_key.get(&(key.0.as_str(), key.1.as_str())).copied()
+            } else {
+                by_ref.get(content.reference.as_str()).copied()
+            };
+            match found {
+                None => action = Some(Action::Create),
+                Some(p) => {
+                    let mut incoming = content.clone();
+                    incoming.reference = p.content.reference.clone();
+                    let same = incoming == p.content
+                        && submitted_on.is_none_or(|d| p.submitted_on == Some(d));
+                    if same {
+                        action = Some(Action::Unchanged);
+                    } else if p.status.is_editable() {
+                        action = Some(Action::Update);
+                    } else {
+                        row_issues.push(issue(
+                            row.line,
+                            "",
+                            &p.content.reference,
+                            "not_editable",
+                            format!(
+                                "申请书 {} 已是“{}”状态，不能由导入修改",
+                                p.content.reference,
+                                p.status.label(Lang::Zh)
+                            ),
+                            format!(
+                                "proposal {} is {} and cannot be changed by an import",
+                                p.content.reference,
+                                p.status.label(Lang::En)
+                            ),
+                        ));
+                    }
+                    matched = Some(p.clone());
+                }
+            }
+        }
+        if !missing.is_empty() {
+            action = None;
+        }
+        let refused = !row_issues.is_empty() || action.is_none();
+        rows.push(RowPlan {
+            line: row.line,
+            reference: matched.as_ref().map_or_else(
+                || get("reference").to_string(),
+                |p| p.content.reference.clone(),
+            ),
+            title: get("title").to_string(),
+            action: if refused { None } else { action },
+        });
+        issues.extend(row_issues);
+        if let (false, Some(content), Some(action)) = (refused, content, action) {
+            prepared.push(Prepared {
+                line: row.line,
+                content,
+                submitted_on,
+                existing: matched,
+                action,
+            });
+        }
+    }
+    let count = |a: Action| rows.iter().filter(|r| r.action == Some(a)).count();
+    let report = Report {
+        source: sheet.source.clone(),
+        encoding: sheet.encoding.to_string(),
+        call: call.spec.code.to_string(),
+        created: count(Action::Create),
+        updated: count(Action::Update),
+        unchanged: count(Action::Unchanged),
+        refused: rows.iter().filter(|r| r.action.is_none()).count(),
+        mapping: m,
+        ignored,
+        missing,
+        rows,
+        issues,
+        written: false,
+    };
+    Ok(Plan {
+        report,
+        prepared,
+        call,
+    })
+}
+
+/// A topic cell may hold the code (`AI`) or the topic's name in either language.
+fn topic_code(call: &Call, cell: &str) -> String {
+    call.spec
+        .topics
+        .iter()
+        .find(|t| {
+            t.code.eq_ignore_ascii_case(cell)
+                || t.name_zh == cell
+                || t.name_en.eq_ignore_ascii_case(cell)
+        })
+        .map_or_else(|| cell.to_string(), |t| t.code.clone())
+}
+
+/// The column (header, as in the file) and the value behind a form field of a refusal.
+fn column_of(
+    field: &str,
+    index: &BTreeMap<String, usize>,
+    sheet: &Sheet,
+    row: &Row,
+    budget_headers: &[String],
+) -> (String, String) {
+    let key = match field {
+        "applicant.credit_code" => "credit_code",
+        "applicant.name" => "applicant",
+        f => f.strip_prefix("applicant.").unwrap_or(f),
+    };
+    if let Some(&i) = index.get(key) {
+        return (sheet.headers[i].clone(), sheet.cell(row, i).to_string());
+    }
+    // budget[3].amount → the third non-empty budget column of the row.
+    if let Some(n) = field
+        .strip_prefix("budget[")
+        .and_then(|r| r.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok())
+        && let Some(h) = budget_headers.get(n.saturating_sub(1))
+        && let Some(i) = sheet.headers.iter().position(|x| x == h)
+    {
+        return (h.clone(), sheet.cell(row, i).to_string());
+    }
+    (field.to_string(), String::new())
+}
+
+/// The dry run: the report of what an import would do, writing nothing.
+pub async fn dry_run(pool: &Pool, sheet: &Sheet, request: &ImportRequest) -> Result<Report, Error> {
+    let mut conn = pool.acquire().await?;
+    Ok(plan(&mut conn, sheet, request).await?.report)
+}
+
+/// The import: every row or none, in one transaction with its audit entries.
+pub async fn import(
+    pool: &Pool,
+    stamp: &Stamp,
+    sheet: &Sheet,
+    request: &ImportRequest,
+) -> Result<Report, Error> {
+    let mut tx = begin_write(pool).await?;
+    let Plan {
+        mut report,
+        prepared,
+        call,
+    } = plan(&mut tx, sheet, request).await?;
+    if report.refused > 0 || !report.missing.is_empty() || !report.issues.is_empty() {
+        return Err(ImportError::Refused(Box::new(report)).into());
+    }
+    let creates: Vec<&Prepared> = prepared
+        .iter()
+        .filter(|p| p.action == Action::Create)
+        .collect();
+    write_new(&mut tx, stamp, &call, &creates).await?;
+    for p in prepared.iter().filter(|p| p.action == Action::Update) {
+        update_one(&mut tx, stamp, &call, p).await?;
+    }
+    let mapping_json = serde_json::to_string(&report.mapping.columns).unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO import_mappings (signature, headers, mapping, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (signature) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+    )
+    .bind(mapping::signature(&sheet.headers))
+    .bind(serde_json::to_string(&sheet.headers).unwrap_or_default())
+    .bind(mapping_json)
+    .bind(stamp.at_text())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("import", &report.call, "import").after(&serde_json::json!({
+            "source": report.source,
+            "encoding": report.encoding,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }))?,
+    )
+    .await?;
+    tx.commit().await?;
+    report.written = true;
+    Ok(report)
+}
+
+async fn update_one(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    call: &Call,
+    p: &Prepared,
+) -> Result<(), Error> {
+    let Some(before) = &p.existing else {
+        return Ok(());
+    };
+    let applicant_id = proposal::upsert_applicant(conn, stamp, &p.content.applicant).await?;
+    let c = &p.content;
+    sqlx::query(
+        "UPDATE proposals SET title = $2, title_en = $3, summary = $4, applicant_id = $5,
+            pi_name = $6, pi_title = $7, pi_email = $8, pi_phone = $9, topic = $10,
+            requested_fen = $11, updated_at = $12
+         WHERE id = $1",
+    )
+    .bind(before.id)
+    .bind(&c.title)
+    .bind(&c.title_en)
+    .bind(&c.summary)
+    .bind(applicant_id)
+    .bind(&c.pi_name)
+    .bind(&c.pi_title)
+    .bind(&c.pi_email)
+    .bind(&c.pi_phone)
+    .bind(&c.topic)
+    .bind(c.requested.fen())
+    .bind(stamp.at_text())
+    .execute(&mut *conn)
+    .await?;
+    proposal::write_lines(conn, before.id, &c.budget).await?;
+    let after = proposal::store_get_on(conn, call, &before.content.reference).await?;
+    audit::record(
+        conn,
+        stamp,
+        Change::new("proposal", proposal::audit_id(&after), "import_update")
+            .before(before)?
+            .after(&after)?,
+    )
+    .await?;
+    if let Some(d) = p.submitted_on
+        && after.status == ProposalStatus::Draft
+    {
+        proposal::store_transition_on(
+            conn,
+            stamp,
+            call.spec.code.as_str(),
+            &after.content.reference,
+            ProposalStatus::Submitted,
+            Some(d),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Rows per multi-row INSERT (well under SQLite's 32,766 bound variables).
+const CHUNK: usize = 400;
+
+#[derive(Serialize)]
+struct Imported<'a> {
+    #[serde(flatten)]
+    content: &'a ProposalContent,
+    status: ProposalStatus,
+    submitted_on: Option<String>,
+    line: usize,
+}
+
+/// Creates the new proposals (and new applicants) with multi-row inserts, and their audit
+/// entries in one chain extension.
+async fn write_new(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    call: &Call,
+    rows: &[&Prepared],
+) -> Result<(), Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let at = stamp.at_text();
+    // Applicants: known ones by credit code; new ones get the next ids.
+    let known: Vec<(i64, String)> = sqlx::query_as("SELECT id, credit_code FROM applicants")
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut applicant_ids: HashMap<String, i64> = known.into_iter().map(|(i, c)| (c, i)).collect();
+    let (max_applicant,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM applicants")
+        .fetch_one(&mut *conn)
+        .await?;
+    let (max_proposal,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM proposals")
+        .fetch_one(&mut *conn)
+        .await?;
+    let taken: Vec<(String,)> =
+        sqlx::query_as("SELECT reference FROM proposals WHERE call_id = $1")
+            .bind(call.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut taken: HashSet<String> = taken.into_iter().map(|(r,)| r).collect();
+    for r in rows {
+        if !r.content.reference.is_empty() {
+            taken.insert(r.content.reference.clone());
+        }
+    }
+    let mut next_ref = taken.len() + 1;
+    let mut changes: Vec<Change> = Vec::new();
+    let mut new_applicants = Vec::new();
+    let mut updated_applicants = HashSet::new();
+    let mut next_applicant = max_applicant;
+    let mut proposals = Vec::with_capacity(rows.len());
+    for (k, r) in rows.iter().enumerate() {
+        let code = r.content.applicant.credit_code.to_string();
+        let applicant_id = match applicant_ids.get(&code) {
+            Some(&id) => {
+                // A known applicant whose details changed is updated once, audited.
+                if updated_applicants.insert(code.clone()) && id <= max_applicant {
+                    proposal::upsert_applicant(conn, stamp, &r.content.applicant).await?;
+                }
+                id
+            }
+            None => {
+                next_applicant += 1;
+                applicant_ids.insert(code.clone(), next_applicant);
+                new_applicants.push((next_applicant, &r.content.applicant));
+                changes
+                    .push(Change::new("applicant", &code, "create").after(&r.content.applicant)?);
+                next_applicant
+            }
+        };
+        let reference = if r.content.reference.is_empty() {
+            loop {
+                let candidate = format!("{}-{next_ref:04}", call.spec.code);
+                next_ref += 1;
+                if taken.insert(candidate.clone()) {
+                    break candidate;
+                }
+            }
+        } else {
+            r.content.reference.clone()
+        };
+        let status = if r.submitted_on.is_some() {
+            ProposalStatus::Submitted
+        } else {
+            ProposalStatus::Draft
+        };
+        let mut content = r.content.clone();
+        content.reference = reference.clone();
+        changes.push(
+            Change::new(
+                "proposal",
+                format!("{}/{reference}", call.spec.code),
+                "import",
+            )
+            .after(&Imported {
+                content: &content,
+                status,
+                submitted_on: r.submitted_on.map(date_text),
+                line: r.line,
+            })?,
+        );
+        proposals.push((
+            max_proposal + 1 + k as i64,
+            applicant_id,
+            content,
+            status,
+            r.submitted_on,
+        ));
+    }
+    for chunk in new_applicants.chunks(CHUNK) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO applicants (id, credit_code, name, bank_name, bank_account, contact_name,
+                contact_phone, contact_email, created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, (id, a)| {
+            b.push_bind(*id)
+                .push_bind(a.credit_code.to_string())
+                .push_bind(&a.name)
+                .push_bind(&a.bank_name)
+                .push_bind(&a.bank_account)
+                .push_bind(&a.contact_name)
+                .push_bind(&a.contact_phone)
+                .push_bind(&a.contact_email)
+                .push_bind(&at)
+                .push_bind(&at);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    for chunk in proposals.chunks(CHUNK / 2) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO proposals (id, call_id, reference, title, title_en, summary, applicant_id,
+                pi_name, pi_title, pi_email, pi_phone, topic, requested_fen, status, submitted_on,
+                created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, (id, applicant, c, status, on)| {
+            b.push_bind(*id)
+                .push_bind(call.id)
+                .push_bind(&c.reference)
+                .push_bind(&c.title)
+                .push_bind(&c.title_en)
+                .push_bind(&c.summary)
+                .push_bind(*applicant)
+                .push_bind(&c.pi_name)
+                .push_bind(&c.pi_title)
+                .push_bind(&c.pi_email)
+                .push_bind(&c.pi_phone)
+                .push_bind(&c.topic)
+                .push_bind(c.requested.fen())
+                .push_bind(status.as_str())
+                .push_bind(on.map(date_text))
+                .push_bind(&at)
+                .push_bind(&at);
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    let lines: Vec<(i64, &proposal::BudgetLine)> = proposals
+        .iter()
+        .flat_map(|(id, _, c, ..)| c.budget.iter().map(move |l| (*id, l)))
+        .collect();
+    for chunk in lines.chunks(CHUNK * 2) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO budget_lines (proposal_id, category, year, amount_fen) ",
+        );
+        q.push_values(chunk, |mut b, (id, l)| {
+            b.push_bind(*id)
+                .push_bind(l.category.as_str())
+                .push_bind(i64::from(l.year))
+                .push_bind(l.amount.fen());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    audit::record_many(conn, stamp, changes).await
+}

@@ -1,0 +1,341 @@
+//! Importing proposals from spreadsheets: the committed fixtures (a GB18030 CSV, a UTF-8-BOM
+//! CSV and an XLSX with Chinese headers, each with good and bad rows), exact error reports,
+//! all-or-nothing, and re-import without duplicates.
+
+use std::path::PathBuf;
+
+use grantdesk::Coded;
+use grantdesk::export::{Cell, Table};
+use grantdesk::import::{self, Action, ImportRequest};
+use grantdesk::money::Money;
+
+use crate::support::{Db, open_call, stamp};
+
+const CALL: &str = grantdesk::demo::CALL_CODE;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+const ZH: [&str; 16] = [
+    "项目名称",
+    "研究方向",
+    "申请单位",
+    "统一社会信用代码",
+    "开户银行",
+    "银行账号",
+    "联系人",
+    "联系电话",
+    "联系邮箱",
+    "项目负责人",
+    "负责人邮箱",
+    "申请金额（元）",
+    "设备费（第1年）",
+    "业务费（第1年）",
+    "劳务费（第2年）",
+    "提交日期",
+];
+const EN: [&str; 16] = [
+    "Title",
+    "Topic",
+    "Applicant",
+    "Credit code",
+    "Bank name",
+    "Bank account",
+    "Contact name",
+    "Contact phone",
+    "Contact email",
+    "PI name",
+    "PI email",
+    "Requested",
+    "Equipment year 1",
+    "Operations year 1",
+    "Personnel year 2",
+    "Submitted on",
+];
+
+/// Four rows: two good, two bad (a wrong check character and an amount with three decimals;
+/// an unknown topic and a bad e-mail).
+fn rows() -> Vec<Vec<String>> {
+    let s = grantdesk::demo::sample_proposals();
+    let good = |i: usize, equipment: &str, operations: &str, personnel: &str| {
+        let (f, on) = &s[i];
+        let a = &f.applicant;
+        vec![
+            f.title.to_string(),
+            f.topic.to_string(),
+            a.name.to_string(),
+            a.credit_code.to_string(),
+            a.bank_name.to_string(),
+            a.bank_account.to_string(),
+            a.contact_name.to_string(),
+            a.contact_phone.to_string(),
+            a.contact_email.to_string(),
+            f.pi_name.to_string(),
+            f.pi_email.to_string(),
+            "3000000".to_string(),
+            equipment.to_string(),
+            operations.to_string(),
+            personnel.to_string(),
+            on.to_string(),
+        ]
+    };
+    let mut bad1 = good(2, "1000000.125", "1000000", "1000000");
+    let code = bad1[3].clone();
+    let last = code.chars().last().unwrap_or('0');
+    let wrong = if last == '0' { '1' } else { '0' };
+    bad1[3] = format!("{}{wrong}", &code[..17]);
+    let mut bad2 = good(3, "1000000", "1000000", "1000000");
+    bad2[1] = "量子计算".into();
+    bad2[10] = "not-an-email".into();
+    vec![
+        good(0, "1000000", "1500000", "500000"),
+        good(1, "500000", "2000000", "500000"),
+        bad1,
+        bad2,
+    ]
+}
+
+/// Writes the committed fixtures. Run once: `cargo test --test it -- --ignored write_fixtures`.
+#[test]
+#[ignore]
+fn write_fixtures() {
+    let rows = rows();
+    // GB18030, Chinese headers, as Excel or WPS save "CSV" on a Chinese system.
+    let mut text = ZH.join(",") + "\r\n";
+    for r in &rows {
+        text += &(r.join(",") + "\r\n");
+    }
+    let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
+    std::fs::write(fixture("proposals-gb18030.csv"), &gbk).expect("gb18030");
+    // UTF-8 with a BOM, English headers.
+    let mut text = String::from("\u{feff}") + &EN.join(",") + "\n";
+    for r in &rows {
+        text += &(r
+            .iter()
+            .map(|c| {
+                if c.contains(',') {
+                    format!("\"{c}\"")
+                } else {
+                    c.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+            + "\n");
+    }
+    std::fs::write(fixture("proposals-utf8-bom.csv"), text).expect("bom");
+    // XLSX with Chinese headers and typed cells: money as numbers, dates as dates.
+    let cells = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, v)| match i {
+                    11..=14 => Money::parse(v).map_or_else(|_| Cell::text(v), Cell::Money),
+                    15 => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                        .map_or_else(|_| Cell::text(v), Cell::Date),
+                    _ => Cell::text(v),
+                })
+                .collect()
+        })
+        .collect();
+    let table = Table {
+        name: "申请书".into(),
+        headers: ZH.iter().map(|h| (*h).to_string()).collect(),
+        rows: cells,
+    };
+    std::fs::write(
+        fixture("proposals-zh.xlsx"),
+        grantdesk::export::xlsx(&[table]).expect("xlsx"),
+    )
+    .expect("write xlsx");
+}
+
+fn request() -> ImportRequest {
+    ImportRequest {
+        call: CALL.into(),
+        ..Default::default()
+    }
+}
+
+async fn proposals(db: &Db) -> i64 {
+    db.count("proposals").await
+}
+
+fn rules_of(report: &import::Report) -> Vec<(usize, String, String)> {
+    report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.column.clone(), i.rule.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_fixture_gives_the_exact_report_and_a_refused_import_writes_nothing() {
+    let db = open_call().await;
+    let audit = db.count("audit_log").await;
+    let cases = [
+        ("proposals-gb18030.csv", "GB18030", ZH),
+        ("proposals-utf8-bom.csv", "UTF-8 (BOM)", EN),
+        ("proposals-zh.xlsx", "XLSX", ZH),
+    ];
+    for (file, encoding, headers) in cases {
+        let sheet = import::read(&fixture(file)).expect(file);
+        assert_eq!(sheet.encoding, encoding);
+        let report = import::dry_run(&db.pool, &sheet, &request())
+            .await
+            .expect("dry run");
+        assert_eq!(
+            (
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.refused
+            ),
+            (2, 0, 0, 2),
+            "{file}"
+        );
+        assert_eq!(
+            rules_of(&report),
+            vec![
+                (4, headers[3].to_string(), "credit_code_check".to_string()),
+                (4, headers[12].to_string(), "money_decimals".to_string()),
+                (5, headers[10].to_string(), "email_format".to_string()),
+                (5, headers[1].to_string(), "topic_unknown".to_string()),
+            ],
+            "{file}"
+        );
+        assert_eq!(report.issues[0].value, rows()[2][3]);
+        assert_eq!(
+            report.issues[1].value, "1000000.125",
+            "{file}: never rounded"
+        );
+        assert!(
+            report.issues[3]
+                .message
+                .zh
+                .contains("不是本资助计划的研究方向")
+        );
+        assert!(report.ignored.is_empty() && report.missing.is_empty());
+        assert!(!report.written);
+
+        let e = import::import(&db.pool, &stamp(), &sheet, &request())
+            .await
+            .expect_err("all or nothing");
+        assert_eq!(e.code(), "import_refused");
+        assert!(e.message(grantdesk::Lang::Zh).contains("第 4 行"));
+        assert!(
+            e.message(grantdesk::Lang::En).contains("row 5, PI email")
+                || file != "proposals-utf8-bom.csv"
+        );
+        assert_eq!(proposals(&db).await, 0, "{file}: nothing written");
+        assert_eq!(db.count("audit_log").await, audit);
+    }
+}
+
+fn good_csv(db: &Db, name: &str, headers: &[&str], rows: &[Vec<String>]) -> PathBuf {
+    let mut text = headers.join(",") + "\n";
+    for r in rows {
+        text += &(r.join(",") + "\n");
+    }
+    let path = db.dir.path().join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[tokio::test]
+async fn a_good_file_imports_once_and_again_creates_no_duplicates() {
+    let db = open_call().await;
+    let good = rows()[..2].to_vec();
+    let path = good_csv(&db, "good.csv", &ZH, &good);
+    let sheet = import::read(&path).expect("read");
+    let report = import::import(&db.pool, &stamp(), &sheet, &request())
+        .await
+        .expect("import");
+    assert!(report.written);
+    assert_eq!((report.created, report.refused), (2, 0));
+    assert_eq!(proposals(&db).await, 2);
+    let p = grantdesk::proposal::get(&db.pool, CALL, &format!("{CALL}-0001"))
+        .await
+        .expect("first");
+    assert_eq!(p.status, grantdesk::proposal::ProposalStatus::Submitted);
+    assert_eq!(p.content.requested, Money::parse("3000000").expect("m"));
+    assert_eq!(p.content.budget.len(), 3);
+    assert_eq!(
+        p.submitted_on.map(|d| d.to_string()),
+        Some(good[0][15].clone())
+    );
+    grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("chain intact");
+
+    // The same file again: nothing new.
+    let again = import::import(&db.pool, &stamp(), &sheet, &request())
+        .await
+        .expect("again");
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
+    assert_eq!(proposals(&db).await, 2);
+
+    // One row changed: that proposal is updated, the other left alone.
+    let mut changed = good.clone();
+    changed[1][12] = "400000".into();
+    changed[1][11] = "2900000".into();
+    let path = good_csv(&db, "changed.csv", &ZH, &changed);
+    let sheet = import::read(&path).expect("read");
+    let dry = import::dry_run(&db.pool, &sheet, &request())
+        .await
+        .expect("dry");
+    assert_eq!(
+        dry.rows.iter().map(|r| r.action).collect::<Vec<_>>(),
+        [Some(Action::Unchanged), Some(Action::Update)]
+    );
+    import::import(&db.pool, &stamp(), &sheet, &request())
+        .await
+        .expect("update");
+    let p = grantdesk::proposal::get(&db.pool, CALL, &format!("{CALL}-0002"))
+        .await
+        .expect("second");
+    assert_eq!(p.content.requested, Money::parse("2900000").expect("m"));
+    assert_eq!(proposals(&db).await, 2);
+    grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("chain intact");
+}
+
+#[tokio::test]
+async fn an_unknown_header_is_mapped_by_hand_once_and_remembered() {
+    let db = open_call().await;
+    let mut headers = ZH;
+    headers[0] = "课题名称";
+    let path = good_csv(&db, "wps.csv", &headers, &rows()[..2]);
+    let sheet = import::read(&path).expect("read");
+    let report = import::dry_run(&db.pool, &sheet, &request())
+        .await
+        .expect("dry");
+    assert_eq!(report.missing, ["title"]);
+    assert_eq!(report.ignored, ["课题名称"]);
+    assert_eq!(report.refused, 2);
+
+    let mut by_hand = request();
+    by_hand.overrides.insert("课题名称".into(), "title".into());
+    let done = import::import(&db.pool, &stamp(), &sheet, &by_hand)
+        .await
+        .expect("import");
+    assert_eq!(done.created, 2);
+    // The same source again, without saying anything: the saved mapping applies.
+    let again = import::dry_run(&db.pool, &sheet, &request())
+        .await
+        .expect("dry");
+    assert!(again.missing.is_empty());
+    assert_eq!(again.unchanged, 2);
+
+    let mut wrong = request();
+    wrong.overrides.insert("课题名称".into(), "colour".into());
+    let r = import::dry_run(&db.pool, &sheet, &wrong)
+        .await
+        .expect("dry");
+    assert_eq!(r.issues[0].rule, "unknown_field");
+}
