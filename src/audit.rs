@@ -129,7 +129,13 @@ fn hash_of(prev_hash: &str, e: &Entry) -> String {
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
     h.update(canonical(e).as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(64);
+    for b in h.finalize().iter() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Appends one entry inside the caller's transaction (which must be a write transaction).
@@ -322,6 +328,26 @@ pub async fn history(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hash_is_lowercase_hex_of_sha256_as_it_always_was() {
+        let e = Entry {
+            seq: 1,
+            at: "2026-11-27T00:00:00Z".into(),
+            actor: "officer".into(),
+            entity: "call".into(),
+            entity_id: "BJ-AIXR-2026".into(),
+            action: "create".into(),
+            before_json: None,
+            after_json: Some("{\"a\":1}".into()),
+            prev_hash: GENESIS.into(),
+            hash: String::new(),
+        };
+        let mut h = Sha256::new();
+        h.update(format!("{GENESIS}\n{}", canonical(&e)).as_bytes());
+        let expected: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hash_of(GENESIS, &e), expected);
+    }
 
     fn chain(n: usize) -> Vec<Entry> {
         let mut prev = GENESIS.to_string();

@@ -1,6 +1,7 @@
 //! Data in: spreadsheets (CSV in UTF-8 or GB18030, XLSX) read into sheets, columns mapped to
 //! fields, and proposals imported all-or-nothing with a row-by-row report.
 
+pub mod bench;
 pub mod mapping;
 pub mod proposals;
 pub mod sheet;

@@ -1,0 +1,161 @@
+//! The import benchmark: `rows` synthetic proposals (distinct applicants, three budget lines
+//! each) written to a CSV file, imported into a fresh database, and compared with a plain
+//! bulk insert of the same rows (no parsing, checks or audit) into another fresh database.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::{ImportRequest, import, read};
+use crate::call::{self, CallStatus};
+use crate::credit_code::CreditCode;
+use crate::error::Error;
+use crate::form::Text;
+use crate::store::{self, Stamp, begin_write};
+
+pub struct Figures {
+    pub rows: usize,
+    pub bytes: u64,
+    pub read: Duration,
+    pub import: Duration,
+    pub plain: Duration,
+}
+
+const CODE: &str = "BENCH-IMPORT";
+
+async fn fresh(dir: &Path, name: &str, stamp: &Stamp) -> Result<store::Pool, Error> {
+    let pool = store::open(&dir.join(name)).await?;
+    let form = call::CallForm {
+        code: Text::from(CODE),
+        ..crate::demo::reference_call_form()
+    };
+    call::create(&pool, stamp, &form).await?;
+    call::set_status(&pool, stamp, CODE, CallStatus::Open).await?;
+    Ok(pool)
+}
+
+fn code(i: usize) -> String {
+    let body = format!("91110108{:09}", 200_000_000 + i * 7);
+    CreditCode::complete(&body).map_or(body, |c| c.to_string())
+}
+
+/// Writes the CSV, then times the import and the plain insert. `dir` must be empty.
+pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Error> {
+    let topics = ["AI", "AR", "VR"];
+    let mut csv = String::from(
+        "项目名称,研究方向,申请单位,统一社会信用代码,项目负责人,负责人邮箱,申请金额（元）,设备费（第1年）,业务费（第1年）,劳务费（第2年）,提交日期\n",
+    );
+    for i in 0..rows {
+        csv += &format!(
+            "面向规模测试的研究项目{i},{},规模测试单位{i},{},负责人{i},pi{i}@example.cn,3000000,1000000,1500000,500000,2026-04-01\n",
+            topics[i % 3],
+            code(i)
+        );
+    }
+    let file = dir.join("bench.csv");
+    std::fs::write(&file, &csv).map_err(|e| crate::error::FileError::Unwritable {
+        path: file.display().to_string(),
+        reason: e.to_string(),
+    })?;
+
+    let pool = fresh(dir, "import.db", stamp).await?;
+    let t = Instant::now();
+    let sheet = read(&file)?;
+    let read_took = t.elapsed();
+    let request = ImportRequest {
+        call: CODE.into(),
+        ..Default::default()
+    };
+    let report = import(&pool, stamp, &sheet, &request).await?;
+    let import_took = t.elapsed() - read_took;
+    debug_assert_eq!(report.created, rows);
+    pool.close().await;
+
+    // The same rows, inserted plainly: the floor an import could reach.
+    let plain = fresh(dir, "plain.db", stamp).await?;
+    let (call_id,): (i64,) = sqlx::query_as("SELECT id FROM calls WHERE code = $1")
+        .bind(CODE)
+        .fetch_one(&plain)
+        .await?;
+    let t = Instant::now();
+    let mut tx = begin_write(&plain).await?;
+    let ids: Vec<usize> = (0..rows).collect();
+    for chunk in ids.chunks(400) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO applicants (id, credit_code, name, bank_name, bank_account, contact_name,
+                contact_phone, contact_email, created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, &i| {
+            b.push_bind(i as i64 + 1)
+                .push_bind(code(i))
+                .push_bind(format!("规模测试单位{i}"))
+                .push_bind("")
+                .push_bind("")
+                .push_bind("")
+                .push_bind("")
+                .push_bind("")
+                .push_bind("x")
+                .push_bind("x");
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    for chunk in ids.chunks(200) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO proposals (id, call_id, reference, title, title_en, summary, applicant_id,
+                pi_name, pi_title, pi_email, pi_phone, topic, requested_fen, status, submitted_on,
+                created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, &i| {
+            b.push_bind(i as i64 + 1)
+                .push_bind(call_id)
+                .push_bind(format!("{CODE}-{:04}", i + 1))
+                .push_bind(format!("面向规模测试的研究项目{i}"))
+                .push_bind("")
+                .push_bind("")
+                .push_bind(i as i64 + 1)
+                .push_bind(format!("负责人{i}"))
+                .push_bind("")
+                .push_bind(format!("pi{i}@example.cn"))
+                .push_bind("")
+                .push_bind(topics[i % 3])
+                .push_bind(300_000_000i64)
+                .push_bind("submitted")
+                .push_bind("2026-04-01")
+                .push_bind("x")
+                .push_bind("x");
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    let lines: Vec<(usize, &str, i64, i64)> = (0..rows)
+        .flat_map(|i| {
+            [
+                (i, "equipment", 1, 100_000_000),
+                (i, "operations", 1, 150_000_000),
+                (i, "personnel", 2, 50_000_000),
+            ]
+        })
+        .collect();
+    for chunk in lines.chunks(800) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO budget_lines (proposal_id, category, year, amount_fen) ",
+        );
+        q.push_values(chunk, |mut b, (i, c, y, a)| {
+            b.push_bind(*i as i64 + 1)
+                .push_bind(*c)
+                .push_bind(*y)
+                .push_bind(*a);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let plain_took = t.elapsed();
+    plain.close().await;
+    Ok(Figures {
+        rows,
+        bytes: csv.len() as u64,
+        read: read_took,
+        import: import_took,
+        plain: plain_took,
+    })
+}
