@@ -22,26 +22,28 @@ pub struct Figures {
     pub plain: Duration,
 }
 
-const CODE: &str = "BENCH-IMPORT";
+/// The call the synthetic rows go to.
+pub const CODE: &str = "BENCH-IMPORT";
 
-async fn fresh(dir: &Path, name: &str, stamp: &Stamp) -> Result<store::Pool, Error> {
-    let pool = store::open(&dir.join(name)).await?;
+/// Creates the benchmark call (the reference call's rules), open to proposals.
+pub async fn open_call(pool: &store::Pool, stamp: &Stamp) -> Result<(), Error> {
     let form = call::CallForm {
         code: Text::from(CODE),
         ..crate::demo::reference_call_form()
     };
-    call::create(&pool, stamp, &form).await?;
-    call::set_status(&pool, stamp, CODE, CallStatus::Open).await?;
+    call::create(pool, stamp, &form).await?;
+    call::set_status(pool, stamp, CODE, CallStatus::Open).await?;
+    Ok(())
+}
+
+async fn fresh(dir: &Path, name: &str, stamp: &Stamp) -> Result<store::Pool, Error> {
+    let pool = store::open(&dir.join(name)).await?;
+    open_call(&pool, stamp).await?;
     Ok(pool)
 }
 
-fn code(i: usize) -> String {
-    let body = format!("91110108{:09}", 200_000_000 + i * 7);
-    CreditCode::complete(&body).map_or(body, |c| c.to_string())
-}
-
-/// Writes the CSV, then times the import and the plain insert. `dir` must be empty.
-pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Error> {
+/// `rows` valid proposals with distinct applicants, as a CSV file with Chinese headers.
+pub fn synthetic_csv(rows: usize) -> String {
     let topics = ["AI", "AR", "VR"];
     let mut csv = String::from(
         "项目名称,研究方向,申请单位,统一社会信用代码,项目负责人,负责人邮箱,申请金额（元）,设备费（第1年）,业务费（第1年）,劳务费（第2年）,提交日期\n",
@@ -53,6 +55,18 @@ pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Erro
             code(i)
         );
     }
+    csv
+}
+
+fn code(i: usize) -> String {
+    let body = format!("91110108{:09}", 200_000_000 + i * 7);
+    CreditCode::complete(&body).map_or(body, |c| c.to_string())
+}
+
+/// Writes the CSV, then times the import and the plain insert. `dir` must be empty.
+pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Error> {
+    let topics = ["AI", "AR", "VR"];
+    let csv = synthetic_csv(rows);
     let file = dir.join("bench.csv");
     std::fs::write(&file, &csv).map_err(|e| crate::error::FileError::Unwritable {
         path: file.display().to_string(),

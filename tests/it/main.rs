@@ -5,6 +5,7 @@ mod audit_log;
 mod backup;
 mod calls;
 mod cli;
+mod crash;
 mod decisions;
 mod import;
 mod proposals;
