@@ -253,6 +253,15 @@ mod tests {
 
     proptest! {
         #[test]
+        fn any_text_is_a_code_or_a_refusal_never_a_panic(s in "\\PC{0,30}", t in "[0-9A-Z]{16,20}") {
+            for input in [s.as_str(), t.as_str()] {
+                if let Err(e) = CreditCode::parse(input) {
+                    prop_assert!(e.code().starts_with("credit_code"));
+                }
+            }
+        }
+
+        #[test]
         fn any_single_character_change_is_detected(pos in 0usize..18, shift in 1usize..31) {
             let good = PUBLISHED[1];
             let mut chars: Vec<char> = good.chars().collect();

@@ -464,6 +464,16 @@ mod tests {
 
     proptest! {
         #[test]
+        fn any_text_parses_or_is_refused_with_a_code_never_a_panic(s in "\\PC{0,40}", t in "[0-9,.¥万亿元 -]{0,24}") {
+            for input in [s.as_str(), t.as_str()] {
+                match Money::parse(input) {
+                    Ok(m) => prop_assert!(m.fen() >= 0),
+                    Err(e) => prop_assert!(e.code().starts_with("money_")),
+                }
+            }
+        }
+
+        #[test]
         fn allocation_always_sums_to_the_whole(
             fen in 0i64..=MAX_FEN,
             weights in proptest::collection::vec(0u64..1_000_000, 1..12),

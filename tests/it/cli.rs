@@ -377,3 +377,83 @@ fn the_sample_can_be_carried_to_the_awarded_stage() {
     let calls = cli.ok(&["calls", "--lang", "en"]);
     assert!(calls.contains("decided"), "{calls}");
 }
+
+#[test]
+fn proposals_are_imported_from_a_spreadsheet_dry_run_first() {
+    let cli = Cli::new();
+    let call_file = cli.file("call.toml", &cli.ok(&["call", "template"]));
+    cli.ok(&["call", "new", "--file", &call_file]);
+    cli.ok(&["call", "open", "BJ-AIXR-2026"]);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/proposals-gb18030.csv"
+    );
+    let dry = cli.ok(&[
+        "import",
+        "proposals",
+        fixture,
+        "--call",
+        "BJ-AIXR-2026",
+        "--dry-run",
+        "--lang",
+        "zh",
+    ]);
+    assert!(
+        dry.contains("（GB18030）：新建 2，更新 0，不变 0，拒绝 2"),
+        "{dry}"
+    );
+    assert!(dry.contains("第 5 行，研究方向“量子计算”"), "{dry}");
+    assert!(dry.contains("试运行"), "{dry}");
+    // The real import refuses the whole file, with the same report, in JSON too.
+    let o = cli.run(&[
+        "import",
+        "proposals",
+        fixture,
+        "--call",
+        "BJ-AIXR-2026",
+        "--json",
+    ]);
+    assert!(!o.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("report json");
+    assert_eq!(report["refused"], 2);
+    assert_eq!(report["issues"][1]["rule"], "money_decimals");
+    assert_eq!(report["issues"][1]["value"], "1000000.125");
+    let err: serde_json::Value = serde_json::from_slice(&o.stderr).expect("error json");
+    assert_eq!(err["code"], "import_refused");
+    let listed: serde_json::Value =
+        serde_json::from_str(&cli.ok(&["proposals", "--call", "BJ-AIXR-2026", "--json"]))
+            .expect("json");
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(0),
+        "nothing was written"
+    );
+}
+
+#[test]
+fn a_backup_is_taken_checked_and_restored_from_the_command_line() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let copy = cli.dir.path().join("copy.db").display().to_string();
+    let out = cli.ok(&["backup", &copy, "--lang", "en"]);
+    assert!(out.contains("1 calls, 40 proposals"), "{out}");
+    let check = cli.ok(&["restore", &copy, "--check", "--lang", "en"]);
+    assert!(check.contains("chain intact"), "{check}");
+    let bad = cli.file("bad.db", "not a database");
+    let e = cli.fails(&["restore", &bad, "--lang", "en"]);
+    assert!(e.contains("is not a GrantDesk database"), "{e}");
+    // Later work the restore sets aside.
+    cli.ok(&["call", "reopen", "BJ-AIXR-2026"]);
+    let restored = cli.ok(&["restore", &copy, "--lang", "en"]);
+    assert!(
+        restored.contains("The replaced database is kept as"),
+        "{restored}"
+    );
+    let calls = cli.ok(&["calls", "--lang", "en"]);
+    assert!(
+        calls.contains("closed"),
+        "back to before the reopening: {calls}"
+    );
+    let verify = cli.ok(&["audit", "verify"]);
+    assert!(verify.starts_with("OK"), "{verify}");
+}
