@@ -14,6 +14,8 @@ use crate::money::Money;
 pub enum Cell {
     Text(String),
     Int(i64),
+    /// A statistic (a score), shown with `decimals` places. Never money.
+    Score(i64, u32),
     Money(Money),
     Date(NaiveDate),
 }
@@ -23,14 +25,31 @@ impl Cell {
         Cell::Text(s.into())
     }
 
+    /// A score rounded to `decimals` places (kept as an integer so that cells compare exactly).
+    pub fn score(v: f64, decimals: u32) -> Cell {
+        Cell::Score((v * 10f64.powi(decimals as i32)).round() as i64, decimals)
+    }
+
     /// As the CSV shows it: money as `5000000.00`, dates as `2027-01-01`.
     fn plain(&self) -> String {
         match self {
             Cell::Text(s) => escape_formula(s),
             Cell::Int(i) => i.to_string(),
+            Cell::Score(v, d) => score_text(*v, *d),
             Cell::Money(m) => m.as_decimal().to_string(),
             Cell::Date(d) => crate::store::date_text(*d),
         }
+    }
+}
+
+fn score_text(v: i64, d: u32) -> String {
+    let scale = 10i64.pow(d);
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.abs();
+    if d == 0 {
+        format!("{sign}{a}")
+    } else {
+        format!("{sign}{}.{:0w$}", a / scale, a % scale, w = d as usize)
     }
 }
 
@@ -76,6 +95,7 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, FileError> {
     let head = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
     let date = Format::new().set_num_format("yyyy-mm-dd");
+    let score = Format::new().set_num_format("0.00");
     for table in tables {
         let sheet = book.add_worksheet();
         sheet.set_name(&table.name).map_err(bad)?;
@@ -104,6 +124,14 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, FileError> {
                     // Written as text, never as a formula.
                     Cell::Text(s) => sheet.write_string(rn, col, s.as_str()).map(|_| ()),
                     Cell::Int(i) => sheet.write_number(rn, col, *i as f64).map(|_| ()),
+                    Cell::Score(v, d) => sheet
+                        .write_number_with_format(
+                            rn,
+                            col,
+                            *v as f64 / 10f64.powi(*d as i32),
+                            &score,
+                        )
+                        .map(|_| ()),
                     // A spreadsheet number is a binary double: the export boundary is the one
                     // place money leaves Decimal. Amounts below 2^53 fen read back exactly at
                     // two decimals.
@@ -188,4 +216,153 @@ mod tests {
         let bytes = xlsx(&[table()]).expect("xlsx");
         assert_eq!(&bytes[..2], b"PK");
     }
+}
+
+fn headers(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// The proposals of a call, as the proposals table shows them.
+pub async fn proposals(pool: &crate::store::Pool, call: &str) -> Result<Table, crate::Error> {
+    use crate::lang::Lang;
+    let list = crate::proposal::list(
+        pool,
+        &crate::proposal::Filter {
+            call: call.to_string(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let rows = list
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::text(&p.reference),
+                Cell::text(&p.title),
+                Cell::text(&p.applicant),
+                Cell::text(&p.credit_code),
+                Cell::text(&p.pi_name),
+                Cell::text(&p.topic),
+                Cell::Money(p.requested),
+                Cell::text(p.status.label(Lang::Zh)),
+                p.submitted_on
+                    .as_deref()
+                    .and_then(crate::store::parse_date)
+                    .map_or_else(|| Cell::text(""), Cell::Date),
+                Cell::text(
+                    p.reasons
+                        .iter()
+                        .map(|r| crate::proposal::reason_label(r, Lang::Zh))
+                        .collect::<Vec<_>>()
+                        .join("；"),
+                ),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "申请书".into(),
+        headers: headers(&[
+            "申请编号",
+            "项目名称",
+            "申请单位",
+            "统一社会信用代码",
+            "项目负责人",
+            "研究方向",
+            "申请金额（元）",
+            "状态",
+            "提交日期",
+            "形式审查意见",
+        ]),
+        rows,
+    })
+}
+
+/// The ranking of a call by `order`.
+pub async fn ranking(
+    pool: &crate::store::Pool,
+    call: &str,
+    order: crate::review::ranking::Aggregate,
+) -> Result<Table, crate::Error> {
+    let list = crate::review::rank_call(pool, call, order).await?;
+    let rows = list
+        .iter()
+        .map(|r| {
+            let f = &r.figures;
+            vec![
+                Cell::text(format!("{}{}", f.rank, if f.tied { "=" } else { "" })),
+                Cell::text(&r.reference),
+                Cell::text(&r.title),
+                Cell::text(&r.topic),
+                Cell::Money(r.requested),
+                Cell::Int(f.reviews as i64),
+                Cell::score(f.mean, 2),
+                Cell::score(f.trimmed_mean, 2),
+                Cell::score(f.calibrated, 3),
+                Cell::score(f.std_dev, 2),
+                Cell::text(if f.disagreement { "是" } else { "" }),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "评审排序".into(),
+        headers: headers(&[
+            "名次",
+            "申请编号",
+            "项目名称",
+            "研究方向",
+            "申请金额（元）",
+            "评审数",
+            "均分",
+            "截尾均分",
+            "校准分",
+            "标准差",
+            "意见分歧",
+        ]),
+        rows,
+    })
+}
+
+/// The awards of a call.
+pub async fn awards(pool: &crate::store::Pool, call: &str) -> Result<Table, crate::Error> {
+    use crate::lang::Lang;
+    let list = crate::decision::awards(pool, call).await?;
+    let rows = list
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(&a.number),
+                Cell::text(&a.reference),
+                Cell::text(&a.title),
+                Cell::text(&a.applicant),
+                Cell::text(&a.pi_name),
+                Cell::text(&a.topic),
+                Cell::Money(a.requested),
+                Cell::Money(a.amount),
+                Cell::text(&a.reason),
+                Cell::Date(a.decided_on),
+                Cell::Date(a.start_on),
+                Cell::Date(a.end_on),
+                Cell::text(a.status.label(Lang::Zh)),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        name: "资助项目".into(),
+        headers: headers(&[
+            "资助文号",
+            "申请编号",
+            "项目名称",
+            "承担单位",
+            "项目负责人",
+            "研究方向",
+            "申请金额（元）",
+            "资助金额（元）",
+            "核减理由",
+            "立项日期",
+            "开始日期",
+            "结束日期",
+            "状态",
+        ]),
+        rows,
+    })
 }

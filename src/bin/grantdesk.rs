@@ -106,6 +106,18 @@ enum Command {
         /// The award number (文号)
         number: String,
     },
+    /// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension
+    Export {
+        /// proposals, ranking or awards
+        what: String,
+        #[arg(long)]
+        call: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// For the ranking: mean, trimmed or calibrated
+        #[arg(long, default_value = "mean")]
+        by: String,
+    },
     /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
     #[command(subcommand)]
     Import(ImportCmd),
@@ -729,6 +741,50 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             Ok(())
         }
         Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
+        Command::Export {
+            what,
+            call,
+            out: file,
+            by,
+        } => {
+            let table = match what.as_str() {
+                "proposals" => grantdesk::export::proposals(&pool, &call).await?,
+                "ranking" => {
+                    grantdesk::export::ranking(
+                        &pool,
+                        &call,
+                        Aggregate::parse(&by).unwrap_or_default(),
+                    )
+                    .await?
+                }
+                "awards" => grantdesk::export::awards(&pool, &call).await?,
+                _ => {
+                    return Err(invalid(
+                        "what",
+                        "export_unknown",
+                        "可导出 proposals、ranking 或 awards",
+                        "export proposals, ranking or awards",
+                    ));
+                }
+            };
+            let xlsx = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let bytes = if xlsx {
+                grantdesk::export::xlsx(std::slice::from_ref(&table))?
+            } else {
+                grantdesk::export::csv(&table)?
+            };
+            grantdesk::export::write(&file, &bytes)?;
+            println!(
+                "{} {} ({} {})",
+                out.t("已导出", "Written:"),
+                file.display(),
+                table.rows.len(),
+                out.t("行", "rows")
+            );
+            Ok(())
+        }
         Command::Import(ImportCmd::Proposals {
             file,
             call,

@@ -7,6 +7,7 @@ mod calls;
 mod cli;
 mod crash;
 mod decisions;
+mod exports;
 mod import;
 mod proposals;
 mod review;
