@@ -170,54 +170,6 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table() -> Table {
-        Table {
-            name: "公示名单".into(),
-            headers: vec![
-                "项目名称".into(),
-                "资助金额（元）".into(),
-                "开始日期".into(),
-            ],
-            rows: vec![
-                vec![
-                    Cell::text("=HYPERLINK(\"http://x\",\"点我\")"),
-                    Cell::Money(Money::parse("5000000.5").expect("m")),
-                    Cell::Date(NaiveDate::from_ymd_opt(2027, 1, 1).expect("d")),
-                ],
-                vec![
-                    Cell::text("沉浸式,\"文旅\""),
-                    Cell::Money(Money::ZERO),
-                    Cell::Int(3),
-                ],
-            ],
-        }
-    }
-
-    #[test]
-    fn csv_has_a_bom_chinese_headers_two_decimals_and_no_live_formulas() {
-        let bytes = csv(&table()).expect("csv");
-        assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
-        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "项目名称,资助金额（元）,开始日期");
-        assert_eq!(
-            lines[1],
-            "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",5000000.50,2027-01-01"
-        );
-        assert_eq!(lines[2], "\"沉浸式,\"\"文旅\"\"\",0.00,3");
-    }
-
-    #[test]
-    fn xlsx_is_a_workbook_with_the_named_sheet() {
-        let bytes = xlsx(&[table()]).expect("xlsx");
-        assert_eq!(&bytes[..2], b"PK");
-    }
-}
-
 fn headers(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_string()).collect()
 }
@@ -365,4 +317,52 @@ pub async fn awards(pool: &crate::store::Pool, call: &str) -> Result<Table, crat
         ]),
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            name: "公示名单".into(),
+            headers: vec![
+                "项目名称".into(),
+                "资助金额（元）".into(),
+                "开始日期".into(),
+            ],
+            rows: vec![
+                vec![
+                    Cell::text("=HYPERLINK(\"http://x\",\"点我\")"),
+                    Cell::Money(Money::parse("5000000.5").expect("m")),
+                    Cell::Date(NaiveDate::from_ymd_opt(2027, 1, 1).expect("d")),
+                ],
+                vec![
+                    Cell::text("沉浸式,\"文旅\""),
+                    Cell::Money(Money::ZERO),
+                    Cell::Int(3),
+                ],
+            ],
+        }
+    }
+
+    #[test]
+    fn csv_has_a_bom_chinese_headers_two_decimals_and_no_live_formulas() {
+        let bytes = csv(&table()).expect("csv");
+        assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "项目名称,资助金额（元）,开始日期");
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",5000000.50,2027-01-01"
+        );
+        assert_eq!(lines[2], "\"沉浸式,\"\"文旅\"\"\",0.00,3");
+    }
+
+    #[test]
+    fn xlsx_is_a_workbook_with_the_named_sheet() {
+        let bytes = xlsx(&[table()]).expect("xlsx");
+        assert_eq!(&bytes[..2], b"PK");
+    }
 }
