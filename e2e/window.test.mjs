@@ -420,3 +420,57 @@ inWindow('backups: one at start, one on demand, and a restore that keeps the rep
   const calls = await w.invoke('list_calls');
   assert.equal(calls.ok.length, 1);
 });
+
+/** Puts a file into a file input, as choosing it in the dialog would. */
+async function chooseFile(w, css, name, bytes) {
+  await w.exec(
+    `const [css, name, b64] = arguments;
+     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+     const dt = new DataTransfer();
+     dt.items.add(new File([bytes], name));
+     const input = document.querySelector(css);
+     input.files = dt.files;
+     input.dispatchEvent(new Event('change'));`,
+    css,
+    name,
+    Buffer.from(bytes).toString('base64'),
+  );
+}
+
+inWindow('import: a GB18030 file is checked row by row and refused; a good one is imported; tables export', async (w) => {
+  await w.useLang('zh');
+  await loadSample(w);
+  // A second call with the sample's rules, open and empty.
+  const form = (await w.invoke('call_form', { code: 'BJ-AIXR-2026' })).ok;
+  form.code = 'BJ-IMPORT-2027';
+  assert.ok((await w.invoke('create_call', { form })).ok);
+  assert.ok((await w.invoke('set_call_status', { code: 'BJ-IMPORT-2027', status: 'open' })).ok);
+  await w.go('#/call/BJ-IMPORT-2027');
+  await w.click('[data-test=import-proposals]');
+  await w.waitFor('[data-test=import]');
+  await chooseFile(w, '[data-test=import-file]', 'proposals-gb18030.csv', readFileSync(join(ROOT, 'tests/fixtures/proposals-gb18030.csv')));
+  await w.waitFor('[data-test=import-counts]', { text: '拒绝 2' });
+  assert.match(await w.textOf('[data-test=import-counts]'), /GB18030：新建 2，更新 0，不变 0，拒绝 2/);
+  const rules = await w.exec("return [...document.querySelectorAll('[data-test=import-issues] tr[data-rule]')].map((r) => `${r.dataset.line}:${r.dataset.rule}`);");
+  assert.deepEqual(rules, ['4:credit_code_check', '4:money_decimals', '5:email_format', '5:topic_unknown']);
+  assert.equal(await w.exec("return document.querySelector('[data-test=import-run]').disabled;"), true);
+  await sleep(200);
+  const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'import-zh.png'), await w.screenshot());
+
+  // The good rows of the UTF-8 fixture.
+  const lines = readFileSync(join(ROOT, 'tests/fixtures/proposals-utf8-bom.csv'), 'utf8').split('\n');
+  await chooseFile(w, '[data-test=import-file]', 'good.csv', Buffer.from(lines.slice(0, 3).join('\n') + '\n'));
+  await w.waitFor('[data-test=import-counts]', { text: '新建 2，更新 0，不变 0，拒绝 0' });
+  await w.click('[data-test=import-run]');
+  await w.waitFor('[data-test=shown-count]', { text: '2' });
+  assert.match(await w.textOf('[data-test=shown-count]'), /\b2\b/);
+
+  await w.click('[data-test=export-proposals-xlsx]');
+  const note = await w.waitFor('[data-test=exported-proposals]', { text: '.xlsx' });
+  const path = (await w.text(note)).match(/(\/\S+\.xlsx)/)[1];
+  assert.deepEqual([...readFileSync(path).subarray(0, 2)], [0x50, 0x4b]);
+  const audit = await w.invoke('audit_verify');
+  assert.ok(audit.ok.entries > 80);
+});

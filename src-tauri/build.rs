@@ -48,6 +48,9 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "check_backup",
     "restore_backup",
+    "import_preview",
+    "import_commit",
+    "export_table",
 ];
 
 fn main() {

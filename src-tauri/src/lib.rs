@@ -736,6 +736,138 @@ fn backup_path(state: &AppState, name: &str) -> Reply<PathBuf> {
     Ok(grantdesk::backup::rolling_dir(&state.db_path).join(name))
 }
 
+/// A spreadsheet sent by the window: its name (for the format and the report) and its bytes
+/// in base64.
+#[derive(Deserialize)]
+pub struct Upload {
+    call: String,
+    name: String,
+    data: String,
+    #[serde(default)]
+    overrides: std::collections::BTreeMap<String, String>,
+}
+
+fn sheet_of(state: &AppState, u: &Upload) -> Reply<grantdesk::import::Sheet> {
+    use base64::Engine;
+    let lang = state.lang();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(u.data.as_bytes())
+        .map_err(|e| {
+            IpcError::input(
+                "upload_invalid",
+                lang,
+                format!("文件内容无法读取：{e}"),
+                format!("the file's content could not be read: {e}"),
+            )
+        })?;
+    let xlsx = u.name.to_ascii_lowercase().ends_with(".xlsx");
+    let sheet = if xlsx {
+        grantdesk::import::sheet::read_xlsx(&u.name, &bytes)
+    } else {
+        grantdesk::import::sheet::read_csv(&u.name, &bytes)
+    };
+    sheet.map_err(|e| state.fail(e.into()))
+}
+
+fn request_of(u: &Upload) -> grantdesk::import::ImportRequest {
+    grantdesk::import::ImportRequest {
+        call: u.call.clone(),
+        overrides: u.overrides.clone(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ImportPreview {
+    report: grantdesk::import::Report,
+    headers: Vec<String>,
+    /// What a column can be mapped to.
+    fields: Vec<String>,
+}
+
+/// The dry run of an import: what would be created, updated or refused, row by row.
+#[tauri::command]
+async fn import_preview(state: State<'_, AppState>, upload: Upload) -> Reply<ImportPreview> {
+    let sheet = sheet_of(&state, &upload)?;
+    let call = call::get(&state.pool(), &upload.call)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let report = grantdesk::import::dry_run(&state.pool(), &sheet, &request_of(&upload))
+        .await
+        .map_err(|e| state.fail(e))?;
+    Ok(ImportPreview {
+        report,
+        headers: sheet.headers,
+        fields: grantdesk::import::mapping::fields_for(call.years),
+    })
+}
+
+/// The import itself: every row or none.
+#[tauri::command]
+async fn import_commit(
+    state: State<'_, AppState>,
+    upload: Upload,
+) -> Reply<grantdesk::import::Report> {
+    let sheet = sheet_of(&state, &upload)?;
+    grantdesk::import::import(&state.pool(), &stamp(), &sheet, &request_of(&upload))
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+#[derive(Serialize)]
+pub struct ExportedTable {
+    path: String,
+    rows: usize,
+}
+
+fn exports_dir(state: &AppState) -> PathBuf {
+    state
+        .db_path
+        .parent()
+        .map(|p| p.join("exports"))
+        .unwrap_or_else(|| PathBuf::from("exports"))
+}
+
+/// Writes a table (proposals, ranking or awards) into `exports/` beside the database.
+#[tauri::command]
+async fn export_table(
+    state: State<'_, AppState>,
+    call: String,
+    what: String,
+    xlsx: bool,
+    order: Option<Aggregate>,
+) -> Reply<ExportedTable> {
+    let pool = state.pool();
+    let table = match what.as_str() {
+        "proposals" => export::proposals(&pool, &call).await,
+        "ranking" => export::ranking(&pool, &call, order.unwrap_or_default()).await,
+        _ => export::awards(&pool, &call).await,
+    }
+    .map_err(|e| state.fail(e))?;
+    let bytes = if xlsx {
+        export::xlsx(std::slice::from_ref(&table))
+    } else {
+        export::csv(&table)
+    }
+    .map_err(|e| state.fail(e.into()))?;
+    let dir = exports_dir(&state);
+    let path = dir.join(format!(
+        "{call}-{}.{}",
+        table.name,
+        if xlsx { "xlsx" } else { "csv" }
+    ));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| grantdesk::error::FileError::Unwritable {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })
+        .and_then(|()| export::write(&path, &bytes))
+        .map_err(|e| state.fail(e.into()))?;
+    Ok(ExportedTable {
+        path: path.display().to_string(),
+        rows: table.rows.len(),
+    })
+}
+
 /// The commands the window may call; `build.rs` lists the same names for their permissions.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
@@ -786,6 +918,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         backup_now,
         check_backup,
         restore_backup,
+        import_preview,
+        import_commit,
+        export_table,
     ])
 }
 

@@ -193,6 +193,17 @@ pub fn field_of(header: &str) -> Option<String> {
     budget_column(&norm).map(|(c, y)| format!("budget:{}:{y}", c.as_str()))
 }
 
+/// Every field a column can be mapped to, budget columns for `years` project years included.
+pub fn fields_for(years: u32) -> Vec<String> {
+    let mut out: Vec<String> = FIELDS.iter().map(|f| (*f).to_string()).collect();
+    for y in 1..=years {
+        for c in Category::ALL {
+            out.push(format!("budget:{}:{y}", c.as_str()));
+        }
+    }
+    out
+}
+
 /// Is this a field an import knows?
 pub fn is_field(field: &str) -> bool {
     FIELDS.contains(&field)

@@ -16,6 +16,7 @@ import { renderMatrix } from './views/matrix.js';
 import { renderDecision } from './views/decision.js';
 import { renderAwards } from './views/awards.js';
 import { renderSettings } from './views/settings.js';
+import { renderImport } from './views/importer.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -87,6 +88,7 @@ async function resolve(p) {
   if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
   if (p[0] === 'call' && p[2] === 'decision') return renderDecision(app, p[1]);
   if (p[0] === 'call' && p[2] === 'awards') return renderAwards(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'import') return renderImport(app, p[1]);
   if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
   if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);
   if (p[0] === 'call' && p[2] === 'edit') return renderCallForm(app, p[1]);

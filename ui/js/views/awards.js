@@ -5,6 +5,7 @@ import { call } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
+import { exportButtons } from '../exporter.js';
 
 const NEXT = { offered: ['accepted'], accepted: ['active'], active: [] };
 
@@ -92,6 +93,7 @@ export async function renderAwards(app, code) {
       exportButton(t('export_notice_xlsx'), 'export-xlsx', { xlsx: true }),
       exportButton(t('export_notice_csv'), 'export-csv', { xlsx: false, unfunded: false }),
       exportButton(t('export_unfunded_csv'), 'export-unfunded-csv', { xlsx: false, unfunded: true }),
+      exportButtons(app, c.code, 'awards'),
     ),
     exported,
     h(

@@ -71,6 +71,7 @@ export async function renderDashboard(app, code) {
   ];
   if (c.status === 'open' || c.status === 'closed') {
     actions.push(h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')));
+    actions.push(h('a', { class: 'button', href: `${here}/import`, 'data-test': 'import-proposals' }, t('import_proposals')));
     const check = h('button', { 'data-test': 'run-check', onclick: () => act(app, check, 'check_eligibility', { call: c.code }, async (r) => { await reload(); app.toast(t('check_done', { e: r.eligible, i: r.ineligible })); }) }, t('run_check'));
     actions.push(check);
   }

@@ -2,6 +2,7 @@ import { call } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
+import { exportButtons } from '../exporter.js';
 
 const ORDERS = ['mean', 'trimmed_mean', 'calibrated'];
 
@@ -46,7 +47,7 @@ export async function renderRanking(app, code, by = 'mean') {
     {},
     h('h1', {}, `${t('ranking')} — ${c.code}`),
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
-    h('div', { class: 'filters' }, h('label', {}, t('order_by'), ' ', select)),
+    h('div', { class: 'filters' }, h('label', {}, t('order_by'), ' ', select), exportButtons(app, c.code, 'ranking', () => select.value)),
     h('div', { class: 'panel' }, table),
   );
 }

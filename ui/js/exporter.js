@@ -1,0 +1,26 @@
+// Export buttons for a table: the core writes the file into exports/ beside the database and
+// says where; the buttons only ask.
+
+import { call } from './api.js';
+import { h, mount } from './dom.js';
+import { t } from './i18n.js';
+
+/** [XLSX button, CSV button, where-it-went line] for `what` (proposals, ranking, awards). */
+export function exportButtons(app, callCode, what, order = () => null) {
+  const note = h('span', { class: 'muted', 'data-test': `exported-${what}` });
+  const button = (xlsx) => {
+    const b = h('button', { 'data-test': `export-${what}-${xlsx ? 'xlsx' : 'csv'}`, onclick: async () => {
+      b.disabled = true;
+      try {
+        const r = await call('export_table', { call: callCode, what, xlsx, order: order() });
+        mount(note, t('exported_table', { path: r.path, n: r.rows }));
+      } catch (e) {
+        app.error(e);
+      } finally {
+        b.disabled = false;
+      }
+    } }, xlsx ? t('export_xlsx') : t('export_csv'));
+    return b;
+  };
+  return [button(true), button(false), note];
+}
