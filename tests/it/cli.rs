@@ -457,3 +457,26 @@ fn a_backup_is_taken_checked_and_restored_from_the_command_line() {
     let verify = cli.ok(&["audit", "verify"]);
     assert!(verify.starts_with("OK"), "{verify}");
 }
+
+#[test]
+fn a_reviewer_list_saved_as_gb18030_by_excel_is_read() {
+    let cli = Cli::new();
+    let text =
+        "姓名,工作单位,电子邮箱,联系电话,研究方向\n王立新,北京理工大学,wang@example.cn,010-1,AI\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    let path = cli.dir.path().join("reviewers.csv");
+    std::fs::write(&path, &bytes).expect("write");
+    let out = cli.ok(&[
+        "reviewer",
+        "import",
+        &path.display().to_string(),
+        "--lang",
+        "en",
+    ]);
+    assert!(out.contains('1'), "{out}");
+    let list = cli.ok(&["reviewer", "list", "--lang", "en"]);
+    assert!(
+        list.contains("王立新") && list.contains("北京理工大学"),
+        "{list}"
+    );
+}
