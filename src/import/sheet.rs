@@ -84,13 +84,29 @@ pub fn read_csv(source: &str, bytes: &[u8]) -> Result<Sheet, FileError> {
         None => return Err(malformed(source, "the file is empty / 文件为空")),
     };
     let mut rows = Vec::new();
+    // The line each record starts on in the file, as an editor shows it (blank lines count;
+    // CRLF or LF): newlines counted up to the record's first byte, incrementally.
+    let bytes = text.as_bytes();
+    let (mut seen, mut newlines) = (0usize, 0usize);
     for (i, r) in records.enumerate() {
         let r = r.map_err(|e| malformed(source, format!("row {}: {e}", i + 2)))?;
+        let mut start = r
+            .position()
+            .map_or(seen, |p| usize::try_from(p.byte()).unwrap_or(seen))
+            .min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start > seen {
+            newlines += bytes[seen..start].iter().filter(|&&b| b == b'\n').count();
+            seen = start;
+        }
+        let line = newlines + 1;
         if r.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         rows.push(Row {
-            line: i + 2,
+            line,
             cells: r.iter().map(str::to_string).collect(),
         });
     }
@@ -181,6 +197,12 @@ mod tests {
         let s = read_csv("plain.csv", "title\nx\n\n,\ny\n".as_bytes()).expect("utf-8");
         assert_eq!(s.encoding, "UTF-8");
         assert_eq!(s.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 5]);
+        let s = read_csv(
+            "crlf.csv",
+            "title\r\nx\r\n\r\n\"a\r\nb\"\r\ny\r\n".as_bytes(),
+        )
+        .expect("crlf");
+        assert_eq!(s.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 6]);
     }
 
     #[test]

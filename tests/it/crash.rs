@@ -165,3 +165,72 @@ async fn two_processes_importing_at_once_both_finish() {
     let (rows, _) = state(&db).await;
     assert_eq!(rows as usize, 2 * ROWS);
 }
+
+/// Two officers' processes proposing at once: either award fits alone, not both. Exactly one
+/// is accepted; the other is refused by the budget rule, never by a locked database.
+#[tokio::test]
+async fn two_processes_deciding_at_once_never_pass_the_budget_together() {
+    use grantdesk::decision::{self, DecisionForm};
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("decide.db");
+    let pool = grantdesk::store::open(&db).await.expect("open");
+    grantdesk::demo::load_reviewed(&pool, &stamp())
+        .await
+        .expect("reviewed");
+    let call = grantdesk::demo::CALL_CODE;
+    for n in [11, 17, 35, 23, 29, 21, 30] {
+        let f = DecisionForm {
+            call: call.into(),
+            reference: format!("{call}-{n:04}").as_str().into(),
+            ..Default::default()
+        };
+        decision::propose(&pool, &stamp(), &f).await.expect("fits");
+    }
+    pool.close().await;
+    let children: Vec<_> = [7, 9]
+        .iter()
+        .map(|n| {
+            Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+                .args([
+                    "decide",
+                    "propose",
+                    "--call",
+                    call,
+                    &format!("{call}-{n:04}"),
+                    "--lang",
+                    "en",
+                ])
+                .env("GRANTDESK_DB", &db)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let outcomes: Vec<(bool, String)> = children
+        .into_iter()
+        .map(|c| {
+            let o = c.wait_with_output().expect("wait");
+            (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stderr).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(outcomes.iter().filter(|o| o.0).count(), 1, "{outcomes:?}");
+    let refused = outcomes
+        .iter()
+        .find(|o| !o.0)
+        .map(|o| o.1.clone())
+        .unwrap_or_default();
+    assert!(
+        refused.contains("exceeds the remaining budget"),
+        "{refused}"
+    );
+    let pool = grantdesk::store::open(&db).await.expect("open");
+    let b = decision::board(&pool, call, Default::default())
+        .await
+        .expect("board");
+    assert_eq!(b.awards, 8);
+    assert!(b.committed <= b.budget);
+}
