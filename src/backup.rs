@@ -97,6 +97,15 @@ fn known_migrations() -> sqlx::migrate::Migrator {
     sqlx::migrate!("./migrations")
 }
 
+/// The newest schema version this build knows (its last migration).
+pub fn schema_version() -> i64 {
+    known_migrations()
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
 /// Checks that `path` is a GrantDesk database of a known schema whose audit chain verifies,
 /// without changing it.
 pub async fn inspect(path: &Path) -> Result<BackupInfo, Error> {
