@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "import_preview",
     "import_commit",
     "export_table",
+    "import_reviewers",
+    "import_scores",
 ];
 
 fn main() {

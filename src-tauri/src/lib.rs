@@ -747,10 +747,10 @@ pub struct Upload {
     overrides: std::collections::BTreeMap<String, String>,
 }
 
-fn sheet_of(state: &AppState, u: &Upload) -> Reply<grantdesk::import::Sheet> {
+fn bytes_of(state: &AppState, u: &Upload) -> Reply<Vec<u8>> {
     use base64::Engine;
     let lang = state.lang();
-    let bytes = base64::engine::general_purpose::STANDARD
+    base64::engine::general_purpose::STANDARD
         .decode(u.data.as_bytes())
         .map_err(|e| {
             IpcError::input(
@@ -759,7 +759,11 @@ fn sheet_of(state: &AppState, u: &Upload) -> Reply<grantdesk::import::Sheet> {
                 format!("文件内容无法读取：{e}"),
                 format!("the file's content could not be read: {e}"),
             )
-        })?;
+        })
+}
+
+fn sheet_of(state: &AppState, u: &Upload) -> Reply<grantdesk::import::Sheet> {
+    let bytes = bytes_of(state, u)?;
     let xlsx = u.name.to_ascii_lowercase().ends_with(".xlsx");
     let sheet = if xlsx {
         grantdesk::import::sheet::read_xlsx(&u.name, &bytes)
@@ -809,6 +813,35 @@ async fn import_commit(
 ) -> Reply<grantdesk::import::Report> {
     let sheet = sheet_of(&state, &upload)?;
     grantdesk::import::import(&state.pool(), &stamp(), &sheet, &request_of(&upload))
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// A reviewer list (CSV or XLSX): every row or none; refused rows are named by number.
+#[tauri::command]
+async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
+    let bytes = bytes_of(&state, &upload)?;
+    let text = grantdesk::import::sheet::table_text(&upload.name, &bytes)
+        .map_err(|e| state.fail(e.into()))?;
+    let rows =
+        review::sheet::reviewer_list(&upload.name, &text).map_err(|e| state.fail(e.into()))?;
+    pool::import(&state.pool(), &stamp(), &rows)
+        .await
+        .map_err(|e| state.fail(e))
+}
+
+/// Score sheets of a call (CSV or XLSX): every row or none.
+#[tauri::command]
+async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
+    let bytes = bytes_of(&state, &upload)?;
+    let text = grantdesk::import::sheet::table_text(&upload.name, &bytes)
+        .map_err(|e| state.fail(e.into()))?;
+    let c = call::get(&state.pool(), &upload.call)
+        .await
+        .map_err(|e| state.fail(e))?;
+    let rows = review::sheet::score_sheet(&upload.name, &text, c.spec.code.as_str(), &c.spec)
+        .map_err(|e| state.fail(e.into()))?;
+    review::import_reviews(&state.pool(), &stamp(), &rows)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -921,6 +954,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         import_preview,
         import_commit,
         export_table,
+        import_reviewers,
+        import_scores,
     ])
 }
 

@@ -172,3 +172,52 @@ fn the_decision_commands_carry_forms_limits_and_awards() {
     );
     assert_eq!(&std::fs::read(path).expect("written")[..2], b"PK");
 }
+
+#[test]
+fn reviewer_lists_and_score_sheets_come_in_as_gb18030_csv_or_xlsx() {
+    use base64::Engine;
+    let h = harness();
+    invoke(&h, "load_sample", json!({})).expect("load");
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let (gbk, _, _) = encoding_rs::GB18030
+        .encode("姓名,工作单位,电子邮箱,研究方向\n王立新,北京理工大学,wang@example.cn,AI\n");
+    let n = invoke(
+        &h,
+        "import_reviewers",
+        json!({ "upload": { "call": "", "name": "专家.csv", "data": b64(&gbk) } }),
+    )
+    .expect("gb18030 reviewers");
+    assert_eq!(n, 1);
+    let table = grantdesk::export::Table {
+        name: "专家".into(),
+        headers: ["姓名", "工作单位", "电子邮箱", "研究方向"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![
+            ["李雅静", "北京交通大学", "li@example.cn", "AR"]
+                .map(grantdesk::export::Cell::text)
+                .to_vec(),
+        ],
+    };
+    let xlsx = grantdesk::export::xlsx(&[table]).expect("xlsx");
+    let n = invoke(
+        &h,
+        "import_reviewers",
+        json!({ "upload": { "call": "", "name": "专家.xlsx", "data": b64(&xlsx) } }),
+    )
+    .expect("xlsx reviewers");
+    assert_eq!(n, 1);
+    let list = invoke(&h, "list_reviewers", json!({})).expect("list");
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    // A refused row names its number; nothing is written.
+    let bad = "姓名,工作单位,电子邮箱,研究方向\n张三,某单位,not-an-email,AI\n";
+    let e = invoke(
+        &h,
+        "import_reviewers",
+        json!({ "upload": { "call": "", "name": "bad.csv", "data": b64(bad.as_bytes()) } }),
+    )
+    .expect_err("refused");
+    assert_eq!(e["code"], "import_refused");
+    let list = invoke(&h, "list_reviewers", json!({})).expect("list");
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+}

@@ -1203,13 +1203,17 @@ async fn review_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewCmd, out: &Out) -> Res
     }
 }
 
-/// A text file in UTF-8 (with or without a BOM) or GB18030/GBK, as spreadsheets save them.
+/// A text file in UTF-8 (with or without a BOM) or GB18030/GBK, as spreadsheets save them;
+/// an `.xlsx` file's first sheet as CSV text.
 fn read_text(file: &PathBuf) -> Result<String, Error> {
     let bytes = std::fs::read(file).map_err(|e| FileError::Unreadable {
         path: file.display().to_string(),
         reason: e.to_string(),
     })?;
-    Ok(grantdesk::import::sheet::decode(&bytes).0)
+    Ok(grantdesk::import::sheet::table_text(
+        &file.display().to_string(),
+        &bytes,
+    )?)
 }
 
 fn read_toml<T: serde::de::DeserializeOwned>(file: &PathBuf) -> Result<T, Error> {

@@ -57,6 +57,23 @@ pub fn read(path: &Path) -> Result<Sheet, FileError> {
     }
 }
 
+/// A table file as CSV text for the readers that take text (reviewer lists, score sheets): a
+/// CSV decoded (UTF-8, BOM or GB18030), an XLSX's first sheet written out as CSV.
+pub fn table_text(name: &str, bytes: &[u8]) -> Result<String, FileError> {
+    if !name.to_ascii_lowercase().ends_with(".xlsx") {
+        return Ok(decode(bytes).0);
+    }
+    let sheet = read_xlsx(name, bytes)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let bad = |e: csv::Error| malformed(name, e.to_string());
+    w.write_record(&sheet.headers).map_err(bad)?;
+    for r in &sheet.rows {
+        w.write_record(&r.cells).map_err(bad)?;
+    }
+    let bytes = w.into_inner().map_err(|e| malformed(name, e.to_string()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 /// Decodes CSV bytes: UTF-8 with a BOM, plain UTF-8, else GB18030.
 pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -203,6 +220,23 @@ mod tests {
         )
         .expect("crlf");
         assert_eq!(s.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 6]);
+    }
+
+    #[test]
+    fn an_xlsx_sheet_becomes_csv_text_for_the_text_readers() {
+        let table = crate::export::Table {
+            name: "专家".into(),
+            headers: vec!["姓名".into(), "工作单位".into()],
+            rows: vec![vec![
+                crate::export::Cell::text("王立新"),
+                crate::export::Cell::text("北京理工大学, 计算机学院"),
+            ]],
+        };
+        let bytes = crate::export::xlsx(&[table]).expect("xlsx");
+        let text = table_text("r.xlsx", &bytes).expect("text");
+        assert_eq!(text, "姓名,工作单位\n王立新,\"北京理工大学, 计算机学院\"\n");
+        let (gbk, _, _) = encoding_rs::GB18030.encode("姓名\n王立新\n");
+        assert_eq!(table_text("r.csv", &gbk).expect("csv"), "姓名\n王立新\n");
     }
 
     #[test]

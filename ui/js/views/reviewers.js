@@ -2,6 +2,7 @@ import { call } from '../api.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { field, editForm } from '../form.js';
+import { uploadField } from '../upload.js';
 
 export async function renderReviewers(app, editId = null) {
   const all = await call('list_reviewers');
@@ -34,6 +35,7 @@ export async function renderReviewers(app, editId = null) {
     'section',
     {},
     h('h1', {}, t('reviewers_heading')),
+    h('div', { class: 'actions' }, uploadField(app, { label: t('import_reviewers'), test: 'import-reviewers', command: 'import_reviewers', done: () => app.go('#/reviewers') })),
     h(
       'div',
       { class: 'panel' },
