@@ -633,21 +633,9 @@ async fn export_notice(
         (export::csv(&n.tables[0]), format!("{call}-公示名单.csv"))
     };
     let bytes = bytes.map_err(|e| state.fail(e.into()))?;
-    let dir = state
-        .db_path
-        .parent()
-        .map(|p| p.join("exports"))
-        .unwrap_or_else(|| PathBuf::from("exports"));
-    let path = dir.join(name);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| grantdesk::error::FileError::Unwritable {
-            path: dir.display().to_string(),
-            reason: e.to_string(),
-        })
-        .and_then(|()| export::write(&path, &bytes))
-        .map_err(|e| state.fail(e.into()))?;
+    let path = write_export(&state, &name, &bytes)?;
     Ok(Exported {
-        path: path.display().to_string(),
+        path,
         funded: n.funded,
         unfunded: n.unfunded,
     })
@@ -852,12 +840,22 @@ pub struct ExportedTable {
     rows: usize,
 }
 
-fn exports_dir(state: &AppState) -> PathBuf {
-    state
+/// Writes an export into `exports/` beside the database; returns where it went.
+fn write_export(state: &AppState, name: &str, bytes: &[u8]) -> Reply<String> {
+    let dir = state
         .db_path
         .parent()
         .map(|p| p.join("exports"))
-        .unwrap_or_else(|| PathBuf::from("exports"))
+        .unwrap_or_else(|| PathBuf::from("exports"));
+    let path = dir.join(name);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| grantdesk::error::FileError::Unwritable {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })
+        .and_then(|()| export::write(&path, bytes))
+        .map_err(|e| state.fail(e.into()))?;
+    Ok(path.display().to_string())
 }
 
 /// Writes a table (proposals, ranking or awards) into `exports/` beside the database.
@@ -882,21 +880,14 @@ async fn export_table(
         export::csv(&table)
     }
     .map_err(|e| state.fail(e.into()))?;
-    let dir = exports_dir(&state);
-    let path = dir.join(format!(
+    let name = format!(
         "{call}-{}.{}",
         table.name,
         if xlsx { "xlsx" } else { "csv" }
-    ));
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| grantdesk::error::FileError::Unwritable {
-            path: dir.display().to_string(),
-            reason: e.to_string(),
-        })
-        .and_then(|()| export::write(&path, &bytes))
-        .map_err(|e| state.fail(e.into()))?;
+    );
+    let path = write_export(&state, &name, &bytes)?;
     Ok(ExportedTable {
-        path: path.display().to_string(),
+        path,
         rows: table.rows.len(),
     })
 }

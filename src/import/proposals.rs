@@ -576,29 +576,7 @@ async fn update_one(
     let Some(before) = &p.existing else {
         return Ok(());
     };
-    let applicant_id = proposal::upsert_applicant(conn, stamp, &p.content.applicant).await?;
-    let c = &p.content;
-    sqlx::query(
-        "UPDATE proposals SET title = $2, title_en = $3, summary = $4, applicant_id = $5,
-            pi_name = $6, pi_title = $7, pi_email = $8, pi_phone = $9, topic = $10,
-            requested_fen = $11, updated_at = $12
-         WHERE id = $1",
-    )
-    .bind(before.id)
-    .bind(&c.title)
-    .bind(&c.title_en)
-    .bind(&c.summary)
-    .bind(applicant_id)
-    .bind(&c.pi_name)
-    .bind(&c.pi_title)
-    .bind(&c.pi_email)
-    .bind(&c.pi_phone)
-    .bind(&c.topic)
-    .bind(c.requested.fen())
-    .bind(stamp.at_text())
-    .execute(&mut *conn)
-    .await?;
-    proposal::write_lines(conn, before.id, &c.budget).await?;
+    proposal::replace_content_on(conn, stamp, before.id, &p.content).await?;
     let after = proposal::store_get_on(conn, call, &before.content.reference).await?;
     audit::record(
         conn,

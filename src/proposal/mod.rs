@@ -12,7 +12,7 @@ pub use store::{
 };
 pub(crate) use store::{
     audit_id, create_on as store_create_on, get_on as store_get_on, load_all_on,
-    transition_on as store_transition_on, upsert_applicant, write_lines,
+    replace_content_on, transition_on as store_transition_on, upsert_applicant,
 };
 
 use chrono::NaiveDate;

@@ -442,6 +442,38 @@ pub(crate) fn audit_id(p: &Proposal) -> String {
     format!("{}/{}", p.call, p.content.reference)
 }
 
+/// Writes a proposal's new content (applicant created or updated by its credit code, budget
+/// lines replaced). The caller checks that it may change and records the audit entry.
+pub(crate) async fn replace_content_on(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    id: i64,
+    content: &ProposalContent,
+) -> Result<(), Error> {
+    let applicant_id = upsert_applicant(conn, stamp, &content.applicant).await?;
+    sqlx::query(
+        "UPDATE proposals SET title = $2, title_en = $3, summary = $4, applicant_id = $5,
+            pi_name = $6, pi_title = $7, pi_email = $8, pi_phone = $9, topic = $10,
+            requested_fen = $11, updated_at = $12
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&content.title)
+    .bind(&content.title_en)
+    .bind(&content.summary)
+    .bind(applicant_id)
+    .bind(&content.pi_name)
+    .bind(&content.pi_title)
+    .bind(&content.pi_email)
+    .bind(&content.pi_phone)
+    .bind(&content.topic)
+    .bind(content.requested.fen())
+    .bind(stamp.at_text())
+    .execute(&mut *conn)
+    .await?;
+    write_lines(conn, id, &content.budget).await
+}
+
 /// Replaces a proposal's content while it is a draft or submitted.
 pub async fn update(
     pool: &Pool,
@@ -476,28 +508,7 @@ pub async fn update(
         )])
         .into());
     }
-    let applicant_id = upsert_applicant(&mut tx, stamp, &content.applicant).await?;
-    sqlx::query(
-        "UPDATE proposals SET title = $2, title_en = $3, summary = $4, applicant_id = $5,
-            pi_name = $6, pi_title = $7, pi_email = $8, pi_phone = $9, topic = $10,
-            requested_fen = $11, updated_at = $12
-         WHERE id = $1",
-    )
-    .bind(before.id)
-    .bind(&content.title)
-    .bind(&content.title_en)
-    .bind(&content.summary)
-    .bind(applicant_id)
-    .bind(&content.pi_name)
-    .bind(&content.pi_title)
-    .bind(&content.pi_email)
-    .bind(&content.pi_phone)
-    .bind(&content.topic)
-    .bind(content.requested.fen())
-    .bind(stamp.at_text())
-    .execute(&mut *tx)
-    .await?;
-    write_lines(&mut tx, before.id, &content.budget).await?;
+    replace_content_on(&mut tx, stamp, before.id, &content).await?;
     let after = get_on(&mut tx, &call, reference).await?;
     audit::record(
         &mut tx,

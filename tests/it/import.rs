@@ -98,10 +98,10 @@ fn rows() -> Vec<Vec<String>> {
     ]
 }
 
-/// Writes the committed fixtures. Run once: `cargo test --test it -- --ignored write_fixtures`.
+/// The committed fixtures are what [`rows`] describes: the two CSVs byte for byte, the XLSX
+/// cell for cell. `GRANTDESK_WRITE_FIXTURES=1 cargo test --test it fixtures` rewrites them.
 #[test]
-#[ignore]
-fn write_fixtures() {
+fn the_committed_fixtures_are_the_described_rows() {
     let rows = rows();
     // GB18030, Chinese headers, as Excel or WPS save "CSV" on a Chinese system.
     let mut text = ZH.join(",") + "\r\n";
@@ -109,49 +109,52 @@ fn write_fixtures() {
         text += &(r.join(",") + "\r\n");
     }
     let (gbk, _, _) = encoding_rs::GB18030.encode(&text);
-    std::fs::write(fixture("proposals-gb18030.csv"), &gbk).expect("gb18030");
     // UTF-8 with a BOM, English headers.
-    let mut text = String::from("\u{feff}") + &EN.join(",") + "\n";
+    let mut bom = String::from("\u{feff}") + &EN.join(",") + "\n";
     for r in &rows {
-        text += &(r
-            .iter()
-            .map(|c| {
-                if c.contains(',') {
-                    format!("\"{c}\"")
-                } else {
-                    c.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
-            + "\n");
+        bom += &(r.join(",") + "\n");
     }
-    std::fs::write(fixture("proposals-utf8-bom.csv"), text).expect("bom");
-    // XLSX with Chinese headers and typed cells: money as numbers, dates as dates.
-    let cells = rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .map(|(i, v)| match i {
-                    11..=14 => Money::parse(v).map_or_else(|_| Cell::text(v), Cell::Money),
-                    15 => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map_or_else(|_| Cell::text(v), Cell::Date),
-                    _ => Cell::text(v),
-                })
-                .collect()
-        })
-        .collect();
-    let table = Table {
-        name: "申请书".into(),
-        headers: ZH.iter().map(|h| (*h).to_string()).collect(),
-        rows: cells,
-    };
-    std::fs::write(
-        fixture("proposals-zh.xlsx"),
-        grantdesk::export::xlsx(&[table]).expect("xlsx"),
-    )
-    .expect("write xlsx");
+    if std::env::var_os("GRANTDESK_WRITE_FIXTURES").is_some() {
+        std::fs::write(fixture("proposals-gb18030.csv"), &gbk).expect("gb18030");
+        std::fs::write(fixture("proposals-utf8-bom.csv"), &bom).expect("bom");
+        // XLSX with Chinese headers and typed cells: money as numbers, dates as dates.
+        let cells = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .map(|(i, v)| match i {
+                        11..=14 => Money::parse(v).map_or_else(|_| Cell::text(v), Cell::Money),
+                        15 => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                            .map_or_else(|_| Cell::text(v), Cell::Date),
+                        _ => Cell::text(v),
+                    })
+                    .collect()
+            })
+            .collect();
+        let table = Table {
+            name: "申请书".into(),
+            headers: ZH.iter().map(|h| (*h).to_string()).collect(),
+            rows: cells,
+        };
+        std::fs::write(
+            fixture("proposals-zh.xlsx"),
+            grantdesk::export::xlsx(&[table]).expect("xlsx"),
+        )
+        .expect("write xlsx");
+    }
+    assert_eq!(
+        std::fs::read(fixture("proposals-gb18030.csv")).expect("read"),
+        gbk.as_ref()
+    );
+    assert_eq!(
+        std::fs::read_to_string(fixture("proposals-utf8-bom.csv")).expect("read"),
+        bom
+    );
+    let xlsx = import::read(&fixture("proposals-zh.xlsx")).expect("xlsx");
+    assert_eq!(xlsx.headers, ZH.map(String::from).to_vec());
+    let cells: Vec<Vec<String>> = xlsx.rows.into_iter().map(|r| r.cells).collect();
+    assert_eq!(cells, rows);
 }
 
 fn request() -> ImportRequest {
