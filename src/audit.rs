@@ -109,26 +109,56 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, Error> {
     })
 }
 
-fn canonical(e: &Entry) -> String {
-    // serde_json's map keeps keys sorted (no `preserve_order`), which makes this canonical.
-    serde_json::json!({
-        "seq": e.seq,
-        "at": e.at,
-        "actor": e.actor,
-        "entity": e.entity,
-        "entity_id": e.entity_id,
-        "action": e.action,
-        "before": e.before_json,
-        "after": e.after_json,
-    })
-    .to_string()
+/// The entry's canonical JSON: keys sorted, no spaces. The fields are declared in sorted
+/// order, so serde writes them sorted; this is byte for byte what the first version built
+/// through a `serde_json::Value` map (the test below keeps that version as the reference).
+#[derive(Serialize)]
+struct Canonical<'a> {
+    action: &'a str,
+    actor: &'a str,
+    after: &'a Option<String>,
+    at: &'a str,
+    before: &'a Option<String>,
+    entity: &'a str,
+    entity_id: &'a str,
+    seq: i64,
+}
+
+impl<'a> From<&'a Entry> for Canonical<'a> {
+    fn from(e: &'a Entry) -> Self {
+        Canonical {
+            action: &e.action,
+            actor: &e.actor,
+            after: &e.after_json,
+            at: &e.at,
+            before: &e.before_json,
+            entity: &e.entity,
+            entity_id: &e.entity_id,
+            seq: e.seq,
+        }
+    }
+}
+
+/// Feeds what serde writes straight into the hash, without building the text.
+struct Hashing<'a>(&'a mut Sha256);
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn hash_of(prev_hash: &str, e: &Entry) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(b"\n");
-    h.update(canonical(e).as_bytes());
+    // Writing plain strings and integers into a hash cannot fail.
+    let _ = serde_json::to_writer(Hashing(&mut h), &Canonical::from(e));
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(64);
     for b in h.finalize().iter() {
@@ -185,20 +215,20 @@ pub(crate) async fn record(
     Ok(())
 }
 
-/// Appends many entries at once (a bulk import): the chain is extended in memory and written
-/// with multi-row inserts, the head updated once. Same transaction rules as [`record`].
-pub(crate) async fn record_many(
-    conn: &mut SqliteConnection,
-    stamp: &Stamp,
-    changes: Vec<Change<'_>>,
-) -> Result<(), Error> {
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let (mut seq, mut prev): (i64, String) =
+/// The head of the chain `(seq, hash)`, read inside the caller's write transaction.
+pub(crate) async fn head(conn: &mut SqliteConnection) -> Result<(i64, String), Error> {
+    Ok(
         sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&mut *conn)
-            .await?;
+            .await?,
+    )
+}
+
+/// The entries for `changes`, chained after `head`: pure work, so that a bulk import can hash
+/// on another thread while its rows are written. The head must not move in between: the
+/// caller holds the write transaction and writes no other entry until [`write_extension`].
+pub(crate) fn extend(head: (i64, String), stamp: &Stamp, changes: Vec<Change<'_>>) -> Vec<Entry> {
+    let (mut seq, mut prev) = head;
     let at = stamp.at_text();
     let mut entries = Vec::with_capacity(changes.len());
     for change in changes {
@@ -219,6 +249,17 @@ pub(crate) async fn record_many(
         prev = entry.hash.clone();
         entries.push(entry);
     }
+    entries
+}
+
+/// Writes entries made by [`extend`] and moves the head to the last one.
+pub(crate) async fn write_extension(
+    conn: &mut SqliteConnection,
+    entries: &[Entry],
+) -> Result<(), Error> {
+    let Some(last) = entries.last() else {
+        return Ok(());
+    };
     for chunk in entries.chunks(500) {
         let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
             "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash) ",
@@ -238,8 +279,8 @@ pub(crate) async fn record_many(
         q.build().execute(&mut *conn).await?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(seq)
-        .bind(&prev)
+        .bind(last.seq)
+        .bind(&last.hash)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -328,6 +369,52 @@ pub async fn history(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The first version of the canonical form, kept as the reference the chains of existing
+    /// databases were hashed with.
+    fn canonical(e: &Entry) -> String {
+        serde_json::json!({
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "entity": e.entity,
+            "entity_id": e.entity_id,
+            "action": e.action,
+            "before": e.before_json,
+            "after": e.after_json,
+        })
+        .to_string()
+    }
+
+    proptest! {
+        #[test]
+        fn the_streamed_canonical_form_is_the_reference_byte_for_byte(
+            seq in any::<i64>(),
+            texts in proptest::collection::vec(any::<String>(), 6),
+            before in proptest::option::of(any::<String>()),
+            after in proptest::option::of("\\PC{0,40}|\\{\"[a-z]\":\"[\\\\\"\\u{0}-\\u{1f}中文]{0,5}\"\\}"),
+        ) {
+            let e = Entry {
+                seq,
+                at: texts[0].clone(),
+                actor: texts[1].clone(),
+                entity: texts[2].clone(),
+                entity_id: texts[3].clone(),
+                action: texts[4].clone(),
+                before_json: before,
+                after_json: after,
+                prev_hash: texts[5].clone(),
+                hash: String::new(),
+            };
+            let streamed = serde_json::to_string(&Canonical::from(&e)).expect("json");
+            prop_assert_eq!(&streamed, &canonical(&e));
+            let mut h = Sha256::new();
+            h.update(format!("{}\n{}", e.prev_hash, canonical(&e)).as_bytes());
+            let expected: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            prop_assert_eq!(hash_of(&e.prev_hash, &e), expected);
+        }
+    }
 
     #[test]
     fn the_hash_is_lowercase_hex_of_sha256_as_it_always_was() {

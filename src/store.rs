@@ -94,7 +94,11 @@ pub async fn open(path: &Path) -> Result<Pool, StoreError> {
         // FULL: a committed decision survives a power cut, not only a crash of the app.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(30));
+        .busy_timeout(Duration::from_secs(30))
+        // Up to 64 MiB of page cache per connection (SQLite's default is 2 MiB): a bulk import
+        // writes its transaction without spilling pages to the log midway.
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .connect_with(options)

@@ -614,8 +614,21 @@ struct Imported<'a> {
     line: usize,
 }
 
+/// A new proposal as it will be written.
+struct NewRow {
+    id: i64,
+    applicant_id: i64,
+    /// The applicant is new too (first row with its credit code).
+    new_applicant: bool,
+    content: ProposalContent,
+    status: ProposalStatus,
+    submitted_on: Option<chrono::NaiveDate>,
+    line: usize,
+}
+
 /// Creates the new proposals (and new applicants) with multi-row inserts, and their audit
-/// entries in one chain extension.
+/// entries in one chain extension. The entries (JSON, then hashes) are made on another thread
+/// while the rows are written.
 async fn write_new(
     conn: &mut SqliteConnection,
     stamp: &Stamp,
@@ -649,76 +662,70 @@ async fn write_new(
         }
     }
     let mut next_ref = taken.len() + 1;
-    let mut changes: Vec<Change> = Vec::new();
-    let mut new_applicants = Vec::new();
     let mut updated_applicants = HashSet::new();
     let mut next_applicant = max_applicant;
-    let mut proposals = Vec::with_capacity(rows.len());
+    let mut new_rows = Vec::with_capacity(rows.len());
     for (k, r) in rows.iter().enumerate() {
         let code = r.content.applicant.credit_code.to_string();
-        let applicant_id = match applicant_ids.get(&code) {
+        let (applicant_id, new_applicant) = match applicant_ids.get(&code) {
             Some(&id) => {
                 // A known applicant whose details changed is updated once, audited.
-                if updated_applicants.insert(code.clone()) && id <= max_applicant {
+                if updated_applicants.insert(code) && id <= max_applicant {
                     proposal::upsert_applicant(conn, stamp, &r.content.applicant).await?;
                 }
-                id
+                (id, false)
             }
             None => {
                 next_applicant += 1;
-                applicant_ids.insert(code.clone(), next_applicant);
-                new_applicants.push((next_applicant, &r.content.applicant));
-                changes
-                    .push(Change::new("applicant", &code, "create").after(&r.content.applicant)?);
-                next_applicant
+                applicant_ids.insert(code, next_applicant);
+                (next_applicant, true)
             }
         };
-        let reference = if r.content.reference.is_empty() {
-            loop {
+        let mut content = r.content.clone();
+        if content.reference.is_empty() {
+            content.reference = loop {
                 let candidate = format!("{}-{next_ref:04}", call.spec.code);
                 next_ref += 1;
                 if taken.insert(candidate.clone()) {
                     break candidate;
                 }
-            }
-        } else {
-            r.content.reference.clone()
-        };
-        let status = if r.submitted_on.is_some() {
-            ProposalStatus::Submitted
-        } else {
-            ProposalStatus::Draft
-        };
-        let mut content = r.content.clone();
-        content.reference = reference.clone();
-        changes.push(
-            Change::new(
-                "proposal",
-                format!("{}/{reference}", call.spec.code),
-                "import",
-            )
-            .after(&Imported {
-                content: &content,
-                status,
-                submitted_on: r.submitted_on.map(date_text),
-                line: r.line,
-            })?,
-        );
-        proposals.push((
-            max_proposal + 1 + k as i64,
+            };
+        }
+        new_rows.push(NewRow {
+            id: max_proposal + 1 + k as i64,
             applicant_id,
+            new_applicant,
             content,
-            status,
-            r.submitted_on,
-        ));
+            status: if r.submitted_on.is_some() {
+                ProposalStatus::Submitted
+            } else {
+                ProposalStatus::Draft
+            },
+            submitted_on: r.submitted_on,
+            line: r.line,
+        });
     }
-    for chunk in new_applicants.chunks(CHUNK) {
+    let new_rows = std::sync::Arc::new(new_rows);
+
+    // Nothing else writes to the chain inside this transaction until the entries are written,
+    // so the head read now is the one they follow.
+    let head = audit::head(conn).await?;
+    let chain = {
+        let rows = std::sync::Arc::clone(&new_rows);
+        let stamp = stamp.clone();
+        let code = call.spec.code.to_string();
+        tokio::task::spawn_blocking(move || audit_entries(&rows, &code, head, &stamp))
+    };
+
+    let applicants: Vec<&NewRow> = new_rows.iter().filter(|r| r.new_applicant).collect();
+    for chunk in applicants.chunks(CHUNK) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO applicants (id, credit_code, name, bank_name, bank_account, contact_name,
                 contact_phone, contact_email, created_at, updated_at) ",
         );
-        q.push_values(chunk, |mut b, (id, a)| {
-            b.push_bind(*id)
+        q.push_values(chunk, |mut b, r| {
+            let a = &r.content.applicant;
+            b.push_bind(r.applicant_id)
                 .push_bind(a.credit_code.to_string())
                 .push_bind(&a.name)
                 .push_bind(&a.bank_name)
@@ -731,36 +738,37 @@ async fn write_new(
         });
         q.build().execute(&mut *conn).await?;
     }
-    for chunk in proposals.chunks(CHUNK / 2) {
+    for chunk in new_rows.chunks(CHUNK / 2) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "INSERT INTO proposals (id, call_id, reference, title, title_en, summary, applicant_id,
                 pi_name, pi_title, pi_email, pi_phone, topic, requested_fen, status, submitted_on,
                 created_at, updated_at) ",
         );
-        q.push_values(chunk, |mut b, (id, applicant, c, status, on)| {
-            b.push_bind(*id)
+        q.push_values(chunk, |mut b, r| {
+            let c = &r.content;
+            b.push_bind(r.id)
                 .push_bind(call.id)
                 .push_bind(&c.reference)
                 .push_bind(&c.title)
                 .push_bind(&c.title_en)
                 .push_bind(&c.summary)
-                .push_bind(*applicant)
+                .push_bind(r.applicant_id)
                 .push_bind(&c.pi_name)
                 .push_bind(&c.pi_title)
                 .push_bind(&c.pi_email)
                 .push_bind(&c.pi_phone)
                 .push_bind(&c.topic)
                 .push_bind(c.requested.fen())
-                .push_bind(status.as_str())
-                .push_bind(on.map(date_text))
+                .push_bind(r.status.as_str())
+                .push_bind(r.submitted_on.map(date_text))
                 .push_bind(&at)
                 .push_bind(&at);
         });
         q.build().execute(&mut *conn).await?;
     }
-    let lines: Vec<(i64, &proposal::BudgetLine)> = proposals
+    let lines: Vec<(i64, &proposal::BudgetLine)> = new_rows
         .iter()
-        .flat_map(|(id, _, c, ..)| c.budget.iter().map(move |l| (*id, l)))
+        .flat_map(|r| r.content.budget.iter().map(move |l| (r.id, l)))
         .collect();
     for chunk in lines.chunks(CHUNK * 2) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -774,5 +782,43 @@ async fn write_new(
         });
         q.build().execute(&mut *conn).await?;
     }
-    audit::record_many(conn, stamp, changes).await
+    let entries = chain.await.map_err(|e| {
+        Error::Store(crate::error::StoreError::Corrupt {
+            table: "audit_log",
+            id: "new".into(),
+            reason: e.to_string(),
+        })
+    })??;
+    audit::write_extension(conn, &entries).await
+}
+
+/// The audit entries of an import, in row order: the applicant's creation (when new) before
+/// the proposal's, each with the full state written.
+fn audit_entries(
+    rows: &[NewRow],
+    call_code: &str,
+    head: (i64, String),
+    stamp: &Stamp,
+) -> Result<Vec<audit::Entry>, Error> {
+    let mut changes = Vec::with_capacity(rows.len() * 2);
+    for r in rows {
+        let c = &r.content;
+        if r.new_applicant {
+            changes.push(
+                Change::new("applicant", c.applicant.credit_code.to_string(), "create")
+                    .after(&c.applicant)?,
+            );
+        }
+        changes.push(
+            Change::new("proposal", format!("{call_code}/{}", c.reference), "import").after(
+                &Imported {
+                    content: c,
+                    status: r.status,
+                    submitted_on: r.submitted_on.map(date_text),
+                    line: r.line,
+                },
+            )?,
+        );
+    }
+    Ok(audit::extend(head, stamp, changes))
 }
