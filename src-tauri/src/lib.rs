@@ -752,13 +752,7 @@ fn bytes_of(state: &AppState, u: &Upload) -> Reply<Vec<u8>> {
 
 fn sheet_of(state: &AppState, u: &Upload) -> Reply<grantdesk::import::Sheet> {
     let bytes = bytes_of(state, u)?;
-    let xlsx = u.name.to_ascii_lowercase().ends_with(".xlsx");
-    let sheet = if xlsx {
-        grantdesk::import::sheet::read_xlsx(&u.name, &bytes)
-    } else {
-        grantdesk::import::sheet::read_csv(&u.name, &bytes)
-    };
-    sheet.map_err(|e| state.fail(e.into()))
+    grantdesk::import::sheet::read_named(&u.name, &bytes).map_err(|e| state.fail(e.into()))
 }
 
 fn request_of(u: &Upload) -> grantdesk::import::ImportRequest {
@@ -808,11 +802,8 @@ async fn import_commit(
 /// A reviewer list (CSV or XLSX): every row or none; refused rows are named by number.
 #[tauri::command]
 async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
-    let bytes = bytes_of(&state, &upload)?;
-    let text = grantdesk::import::sheet::table_text(&upload.name, &bytes)
-        .map_err(|e| state.fail(e.into()))?;
-    let rows =
-        review::sheet::reviewer_list(&upload.name, &text).map_err(|e| state.fail(e.into()))?;
+    let sheet = sheet_of(&state, &upload)?;
+    let rows = review::sheet::reviewer_list(&sheet).map_err(|e| state.fail(e.into()))?;
     pool::import(&state.pool(), &stamp(), &rows)
         .await
         .map_err(|e| state.fail(e))
@@ -821,13 +812,11 @@ async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Reply<u
 /// Score sheets of a call (CSV or XLSX): every row or none.
 #[tauri::command]
 async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
-    let bytes = bytes_of(&state, &upload)?;
-    let text = grantdesk::import::sheet::table_text(&upload.name, &bytes)
-        .map_err(|e| state.fail(e.into()))?;
+    let sheet = sheet_of(&state, &upload)?;
     let c = call::get(&state.pool(), &upload.call)
         .await
         .map_err(|e| state.fail(e))?;
-    let rows = review::sheet::score_sheet(&upload.name, &text, c.spec.code.as_str(), &c.spec)
+    let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)
         .map_err(|e| state.fail(e.into()))?;
     review::import_reviews(&state.pool(), &stamp(), &rows)
         .await

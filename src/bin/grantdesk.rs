@@ -370,6 +370,10 @@ enum BenchCmd {
     Import {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,
+        /// Work in this new directory and keep the CSV and both databases there, to inspect
+        /// (default: a temporary directory, removed afterwards)
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
@@ -579,15 +583,27 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         }
         return Ok(());
     }
-    if let Command::Bench(BenchCmd::Import { rows }) = cli.command {
-        let dir = std::env::temp_dir().join(format!("grantdesk-bench-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+    if let Command::Bench(BenchCmd::Import { rows, keep }) = cli.command {
+        let dir = keep.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("grantdesk-bench-{}", std::process::id()))
+        });
+        if keep.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        } else if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(FileError::Unwritable {
+                path: dir.display().to_string(),
+                reason: "the directory is not empty".into(),
+            }
+            .into());
+        }
         std::fs::create_dir_all(&dir).map_err(|e| FileError::Unwritable {
             path: dir.display().to_string(),
             reason: e.to_string(),
         })?;
         let f = grantdesk::import::bench::run(&dir, rows, &Stamp::now_for_os_user()).await;
-        let _ = std::fs::remove_dir_all(&dir);
+        if keep.is_none() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         let f = f?;
         let total = f.read + f.import;
         println!(
@@ -729,13 +745,8 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Review(c) => review_cmd(&pool, &stamp, c, out).await,
         Command::Scores(ScoresCmd::Import { file, call }) => {
             let c = call::get(&pool, &call).await?;
-            let text = read_text(&file)?;
-            let rows = review::sheet::score_sheet(
-                &file.display().to_string(),
-                &text,
-                c.spec.code.as_str(),
-                &c.spec,
-            )?;
+            let sheet = grantdesk::import::read(&file)?;
+            let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)?;
             let n = review::import_reviews(&pool, &stamp, &rows).await?;
             println!("{} {n}", out.t("已导入评审意见", "Reviews imported:"));
             Ok(())
@@ -1068,8 +1079,7 @@ fn reviewer_id(s: &str) -> Result<i64, Error> {
 async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) -> Result<(), Error> {
     match c {
         ReviewerCmd::Import { file } => {
-            let text = read_text(&file)?;
-            let rows = review::sheet::reviewer_list(&file.display().to_string(), &text)?;
+            let rows = review::sheet::reviewer_list(&grantdesk::import::read(&file)?)?;
             let n = pool::import(pool_, stamp, &rows).await?;
             println!("{} {n}", out.t("已导入评审专家", "Reviewers imported:"));
             Ok(())
@@ -1203,17 +1213,13 @@ async fn review_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewCmd, out: &Out) -> Res
     }
 }
 
-/// A text file in UTF-8 (with or without a BOM) or GB18030/GBK, as spreadsheets save them;
-/// an `.xlsx` file's first sheet as CSV text.
+/// A text file in UTF-8 (with or without a BOM) or GB18030/GBK.
 fn read_text(file: &PathBuf) -> Result<String, Error> {
     let bytes = std::fs::read(file).map_err(|e| FileError::Unreadable {
         path: file.display().to_string(),
         reason: e.to_string(),
     })?;
-    Ok(grantdesk::import::sheet::table_text(
-        &file.display().to_string(),
-        &bytes,
-    )?)
+    Ok(grantdesk::import::sheet::decode(&bytes).0)
 }
 
 fn read_toml<T: serde::de::DeserializeOwned>(file: &PathBuf) -> Result<T, Error> {

@@ -46,32 +46,16 @@ pub fn read(path: &Path) -> Result<Sheet, FileError> {
         path: path.display().to_string(),
         reason: e.to_string(),
     })?;
-    let name = path.display().to_string();
-    let xlsx = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-    if xlsx {
-        read_xlsx(&name, &bytes)
-    } else {
-        read_csv(&name, &bytes)
-    }
+    read_named(&path.display().to_string(), &bytes)
 }
 
-/// A table file as CSV text for the readers that take text (reviewer lists, score sheets): a
-/// CSV decoded (UTF-8, BOM or GB18030), an XLSX's first sheet written out as CSV.
-pub fn table_text(name: &str, bytes: &[u8]) -> Result<String, FileError> {
-    if !name.to_ascii_lowercase().ends_with(".xlsx") {
-        return Ok(decode(bytes).0);
+/// Reads table bytes by the file's name: an `.xlsx` workbook's first sheet, else CSV.
+pub fn read_named(name: &str, bytes: &[u8]) -> Result<Sheet, FileError> {
+    if name.to_ascii_lowercase().ends_with(".xlsx") {
+        read_xlsx(name, bytes)
+    } else {
+        read_csv(name, bytes)
     }
-    let sheet = read_xlsx(name, bytes)?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let bad = |e: csv::Error| malformed(name, e.to_string());
-    w.write_record(&sheet.headers).map_err(bad)?;
-    for r in &sheet.rows {
-        w.write_record(&r.cells).map_err(bad)?;
-    }
-    let bytes = w.into_inner().map_err(|e| malformed(name, e.to_string()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Decodes CSV bytes: UTF-8 with a BOM, plain UTF-8, else GB18030.
@@ -223,20 +207,38 @@ mod tests {
     }
 
     #[test]
-    fn an_xlsx_sheet_becomes_csv_text_for_the_text_readers() {
+    fn an_xlsx_sheet_keeps_the_row_numbers_the_spreadsheet_shows() {
         let table = crate::export::Table {
             name: "专家".into(),
             headers: vec!["姓名".into(), "工作单位".into()],
-            rows: vec![vec![
-                crate::export::Cell::text("王立新"),
-                crate::export::Cell::text("北京理工大学, 计算机学院"),
-            ]],
+            rows: vec![
+                vec![
+                    crate::export::Cell::text("王立新"),
+                    crate::export::Cell::text("北京理工大学, 计算机学院"),
+                ],
+                vec![crate::export::Cell::text(""), crate::export::Cell::text("")],
+                vec![
+                    crate::export::Cell::text("赵敏"),
+                    crate::export::Cell::text("清华大学"),
+                ],
+            ],
         };
         let bytes = crate::export::xlsx(&[table]).expect("xlsx");
-        let text = table_text("r.xlsx", &bytes).expect("text");
-        assert_eq!(text, "姓名,工作单位\n王立新,\"北京理工大学, 计算机学院\"\n");
-        let (gbk, _, _) = encoding_rs::GB18030.encode("姓名\n王立新\n");
-        assert_eq!(table_text("r.csv", &gbk).expect("csv"), "姓名\n王立新\n");
+        let sheet = read_named("r.XLSX", &bytes).expect("sheet");
+        assert_eq!(sheet.encoding, "XLSX");
+        let lines: Vec<(usize, &str)> = sheet
+            .rows
+            .iter()
+            .map(|r| (r.line, r.cells[1].as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(2, "北京理工大学, 计算机学院"), (4, "清华大学")],
+            "the blank row 3 is skipped but still counted"
+        );
+        let (gbk, _, _) = encoding_rs::GB18030.encode("姓名\n\n王立新\n");
+        let sheet = read_named("r.csv", &gbk).expect("csv");
+        assert_eq!((sheet.encoding, sheet.rows[0].line), ("GB18030", 3));
     }
 
     #[test]

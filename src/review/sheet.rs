@@ -1,5 +1,6 @@
-//! Spreadsheets of the review stage, as CSV (UTF-8, with or without BOM): score sheets (one
-//! row per reviewer × proposal, a column per criterion) and reviewer lists. Headers may be
+//! Spreadsheets of the review stage, read by [`crate::import::sheet`] (CSV in UTF-8 or
+//! GB18030, or XLSX): score sheets (one row per reviewer × proposal, a column per criterion)
+//! and reviewer lists. Headers may be
 //! English or Chinese; criteria are named by key or by their Chinese or English name.
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use super::pool::ReviewerForm;
 use crate::call::CallSpec;
 use crate::error::FileError;
 use crate::form::Text;
+use crate::import::Sheet;
 
 fn malformed(path: &str, reason: String) -> FileError {
     FileError::Malformed {
@@ -17,30 +19,22 @@ fn malformed(path: &str, reason: String) -> FileError {
     }
 }
 
-/// A data row with its number as a spreadsheet shows it (the header is row 1).
+/// A data row with its number as the spreadsheet shows it (the header is row 1; blank rows
+/// are skipped but counted) and its cells, trimmed.
 type Row = (usize, Vec<String>);
 
-fn records(path: &str, text: &str) -> Result<(Vec<String>, Vec<Row>), FileError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| malformed(path, e.to_string()))?
+fn records(sheet: &Sheet) -> (&[String], Vec<Row>) {
+    let rows = sheet
+        .rows
         .iter()
-        .map(|h| h.trim().to_string())
+        .map(|r| {
+            (
+                r.line,
+                r.cells.iter().map(|c| c.trim().to_string()).collect(),
+            )
+        })
         .collect();
-    let mut rows = Vec::new();
-    for (i, r) in reader.records().enumerate() {
-        let r = r.map_err(|e| malformed(path, format!("row {}: {e}", i + 2)))?;
-        if r.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        // Row numbers as a spreadsheet shows them: the header is row 1.
-        rows.push((i + 2, r.iter().map(|c| c.trim().to_string()).collect()));
-    }
-    Ok((headers, rows))
+    (&sheet.headers, rows)
 }
 
 fn column(headers: &[String], names: &[&str]) -> Option<usize> {
@@ -56,24 +50,24 @@ const RECOMMENDATION: &[&str] = &["recommendation", "评审建议"];
 
 /// Reads a score sheet for a call into review forms, with their row numbers.
 pub fn score_sheet(
-    path: &str,
-    text: &str,
+    sheet: &Sheet,
     call_code: &str,
     call: &CallSpec,
 ) -> Result<Vec<(usize, ReviewForm)>, FileError> {
-    let (headers, rows) = records(path, text)?;
+    let path = sheet.source.as_str();
+    let (headers, rows) = records(sheet);
     let need = |names: &[&str], what: &str| {
-        column(&headers, names)
+        column(headers, names)
             .ok_or_else(|| malformed(path, format!("no column \"{}\" ({what})", names[0])))
     };
     let reference = need(REFERENCE, "申请书编号")?;
     let reviewer = need(REVIEWER, "专家编号")?;
-    let comment = column(&headers, COMMENT);
+    let comment = column(headers, COMMENT);
     let recommendation = need(RECOMMENDATION, "评审建议")?;
     let mut criteria = Vec::new();
     for c in &call.rubric {
         let names = [c.key.as_str(), c.name_zh.as_str(), c.name_en.as_str()];
-        let i = column(&headers, &names).ok_or_else(|| {
+        let i = column(headers, &names).ok_or_else(|| {
             malformed(
                 path,
                 format!("no column for criterion {} ({})", c.key, c.name_zh),
@@ -116,16 +110,16 @@ pub fn score_sheet(
 }
 
 /// Reads a list of reviewers.
-pub fn reviewer_list(path: &str, text: &str) -> Result<Vec<(usize, ReviewerForm)>, FileError> {
-    let (headers, rows) = records(path, text)?;
+pub fn reviewer_list(sheet: &Sheet) -> Result<Vec<(usize, ReviewerForm)>, FileError> {
+    let path = sheet.source.as_str();
+    let (headers, rows) = records(sheet);
     let need = |names: &[&str]| {
-        column(&headers, names)
-            .ok_or_else(|| malformed(path, format!("no column \"{}\"", names[0])))
+        column(headers, names).ok_or_else(|| malformed(path, format!("no column \"{}\"", names[0])))
     };
     let name = need(&["name", "姓名"])?;
     let affiliation = need(&["affiliation", "工作单位", "单位"])?;
     let code = column(
-        &headers,
+        headers,
         &[
             "affiliation_code",
             "单位统一社会信用代码",
@@ -133,7 +127,7 @@ pub fn reviewer_list(path: &str, text: &str) -> Result<Vec<(usize, ReviewerForm)
         ],
     );
     let email = need(&["email", "电子邮箱", "邮箱"])?;
-    let phone = column(&headers, &["phone", "电话", "联系电话"]);
+    let phone = column(headers, &["phone", "电话", "联系电话"]);
     let topics = need(&["topics", "擅长方向", "研究方向"])?;
     Ok(rows
         .into_iter()
@@ -158,14 +152,19 @@ pub fn reviewer_list(path: &str, text: &str) -> Result<Vec<(usize, ReviewerForm)
 mod tests {
     use super::*;
 
+    fn sheet(text: &str) -> Sheet {
+        crate::import::sheet::read_csv("s.csv", text.as_bytes()).expect("csv")
+    }
+
     #[test]
     fn chinese_headers_and_criterion_names_are_understood() {
         let call = crate::demo::reference_call_form().validate().expect("call");
-        let text = "\u{feff}申请书编号,专家编号,创新性,可行性,团队,应用前景,评审建议,评审意见\nBJ-AIXR-2026-0001,R3,8,7,n/a,9,建议资助,好\n,,,,,,,\n";
-        let rows = score_sheet("s.csv", text, "BJ-AIXR-2026", &call).expect("sheet");
+        let text = "\u{feff}申请书编号,专家编号,创新性,可行性,团队,应用前景,评审建议,评审意见\n,,,,,,,\nBJ-AIXR-2026-0001,R3, 8 ,7,n/a,9,建议资助,好\n";
+        let rows = score_sheet(&sheet(text), "BJ-AIXR-2026", &call).expect("sheet");
         assert_eq!(rows.len(), 1, "blank rows are skipped");
         let (n, f) = &rows[0];
-        assert_eq!(*n, 2);
+        assert_eq!(*n, 3, "but counted");
+        assert_eq!(f.scores.get("innovation").map(Text::as_str), Some("8"));
         assert_eq!(f.reviewer.as_str(), "R3");
         assert_eq!(f.scores.get("team").map(Text::as_str), Some("n/a"));
         assert_eq!(f.recommendation.as_str(), "建议资助");
@@ -175,22 +174,20 @@ mod tests {
     fn missing_and_unknown_columns_are_named() {
         let call = crate::demo::reference_call_form().validate().expect("call");
         let e = score_sheet(
-            "s.csv",
-            "reference,reviewer,innovation,feasibility,team,recommendation\n",
+            &sheet("reference,reviewer,innovation,feasibility,team,recommendation\n"),
             "X",
             &call,
         )
         .expect_err("no impact");
         assert!(e.to_string().contains("criterion impact"), "{e}");
         let e = score_sheet(
-            "s.csv",
-            "reference,reviewer,innovation,feasibility,team,impact,recommendation,colour\n",
+            &sheet("reference,reviewer,innovation,feasibility,team,impact,recommendation,colour\n"),
             "X",
             &call,
         )
         .expect_err("extra");
         assert!(e.to_string().contains("unknown column \"colour\""), "{e}");
-        let e = reviewer_list("r.csv", "姓名,邮箱\n").expect_err("no affiliation");
+        let e = reviewer_list(&sheet("姓名,邮箱\n")).expect_err("no affiliation");
         assert!(e.to_string().contains("affiliation"), "{e}");
     }
 }

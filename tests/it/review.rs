@@ -389,7 +389,7 @@ async fn a_score_sheet_is_imported_whole_or_not_at_all() {
     // Row 6: a score out of range; row 7: the conflicted reviewer on 0001.
     text.push_str(&format!("{},R{},12,7,6,9,fund,\n", drawn[0].0, drawn[0].1));
     text.push_str(&format!("BJ-AIXR-2026-0001,R{},8,8,8,8,fund,\n", ids[0]));
-    let rows = review::sheet::score_sheet("s.csv", &text, demo::CALL_CODE, &c.spec).expect("sheet");
+    let rows = review::sheet::score_sheet(&csv(&text), demo::CALL_CODE, &c.spec).expect("sheet");
     let err = review::import_reviews(&db.pool, &stamp(), &rows)
         .await
         .expect_err("bad rows");
@@ -428,18 +428,49 @@ async fn a_score_sheet_is_imported_whole_or_not_at_all() {
     assert_eq!(n, 4);
 }
 
+fn csv(text: &str) -> grantdesk::import::Sheet {
+    grantdesk::import::sheet::read_csv("r.csv", text.as_bytes()).expect("csv")
+}
+
+#[tokio::test]
+async fn a_refused_reviewer_row_is_named_by_its_row_in_the_workbook() {
+    use grantdesk::export::{Cell, Table};
+    let db = db().await;
+    let row = |cells: [&str; 5]| cells.iter().map(|c| Cell::text(*c)).collect::<Vec<_>>();
+    let table = Table {
+        name: "专家".into(),
+        headers: ["姓名", "工作单位", "统一社会信用代码", "邮箱", "擅长方向"]
+            .map(String::from)
+            .to_vec(),
+        rows: vec![
+            row(["王一", "某大学", "", "w1@example.cn", "AI"]),
+            row(["", "", "", "", ""]),
+            row(["", "", "", "", ""]),
+            row(["李二", "某研究所", "", "not-an-email", "AR"]),
+        ],
+    };
+    let bytes = grantdesk::export::xlsx(&[table]).expect("xlsx");
+    let sheet = grantdesk::import::sheet::read_named("专家.xlsx", &bytes).expect("sheet");
+    let rows = review::sheet::reviewer_list(&sheet).expect("list");
+    let err = pool::import(&db.pool, &stamp(), &rows)
+        .await
+        .expect_err("bad email");
+    assert!(err.to_string().contains("row 5:"), "{err}");
+    assert!(pool::list(&db.pool).await.expect("pool").is_empty());
+}
+
 #[tokio::test]
 async fn a_reviewer_list_is_imported_whole_or_not_at_all() {
     let db = db().await;
     let text = "姓名,工作单位,统一社会信用代码,邮箱,电话,擅长方向\n王一,某大学,,w1@example.cn,1,\"AI,VR\"\n李二,某研究所,91110108551385082X,l2@example.cn,2,AR\n";
-    let rows = review::sheet::reviewer_list("r.csv", text).expect("list");
+    let rows = review::sheet::reviewer_list(&csv(text)).expect("list");
     let err = pool::import(&db.pool, &stamp(), &rows)
         .await
         .expect_err("bad credit code");
     assert!(err.to_string().contains("row 3:"), "{err}");
     assert!(pool::list(&db.pool).await.expect("pool").is_empty());
     let fixed = text.replace("91110108551385082X", "91110108551385082Q");
-    let rows = review::sheet::reviewer_list("r.csv", &fixed).expect("list");
+    let rows = review::sheet::reviewer_list(&csv(&fixed)).expect("list");
     assert_eq!(
         pool::import(&db.pool, &stamp(), &rows)
             .await
