@@ -497,7 +497,28 @@ impl Out {
     }
 }
 
+/// Output into a pipe whose reader has gone (`grantdesk … | head`) ends the program quietly,
+/// with the status a shell gives a program stopped by SIGPIPE, instead of a panic message.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to stdout")
+            && message.contains("Broken pipe")
+        {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let lang = match cli.lang {
         Some(LangArg::Zh) => Lang::Zh,

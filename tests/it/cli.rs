@@ -48,6 +48,24 @@ impl Cli {
 }
 
 #[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    // A reader that has already gone, as `grantdesk proposals … | head -1` once head is done.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["proposals", "--call", "BJ-AIXR-2026"])
+        .env("GRANTDESK_DB", cli.dir.path().join("cli.db"))
+        .stdout(writer)
+        .output()
+        .expect("run grantdesk");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(o.status.code(), Some(141), "{stderr}");
+}
+
+#[test]
 fn demo_then_tables_in_either_language() {
     let cli = Cli::new();
     let out = cli.ok(&["demo", "--lang", "en"]);
