@@ -508,9 +508,7 @@ fn quiet_on_closed_pipe() {
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or("");
-        if message.starts_with("failed printing to stdout")
-            && message.contains("Broken pipe")
-        {
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
             std::process::exit(141);
         }
         default(info);
