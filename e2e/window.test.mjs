@@ -473,4 +473,21 @@ inWindow('import: a GB18030 file is checked row by row and refused; a good one i
   assert.deepEqual([...readFileSync(path).subarray(0, 2)], [0x50, 0x4b]);
   const audit = await w.invoke('audit_verify');
   assert.ok(audit.ok.entries > 80);
+
+  // A reviewer list, checked first: the bad row is named by the row the file shows (a blank
+  // row before it counts); a good list checked writes nothing; unticked, it is imported.
+  await w.go('#/reviewers');
+  await w.waitFor('[data-test=import-reviewers]');
+  const head = '\ufeff姓名,工作单位,电子邮箱,研究方向\n王立新,北京理工大学,wang@example.cn,AI\n';
+  await w.click('[data-test=import-reviewers-dry]');
+  await chooseFile(w, '[data-test=import-reviewers]', '专家.csv', Buffer.from(head + '\n李雅静,北京交通大学,not-an-email,AR\n'));
+  const refused = await w.waitFor('[data-test=import-reviewers-result] .form-errors', { text: '第 4 行' });
+  assert.doesNotMatch(await w.text(refused), /第 2 行/);
+  await chooseFile(w, '[data-test=import-reviewers]', '专家.csv', Buffer.from(head + '李雅静,北京交通大学,li@example.cn,AR\n'));
+  await w.waitFor('[data-test=import-reviewers-result]', { text: '检查通过：2 行均可导入' });
+  assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tbody tr').length;"), 0);
+  await w.click('[data-test=import-reviewers-dry]');
+  await chooseFile(w, '[data-test=import-reviewers]', '专家.csv', Buffer.from(head + '李雅静,北京交通大学,li@example.cn,AR\n'));
+  await w.waitFor('[data-test=reviewers] tbody tr:nth-child(2)');
+  assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tbody tr').length;"), 2);
 });

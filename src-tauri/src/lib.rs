@@ -733,6 +733,9 @@ pub struct Upload {
     data: String,
     #[serde(default)]
     overrides: std::collections::BTreeMap<String, String>,
+    /// Reviewer lists and score sheets: check every row, write nothing.
+    #[serde(default)]
+    dry_run: bool,
 }
 
 fn bytes_of(state: &AppState, u: &Upload) -> Reply<Vec<u8>> {
@@ -799,17 +802,18 @@ async fn import_commit(
         .map_err(|e| state.fail(e))
 }
 
-/// A reviewer list (CSV or XLSX): every row or none; refused rows are named by number.
+/// A reviewer list (CSV or XLSX): every row or none; refused rows are named by number. With
+/// `dry_run`, the same checks and nothing written.
 #[tauri::command]
 async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
     let sheet = sheet_of(&state, &upload)?;
     let rows = review::sheet::reviewer_list(&sheet).map_err(|e| state.fail(e.into()))?;
-    pool::import(&state.pool(), &stamp(), &rows)
+    pool::import(&state.pool(), &stamp(), &rows, upload.dry_run)
         .await
         .map_err(|e| state.fail(e))
 }
 
-/// Score sheets of a call (CSV or XLSX): every row or none.
+/// Score sheets of a call (CSV or XLSX): every row or none (or, with `dry_run`, none).
 #[tauri::command]
 async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
     let sheet = sheet_of(&state, &upload)?;
@@ -818,7 +822,7 @@ async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<usiz
         .map_err(|e| state.fail(e))?;
     let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)
         .map_err(|e| state.fail(e.into()))?;
-    review::import_reviews(&state.pool(), &stamp(), &rows)
+    review::import_reviews(&state.pool(), &stamp(), &rows, upload.dry_run)
         .await
         .map_err(|e| state.fail(e))
 }

@@ -181,6 +181,16 @@ fn reviewer_lists_and_score_sheets_come_in_as_gb18030_csv_or_xlsx() {
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let (gbk, _, _) = encoding_rs::GB18030
         .encode("姓名,工作单位,电子邮箱,研究方向\n王立新,北京理工大学,wang@example.cn,AI\n");
+    // Checked only: the count that would be imported, nothing written.
+    let n = invoke(
+        &h,
+        "import_reviewers",
+        json!({ "upload": { "call": "", "name": "专家.csv", "data": b64(&gbk), "dry_run": true } }),
+    )
+    .expect("dry run");
+    assert_eq!(n, 1);
+    let list = invoke(&h, "list_reviewers", json!({})).expect("list");
+    assert_eq!(list.as_array().map(Vec::len), Some(0));
     let n = invoke(
         &h,
         "import_reviewers",

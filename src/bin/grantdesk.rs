@@ -271,13 +271,21 @@ enum ScoresCmd {
         file: PathBuf,
         #[arg(long)]
         call: String,
+        /// Check every row and report, writing nothing
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
 #[derive(Subcommand)]
 enum ReviewerCmd {
-    /// Add reviewers from a CSV list (name, affiliation, affiliation_code, email, phone, topics), all or none
-    Import { file: PathBuf },
+    /// Add reviewers from a CSV or XLSX list (name, affiliation, affiliation_code, email, phone, topics), all or none
+    Import {
+        file: PathBuf,
+        /// Check every row and report, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Add a reviewer from a TOML file (name, affiliation, affiliation_code, email, phone, topics)
     Add {
         #[arg(long)]
@@ -762,12 +770,26 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             Ok(())
         }
         Command::Review(c) => review_cmd(&pool, &stamp, c, out).await,
-        Command::Scores(ScoresCmd::Import { file, call }) => {
+        Command::Scores(ScoresCmd::Import {
+            file,
+            call,
+            dry_run,
+        }) => {
             let c = call::get(&pool, &call).await?;
             let sheet = grantdesk::import::read(&file)?;
             let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)?;
-            let n = review::import_reviews(&pool, &stamp, &rows).await?;
-            println!("{} {n}", out.t("已导入评审意见", "Reviews imported:"));
+            let n = review::import_reviews(&pool, &stamp, &rows, dry_run).await?;
+            if dry_run {
+                println!(
+                    "{} {n}",
+                    out.t(
+                        "检查通过，未写入；可导入的评审意见：",
+                        "Checked, nothing written; reviews that would be imported:"
+                    )
+                );
+            } else {
+                println!("{} {n}", out.t("已导入评审意见", "Reviews imported:"));
+            }
             Ok(())
         }
         Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
@@ -1097,10 +1119,20 @@ fn reviewer_id(s: &str) -> Result<i64, Error> {
 
 async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) -> Result<(), Error> {
     match c {
-        ReviewerCmd::Import { file } => {
+        ReviewerCmd::Import { file, dry_run } => {
             let rows = review::sheet::reviewer_list(&grantdesk::import::read(&file)?)?;
-            let n = pool::import(pool_, stamp, &rows).await?;
-            println!("{} {n}", out.t("已导入评审专家", "Reviewers imported:"));
+            let n = pool::import(pool_, stamp, &rows, dry_run).await?;
+            if dry_run {
+                println!(
+                    "{} {n}",
+                    out.t(
+                        "检查通过，未写入；可导入的评审专家：",
+                        "Checked, nothing written; reviewers that would be imported:"
+                    )
+                );
+            } else {
+                println!("{} {n}", out.t("已导入评审专家", "Reviewers imported:"));
+            }
             Ok(())
         }
         ReviewerCmd::Add { file } => {

@@ -242,11 +242,13 @@ async fn create_on(
     Ok(r)
 }
 
-/// Adds reviewers from a list, all or nothing: every refused row is reported by number.
+/// Adds reviewers from a list, all or nothing: every refused row is reported by number. A dry
+/// run checks every row the same way, inside a transaction it then rolls back.
 pub async fn import(
     pool: &Pool,
     stamp: &Stamp,
     rows: &[(usize, ReviewerForm)],
+    dry_run: bool,
 ) -> Result<usize, Error> {
     let mut tx = begin_write(pool).await?;
     let mut refused = Vec::new();
@@ -264,7 +266,11 @@ pub async fn import(
     if !refused.is_empty() {
         return Err(ReviewError::Rows(refused).into());
     }
-    tx.commit().await?;
+    if dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+    }
     Ok(rows.len())
 }
 

@@ -727,11 +727,13 @@ async fn enter_review_on(
 
 /// Imports score sheets: every row is checked and entered in one transaction; if any row is
 /// refused, nothing is written and every refused row is reported with its number (a conflict
-/// of interest is also written to the audit log as a refusal).
+/// of interest is also written to the audit log as a refusal). A dry run checks the same way
+/// and writes nothing at all, not even the refusals.
 pub async fn import_reviews(
     pool: &Pool,
     stamp: &Stamp,
     rows: &[(usize, ReviewForm)],
+    dry_run: bool,
 ) -> Result<usize, Error> {
     let mut tx = begin_write(pool).await?;
     let mut refused: Vec<(usize, Msg)> = Vec::new();
@@ -757,6 +759,14 @@ pub async fn import_reviews(
                 ),
             )),
         }
+    }
+    if dry_run {
+        tx.rollback().await?;
+        return if refused.is_empty() {
+            Ok(rows.len())
+        } else {
+            Err(ReviewError::Rows(refused).into())
+        };
     }
     if refused.is_empty() {
         tx.commit().await?;

@@ -488,10 +488,24 @@ fn a_reviewer_list_saved_as_gb18030_by_excel_is_read() {
         "reviewer",
         "import",
         &path.display().to_string(),
+        "--dry-run",
         "--lang",
         "en",
     ]);
-    assert!(out.contains('1'), "{out}");
+    assert!(
+        out.contains("nothing written; reviewers that would be imported: 1"),
+        "{out}"
+    );
+    let list = cli.ok(&["reviewer", "list", "--lang", "en"]);
+    assert!(!list.contains("王立新"), "{list}");
+    let out = cli.ok(&[
+        "reviewer",
+        "import",
+        &path.display().to_string(),
+        "--lang",
+        "en",
+    ]);
+    assert!(out.contains("Reviewers imported: 1"), "{out}");
     let list = cli.ok(&["reviewer", "list", "--lang", "en"]);
     assert!(
         list.contains("王立新") && list.contains("北京理工大学"),

@@ -390,7 +390,21 @@ async fn a_score_sheet_is_imported_whole_or_not_at_all() {
     text.push_str(&format!("{},R{},12,7,6,9,fund,\n", drawn[0].0, drawn[0].1));
     text.push_str(&format!("BJ-AIXR-2026-0001,R{},8,8,8,8,fund,\n", ids[0]));
     let rows = review::sheet::score_sheet(&csv(&text), demo::CALL_CODE, &c.spec).expect("sheet");
-    let err = review::import_reviews(&db.pool, &stamp(), &rows)
+    // A dry run reports the same rows and writes nothing, not even the refusal.
+    let head = audit::verify(&db.pool).await.expect("chain");
+    let dry = review::import_reviews(&db.pool, &stamp(), &rows, true)
+        .await
+        .expect_err("bad rows");
+    assert!(dry.to_string().contains("row 6:") && dry.to_string().contains("row 7:"));
+    let good: Vec<_> = rows.iter().take(4).cloned().collect();
+    assert_eq!(
+        review::import_reviews(&db.pool, &stamp(), &good, true)
+            .await
+            .expect("dry run"),
+        4
+    );
+    assert_eq!(audit::verify(&db.pool).await.expect("chain"), head);
+    let err = review::import_reviews(&db.pool, &stamp(), &rows, false)
         .await
         .expect_err("bad rows");
     assert_eq!(err.code(), "import_refused");
@@ -416,7 +430,7 @@ async fn a_score_sheet_is_imported_whole_or_not_at_all() {
 
     let good: Vec<_> = rows.into_iter().take(4).collect();
     assert_eq!(
-        review::import_reviews(&db.pool, &stamp(), &good)
+        review::import_reviews(&db.pool, &stamp(), &good, false)
             .await
             .expect("import"),
         4
@@ -452,7 +466,7 @@ async fn a_refused_reviewer_row_is_named_by_its_row_in_the_workbook() {
     let bytes = grantdesk::export::xlsx(&[table]).expect("xlsx");
     let sheet = grantdesk::import::sheet::read_named("专家.xlsx", &bytes).expect("sheet");
     let rows = review::sheet::reviewer_list(&sheet).expect("list");
-    let err = pool::import(&db.pool, &stamp(), &rows)
+    let err = pool::import(&db.pool, &stamp(), &rows, false)
         .await
         .expect_err("bad email");
     assert!(err.to_string().contains("row 5:"), "{err}");
@@ -464,15 +478,27 @@ async fn a_reviewer_list_is_imported_whole_or_not_at_all() {
     let db = db().await;
     let text = "姓名,工作单位,统一社会信用代码,邮箱,电话,擅长方向\n王一,某大学,,w1@example.cn,1,\"AI,VR\"\n李二,某研究所,91110108551385082X,l2@example.cn,2,AR\n";
     let rows = review::sheet::reviewer_list(&csv(text)).expect("list");
-    let err = pool::import(&db.pool, &stamp(), &rows)
+    let err = pool::import(&db.pool, &stamp(), &rows, false)
         .await
         .expect_err("bad credit code");
     assert!(err.to_string().contains("row 3:"), "{err}");
     assert!(pool::list(&db.pool).await.expect("pool").is_empty());
     let fixed = text.replace("91110108551385082X", "91110108551385082Q");
     let rows = review::sheet::reviewer_list(&csv(&fixed)).expect("list");
+    let head = audit::verify(&db.pool).await.expect("chain");
     assert_eq!(
-        pool::import(&db.pool, &stamp(), &rows)
+        pool::import(&db.pool, &stamp(), &rows, true)
+            .await
+            .expect("dry run"),
+        2
+    );
+    assert!(
+        pool::list(&db.pool).await.expect("pool").is_empty(),
+        "dry run"
+    );
+    assert_eq!(audit::verify(&db.pool).await.expect("chain"), head);
+    assert_eq!(
+        pool::import(&db.pool, &stamp(), &rows, false)
             .await
             .expect("import"),
         2
