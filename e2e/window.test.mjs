@@ -486,9 +486,10 @@ inWindow('import: a GB18030 file is checked row by row and refused; a good one i
   await chooseFile(w, '[data-test=import-reviewers]', '专家.csv', Buffer.from(head + '李雅静,北京交通大学,li@example.cn,AR\n'));
   await w.waitFor('[data-test=import-reviewers-result]', { text: '检查通过：2 行均可导入' });
   writeFileSync(join(dir, 'reviewers-check-zh.png'), await w.screenshot());
-  assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tbody tr').length;"), 0);
+  assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tr[data-reviewer]').length;"), 0);
+  assert.match(await w.textOf('[data-test=reviewers] tbody'), /还没有评审专家/);
   await w.click('[data-test=import-reviewers-dry]');
   await chooseFile(w, '[data-test=import-reviewers]', '专家.csv', Buffer.from(head + '李雅静,北京交通大学,li@example.cn,AR\n'));
-  await w.waitFor('[data-test=reviewers] tbody tr:nth-child(2)');
-  assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tbody tr').length;"), 2);
+  await w.waitFor('[data-test=reviewers] tr[data-reviewer]:nth-child(2)');
+  assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tr[data-reviewer]').length;"), 2);
 });

@@ -215,6 +215,7 @@ const TEXT = {
   import_reviewers: ['导入专家名单（CSV/XLSX）', 'Import reviewers (CSV/XLSX)'],
   import_scores: ['导入评分表（CSV/XLSX）', 'Import score sheets (CSV/XLSX)'],
   imported_n: ['已导入 {n} 行', '{n} rows imported'],
+  no_reviewers: ['专家库中还没有评审专家：可逐个添加，或导入专家名单', 'No reviewers yet: add them one by one or import a list'],
   dry_run_only: ['只检查，不写入', 'Check only, write nothing'],
   checked_n: ['检查通过：{n} 行均可导入，未写入任何数据', 'Checked: all {n} rows can be imported; nothing was written'],
   import_help: ['从 Excel 或 WPS 导出的 CSV（UTF-8 或 GB18030/GBK，自动识别）或 XLSX 文件导入申请书及申请单位。先试运行并逐行检查，导入时全部成功或全部不写入；重复导入同一文件不会产生重复记录。', 'Import proposals with their applicants from a CSV (UTF-8 or GB18030/GBK, detected) or XLSX file exported from Excel or WPS. Every row is checked first; the import writes all rows or none, and importing the same file again creates no duplicates.'],

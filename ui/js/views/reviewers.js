@@ -43,7 +43,7 @@ export async function renderReviewers(app, editId = null) {
         'table',
         { class: 'plain', 'data-test': 'reviewers' },
         h('thead', {}, h('tr', {}, ['#', t('f_name'), t('f_affiliation'), t('f_topics'), t('f_email'), t('col_status'), ''].map((x) => h('th', {}, x)))),
-        h('tbody', {}, all.map((r) => h('tr', {}, h('td', {}, `R${r.id}`), h('td', {}, r.name), h('td', {}, r.affiliation), h('td', {}, r.topics.join(', ')), h('td', {}, r.email), h('td', {}, r.active ? t('active') : t('inactive')), h('td', {}, h('a', { class: 'button', href: `#/reviewers/${r.id}`, 'data-test': 'edit-reviewer' }, t('edit')), ' ', toggle(r))))),
+        h('tbody', {}, all.length === 0 ? h('tr', {}, h('td', { colspan: 7, class: 'muted' }, t('no_reviewers'))) : all.map((r) => h('tr', { 'data-reviewer': r.id }, h('td', {}, `R${r.id}`), h('td', {}, r.name), h('td', {}, r.affiliation), h('td', {}, r.topics.join(', ')), h('td', {}, r.email), h('td', {}, r.active ? t('active') : t('inactive')), h('td', {}, h('a', { class: 'button', href: `#/reviewers/${r.id}`, 'data-test': 'edit-reviewer' }, t('edit')), ' ', toggle(r))))),
       ),
     ),
     form,
