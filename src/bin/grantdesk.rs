@@ -779,17 +779,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             let sheet = grantdesk::import::read(&file)?;
             let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)?;
             let n = review::import_reviews(&pool, &stamp, &rows, dry_run).await?;
-            if dry_run {
-                println!(
-                    "{} {n}",
-                    out.t(
-                        "检查通过，未写入；可导入的评审意见：",
-                        "Checked, nothing written; reviews that would be imported:"
-                    )
-                );
-            } else {
-                println!("{} {n}", out.t("已导入评审意见", "Reviews imported:"));
-            }
+            print_imported(out, n, dry_run, ("评审意见", "reviews"));
             Ok(())
         }
         Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
@@ -1117,22 +1107,34 @@ fn reviewer_id(s: &str) -> Result<i64, Error> {
         })
 }
 
+/// "Reviewers imported: 3", or after a dry run "Checked, nothing written; reviewers that would
+/// be imported: 3"; `what` names the rows in Chinese and English (plural).
+fn print_imported(out: &Out, n: usize, dry_run: bool, (zh, en): (&str, &str)) {
+    if dry_run {
+        match out.lang {
+            Lang::Zh => println!("检查通过，未写入；可导入的{zh}：{n}"),
+            Lang::En => println!("Checked, nothing written; {en} that would be imported: {n}"),
+        }
+    } else {
+        match out.lang {
+            Lang::Zh => println!("已导入{zh} {n}"),
+            Lang::En => {
+                let mut title = en.to_string();
+                if let Some(first) = title.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                println!("{title} imported: {n}");
+            }
+        }
+    }
+}
+
 async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) -> Result<(), Error> {
     match c {
         ReviewerCmd::Import { file, dry_run } => {
             let rows = review::sheet::reviewer_list(&grantdesk::import::read(&file)?)?;
             let n = pool::import(pool_, stamp, &rows, dry_run).await?;
-            if dry_run {
-                println!(
-                    "{} {n}",
-                    out.t(
-                        "检查通过，未写入；可导入的评审专家：",
-                        "Checked, nothing written; reviewers that would be imported:"
-                    )
-                );
-            } else {
-                println!("{} {n}", out.t("已导入评审专家", "Reviewers imported:"));
-            }
+            print_imported(out, n, dry_run, ("评审专家", "reviewers"));
             Ok(())
         }
         ReviewerCmd::Add { file } => {
