@@ -779,7 +779,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             let sheet = grantdesk::import::read(&file)?;
             let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)?;
             let n = review::import_reviews(&pool, &stamp, &rows, dry_run).await?;
-            print_imported(out, n, dry_run, ("评审意见", "reviews"));
+            print_imported(out, n, dry_run, ("评审意见", "Reviews", "reviews"));
             Ok(())
         }
         Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
@@ -1108,24 +1108,13 @@ fn reviewer_id(s: &str) -> Result<i64, Error> {
 }
 
 /// "Reviewers imported: 3", or after a dry run "Checked, nothing written; reviewers that would
-/// be imported: 3"; `what` names the rows in Chinese and English (plural).
-fn print_imported(out: &Out, n: usize, dry_run: bool, (zh, en): (&str, &str)) {
-    if dry_run {
-        match out.lang {
-            Lang::Zh => println!("检查通过，未写入；可导入的{zh}：{n}"),
-            Lang::En => println!("Checked, nothing written; {en} that would be imported: {n}"),
-        }
-    } else {
-        match out.lang {
-            Lang::Zh => println!("已导入{zh} {n}"),
-            Lang::En => {
-                let mut title = en.to_string();
-                if let Some(first) = title.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                println!("{title} imported: {n}");
-            }
-        }
+/// be imported: 3"; `what` names the rows: Chinese, English as a heading, English in a sentence.
+fn print_imported(out: &Out, n: usize, dry_run: bool, (zh, heading, en): (&str, &str, &str)) {
+    match (dry_run, out.lang) {
+        (true, Lang::Zh) => println!("检查通过，未写入；可导入的{zh}：{n}"),
+        (true, Lang::En) => println!("Checked, nothing written; {en} that would be imported: {n}"),
+        (false, Lang::Zh) => println!("已导入{zh} {n}"),
+        (false, Lang::En) => println!("{heading} imported: {n}"),
     }
 }
 
@@ -1134,7 +1123,7 @@ async fn reviewer_cmd(pool_: &Pool, stamp: &Stamp, c: ReviewerCmd, out: &Out) ->
         ReviewerCmd::Import { file, dry_run } => {
             let rows = review::sheet::reviewer_list(&grantdesk::import::read(&file)?)?;
             let n = pool::import(pool_, stamp, &rows, dry_run).await?;
-            print_imported(out, n, dry_run, ("评审专家", "reviewers"));
+            print_imported(out, n, dry_run, ("评审专家", "Reviewers", "reviewers"));
             Ok(())
         }
         ReviewerCmd::Add { file } => {
