@@ -99,7 +99,7 @@ impl<'a> Change<'a> {
     }
 }
 
-fn to_json<T: Serialize>(v: &T) -> Result<String, Error> {
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String, Error> {
     serde_json::to_string(v).map_err(|e| {
         Error::Store(StoreError::Corrupt {
             table: "audit_log",

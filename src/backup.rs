@@ -13,7 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use crate::audit::{self, Change};
 use crate::error::{Coded, Error, Msg};
 use crate::lang::Lang;
-use crate::store::{Pool, Stamp, begin_write};
+use crate::store::{Pool, Stamp};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BackupError {
@@ -33,6 +33,14 @@ pub enum BackupError {
     AuditBroken { path: String, reason: Msg },
     #[error("cannot use {path}: {reason}")]
     Io { path: String, reason: String },
+    #[error(
+        "{path} is open in another window or command: close them all, then restore (a restore needs the database to itself)"
+    )]
+    InUse { path: String },
+    #[error(
+        "restoring replaces the database {path} (it is kept aside, never deleted): confirm it (--force)"
+    )]
+    WouldReplace { path: String },
 }
 
 impl Coded for BackupError {
@@ -43,6 +51,8 @@ impl Coded for BackupError {
             BackupError::NewerSchema { .. } => "backup_newer_schema",
             BackupError::AuditBroken { .. } => "backup_audit_broken",
             BackupError::Io { .. } => "backup_io",
+            BackupError::InUse { .. } => "database_in_use",
+            BackupError::WouldReplace { .. } => "restore_needs_confirmation",
         }
     }
 
@@ -69,6 +79,12 @@ impl Coded for BackupError {
                 format!("{path} 不能恢复：其审计日志校验失败（{}）", reason.zh)
             }
             (BackupError::Io { path, reason }, Lang::Zh) => format!("无法使用 {path}：{reason}"),
+            (BackupError::InUse { path }, Lang::Zh) => {
+                format!("{path} 正被另一个窗口或命令使用：请全部关闭后再恢复（恢复需要独占数据库）")
+            }
+            (BackupError::WouldReplace { path }, Lang::Zh) => {
+                format!("恢复将替换数据库 {path}（原数据库另存，不会删除）：请确认（--force）")
+            }
         }
     }
 }
@@ -121,10 +137,13 @@ pub async fn inspect(path: &Path) -> Result<BackupInfo, Error> {
             return Err(not_ours("不是 SQLite 数据库文件", "not an SQLite database file").into());
         }
     }
+    // A crafted file's schema is not trusted: its views and triggers may call no function
+    // with side effects while it is read.
     let options = SqliteConnectOptions::new()
         .filename(path)
         .read_only(true)
-        .immutable(true);
+        .immutable(true)
+        .pragma("trusted_schema", "OFF");
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
@@ -181,6 +200,30 @@ async fn check(path: &Path, pool: &Pool) -> Result<BackupInfo, Error> {
         )
         .into());
     }
+    let (integrity,): (String,) = sqlx::query_as("PRAGMA quick_check").fetch_one(pool).await?;
+    if integrity != "ok" {
+        return Err(not_ours(
+            format!("文件已损坏：{integrity}"),
+            format!("the file is damaged: {integrity}"),
+        )
+        .into());
+    }
+    let differences = schema_differences(pool, version).await?;
+    if let Some(first) = differences.first() {
+        return Err(not_ours(
+            format!(
+                "其数据结构与本系统第 {version} 版不同（{} 处），例如：{}",
+                differences.len(),
+                first.zh
+            ),
+            format!(
+                "its schema differs from GrantDesk's version {version} in {} places, e.g. {}",
+                differences.len(),
+                first.en
+            ),
+        )
+        .into());
+    }
     let verified = audit::verify(pool)
         .await
         .map_err(|e| BackupError::AuditBroken {
@@ -200,6 +243,58 @@ async fn check(path: &Path, pool: &Pool) -> Result<BackupInfo, Error> {
         audit_entries: verified.entries,
         audit_head: verified.head,
     })
+}
+
+type SchemaItem = (String, String, Option<String>);
+
+async fn schema_of(
+    conn: impl sqlx::Executor<'_, Database = sqlx::Sqlite>,
+) -> Result<Vec<SchemaItem>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How the schema of `pool` differs from a fresh database migrated to `version`: every
+/// table, index, trigger and view must be GrantDesk's own, word for word (a crafted file could
+/// drop the triggers that repeat the limits, or add its own).
+async fn schema_differences(pool: &Pool, version: i64) -> Result<Vec<Msg>, Error> {
+    let fresh = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(SqliteConnectOptions::new().in_memory(true))
+        .await?;
+    known_migrations()
+        .run_to(version, &fresh)
+        .await
+        .map_err(crate::error::StoreError::from)?;
+    let expected = schema_of(&fresh).await?;
+    fresh.close().await;
+    let found = schema_of(pool).await?;
+    let mut out = Vec::new();
+    for (kind, name, sql) in &expected {
+        match found.iter().find(|(k, n, _)| k == kind && n == name) {
+            None => out.push(Msg::new(
+                format!("缺少 {kind} {name}"),
+                format!("{kind} {name} is missing"),
+            )),
+            Some((_, _, s)) if s != sql => out.push(Msg::new(
+                format!("{kind} {name} 的定义被改动"),
+                format!("{kind} {name} is defined otherwise"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (kind, name, _) in &found {
+        if !expected.iter().any(|(k, n, _)| k == kind && n == name) {
+            out.push(Msg::new(
+                format!("多出 {kind} {name}"),
+                format!("{kind} {name} is not GrantDesk's"),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// Writes a consistent copy of the open database to `dest` (which must not exist), while
@@ -243,50 +338,180 @@ pub struct Restored {
     pub kept_aside: Option<String>,
 }
 
-/// Replaces the database at `db` by the backup `from`, once `from` is checked. The replaced
-/// files are moved aside (`grantdesk.db.replaced-20261127T190000`), never deleted. No pool may
-/// be open on `db`. The restored database is migrated to this build's schema and records
-/// the restore in its own audit log.
-pub async fn restore(db: &Path, from: &Path, stamp: &Stamp) -> Result<Restored, Error> {
+fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut n = db.file_name().unwrap_or_default().to_os_string();
+    n.push(suffix);
+    db.with_file_name(n)
+}
+
+/// A connection of its own to a file in rollback-journal mode, migrated to this build's
+/// schema: the staging copy of a backup, or the file the replaced data is kept in.
+async fn migrated_file(path: &Path, create: bool) -> Result<sqlx::SqliteConnection, Error> {
+    use sqlx::ConnectOptions;
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(create)
+        .foreign_keys(true)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Delete)
+        .connect()
+        .await?;
+    known_migrations()
+        .run_direct(None, &mut conn, false)
+        .await
+        .map_err(crate::error::StoreError::from)?;
+    Ok(conn)
+}
+
+/// Replaces the data of the database at `db` by that of the backup `from`, once `from` is
+/// checked, and only with `replace` when a database is there. The restore needs the
+/// database to itself: it is refused while any other connection (another window, a command)
+/// has it open, and holds an exclusive lock until it is done. It never renames the database
+/// or trusts the backup's schema: the backup is migrated in a staging copy, and its rows are
+/// copied into the database in use in one transaction (all or nothing, the limit triggers
+/// checking every row), after the rows it replaces are copied into a fresh file kept aside
+/// (`grantdesk.db.replaced-20261127T190000`). The restore is recorded in the audit log.
+pub async fn restore(
+    db: &Path,
+    from: &Path,
+    stamp: &Stamp,
+    replace: bool,
+) -> Result<Restored, Error> {
+    use sqlx::{ConnectOptions, Connection};
     let info = inspect(from).await?;
-    let incoming = partial_name(db);
-    std::fs::copy(from, &incoming).map_err(|e| io(&incoming, e))?;
-    let mut kept_aside = None;
-    if db.exists() {
-        let suffix = format!("replaced-{}", stamp.at.format("%Y%m%dT%H%M%S"));
-        let aside = |p: &Path| {
-            let mut n = p.file_name().unwrap_or_default().to_os_string();
-            n.push(format!(".{suffix}"));
-            p.with_file_name(n)
-        };
-        for ext in ["", "-wal", "-shm"] {
-            let mut n = db.file_name().unwrap_or_default().to_os_string();
-            n.push(ext);
-            let file = db.with_file_name(n);
-            if file.exists() {
-                std::fs::rename(&file, aside(&file)).map_err(|e| io(&file, e))?;
+    let existed = db.exists();
+    if existed && !replace {
+        return Err(BackupError::WouldReplace {
+            path: db.display().to_string(),
+        }
+        .into());
+    }
+    let time = stamp.at.format("%Y%m%dT%H%M%S").to_string();
+    let staging = beside(db, &format!(".restoring-{time}"));
+    let aside = beside(db, &format!(".replaced-{time}"));
+    std::fs::copy(from, &staging).map_err(|e| io(&staging, e))?;
+    let result = async {
+        migrated_file(&staging, false).await?.close().await?;
+        if !existed {
+            crate::store::connect(db).await?.close().await;
+        }
+        let mut conn = SqliteConnectOptions::new()
+            .filename(db)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(2))
+            .connect()
+            .await?;
+        // Leaving WAL mode is possible only for the one connection to a database: anyone else
+        // holding it open makes it fail, which is the check that we are alone.
+        let mode: Result<(String,), sqlx::Error> = sqlx::query_as("PRAGMA journal_mode = DELETE")
+            .fetch_one(&mut conn)
+            .await;
+        if !matches!(&mode, Ok((m,)) if m.eq_ignore_ascii_case("delete")) {
+            conn.close().await?;
+            return Err(BackupError::InUse {
+                path: db.display().to_string(),
+            }
+            .into());
+        }
+        // From the next lock on, nobody else may read or write until this connection closes.
+        sqlx::query("PRAGMA locking_mode = EXCLUSIVE")
+            .execute(&mut conn)
+            .await?;
+        known_migrations()
+            .run_direct(None, &mut conn, false)
+            .await
+            .map_err(crate::error::StoreError::from)?;
+        migrated_file(&aside, true).await?.close().await?;
+        for (file, name) in [(&staging, "incoming"), (&aside, "aside")] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("ATTACH DATABASE $1 AS {name}")))
+                .bind(file.display().to_string())
+                .execute(&mut conn)
+                .await?;
+        }
+        let mut tx = conn.begin_with("BEGIN EXCLUSIVE").await?;
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await?;
+        let tables: Vec<(String,)> = sqlx::query_as(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table'
+             AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY rowid",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for (table,) in &tables {
+            let columns: Vec<(String,)> =
+                sqlx::query_as("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                    .bind(table)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let list = columns
+                .iter()
+                .map(|(c,)| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for sql in [
+                format!("DELETE FROM aside.\"{table}\""),
+                format!(
+                    "INSERT INTO aside.\"{table}\" ({list}) SELECT {list} FROM main.\"{table}\""
+                ),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
-        kept_aside = Some(aside(db).display().to_string());
+        for (table,) in tables.iter().rev() {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM main.\"{table}\"")))
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (table,) in &tables {
+            let columns: Vec<(String,)> =
+                sqlx::query_as("SELECT name FROM pragma_table_info($1) ORDER BY cid")
+                    .bind(table)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let list = columns
+                .iter()
+                .map(|(c,)| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO main.\"{table}\" ({list}) SELECT {list} FROM incoming.\"{table}\""
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
+        audit::record(
+            &mut tx,
+            stamp,
+            Change::new("database", "restore", "restore").after(&serde_json::json!({
+                "from": info.path,
+                "audit_head_of_backup": info.audit_head,
+                "kept_aside": existed.then(|| aside.display().to_string()),
+            }))?,
+        )
+        .await?;
+        tx.commit().await?;
+        for name in ["incoming", "aside"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DETACH DATABASE {name}")))
+                .execute(&mut conn)
+                .await?;
+        }
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+        Ok::<(), Error>(())
     }
-    std::fs::rename(&incoming, db).map_err(|e| io(db, e))?;
-    let pool = crate::store::open(db).await?;
-    let mut tx = begin_write(&pool).await?;
-    audit::record(
-        &mut tx,
-        stamp,
-        Change::new("database", "restore", "restore").after(&serde_json::json!({
-            "from": info.path,
-            "audit_head_of_backup": info.audit_head,
-            "kept_aside": kept_aside,
-        }))?,
-    )
-    .await?;
-    tx.commit().await?;
-    pool.close().await;
+    .await;
+    let _ = std::fs::remove_file(&staging);
+    if result.is_err() || !existed {
+        let _ = std::fs::remove_file(&aside);
+    }
+    result?;
     Ok(Restored {
         restored: info,
-        kept_aside,
+        kept_aside: existed.then(|| aside.display().to_string()),
     })
 }
 
@@ -310,13 +535,25 @@ pub async fn rolling(
         return Ok(None);
     }
     let info = create(pool, &dest).await?;
-    let mut all = list(&dir)?;
+    // Only the daily backups rotate: one taken by hand ("back up now", `grantdesk backup`)
+    // is the officer's to remove.
+    let mut all: Vec<Listed> = list(&dir)?
+        .into_iter()
+        .filter(|b| is_daily(&b.name))
+        .collect();
     // Newest first; the names sort by date.
     all.sort_by(|a, b| b.name.cmp(&a.name));
     for old in all.iter().skip(keep.max(1)) {
         let _ = std::fs::remove_file(dir.join(&old.name));
     }
     Ok(Some(info))
+}
+
+/// `grantdesk-YYYY-MM-DD.db`: a backup the daily rotation wrote.
+fn is_daily(name: &str) -> bool {
+    name.strip_prefix("grantdesk-")
+        .and_then(|r| r.strip_suffix(".db"))
+        .is_some_and(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok() && d.len() == 10)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -459,6 +459,27 @@ pub struct Loaded {
 /// Loads the sample into the database, or completes it: the call and any missing sample
 /// proposals are created, then the call is closed and the eligibility check run. Running it
 /// again changes nothing that is already there.
+/// The sample is fictional: calls, applicants with bank accounts and reviewers that nothing
+/// can remove. The window offers it only on an empty database, and this refuses it anywhere
+/// else (the command line's `demo` keeps to its own database).
+pub async fn ensure_empty(pool: &Pool) -> Result<(), Error> {
+    let (calls, applicants, reviewers): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM applicants),
+                (SELECT COUNT(*) FROM reviewers)",
+    )
+    .fetch_one(pool)
+    .await?;
+    if calls + applicants + reviewers > 0 {
+        return Err(crate::call::CallError::SampleNeedsEmptyDatabase {
+            calls,
+            applicants,
+            reviewers,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 pub async fn load(pool: &Pool, stamp: &Stamp) -> Result<Loaded, Error> {
     let mut call_created = false;
     let existing = call::find(pool, CALL_CODE).await?;

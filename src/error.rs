@@ -129,6 +129,8 @@ pub enum StoreError {
     },
     #[error("cannot use database file {path}: {reason}")]
     Path { path: String, reason: String },
+    #[error("{}", .0.en)]
+    Missing(Msg),
 }
 
 impl Coded for StoreError {
@@ -139,6 +141,7 @@ impl Coded for StoreError {
             StoreError::Migrate(_) => "store_migration",
             StoreError::Corrupt { .. } => "store_corrupt",
             StoreError::Path { .. } => "store_path",
+            StoreError::Missing(_) => "store_missing",
         }
     }
 
@@ -155,6 +158,7 @@ impl Coded for StoreError {
             (StoreError::Path { path, reason }, Lang::Zh) => {
                 format!("无法使用数据库文件 {path}：{reason}")
             }
+            (StoreError::Missing(m), Lang::Zh) => m.zh.clone(),
             (e, Lang::En) => e.to_string(),
         }
     }
@@ -179,6 +183,12 @@ pub enum FileError {
     Malformed { path: String, reason: String },
     #[error("cannot write {path}: {reason}")]
     Unwritable { path: String, reason: String },
+    #[error("{path} is too large: {}", .limit.en)]
+    TooLarge { path: String, limit: Msg },
+    #[error("{path} already exists: choose another name, or confirm replacing it (--force)")]
+    Exists { path: String },
+    #[error("{path} is the database in use: nothing is ever written over it")]
+    IsDatabase { path: String },
 }
 
 impl Coded for FileError {
@@ -187,6 +197,9 @@ impl Coded for FileError {
             FileError::Unreadable { .. } => "file_unreadable",
             FileError::Malformed { .. } => "file_malformed",
             FileError::Unwritable { .. } => "file_unwritable",
+            FileError::TooLarge { .. } => "file_too_large",
+            FileError::Exists { .. } => "file_exists",
+            FileError::IsDatabase { .. } => "file_is_database",
         }
     }
 
@@ -201,6 +214,15 @@ impl Coded for FileError {
             }
             (FileError::Unwritable { path, reason }, Lang::Zh) => {
                 format!("无法写入 {path}：{reason}")
+            }
+            (FileError::TooLarge { path, limit }, Lang::Zh) => {
+                format!("{path} 过大：{}", limit.zh)
+            }
+            (FileError::Exists { path }, Lang::Zh) => {
+                format!("{path} 已存在：请换一个文件名，或确认覆盖（--force）")
+            }
+            (FileError::IsDatabase { path }, Lang::Zh) => {
+                format!("{path} 是正在使用的数据库，任何导出都不会写入它")
             }
         }
     }

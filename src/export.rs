@@ -162,11 +162,83 @@ pub fn xlsx(tables: &[Table]) -> Result<Vec<u8>, FileError> {
     book.save_to_buffer().map_err(bad)
 }
 
-/// Writes bytes to a file, naming the file when it fails.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
-    std::fs::write(path, bytes).map_err(|e| FileError::Unwritable {
+/// Whether `path` names the database file `db` (or its journal files), however spelled:
+/// through `..`, a symbolic link or a hard link.
+pub fn is_database(path: &Path, db: &Path) -> bool {
+    let canonical = |p: &Path| -> Option<std::path::PathBuf> {
+        if let Ok(c) = p.canonicalize() {
+            return Some(c);
+        }
+        let dir = match p.parent().filter(|d| !d.as_os_str().is_empty()) {
+            Some(d) => d.canonicalize().ok()?,
+            None => std::env::current_dir().ok()?,
+        };
+        Some(dir.join(p.file_name()?))
+    };
+    let Some(target) = canonical(path) else {
+        return false;
+    };
+    ["", "-wal", "-shm", "-journal"].iter().any(|ext| {
+        let mut name = db.file_name().unwrap_or_default().to_os_string();
+        name.push(ext);
+        let file = db.with_file_name(name);
+        canonical(&file).is_some_and(|c| c == target) || same_inode(path, &file)
+    })
+}
+
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Writes bytes to a new file, naming the file when it fails. An existing file is replaced
+/// only when `replace` says so, and the database `db` never: the bytes go to a temporary file
+/// beside the target first, renamed over it once complete.
+pub fn write(path: &Path, bytes: &[u8], replace: bool, db: &Path) -> Result<(), FileError> {
+    if is_database(path, db) {
+        return Err(FileError::IsDatabase {
+            path: path.display().to_string(),
+        });
+    }
+    let exists = || FileError::Exists {
+        path: path.display().to_string(),
+    };
+    let unwritable = |e: std::io::Error| FileError::Unwritable {
         path: path.display().to_string(),
         reason: e.to_string(),
+    };
+    if !replace {
+        // Created only if absent, atomically: no file that appears meanwhile is clobbered.
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => exists(),
+                _ => unwritable(e),
+            })?;
+        return f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| {
+            let _ = std::fs::remove_file(path);
+            unwritable(e)
+        });
+    }
+    let mut partial = path.file_name().unwrap_or_default().to_os_string();
+    partial.push(".partial");
+    let partial = path.with_file_name(partial);
+    std::fs::write(&partial, bytes).map_err(unwritable)?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        unwritable(e)
     })
 }
 

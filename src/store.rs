@@ -38,15 +38,58 @@ impl Stamp {
 
     /// The current OS user at the current time: what front ends pass.
     pub fn now_for_os_user() -> Stamp {
-        let actor = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "officer".to_string());
-        Stamp::new(actor, Utc::now())
+        Stamp::new(os_account(), Utc::now())
     }
 
     pub fn at_text(&self) -> String {
         timestamp(self.at)
     }
+}
+
+/// The operating-system account this process runs as, from its user id (not `$USER`, which
+/// anyone can set): the name the account database gives that id, else `uid 1000`.
+#[cfg(unix)]
+pub fn os_account() -> String {
+    use std::os::unix::fs::MetadataExt;
+    static ACCOUNT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ACCOUNT
+        .get_or_init(|| {
+            // /proc/self belongs to the process's effective user id.
+            let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+                return "officer".to_string();
+            };
+            account_name(uid).unwrap_or_else(|| format!("uid {uid}"))
+        })
+        .clone()
+}
+
+#[cfg(unix)]
+fn account_name(uid: u32) -> Option<String> {
+    let by_uid = |text: &str| {
+        text.lines().find_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            let id = f.nth(1)?;
+            (id.parse::<u32>().ok()? == uid && !name.is_empty()).then(|| name.to_string())
+        })
+    };
+    if let Some(n) = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|t| by_uid(&t))
+    {
+        return Some(n);
+    }
+    // Directory accounts (LDAP, AD) are not in /etc/passwd: ask the system's resolver.
+    let out = std::process::Command::new("getent")
+        .args(["passwd", &uid.to_string()])
+        .output()
+        .ok()?;
+    by_uid(&String::from_utf8_lossy(&out.stdout))
+}
+
+#[cfg(not(unix))]
+pub fn os_account() -> String {
+    std::env::var("USERNAME").unwrap_or_else(|_| "officer".to_string())
 }
 
 pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
@@ -79,8 +122,81 @@ pub fn resolve_path(flag: Option<PathBuf>, env: Option<String>) -> Result<PathBu
     Ok(dirs.data_dir().join("grantdesk.db"))
 }
 
-/// Opens (creating if needed) and migrates the database at `path`.
+/// What is left beside a database file that is not there: backups of it, or a replaced
+/// copy. A database was expected there, so none is created in its place.
+fn traces_of(path: &Path) -> Option<PathBuf> {
+    let backups = crate::backup::rolling_dir(path);
+    let has_backup = std::fs::read_dir(&backups).is_ok_and(|d| {
+        d.flatten().any(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.starts_with("grantdesk-") && n.ends_with(".db")
+        })
+    });
+    if has_backup {
+        return Some(backups);
+    }
+    let name = path.file_name()?.to_string_lossy().to_string();
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+        let n = e.file_name().to_string_lossy().to_string();
+        (n.starts_with(&format!("{name}.replaced-")) || n == format!("{name}-wal"))
+            .then(|| e.path())
+    })
+}
+
+/// Opens the database at `path`, which must exist: a command that only reads or changes
+/// what is there never creates an empty one (a mistyped `--db` would otherwise show empty
+/// tables).
+pub async fn open_existing(path: &Path) -> Result<Pool, StoreError> {
+    if !path.exists() {
+        let p = path.display();
+        return Err(StoreError::Missing(match traces_of(path) {
+            Some(t) => {
+                let t = t.display();
+                crate::error::Msg::new(
+                    format!(
+                        "{p} 处没有数据库，但 {t} 中有它的备份：请恢复一份（grantdesk restore 文件），而不是从空库开始"
+                    ),
+                    format!(
+                        "there is no database at {p}, but {t} holds backups of one: restore one (grantdesk restore FILE) rather than start empty"
+                    ),
+                )
+            }
+            None => crate::error::Msg::new(
+                format!(
+                    "{p} 处没有数据库：请检查 --db 或 GRANTDESK_DB；grantdesk demo 或 grantdesk call new 会新建数据库"
+                ),
+                format!(
+                    "there is no database at {p}: check --db or GRANTDESK_DB; grantdesk demo or grantdesk call new creates one"
+                ),
+            ),
+        }));
+    }
+    open(path).await
+}
+
+/// Opens and migrates the database at `path`, creating it when there is none, unless traces
+/// beside it (backups, a replaced copy) show that one was expected there.
 pub async fn open(path: &Path) -> Result<Pool, StoreError> {
+    if !path.exists()
+        && let Some(t) = traces_of(path)
+    {
+        let (p, t) = (path.display(), t.display());
+        return Err(StoreError::Missing(crate::error::Msg::new(
+            format!(
+                "{p} 处没有数据库，但 {t} 中有它的备份：请恢复一份（grantdesk restore 文件），或把备份移走后再新建"
+            ),
+            format!(
+                "there is no database at {p}, but {t} holds backups of one: restore one (grantdesk restore FILE), or move them away to start anew"
+            ),
+        )));
+    }
+    connect(path).await
+}
+
+/// Opens and migrates the database at `path`, creating it if needed, whatever lies beside
+/// it: for a restore, which fills it at once.
+pub(crate) async fn connect(path: &Path) -> Result<Pool, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Path {
             path: path.display().to_string(),
@@ -116,6 +232,21 @@ pub async fn begin_write(pool: &Pool) -> Result<Tx, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_actor_is_the_account_of_the_user_id_whatever_user_says() {
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self")
+            .map(|m| m.uid())
+            .expect("uid");
+        let expected = account_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+        assert_eq!(os_account(), expected);
+        assert_ne!(os_account(), "", "never empty");
+        if uid == 0 {
+            assert_eq!(os_account(), "root");
+        }
+    }
 
     #[test]
     fn the_flag_wins_over_the_environment_and_both_over_the_default() {

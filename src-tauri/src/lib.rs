@@ -30,6 +30,8 @@ pub struct AppState {
     pool: RwLock<Pool>,
     pub db_path: PathBuf,
     lang: Mutex<Lang>,
+    /// What the start found wrong (a broken audit chain, a failed backup): shown until closed.
+    warnings: Vec<grantdesk::startup::Warning>,
 }
 
 impl AppState {
@@ -38,7 +40,13 @@ impl AppState {
             pool: RwLock::new(pool),
             db_path,
             lang: Mutex::new(lang),
+            warnings: Vec::new(),
         }
+    }
+
+    pub fn with_warnings(mut self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {
+        self.warnings = warnings;
+        self
     }
 
     pub fn pool(&self) -> Pool {
@@ -118,6 +126,8 @@ pub struct AppInfo {
     db_path: String,
     /// The language of the system locale, for the first start.
     system_lang: Lang,
+    /// What the start found wrong; the window shows each until it is dismissed.
+    warnings: Vec<grantdesk::startup::Warning>,
 }
 
 #[tauri::command]
@@ -126,6 +136,7 @@ fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         db_path: state.db_path.display().to_string(),
         system_lang: system_lang(),
+        warnings: state.warnings.clone(),
     }
 }
 
@@ -136,10 +147,13 @@ fn set_lang(state: State<'_, AppState>, lang: Lang) {
     }
 }
 
-/// Loads the sample call; `stage: "reviewed"` carries it through the review, `"awarded"`
-/// through the decision.
+/// Loads the sample call into an empty database (refused otherwise); `stage: "reviewed"`
+/// carries it through the review, `"awarded"` through the decision.
 #[tauri::command]
 async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> Reply<Loaded> {
+    demo::ensure_empty(&state.pool())
+        .await
+        .map_err(|e| state.fail(e))?;
     match stage.as_deref() {
         Some("reviewed") => demo::load_reviewed(&state.pool(), &stamp())
             .await
@@ -269,7 +283,7 @@ async fn declare_conflict(
     reference: String,
     organisation: bool,
     reason: String,
-) -> Reply<()> {
+) -> Reply<usize> {
     let with = if organisation {
         let p = proposal::get(&state.pool(), &call, &reference)
             .await
@@ -696,7 +710,7 @@ async fn restore_backup(
         .map_err(|e| state.fail(e))?;
     let old = state.pool();
     old.close().await;
-    let restored = grantdesk::backup::restore(&state.db_path, &path, &stamp()).await;
+    let restored = grantdesk::backup::restore(&state.db_path, &path, &stamp(), true).await;
     // Whatever happened, the window needs a database again.
     let pool = store::open(&state.db_path)
         .await
@@ -846,7 +860,8 @@ fn write_export(state: &AppState, name: &str, bytes: &[u8]) -> Reply<String> {
             path: dir.display().to_string(),
             reason: e.to_string(),
         })
-        .and_then(|()| export::write(&path, bytes))
+        // The exports folder is the window's own: a new export of a table replaces the last.
+        .and_then(|()| export::write(&path, bytes, true, &state.db_path))
         .map_err(|e| state.fail(e.into()))?;
     Ok(path.display().to_string())
 }
@@ -971,19 +986,18 @@ pub fn run() -> Result<(), String> {
         .map_err(|e| e.message(Lang::En))?;
     let pool =
         tauri::async_runtime::block_on(store::open(&path)).map_err(|e| e.message(Lang::En))?;
-    // One backup a day, the last seven kept; a failure is reported, not fatal.
-    if let Err(e) = tauri::async_runtime::block_on(grantdesk::backup::rolling(
+    // The audit chain verified and one backup a day (the last seven kept): what fails is shown
+    // in the window, not only here.
+    let warnings = tauri::async_runtime::block_on(grantdesk::startup::check(
         &pool,
         &path,
         Local::now().date_naive(),
         7,
-    )) {
-        eprintln!(
-            "GrantDesk: the daily backup failed: {}",
-            e.message(Lang::En)
-        );
+    ));
+    for w in &warnings {
+        eprintln!("GrantDesk: {}", w.message.en);
     }
-    let state = AppState::new(pool, path, system_lang());
+    let state = AppState::new(pool, path, system_lang()).with_warnings(warnings);
     with_commands(tauri::Builder::default().manage(state))
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())

@@ -59,6 +59,25 @@ fn the_sample_loads_and_money_comes_back_as_decimal_strings() {
     assert!(d["proposals"]["requested"].is_string());
 }
 
+/// Issue #11, item 10: the fictional sample never goes into a database that holds real work.
+#[test]
+fn the_sample_is_refused_on_a_database_that_is_not_empty() {
+    let h = harness();
+    let mut reference = serde_json::to_value(grantdesk::demo::reference_call_form()).expect("json");
+    reference["code"] = json!("BJ-REAL-2027");
+    invoke(&h, "create_call", json!({ "form": reference })).expect("a real call");
+    let e = invoke(&h, "load_sample", json!({})).expect_err("refused");
+    assert_eq!(e["code"], "sample_needs_empty_database");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("holds 1 calls")),
+        "{e}"
+    );
+    let calls = invoke(&h, "list_calls", json!({})).expect("calls");
+    assert_eq!(calls.as_array().map(Vec::len), Some(1), "nothing added");
+}
+
 #[test]
 fn errors_cross_as_code_message_and_fields_in_the_chosen_language() {
     let h = harness();

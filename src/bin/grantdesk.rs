@@ -117,6 +117,9 @@ enum Command {
         /// For the ranking: mean, trimmed or calibrated
         #[arg(long, default_value = "mean")]
         by: String,
+        /// Replace the file if it exists (never the database)
+        #[arg(long)]
+        force: bool,
     },
     /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
     #[command(subcommand)]
@@ -132,6 +135,9 @@ enum Command {
         /// Only check the file (GrantDesk schema, audit chain); change nothing
         #[arg(long)]
         check: bool,
+        /// Confirm replacing the database in use (it is kept aside, never deleted)
+        #[arg(long)]
+        force: bool,
     },
     /// List the rolling backups beside the database
     Backups,
@@ -261,6 +267,9 @@ enum DecideCmd {
         /// CSV only: write the list of proposals not funded instead
         #[arg(long)]
         unfunded: bool,
+        /// Replace the file if it exists (never the database)
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -681,7 +690,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         );
         return Ok(());
     }
-    if let Command::Restore { file, check } = &cli.command {
+    if let Command::Restore { file, check, force } = &cli.command {
         if *check {
             let info = grantdesk::backup::inspect(file).await?;
             return if out.json {
@@ -691,7 +700,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 Ok(())
             };
         }
-        let r = grantdesk::backup::restore(&path, file, &Stamp::now_for_os_user()).await?;
+        let r = grantdesk::backup::restore(&path, file, &Stamp::now_for_os_user(), *force).await?;
         if out.json {
             return out.json(&r);
         }
@@ -717,7 +726,26 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let pool = store::open(&path).await?;
+    if let Command::Call(CallCmd::Template { code: None }) = &cli.command {
+        print!(
+            "{}",
+            toml::to_string(&demo::reference_call_form()).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    // Only a command that starts something new may create the database; any other needs it
+    // to be there (a mistyped --db says so instead of showing empty tables).
+    let creates = matches!(
+        &cli.command,
+        Command::Demo { .. }
+            | Command::Call(CallCmd::New { .. })
+            | Command::Reviewer(ReviewerCmd::Add { .. } | ReviewerCmd::Import { .. })
+    );
+    let pool = if creates {
+        store::open(&path).await?
+    } else {
+        store::open_existing(&path).await?
+    };
     let stamp = Stamp::now_for_os_user();
     match cli.command {
         Command::Backup { file } => {
@@ -755,7 +783,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 }
             };
             let declared_on = a.on.unwrap_or_else(|| Utc::now().date_naive());
-            pool::declare(
+            let recused = pool::declare(
                 &pool,
                 &stamp,
                 &Declared {
@@ -766,7 +794,19 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 },
             )
             .await?;
-            println!("{}", out.t("已登记回避", "Conflict declared"));
+            if recused > 0 {
+                println!(
+                    "{}",
+                    out.t(
+                        &format!("已登记回避；{recused} 项已有的评审分配改为回避，其评审意见不再计分"),
+                        &format!(
+                            "Conflict declared; {recused} existing assignments recused, their reviews no longer count"
+                        )
+                    )
+                );
+            } else {
+                println!("{}", out.t("已登记回避", "Conflict declared"));
+            }
             Ok(())
         }
         Command::Review(c) => review_cmd(&pool, &stamp, c, out).await,
@@ -782,12 +822,13 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             print_imported(out, n, dry_run, ("评审意见", "Reviews", "reviews"));
             Ok(())
         }
-        Command::Decide(c) => decide_cmd(&pool, &stamp, c, out).await,
+        Command::Decide(c) => decide_cmd(&pool, &stamp, c, out, &path).await,
         Command::Export {
             what,
             call,
             out: file,
             by,
+            force,
         } => {
             let table = match what.as_str() {
                 "proposals" => grantdesk::export::proposals(&pool, &call).await?,
@@ -817,7 +858,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             } else {
                 grantdesk::export::csv(&table)?
             };
-            grantdesk::export::write(&file, &bytes)?;
+            grantdesk::export::write(&file, &bytes, force, &path)?;
             println!(
                 "{} {} ({} {})",
                 out.t("已导出", "Written:"),
@@ -1848,7 +1889,13 @@ fn print_board(b: &grantdesk::decision::Board, out: &Out) {
     }
 }
 
-async fn decide_cmd(pool: &Pool, stamp: &Stamp, c: DecideCmd, out: &Out) -> Result<(), Error> {
+async fn decide_cmd(
+    pool: &Pool,
+    stamp: &Stamp,
+    c: DecideCmd,
+    out: &Out,
+    db: &std::path::Path,
+) -> Result<(), Error> {
     use grantdesk::decision;
     match c {
         DecideCmd::Board { call, by } => {
@@ -1997,6 +2044,7 @@ async fn decide_cmd(pool: &Pool, stamp: &Stamp, c: DecideCmd, out: &Out) -> Resu
             call,
             out: file,
             unfunded,
+            force,
         } => {
             let n = decision::notice(pool, &call).await?;
             let xlsx = file
@@ -2007,7 +2055,7 @@ async fn decide_cmd(pool: &Pool, stamp: &Stamp, c: DecideCmd, out: &Out) -> Resu
             } else {
                 grantdesk::export::csv(&n.tables[usize::from(unfunded)])?
             };
-            grantdesk::export::write(&file, &bytes)?;
+            grantdesk::export::write(&file, &bytes, force, db)?;
             if out.json {
                 return out.json(&n);
             }

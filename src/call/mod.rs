@@ -32,6 +32,14 @@ pub enum CallError {
     },
     #[error("call {code} is {} and can no longer be edited", .status.label(Lang::En))]
     NotEditable { code: String, status: CallStatus },
+    #[error(
+        "the sample call is loaded only into an empty database; this one holds {calls} calls, {applicants} applicants and {reviewers} reviewers"
+    )]
+    SampleNeedsEmptyDatabase {
+        calls: i64,
+        applicants: i64,
+        reviewers: i64,
+    },
 }
 
 impl Coded for CallError {
@@ -42,6 +50,7 @@ impl Coded for CallError {
             CallError::DuplicateCode(_) => "call_duplicate_code",
             CallError::IllegalTransition { .. } => "call_illegal_transition",
             CallError::NotEditable { .. } => "call_not_editable",
+            CallError::SampleNeedsEmptyDatabase { .. } => "sample_needs_empty_database",
         }
     }
 
@@ -61,6 +70,16 @@ impl Coded for CallError {
             (CallError::NotEditable { code, status }, Lang::Zh) => {
                 format!("资助计划 {code} 已{}，不能再修改", status.label(Lang::Zh))
             }
+            (
+                CallError::SampleNeedsEmptyDatabase {
+                    calls,
+                    applicants,
+                    reviewers,
+                },
+                Lang::Zh,
+            ) => format!(
+                "示例资助计划只能载入空数据库；当前数据库已有 {calls} 个资助计划、{applicants} 个申请单位和 {reviewers} 位评审专家"
+            ),
         }
     }
 }
@@ -321,7 +340,46 @@ pub struct Call {
     pub updated_at: String,
 }
 
+/// What a call has already committed: the proposed (or issued) awards, their sum and count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Committed {
+    pub amount: Money,
+    pub awards: usize,
+}
+
 impl CallSpec {
+    /// A new definition may not leave what the call has committed above its budget or cap:
+    /// each refusal names both figures.
+    pub fn covers(&self, committed: Committed) -> Vec<Invalid> {
+        let mut out = Vec::new();
+        if self.total_budget < committed.amount {
+            let (b, c) = (
+                self.total_budget.format_yuan(),
+                committed.amount.format_yuan(),
+            );
+            out.push(Invalid::new(
+                "total_budget",
+                "below_committed",
+                format!("总预算 {b} 低于已拟资助的 {c}，请先调整拟资助名单"),
+                format!(
+                    "the total budget of {b} is below the {c} already proposed: change the award list first"
+                ),
+            ));
+        }
+        if (self.max_awards as usize) < committed.awards {
+            let (m, n) = (self.max_awards, committed.awards);
+            out.push(Invalid::new(
+                "max_awards",
+                "below_committed",
+                format!("资助项目数上限 {m} 少于已拟资助的 {n} 项，请先调整拟资助名单"),
+                format!(
+                    "at most {m} awards is fewer than the {n} already proposed: change the award list first"
+                ),
+            ));
+        }
+        out
+    }
+
     /// Number of budget years (a 24-month call has years 1 and 2).
     pub fn years(&self) -> u32 {
         self.duration_months.div_ceil(12)

@@ -4,8 +4,8 @@
 use sqlx::{FromRow, SqliteConnection};
 
 use super::{
-    Appropriation, Call, CallError, CallForm, CallSpec, CallStatus, Criterion, FundingMode,
-    IndirectTier, Milestone, Topic, TrancheShare,
+    Appropriation, Call, CallError, CallForm, CallSpec, CallStatus, Committed, Criterion,
+    FundingMode, IndirectTier, Milestone, Topic, TrancheShare,
 };
 use crate::audit::{self, Change};
 use crate::error::{Error, Invalid, StoreError};
@@ -399,6 +399,27 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
     Ok(call)
 }
 
+/// What a call has committed: its proposed awards, or its issued ones if there are more
+/// (read inside the caller's transaction).
+pub(crate) async fn committed_on(
+    conn: &mut SqliteConnection,
+    call_id: i64,
+) -> Result<Committed, Error> {
+    let (d_sum, d_n, a_sum, a_n): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(SUM(amount_fen), 0) FROM decisions WHERE call_id = $1),
+                (SELECT COUNT(*) FROM decisions WHERE call_id = $1),
+                (SELECT COALESCE(SUM(amount_fen), 0) FROM awards WHERE call_id = $1),
+                (SELECT COUNT(*) FROM awards WHERE call_id = $1)",
+    )
+    .bind(call_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Committed {
+        amount: money(call_id, d_sum.max(a_sum))?,
+        awards: count(call_id, d_n.max(a_n))? as usize,
+    })
+}
+
 /// Replaces a call's definition while it is still a draft or open. The code cannot change;
 /// the funding mode and topics in use cannot change once proposals exist.
 pub async fn update(
@@ -450,6 +471,7 @@ pub async fn update(
             "proposals exist: the funding mode can no longer change",
         ));
     }
+    refused.extend(spec.covers(committed_on(&mut tx, before.id).await?));
     if !refused.is_empty() {
         return Err(CallError::Invalid(refused).into());
     }

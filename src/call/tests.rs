@@ -233,3 +233,30 @@ fn the_award_number_pattern_is_checked_and_defaults_to_the_agency_one() {
         "BJ-AIXR-{year}-{seq:2}"
     );
 }
+
+#[test]
+fn a_definition_covers_what_is_committed_only_up_to_its_budget_and_cap() {
+    let spec = demo::reference_call_form().validate().expect("valid");
+    let m = |s: &str| Money::parse(s).expect("amount");
+    let at = |amount: &str, awards: usize| Committed {
+        amount: m(amount),
+        awards,
+    };
+    assert!(spec.covers(at("60000000", 12)).is_empty(), "exactly full");
+    let refused = spec.covers(at("60000000.01", 13));
+    let over: Vec<(&str, &str)> = refused.iter().map(|i| (i.field.as_str(), i.rule)).collect();
+    assert_eq!(
+        over,
+        [
+            ("total_budget", "below_committed"),
+            ("max_awards", "below_committed")
+        ]
+    );
+    let one = spec.covers(at("60000000.01", 1));
+    assert_eq!(one.len(), 1);
+    assert!(
+        one[0].message.en.contains("¥60,000,000.01"),
+        "{}",
+        one[0].message.en
+    );
+}

@@ -735,17 +735,30 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
         }
         return Err(DecisionError::Infeasible(why).into());
     }
-    let before: Vec<Listed> = ctx
-        .board
-        .rows
+    // Every decision it replaces, those on proposals that have left the board included.
+    let replaced: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT p.reference, d.amount_fen, d.reason FROM decisions d
+         JOIN proposals p ON p.id = d.proposal_id WHERE d.call_id = $1 ORDER BY p.reference",
+    )
+    .bind(ctx.call.id)
+    .fetch_all(&mut *tx)
+    .await?;
+    #[derive(Serialize)]
+    struct Replaced<'a> {
+        reference: &'a str,
+        amount: Money,
+        reason: &'a str,
+    }
+    let before = replaced
         .iter()
-        .filter_map(|r| {
-            r.proposed.as_ref().map(|p| Listed {
-                reference: &r.reference,
-                amount: p.amount,
+        .map(|(reference, f, reason)| {
+            Ok(Replaced {
+                reference,
+                amount: fen(*f)?,
+                reason,
             })
         })
-        .collect();
+        .collect::<Result<Vec<_>, Error>>()?;
     sqlx::query("DELETE FROM decisions WHERE call_id = $1")
         .bind(ctx.call.id)
         .execute(&mut *tx)
@@ -1049,6 +1062,12 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
             ));
         }
     }
+    // The list as a whole must still fit the call as it is now (its budget or cap may have
+    // been lowered since the awards were proposed).
+    stale.extend(spec.covers(call::Committed {
+        amount: ctx.board.committed,
+        awards: ctx.board.awards,
+    }));
     if !stale.is_empty() {
         return Err(DecisionError::Invalid(stale).into());
     }

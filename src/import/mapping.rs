@@ -31,6 +31,16 @@ pub const FIELDS: [&str; 18] = [
     "submitted_on",
 ];
 
+/// The usual Chinese header of a field (the first of its recognised names).
+pub fn usual_header(field: &str) -> &'static str {
+    ALIASES
+        .iter()
+        .find(|(f, _)| *f == field)
+        .and_then(|(_, names)| names.iter().find(|n| !n.is_ascii()))
+        .copied()
+        .unwrap_or("")
+}
+
 const ALIASES: &[(&str, &[&str])] = &[
     (
         "reference",

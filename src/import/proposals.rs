@@ -91,10 +91,33 @@ impl Report {
                 self.refused
             ),
         }];
-        for m in &self.missing {
+        if !self.missing.is_empty() {
+            // Refused at the header: the rows are not checked one by one.
+            let wanted: Vec<String> = self
+                .missing
+                .iter()
+                .map(|m| {
+                    let zh = mapping::usual_header(m);
+                    match lang {
+                        Lang::Zh => format!("{zh}（{m}）"),
+                        Lang::En => format!("{m} ({zh})"),
+                    }
+                })
+                .collect();
+            let unused = if self.ignored.is_empty() {
+                "—".to_string()
+            } else {
+                self.ignored.join(", ")
+            };
             out.push(match lang {
-                Lang::Zh => format!("缺少“{m}”列"),
-                Lang::En => format!("no column for {m}"),
+                Lang::Zh => format!(
+                    "表头缺少必需的列：{}；未识别的列：{unused}。请检查文件或指定列的对应关系",
+                    wanted.join("、")
+                ),
+                Lang::En => format!(
+                    "the header lacks required columns: {}; columns not recognised: {unused}. Check the file, or map its columns",
+                    wanted.join(", ")
+                ),
             });
         }
         for i in &self.issues {
@@ -275,8 +298,21 @@ async fn plan(
     let mut prepared = Vec::with_capacity(sheet.rows.len());
     let mut seen_refs: HashMap<String, usize> = HashMap::new();
     let mut seen_keys: HashMap<(String, String), usize> = HashMap::new();
+    // The first row of each applicant: later rows must give the same details, or it is not
+    // clear which bank account payments should go to.
+    let mut seen_applicants: HashMap<String, (usize, proposal::Applicant)> = HashMap::new();
     for row in &sheet.rows {
         let get = |f: &str| index.get(f).map_or("", |&i| sheet.cell(row, i));
+        if !missing.is_empty() {
+            // Refused at the header, once: no row can be read without those columns.
+            rows.push(RowPlan {
+                line: row.line,
+                reference: get("reference").to_string(),
+                title: get("title").to_string(),
+                action: None,
+            });
+            continue;
+        }
         let mut row_issues = Vec::new();
         let topic = topic_code(&call, get("topic"));
         let budget: Vec<BudgetLineForm> = budget_cols
@@ -367,6 +403,36 @@ async fn plan(
                 content.applicant.credit_code.to_string(),
                 content.title.clone(),
             );
+            match seen_applicants.get(content.applicant.credit_code.as_str()) {
+                None => {
+                    seen_applicants.insert(
+                        content.applicant.credit_code.to_string(),
+                        (row.line, content.applicant.clone()),
+                    );
+                }
+                Some((first, a)) => {
+                    let differing = applicant_differences(a, &content.applicant);
+                    if !differing.is_empty() {
+                        let columns: Vec<String> = differing.iter().map(|f| header_of(f)).collect();
+                        row_issues.push(issue(
+                            row.line,
+                            &columns.join(", "),
+                            content.applicant.credit_code.as_str(),
+                            "applicant_differs",
+                            format!(
+                                "同一申请单位（统一社会信用代码 {}）的{}与第 {first} 行不同；请统一后再导入",
+                                content.applicant.credit_code,
+                                columns.join("、")
+                            ),
+                            format!(
+                                "the same applicant (credit code {}) has another {} than on row {first}: make them agree first",
+                                content.applicant.credit_code,
+                                columns.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
             let earlier = if content.reference.is_empty() {
                 seen_keys.insert(key.clone(), row.line)
             } else {
@@ -465,6 +531,22 @@ async fn plan(
         prepared,
         call,
     })
+}
+
+/// The import fields in which two rows' details of one applicant differ.
+fn applicant_differences(a: &proposal::Applicant, b: &proposal::Applicant) -> Vec<&'static str> {
+    [
+        ("applicant", a.name == b.name),
+        ("bank_name", a.bank_name == b.bank_name),
+        ("bank_account", a.bank_account == b.bank_account),
+        ("contact_name", a.contact_name == b.contact_name),
+        ("contact_phone", a.contact_phone == b.contact_phone),
+        ("contact_email", a.contact_email == b.contact_email),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(f, _)| f)
+    .collect()
 }
 
 /// A topic cell may hold the code (`AI`) or the topic's name in either language.

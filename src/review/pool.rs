@@ -308,6 +308,8 @@ pub async fn update(
             .after(&after)?,
     )
     .await?;
+    // A new affiliation may put the reviewer in an applicant's organisation.
+    super::store::recuse_conflicted(&mut tx, stamp, id).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -357,8 +359,9 @@ pub struct Declared {
     pub declared_on: NaiveDate,
 }
 
-/// Records a declared conflict of interest.
-pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<(), Error> {
+/// Records a declared conflict of interest. Any current assignment it forbids is recused in
+/// the same transaction (its review, if any, no longer counts); returns how many.
+pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, Error> {
     if d.reason.trim().is_empty() {
         return Err(ReviewError::Invalid(vec![required("reason")]).into());
     }
@@ -398,8 +401,9 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<(), Err
         Change::new("conflict", d.reviewer, "declare").after(d)?,
     )
     .await?;
+    let recused = super::store::recuse_conflicted(&mut tx, stamp, d.reviewer).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(recused)
 }
 
 /// A stored declared conflict: with an organisation (credit code) or with one proposal.

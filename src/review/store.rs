@@ -101,6 +101,78 @@ async fn assigned_pairs(
     .await?)
 }
 
+/// Marks recused every current assignment of this reviewer that a conflict of interest now
+/// forbids, however late it became known (a declaration, a changed affiliation), with the
+/// reason, in the caller's transaction and with an audit entry each. The assignment leaves
+/// the panel (the draw never gives the pair again, and its top-up finds a replacement); a
+/// review already entered stays on record but never counts. Returns how many were recused.
+pub(crate) async fn recuse_conflicted(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    reviewer_id: i64,
+) -> Result<usize, Error> {
+    let reviewer = pool::get_on(conn, reviewer_id).await?;
+    let on: Vec<Facts> = sqlx::query_as(
+        "SELECT p.id, p.reference, p.title, p.topic, p.requested_fen, a.credit_code AS applicant_code
+         FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         JOIN applicants a ON a.id = p.applicant_id
+         WHERE s.reviewer_id = $1 AND s.status = 'assigned' ORDER BY p.id",
+    )
+    .bind(reviewer_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let conflicted = conflicts(conn, std::slice::from_ref(&reviewer), &on).await?;
+    let at = stamp.at_text();
+    let mut n = 0;
+    for p in &on {
+        let Some(why) = conflicted.get(&(reviewer_id, p.id)) else {
+            continue;
+        };
+        sqlx::query(
+            "UPDATE assignments SET status = 'removed', recused_reason = $3, recused_at = $4, updated_at = $4
+             WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
+        )
+        .bind(p.id)
+        .bind(reviewer_id)
+        .bind(audit::to_json(why)?)
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+        let (reviewed,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2",
+        )
+        .bind(p.id)
+        .bind(reviewer_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        #[derive(Serialize)]
+        struct Recused<'a> {
+            status: &'static str,
+            reason: &'a Msg,
+            /// A review already entered: kept, never counted.
+            review_left_out: bool,
+        }
+        audit::record(
+            &mut *conn,
+            stamp,
+            Change::new(
+                "assignment",
+                format!("{}/{}", p.reference, reviewer_id),
+                "recuse",
+            )
+            .before(&"assigned")?
+            .after(&Recused {
+                status: "recused",
+                reason: why,
+                review_left_out: reviewed > 0,
+            })?,
+        )
+        .await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 fn closed(call: &Call) -> Result<(), ReviewError> {
     if call.status == CallStatus::Closed {
         Ok(())
@@ -170,18 +242,31 @@ pub async fn assign(
         )])
         .into());
     }
-    let seed = seed.unwrap_or_else(|| stamp.at.timestamp_nanos_opt().unwrap_or_default() as u64);
     let mut tx = begin_write(pool).await?;
-    let call = call::store_get_on(&mut tx, call_code).await?;
+    let report = assign_on(&mut tx, stamp, call_code, seed, cap).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// The draw, in the caller's write transaction.
+async fn assign_on(
+    tx: &mut SqliteConnection,
+    stamp: &Stamp,
+    call_code: &str,
+    seed: Option<u64>,
+    cap: u32,
+) -> Result<DrawReport, Error> {
+    let seed = seed.unwrap_or_else(|| stamp.at.timestamp_nanos_opt().unwrap_or_default() as u64);
+    let call = call::store_get_on(&mut *tx, call_code).await?;
     closed(&call)?;
-    let proposals = eligible_proposals(&mut tx, &call).await?;
-    let reviewers: Vec<Reviewer> = pool::all_on(&mut tx)
+    let proposals = eligible_proposals(&mut *tx, &call).await?;
+    let reviewers: Vec<Reviewer> = pool::all_on(&mut *tx)
         .await?
         .into_iter()
         .filter(|r| r.active)
         .collect();
-    let conflicted = conflicts(&mut tx, &reviewers, &proposals).await?;
-    let existing = assigned_pairs(&mut tx, &call).await?;
+    let conflicted = conflicts(&mut *tx, &reviewers, &proposals).await?;
+    let existing = assigned_pairs(&mut *tx, &call).await?;
     let mut load: HashMap<i64, u32> = HashMap::new();
     let mut on: HashMap<i64, Vec<i64>> = HashMap::new();
     for &(p, r) in &existing {
@@ -289,12 +374,11 @@ pub async fn assign(
         short: &short,
     };
     audit::record(
-        &mut tx,
+        &mut *tx,
         stamp,
         Change::new("draw", draw_id, "create").after(&entry)?,
     )
     .await?;
-    tx.commit().await?;
     Ok(DrawReport {
         call: call.spec.code.to_string(),
         draw: draw_id,
@@ -424,7 +508,8 @@ pub async fn add_reviewer(
     Ok(())
 }
 
-/// Takes a reviewer off a proposal (recorded as removed or declined; nothing is deleted).
+/// Takes a reviewer off a proposal (recorded as removed or declined; nothing is deleted),
+/// while the call is under review.
 pub async fn release_reviewer(
     pool: &Pool,
     stamp: &Stamp,
@@ -434,8 +519,22 @@ pub async fn release_reviewer(
     declined: bool,
 ) -> Result<(), Error> {
     let mut tx = begin_write(pool).await?;
-    let call = call::store_get_on(&mut tx, call_code).await?;
-    let p = proposal_facts(&mut tx, &call, reference).await?;
+    release_on(&mut tx, stamp, call_code, reference, reviewer_id, declined).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn release_on(
+    tx: &mut SqliteConnection,
+    stamp: &Stamp,
+    call_code: &str,
+    reference: &str,
+    reviewer_id: i64,
+    declined: bool,
+) -> Result<(), Error> {
+    let call = call::store_get_on(&mut *tx, call_code).await?;
+    closed(&call)?;
+    let p = proposal_facts(&mut *tx, &call, reference).await?;
     let (reviewed,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2")
             .bind(p.id)
@@ -467,7 +566,7 @@ pub async fn release_reviewer(
         .into());
     }
     audit::record(
-        &mut tx,
+        &mut *tx,
         stamp,
         Change::new(
             "assignment",
@@ -478,7 +577,6 @@ pub async fn release_reviewer(
         .after(&status)?,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -814,13 +912,23 @@ pub(crate) async fn review_inputs_on(
     conn: &mut SqliteConnection,
     call: &Call,
 ) -> Result<Vec<ReviewInput>, Error> {
+    // Only reviews of current assignments count: a recused one (conflict found late) never.
     let rows: Vec<ScoreRow> = sqlx::query_as(
         "SELECT s.proposal_id, s.reviewer_id, s.criterion, s.score FROM review_scores s
-         JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1 AND p.status = 'eligible'",
+         JOIN proposals p ON p.id = s.proposal_id
+         JOIN assignments g ON g.proposal_id = s.proposal_id AND g.reviewer_id = s.reviewer_id
+         WHERE p.call_id = $1 AND p.status = 'eligible' AND g.status = 'assigned'",
     )
     .bind(call.id)
     .fetch_all(&mut *conn)
     .await?;
+    // And, whatever the assignments say, never a pair that a conflict forbids now.
+    let reviewers = pool::all_on(conn).await?;
+    let proposals = eligible_proposals(conn, call).await?;
+    let conflicted = conflicts(conn, &reviewers, &proposals).await?;
+    let rows = rows
+        .into_iter()
+        .filter(|r| !conflicted.contains_key(&(r.reviewer_id, r.proposal_id)));
     let rubric = weights(call);
     let position: HashMap<&str, usize> = call
         .spec
@@ -899,6 +1007,9 @@ pub struct PanelMember {
     pub name: String,
     pub affiliation: String,
     pub review: Option<EnteredReview>,
+    /// Recused after being assigned (a conflict found late), with the reason: the review,
+    /// if any, is shown but never counts.
+    pub recused: Option<Msg>,
 }
 
 /// A reviewer of the pool as a choice for this proposal; conflicted ones say why.
@@ -941,10 +1052,14 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
     let p = proposal_facts(&mut conn, &call, reference).await?;
     let reviewers = pool::all_on(&mut conn).await?;
     let conflicted = conflicts(&mut conn, &reviewers, std::slice::from_ref(&p)).await?;
-    let on: Vec<(i64,)> = sqlx::query_as("SELECT reviewer_id FROM assignments WHERE proposal_id = $1 AND status = 'assigned' ORDER BY reviewer_id")
-        .bind(p.id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let on: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT reviewer_id, recused_reason FROM assignments
+         WHERE proposal_id = $1 AND (status = 'assigned' OR recused_reason IS NOT NULL)
+         ORDER BY recused_reason IS NOT NULL, reviewer_id",
+    )
+    .bind(p.id)
+    .fetch_all(&mut *conn)
+    .await?;
     let reviews: Vec<ReviewRow> = sqlx::query_as(
         "SELECT reviewer_id, recommendation, comment FROM reviews WHERE proposal_id = $1",
     )
@@ -956,11 +1071,11 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
         .fetch_all(&mut *conn)
         .await?;
     let rubric = weights(&call);
-    let on_ids: HashSet<i64> = on.iter().map(|(r,)| *r).collect();
+    let on_ids: HashSet<i64> = on.iter().map(|(r, _)| *r).collect();
     let members = on
         .iter()
-        .filter_map(|(rid,)| reviewers.iter().find(|r| r.id == *rid))
-        .map(|r| {
+        .filter_map(|(rid, why)| Some((reviewers.iter().find(|r| r.id == *rid)?, why)))
+        .map(|(r, why)| {
             let review = reviews.iter().find(|v| v.reviewer_id == r.id).map(|v| {
                 let mine: BTreeMap<String, Option<u32>> = scores
                     .iter()
@@ -991,6 +1106,9 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
                 name: r.name.clone(),
                 affiliation: r.affiliation.clone(),
                 review,
+                recused: why
+                    .as_deref()
+                    .map(|w| serde_json::from_str(w).unwrap_or_else(|_| Msg::new(w, w))),
             }
         })
         .collect();
@@ -1027,6 +1145,7 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
 
 /// A declined reviewer leaves the proposal (recorded as declined) and a new draw, with the
 /// cap of the call's last draw, gives the proposal — and any other one short — a replacement.
+/// One transaction: the release is never saved without its redraw.
 pub async fn decline(
     pool: &Pool,
     stamp: &Stamp,
@@ -1034,15 +1153,18 @@ pub async fn decline(
     reference: &str,
     reviewer_id: i64,
 ) -> Result<DrawReport, Error> {
-    release_reviewer(pool, stamp, call_code, reference, reviewer_id, true).await?;
+    let mut tx = begin_write(pool).await?;
+    release_on(&mut tx, stamp, call_code, reference, reviewer_id, true).await?;
     let last: Option<(i64,)> = sqlx::query_as(
         "SELECT d.cap FROM draws d JOIN calls c ON c.id = d.call_id WHERE c.code = $1 ORDER BY d.id DESC LIMIT 1",
     )
     .bind(call_code.trim().to_ascii_uppercase())
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
     let cap = last.map_or(15, |(c,)| u32::try_from(c).unwrap_or(15));
-    assign(pool, stamp, call_code, None, cap).await
+    let report = assign_on(&mut tx, stamp, call_code, None, cap).await?;
+    tx.commit().await?;
+    Ok(report)
 }
 
 /// One cell of the assignment matrix.

@@ -147,3 +147,32 @@ async fn two_connections_writing_at_once_keep_one_unbroken_chain() {
         2 + 80
     );
 }
+
+/// Issue #11, item 8: what the window checks at start — the chain, named by its first bad
+/// entry, and the daily backup — comes back to be shown, in both languages.
+#[tokio::test]
+async fn the_start_check_names_the_first_bad_entry_and_a_failed_backup() {
+    let db = with_history().await;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+    let clean = grantdesk::startup::check(&db.pool, &db.path(), today, 7).await;
+    assert!(clean.is_empty(), "{clean:?}");
+
+    exec(&db, "UPDATE audit_log SET actor = 'intruder' WHERE seq = 5").await;
+    let tomorrow = today.succ_opt().expect("date");
+    let found = grantdesk::startup::check(&db.pool, &db.path(), tomorrow, 7).await;
+    assert_eq!(found[0].code, "audit_tampered");
+    assert!(
+        found[0].message.en.contains("#5"),
+        "{}",
+        found[0].message.en
+    );
+    assert!(found[0].message.zh.contains("审计日志校验失败"));
+    // The day's backup checks its copy's chain too, so it fails and says so.
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found[1]
+            .message
+            .en
+            .starts_with("today's automatic backup failed")
+    );
+}

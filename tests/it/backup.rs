@@ -132,7 +132,7 @@ async fn only_a_sound_grantdesk_database_passes_the_check() {
         .expect("sample");
     live.close().await;
     let before = std::fs::read(&target).expect("read");
-    let e = backup::restore(&target, &tampered, &stamp())
+    let e = backup::restore(&target, &tampered, &stamp(), true)
         .await
         .expect_err("refused");
     assert_eq!(e.code(), "backup_audit_broken");
@@ -155,7 +155,7 @@ async fn a_restore_brings_the_backup_back_and_keeps_the_replaced_database_aside(
         .expect("a later call");
     db.pool.close().await;
 
-    let r = backup::restore(&db.path(), &copy, &stamp())
+    let r = backup::restore(&db.path(), &copy, &stamp(), true)
         .await
         .expect("restore");
     assert_eq!(r.restored.audit_head, info.audit_head);
@@ -221,4 +221,140 @@ async fn rolling_backups_are_daily_and_keep_the_last_seven() {
     assert_eq!(names.len(), 7);
     assert_eq!(names[0], "grantdesk-2026-11-03.db");
     assert_eq!(names[6], "grantdesk-2026-11-09.db");
+}
+
+/// Issue #11, item 5: seven "back up now" in one day used to push every daily backup out.
+#[tokio::test]
+async fn backups_taken_by_hand_are_never_pruned_and_never_push_out_the_daily_ones() {
+    let db = db().await;
+    grantdesk::demo::load(&db.pool, &stamp())
+        .await
+        .expect("sample");
+    let dir = backup::rolling_dir(&db.path());
+    let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    for d in 1..=3 {
+        backup::rolling(&db.pool, &db.path(), day(d), 7)
+            .await
+            .expect("daily");
+    }
+    for n in 0..8 {
+        backup::create(
+            &db.pool,
+            &dir.join(format!("grantdesk-2026-11-03T1200{n:02}.db")),
+        )
+        .await
+        .expect("by hand");
+    }
+    for d in 4..=12 {
+        backup::rolling(&db.pool, &db.path(), day(d), 7)
+            .await
+            .expect("daily");
+    }
+    let names: Vec<String> = backup::list(&dir)
+        .expect("list")
+        .into_iter()
+        .map(|b| b.name)
+        .collect();
+    let manual = names.iter().filter(|n| n.contains('T')).count();
+    let daily: Vec<&String> = names.iter().filter(|n| !n.contains('T')).collect();
+    assert_eq!(manual, 8, "every backup taken by hand is kept: {names:?}");
+    assert_eq!(daily.len(), 7, "seven daily ones: {names:?}");
+    assert_eq!(daily[0], "grantdesk-2026-11-06.db");
+    assert_eq!(daily[6], "grantdesk-2026-11-12.db");
+}
+
+/// Issue #11, item 6: a restore needs the database to itself, asks before replacing it, and
+/// never trusts the schema a file brings: one that drops a limit trigger, or adds its own, is
+/// refused at the check.
+#[tokio::test]
+async fn a_restore_is_exclusive_confirmed_and_trusts_no_schema_but_its_own() {
+    let db = db().await;
+    grantdesk::demo::load(&db.pool, &stamp())
+        .await
+        .expect("sample");
+    let dir = db.dir.path().to_path_buf();
+    let copy = dir.join("copy.db");
+    backup::create(&db.pool, &copy).await.expect("backup");
+
+    // Another connection (a window, a command) is open, idle: refused, nothing changed.
+    let held = db.pool.acquire().await.expect("a connection");
+    let e = backup::restore(&db.path(), &copy, &stamp(), true)
+        .await
+        .expect_err("in use");
+    assert_eq!(e.code(), "database_in_use");
+    assert!(e.message(grantdesk::Lang::Zh).contains("独占"));
+    assert_eq!(count(&db.pool, "SELECT COUNT(*) FROM proposals").await, 40);
+    let leftovers: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".restoring-") || n.contains(".replaced-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging left: {leftovers:?}");
+    drop(held);
+    db.pool.close().await;
+
+    // Without confirmation, a database in place is not replaced.
+    let e = backup::restore(&db.path(), &copy, &stamp(), false)
+        .await
+        .expect_err("not confirmed");
+    assert_eq!(e.code(), "restore_needs_confirmation");
+
+    // A copy whose limit trigger was dropped, and one with a trigger of its own.
+    for (name, sql, says) in [
+        (
+            "dropped.db",
+            "DROP TRIGGER decisions_within_limits_insert",
+            "trigger decisions_within_limits_insert is missing",
+        ),
+        (
+            "added.db",
+            "CREATE TRIGGER wipe AFTER INSERT ON audit_log BEGIN DELETE FROM decisions; END",
+            "trigger wipe is not GrantDesk's",
+        ),
+    ] {
+        let crafted = dir.join(name);
+        std::fs::copy(&copy, &crafted).expect("copy");
+        let p = sqlx::SqlitePool::connect(&format!("sqlite://{}", crafted.display()))
+            .await
+            .expect("open");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&p)
+            .await
+            .expect("craft");
+        p.close().await;
+        let e = backup::inspect(&crafted).await.expect_err("crafted");
+        assert_eq!(e.code(), "backup_not_grantdesk");
+        assert!(
+            e.message(grantdesk::Lang::En).contains(says),
+            "{}",
+            e.message(grantdesk::Lang::En)
+        );
+        let e = backup::restore(&db.path(), &crafted, &stamp(), true)
+            .await
+            .expect_err("refused");
+        assert_eq!(e.code(), "backup_not_grantdesk");
+    }
+
+    // Alone and confirmed: restored in place, the database file never renamed.
+    #[cfg(unix)]
+    let inode = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(db.path()).expect("meta").ino()
+    };
+    backup::restore(&db.path(), &copy, &stamp(), true)
+        .await
+        .expect("restore");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!(
+            std::fs::metadata(db.path()).expect("meta").ino(),
+            inode,
+            "the same file, its rows replaced in one transaction"
+        );
+    }
+    let restored = grantdesk::store::open(&db.path()).await.expect("open");
+    assert_eq!(count(&restored, "SELECT COUNT(*) FROM proposals").await, 40);
+    grantdesk::audit::verify(&restored).await.expect("chain");
 }

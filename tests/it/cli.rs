@@ -19,7 +19,8 @@ impl Cli {
         Command::new(env!("CARGO_BIN_EXE_grantdesk"))
             .args(args)
             .env("GRANTDESK_DB", self.dir.path().join("cli.db"))
-            .env("USER", "cli-officer")
+            // Anyone can set $USER: the audit log must not believe it.
+            .env("USER", "mallory")
             .output()
             .expect("run grantdesk")
     }
@@ -233,7 +234,11 @@ fn audit_verify_reports_the_count_and_detects_tampering() {
     let err = cli.fails(&["audit", "verify", "--lang", "en"]);
     assert!(err.contains("#42"), "{err}");
     let log = cli.ok(&["audit", "log", "--limit", "3", "--lang", "en"]);
-    assert!(log.contains("cli-officer") && log.contains("163"), "{log}");
+    assert!(log.contains("163"), "{log}");
+    assert!(
+        log.contains(&grantdesk::store::os_account()) && !log.contains("mallory"),
+        "the actor is the account of the user id, not $USER: {log}"
+    );
 }
 
 #[test]
@@ -462,7 +467,9 @@ fn a_backup_is_taken_checked_and_restored_from_the_command_line() {
     assert!(e.contains("is not a GrantDesk database"), "{e}");
     // Later work the restore sets aside.
     cli.ok(&["call", "reopen", "BJ-AIXR-2026"]);
-    let restored = cli.ok(&["restore", &copy, "--lang", "en"]);
+    let e = cli.fails(&["restore", &copy, "--lang", "en"]);
+    assert!(e.contains("confirm it (--force)"), "{e}");
+    let restored = cli.ok(&["restore", &copy, "--force", "--lang", "en"]);
     assert!(
         restored.contains("The replaced database is kept as"),
         "{restored}"
@@ -510,5 +517,150 @@ fn a_reviewer_list_saved_as_gb18030_by_excel_is_read() {
     assert!(
         list.contains("王立新") && list.contains("北京理工大学"),
         "{list}"
+    );
+}
+
+/// Issue #11, item 9: an export never replaces a file unless told to, and never the database.
+#[test]
+fn exports_never_overwrite_a_file_unasked_nor_ever_the_database() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let out = cli.file("proposals.csv", "an officer's own notes\n");
+    let e = cli.fails(&[
+        "export",
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--out",
+        &out,
+        "--lang",
+        "en",
+    ]);
+    assert!(e.contains("already exists"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("read"),
+        "an officer's own notes\n",
+        "left alone"
+    );
+    cli.ok(&[
+        "export",
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--out",
+        &out,
+        "--force",
+    ]);
+    assert!(
+        std::fs::read_to_string(&out)
+            .expect("read")
+            .contains("BJ-AIXR-2026-0001")
+    );
+    let db = cli.dir.path().join("cli.db");
+    let before = cli.ok(&["audit", "verify", "--lang", "en"]);
+    // However it is spelled, the database in use is never written over.
+    let spelled = cli
+        .dir
+        .path()
+        .join(".")
+        .join("cli.db")
+        .display()
+        .to_string();
+    for target in [db.display().to_string(), spelled] {
+        let e = cli.fails(&[
+            "export",
+            "ranking",
+            "--call",
+            "BJ-AIXR-2026",
+            "--out",
+            &target,
+            "--force",
+            "--lang",
+            "en",
+        ]);
+        assert!(e.contains("is the database in use"), "{e}");
+        let e = cli.fails(&[
+            "decide",
+            "notice",
+            "--call",
+            "BJ-AIXR-2026",
+            "--out",
+            &target,
+            "--force",
+            "--lang",
+            "zh",
+        ]);
+        assert!(e.contains("正在使用的数据库"), "{e}");
+    }
+    let head = std::fs::read(&db).expect("db");
+    assert!(head.starts_with(b"SQLite format 3\0"), "still a database");
+    assert_eq!(
+        cli.ok(&["audit", "verify", "--lang", "en"]),
+        before,
+        "unchanged"
+    );
+}
+
+/// Issue #11, item 11: a command that only reads on a database that is not there says so and
+/// creates nothing; a file with no column GrantDesk knows is refused at its header, once.
+#[test]
+fn a_mistyped_database_creates_nothing_and_an_unknown_file_is_refused_at_its_header() {
+    let cli = Cli::new();
+    let typo = cli.dir.path().join("mistyped/dir/g.db");
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["--db", &typo.display().to_string(), "calls", "--lang", "en"])
+        .output()
+        .expect("run");
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("there is no database at"), "{e}");
+    assert!(
+        !cli.dir.path().join("mistyped").exists(),
+        "no folder was created"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["--db", &typo.display().to_string(), "calls", "--json"])
+        .output()
+        .expect("run");
+    let err: serde_json::Value = serde_json::from_slice(&o.stderr).expect("json");
+    assert_eq!(err["code"], "store_missing");
+    // `call template` needs no database at all.
+    let t = cli.ok(&["call", "template"]);
+    assert!(t.contains("BJ-AIXR-2026"));
+    assert!(!cli.dir.path().join("cli.db").exists());
+
+    cli.ok(&["demo"]);
+    let passwd = cli.file(
+        "passwd",
+        &(0..23)
+            .map(|i| format!("user{i}:x:{i}:{i}:User {i}:/home/user{i}:/bin/sh\n"))
+            .collect::<String>(),
+    );
+    let o = cli.run(&[
+        "import",
+        "proposals",
+        &passwd,
+        "--call",
+        "BJ-AIXR-2026",
+        "--lang",
+        "en",
+    ]);
+    assert!(!o.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        text.contains("the header lacks required columns: title (项目名称)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("columns not recognised: user0:x:0:0:User 0:/home/user0:/bin/sh"),
+        "{text}"
+    );
+    assert!(
+        text.lines().count() <= 8,
+        "refused once, not row by row: {text}"
     );
 }

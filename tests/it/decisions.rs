@@ -556,3 +556,182 @@ async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() 
         .expect("strict");
     assert!(strict.score <= s.score + 1e-9);
 }
+
+/// Issue #11, item 1: the sample with its twelve proposed awards (about ¥57m); the call is
+/// reopened and its budget lowered to ¥30m and its cap to 5.
+#[tokio::test]
+async fn a_call_edit_never_leaves_its_proposed_awards_above_the_new_budget_or_cap() {
+    let db = reviewed().await;
+    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
+        .await
+        .expect("apply");
+    let (n, sum) = decisions(&db).await;
+    assert_eq!(n, 12);
+    grantdesk::call::set_status(&db.pool, &stamp(), CALL, CallStatus::Open)
+        .await
+        .expect("reopen");
+    let before = grantdesk::call::get(&db.pool, CALL).await.expect("call");
+    let mut edit = grantdesk::call::CallForm::from(&before.spec);
+    edit.total_budget = "30000000".into();
+    edit.max_awards = "5".into();
+    for a in &mut edit.appropriations {
+        a.amount = "15000000".into();
+    }
+    let e = grantdesk::call::update(&db.pool, &stamp(), CALL, &edit)
+        .await
+        .expect_err("below what is committed");
+    assert_eq!(e.code(), "call_invalid");
+    let fields: Vec<(&str, &str)> = e
+        .invalid_fields()
+        .iter()
+        .map(|i| (i.field.as_str(), i.rule))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("total_budget", "below_committed"),
+            ("max_awards", "below_committed")
+        ]
+    );
+    let committed = Money::from_fen(sum).expect("sum").format_yuan();
+    let zh = e.message(grantdesk::Lang::Zh);
+    assert!(
+        zh.contains("¥30,000,000.00") && zh.contains(&committed),
+        "the message names both figures: {zh}"
+    );
+    assert!(
+        e.message(grantdesk::Lang::En)
+            .contains("at most 5 awards is fewer than the 12")
+    );
+    let after = grantdesk::call::get(&db.pool, CALL).await.expect("call");
+    assert_eq!(after.spec, before.spec, "nothing changed");
+
+    // A budget that still covers the list is accepted.
+    let mut fits = grantdesk::call::CallForm::from(&before.spec);
+    fits.title_en = "Still fits".into();
+    grantdesk::call::update(&db.pool, &stamp(), CALL, &fits)
+        .await
+        .expect("an edit that keeps the limits");
+
+    // The database repeats the rule for any writer.
+    let raw = sqlx::query("UPDATE calls SET max_awards = 5 WHERE code = $1")
+        .bind(CALL)
+        .execute(&db.pool)
+        .await
+        .expect_err("the trigger refuses");
+    assert!(
+        raw.to_string()
+            .contains("below its proposed or issued awards"),
+        "{raw}"
+    );
+}
+
+#[tokio::test]
+async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now() {
+    let db = reviewed().await;
+    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
+        .await
+        .expect("apply");
+    // As if the limits had been lowered by a path that escaped the edit's check (an older
+    // build): the trigger is dropped to get there.
+    sqlx::query("DROP TRIGGER calls_limits_cover_decisions")
+        .execute(&db.pool)
+        .await
+        .expect("drop");
+    sqlx::query(
+        "UPDATE calls SET total_budget_fen = 3000000000, max_awards = 5, award_ceiling_fen = 800000000 WHERE code = $1",
+    )
+    .bind(CALL)
+    .execute(&db.pool)
+    .await
+    .expect("lower the limits");
+    let issue = IssueForm {
+        call: CALL.into(),
+        start_on: "2027-01-01".into(),
+        decided_on: "2026-12-01".into(),
+    };
+    let e = decision::issue(&db.pool, &stamp(), &issue)
+        .await
+        .expect_err("the list no longer fits");
+    assert_eq!(e.code(), "decision_invalid");
+    let rules: Vec<(&str, &str)> = e
+        .invalid_fields()
+        .iter()
+        .map(|i| (i.field.as_str(), i.rule))
+        .collect();
+    assert!(
+        rules.contains(&("total_budget", "below_committed")),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("max_awards", "below_committed")),
+        "{rules:?}"
+    );
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM awards")
+        .fetch_one(&db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 0, "nothing was issued");
+
+    // And the awards table holds the cap itself, whoever writes to it.
+    let (call_id, pid): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, p.id FROM calls c JOIN proposals p ON p.call_id = c.id WHERE c.code = $1 AND p.status = 'eligible' LIMIT 1",
+    )
+    .bind(CALL)
+    .fetch_one(&db.pool)
+    .await
+    .expect("ids");
+    sqlx::query("UPDATE calls SET max_awards = 1 WHERE id = $1")
+        .bind(call_id)
+        .execute(&db.pool)
+        .await
+        .expect("cap 1");
+    let insert = |seq: i64, pid: i64| {
+        sqlx::query(
+            "INSERT INTO awards (call_id, proposal_id, number, number_year, number_seq, amount_fen,
+                requested_fen, decided_on, start_on, end_on, status, created_at, updated_at)
+             VALUES ($1, $2, $3, 2026, $4, 100000000, 100000000, '2026-12-01', '2027-01-01',
+                '2028-12-31', 'offered', 'now', 'now')",
+        )
+        .bind(call_id)
+        .bind(pid)
+        .bind(format!("X-{seq}"))
+        .bind(seq)
+    };
+    insert(1, pid)
+        .execute(&db.pool)
+        .await
+        .expect("the first fits");
+    let e = insert(2, pid + 1)
+        .execute(&db.pool)
+        .await
+        .expect_err("a second passes the cap");
+    assert!(e.to_string().contains("awards exceed"), "{e}");
+}
+
+/// Issue #11, item 8: applying the suggestion records every decision it replaces, those on
+/// proposals that have left the board included.
+#[tokio::test]
+async fn applying_the_suggestion_records_every_decision_it_replaces() {
+    let db = reviewed().await;
+    decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
+        .await
+        .expect("propose");
+    sqlx::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
+        .bind(r(10))
+        .execute(&db.pool)
+        .await
+        .expect("it leaves the board");
+    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
+        .await
+        .expect("apply");
+    let entry = grantdesk::audit::history(&db.pool, Some(("decision", CALL)), 1)
+        .await
+        .expect("history");
+    assert_eq!(entry[0].action, "apply_suggestion");
+    let before = entry[0].before_json.as_deref().unwrap_or_default();
+    assert!(
+        before.contains(&r(10)),
+        "the replaced decision is on record: {before}"
+    );
+}

@@ -342,3 +342,65 @@ async fn an_unknown_header_is_mapped_by_hand_once_and_remembered() {
         .expect("dry");
     assert_eq!(r.issues[0].rule, "unknown_field");
 }
+
+/// Issue #11, item 4: one applicant on two rows with another bank account (where payments
+/// go) and another contact: the second row is refused, naming the first and the columns.
+#[tokio::test]
+async fn one_applicant_with_differing_details_on_two_rows_is_refused_by_row_and_column() {
+    let db = open_call().await;
+    let all = rows();
+    let first = all[0].clone();
+    let mut second = all[1].clone();
+    second[2] = first[2].clone();
+    second[3] = first[3].clone();
+    second[4] = first[4].clone();
+    second[5] = "6222020200099999999".into();
+    second[6] = first[6].clone();
+    second[7] = "010-99999999".into();
+    second[8] = first[8].clone();
+    let mut text = EN.join(",") + "\n";
+    for r in [&first, &second] {
+        text += &(r.join(",") + "\n");
+    }
+    let sheet = import::sheet::read_csv("same-applicant.csv", text.as_bytes()).expect("csv");
+    let report = import::dry_run(&db.pool, &sheet, &request())
+        .await
+        .expect("dry run");
+    assert_eq!(
+        rules_of(&report),
+        [(
+            3,
+            "Bank account, Contact phone".to_string(),
+            "applicant_differs".to_string()
+        )]
+    );
+    assert!(
+        report.issues[0].message.en.contains("than on row 2"),
+        "{}",
+        report.issues[0].message.en
+    );
+    assert!(report.issues[0].message.zh.contains("与第 2 行不同"));
+    let e = import::import(&db.pool, &stamp(), &sheet, &request())
+        .await
+        .expect_err("refused");
+    assert_eq!(e.code(), "import_refused");
+    assert_eq!(proposals(&db).await, 0, "nothing written");
+
+    // The same details on both rows: two proposals of one applicant, both imported.
+    let mut agreeing = second.clone();
+    agreeing[5] = first[5].clone();
+    agreeing[7] = first[7].clone();
+    let mut text = EN.join(",") + "\n";
+    for r in [&first, &agreeing] {
+        text += &(r.join(",") + "\n");
+    }
+    let sheet = import::sheet::read_csv("same-applicant.csv", text.as_bytes()).expect("csv");
+    let report = import::dry_run(&db.pool, &sheet, &request())
+        .await
+        .expect("dry run");
+    assert!(
+        report.issues.iter().all(|i| i.rule != "applicant_differs"),
+        "{:?}",
+        rules_of(&report)
+    );
+}

@@ -587,3 +587,202 @@ async fn a_reviewer_is_edited_with_an_audit_entry_and_keeps_a_unique_email() {
         .expect_err("taken");
     assert_eq!(err.code(), "reviewer_duplicate_email");
 }
+
+async fn reviews_of(db: &Db, reference: &str) -> usize {
+    review::rank_call(&db.pool, demo::CALL_CODE, Aggregate::Mean)
+        .await
+        .expect("ranking")
+        .iter()
+        .find(|r| r.reference == reference)
+        .map_or(0, |r| r.figures.reviews)
+}
+
+/// Issue #11, item 2: a conflict that becomes known after the reviewer scored — declared, or
+/// through a new affiliation — takes the review out of every aggregate, marks the assignment
+/// recused with the reason, and the draw's top-up finds a replacement.
+#[tokio::test]
+async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate() {
+    let db = db().await;
+    demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("sample reviewed");
+    let call = demo::CALL_CODE;
+    let target = format!("{call}-0010");
+    let before = reviews_of(&db, &target).await;
+    assert_eq!(before, 3, "three complete reviews to begin with");
+    let panel = review::panel(&db.pool, call, &target).await.expect("panel");
+    let scorer = panel
+        .members
+        .iter()
+        .find(|m| m.review.is_some())
+        .expect("a member who scored")
+        .reviewer;
+    let declared = Declared {
+        reviewer: scorer,
+        with: ConflictWith::Proposal {
+            call: call.into(),
+            reference: target.clone(),
+        },
+        reason: "co-author of the investigator".into(),
+        declared_on: NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
+    };
+    let recused = pool::declare(&db.pool, &stamp(), &declared)
+        .await
+        .expect("declare");
+    assert_eq!(recused, 1, "the one assignment it forbids");
+    assert_eq!(reviews_of(&db, &target).await, 2, "the ranking left it out");
+
+    // The decision board and the optimiser see it short of reviews.
+    let board = grantdesk::decision::board(&db.pool, call, Aggregate::Mean)
+        .await
+        .expect("board");
+    let row = board
+        .rows
+        .iter()
+        .find(|r| r.reference == target)
+        .expect("row");
+    assert!(!row.reviewed && row.reviews == 2);
+    let err = grantdesk::decision::propose(
+        &db.pool,
+        &stamp(),
+        &grantdesk::decision::DecisionForm {
+            call: call.into(),
+            reference: target.as_str().into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect_err("short of reviews");
+    assert_eq!(err.code(), "proposal_not_reviewed");
+    let suggestion = grantdesk::decision::suggest(
+        &db.pool,
+        &grantdesk::decision::SuggestForm {
+            call: call.into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("suggest");
+    assert!(
+        suggestion.chosen.iter().all(|c| c.reference != target),
+        "the optimiser never funds it on two reviews"
+    );
+
+    // The panel shows the recusal with its reason and the review that no longer counts.
+    let panel = review::panel(&db.pool, call, &target).await.expect("panel");
+    let member = panel
+        .members
+        .iter()
+        .find(|m| m.reviewer == scorer)
+        .expect("still shown");
+    let why = member.recused.as_ref().expect("marked recused");
+    assert!(why.en.contains("co-author"), "{}", why.en);
+    assert!(member.review.is_some(), "the review stays on record");
+    let entries = audit::history(
+        &db.pool,
+        Some(("assignment", &format!("{target}/{scorer}"))),
+        5,
+    )
+    .await
+    .expect("history");
+    assert_eq!(entries[0].action, "recuse");
+
+    // The top-up draws a replacement, never the recused reviewer again.
+    review::assign(&db.pool, &stamp(), call, Some(7), 30)
+        .await
+        .expect("top-up");
+    let panel = review::panel(&db.pool, call, &target).await.expect("panel");
+    let active: Vec<i64> = panel
+        .members
+        .iter()
+        .filter(|m| m.recused.is_none())
+        .map(|m| m.reviewer)
+        .collect();
+    assert_eq!(active.len(), 3, "back to three reviewers");
+    assert!(!active.contains(&scorer));
+
+    // A new affiliation that is the applicant's own does the same.
+    let other = format!("{call}-0014");
+    let p = proposal::get(&db.pool, call, &other).await.expect("p14");
+    let panel = review::panel(&db.pool, call, &other).await.expect("panel");
+    let member = panel
+        .members
+        .iter()
+        .find(|m| m.review.is_some())
+        .expect("a scorer");
+    let r = pool::list(&db.pool)
+        .await
+        .expect("pool")
+        .into_iter()
+        .find(|r| r.id == member.reviewer)
+        .expect("reviewer");
+    let before = reviews_of(&db, &other).await;
+    let form = ReviewerForm {
+        name: r.name.as_str().into(),
+        affiliation: p.content.applicant.name.as_str().into(),
+        affiliation_code: p.content.applicant.credit_code.as_str().into(),
+        email: r.email.as_str().into(),
+        phone: r.phone.as_str().into(),
+        topics: r.topics.iter().map(|t| t.as_str().into()).collect(),
+    };
+    pool::update(&db.pool, &stamp(), r.id, &form)
+        .await
+        .expect("edit");
+    assert_eq!(reviews_of(&db, &other).await, before - 1);
+    let panel = review::panel(&db.pool, call, &other).await.expect("panel");
+    assert!(
+        panel
+            .members
+            .iter()
+            .find(|m| m.reviewer == r.id)
+            .and_then(|m| m.recused.as_ref())
+            .is_some_and(|w| w.en.contains("belongs to the applicant"))
+    );
+    audit::verify(&db.pool).await.expect("chain intact");
+}
+
+/// Issue #11, item 7: declining is one transaction with its redraw, and only while the call
+/// is under review: on a decided call nothing is released.
+#[tokio::test]
+async fn a_decline_on_a_call_no_longer_under_review_changes_nothing() {
+    let db = db().await;
+    demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("sample reviewed");
+    let call = demo::CALL_CODE;
+    let target = format!("{call}-0010");
+    let panel = review::panel(&db.pool, call, &target).await.expect("panel");
+    let extra = panel.candidates[0].reviewer;
+    review::add_reviewer(&db.pool, &stamp(), call, &target, extra)
+        .await
+        .expect("a fourth reviewer, not yet scored");
+    sqlx::query("UPDATE calls SET status = 'decided' WHERE code = $1")
+        .bind(call)
+        .execute(&db.pool)
+        .await
+        .expect("as if decided since");
+    let head = audit::verify(&db.pool).await.expect("chain").entries;
+    let e = review::decline(&db.pool, &stamp(), call, &target, extra)
+        .await
+        .expect_err("not under review");
+    assert_eq!(e.code(), "call_not_closed");
+    let e = review::release_reviewer(&db.pool, &stamp(), call, &target, extra, false)
+        .await
+        .expect_err("not under review");
+    assert_eq!(e.code(), "call_not_closed");
+    let (status,): (String,) = sqlx::query_as(
+        "SELECT s.status FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         WHERE p.reference = $1 AND s.reviewer_id = $2",
+    )
+    .bind(&target)
+    .bind(extra)
+    .fetch_one(&db.pool)
+    .await
+    .expect("assignment");
+    assert_eq!(status, "assigned", "nothing released");
+    assert_eq!(
+        audit::verify(&db.pool).await.expect("chain").entries,
+        head,
+        "nothing written"
+    );
+}

@@ -64,6 +64,20 @@ function chrome() {
   );
 }
 
+/** What the start found wrong (a broken audit chain, a failed backup), above every page. */
+function warnings() {
+  const box = document.getElementById('warnings');
+  const list = app.info?.warnings ?? [];
+  mount(
+    box,
+    list.map((w) => {
+      const item = h('div', { class: 'toast error', role: 'alert', 'data-test': 'startup-warning', 'data-code': w.code }, pick(w.message), ' ');
+      item.append(h('button', { onclick: () => item.remove() }, t('dismiss')));
+      return item;
+    }),
+  );
+}
+
 let generation = 0;
 
 async function route() {
@@ -104,6 +118,7 @@ async function changeLang(next) {
   localStorage.setItem(LANG_KEY, lang());
   await call('set_lang', { lang: lang() });
   chrome();
+  warnings();
   await route();
 }
 
@@ -118,6 +133,7 @@ async function start() {
   setLang(initialLang(localStorage.getItem(LANG_KEY), app.info.system_lang));
   await call('set_lang', { lang: lang() });
   chrome();
+  warnings();
   document.getElementById('lang-select').addEventListener('change', (e) => changeLang(e.target.value));
   window.addEventListener('hashchange', () => {
     app.clearMessages();

@@ -32,12 +32,12 @@ function startScreen(app) {
 export async function renderCalls(app) {
   const calls = await call('list_calls');
   if (calls.length === 0) return startScreen(app);
-  const sample = h('button', { 'data-test': 'load-sample', onclick: () => loadSample(app, sample) }, t('load_sample'));
+  // The sample is offered only on an empty database (the start screen): never beside real calls.
   return h(
     'section',
     {},
     h('h1', {}, t('calls_heading')),
-    h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/call/new', 'data-test': 'new-call' }, t('new_call')), sample),
+    h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/call/new', 'data-test': 'new-call' }, t('new_call'))),
     h(
       'div',
       { class: 'panel' },

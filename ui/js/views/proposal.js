@@ -26,6 +26,9 @@ function budgetTable(app, b) {
 async function reviewPanel(app, c, p, here) {
   const panel = await call('proposal_panel', { call: c.code, reference: p.reference });
   const crit = c.rubric;
+  const reason = h('input', { type: 'text', placeholder: t('conflict_reason'), 'aria-label': t('conflict_reason'), 'data-test': 'conflict-reason' });
+  const wholeOrg = h('input', { type: 'checkbox', 'data-test': 'conflict-org' });
+  const scoring = panel.members.filter((m) => !m.recused);
   const members = h(
     'table',
     { class: 'plain', 'data-test': 'panel-members' },
@@ -35,6 +38,28 @@ async function reviewPanel(app, c, p, here) {
       {},
       panel.members.map((m) => {
         const r = m.review;
+        if (m.recused) {
+          // Recused after assignment: the review stays on record but never counts.
+          return h(
+            'tr',
+            { 'data-reviewer': m.reviewer, 'data-test': 'recused-member', class: 'recused' },
+            h('td', {}, `R${m.reviewer} ${m.name}`, h('div', { class: 'muted' }, m.affiliation)),
+            crit.map((k) => h('td', { class: 'num muted' }, r ? (r.scores[k.key] ?? 'n/a') : '—')),
+            h('td', { class: 'num muted' }, r && r.weighted !== null ? r.weighted.toFixed(2) : '—'),
+            h('td', { colspan: 2 }, h('strong', {}, t('recused_not_counted')), ' ', pick(m.recused)),
+          );
+        }
+        const conflict = h('button', { class: 'danger', 'data-test': 'member-conflict', title: t('conflict_reason'), onclick: async () => {
+          conflict.disabled = true;
+          try {
+            const n = await call('declare_conflict', { reviewer: m.reviewer, call: c.code, reference: p.reference, organisation: wholeOrg.checked, reason: reason.value });
+            app.go(here);
+            app.toast(t('recused_n', { n }));
+          } catch (e) {
+            app.error(e);
+            conflict.disabled = false;
+          }
+        } }, t('declare_conflict'));
         const remove = r ? null : h('button', { class: 'danger', onclick: async () => { try { await call('release_panel_reviewer', { call: c.code, reference: p.reference, reviewer: m.reviewer, declined: false }); app.go(here); } catch (e) { app.error(e); } } }, t('remove_row'));
         const declined = r ? null : h('button', { 'data-test': 'declined', onclick: async () => { try { const d = await call('decline_panel_reviewer', { call: c.code, reference: p.reference, reviewer: m.reviewer }); app.go(here); app.toast(t('replaced', { n: d.assigned })); } catch (e) { app.error(e); } } }, t('declined'));
         return h(
@@ -44,15 +69,13 @@ async function reviewPanel(app, c, p, here) {
           crit.map((k) => h('td', { class: 'num' }, r ? (r.scores[k.key] ?? 'n/a') : '—')),
           h('td', { class: 'num' }, r && r.weighted !== null ? r.weighted.toFixed(2) : '—'),
           h('td', {}, r ? t(`rec_${r.recommendation}`) : '—'),
-          h('td', {}, declined, ' ', remove),
+          h('td', {}, declined, ' ', remove, ' ', conflict),
         );
       }),
     ),
   );
   const pickReviewer = h('select', { 'data-test': 'candidates', 'aria-label': t('reviewer') }, panel.candidates.map((x) => h('option', { value: String(x.reviewer) }, `R${x.reviewer} ${x.name}${x.knows_topic ? ` · ${p.topic}` : ''} · ${x.affiliation}`)));
   const add = h('button', { 'data-test': 'add-to-panel', onclick: async () => { add.disabled = true; try { await call('add_panel_reviewer', { call: c.code, reference: p.reference, reviewer: Number(pickReviewer.value) }); app.go(here); } catch (e) { app.error(e); add.disabled = false; } } }, t('add_to_panel'));
-  const reason = h('input', { type: 'text', placeholder: t('conflict_reason'), 'aria-label': t('conflict_reason'), 'data-test': 'conflict-reason' });
-  const wholeOrg = h('input', { type: 'checkbox', 'data-test': 'conflict-org' });
   const declare = h('button', { class: 'danger', 'data-test': 'declare-conflict', onclick: async () => {
     declare.disabled = true;
     try {
@@ -67,8 +90,8 @@ async function reviewPanel(app, c, p, here) {
     ? h('div', { 'data-test': 'recused' }, h('h2', { class: 'spaced' }, t('recused')), h('ul', { class: 'reasons' }, panel.recused.map((x) => h('li', { 'data-reviewer': x.reviewer }, `R${x.reviewer} ${x.name}: ${pick(x.reason)}`))))
     : null;
 
-  const model = { call: c.code, reference: p.reference, reviewer: panel.members[0] ? `R${panel.members[0].reviewer}` : '', scores: Object.fromEntries(crit.map((k) => [k.key, ''])), comment: '', recommendation: 'fund' };
-  const form = panel.members.length
+  const model = { call: c.code, reference: p.reference, reviewer: scoring[0] ? `R${scoring[0].reviewer}` : '', scores: Object.fromEntries(crit.map((k) => [k.key, ''])), comment: '', recommendation: 'fund' };
+  const form = scoring.length
     ? editForm(
         {
           test: 'score-form',
@@ -86,7 +109,7 @@ async function reviewPanel(app, c, p, here) {
           h(
             'div',
             { class: 'grid' },
-            field(model, 'reviewer', t('reviewer'), { choices: panel.members.map((m) => [`R${m.reviewer}`, `R${m.reviewer} ${m.name}`]) }),
+            field(model, 'reviewer', t('reviewer'), { choices: scoring.map((m) => [`R${m.reviewer}`, `R${m.reviewer} ${m.name}`]) }),
             crit.map((k) => field(model, `scores.${k.key}`, `${pick(k, 'name')} (${k.weight}%)`, { hint: t('score_hint', { max: k.max_score }) })),
             field(model, 'recommendation', t('recommendation'), { choices: ['fund', 'fund_if_budget', 'do_not_fund'].map((x) => [x, t(`rec_${x}`)]) }),
           ),
