@@ -403,9 +403,13 @@ inWindow('backups: one at start, one on demand, and a restore that keeps the rep
   await w.waitFor('[data-test=backups] tr[data-name]:nth-child(2)');
   const newest = await w.exec("return document.querySelector('[data-test=backups] tr[data-name]').dataset.name;");
 
-  // Later work: the reviewer pool and the reviews.
-  await w.invoke('load_sample', { stage: 'reviewed' });
-  assert.ok((await w.invoke('list_reviewers')).ok.length > 0);
+  // Later work: a reviewer joins the pool (the sample itself is offered only on an empty
+  // database: a second load is refused by the core).
+  const again = await w.invoke('load_sample', { stage: 'reviewed' });
+  assert.equal(again.err?.code, 'sample_needs_empty_database');
+  const added = await w.invoke('create_reviewer', { form: { name: '王立新', affiliation: '北京理工大学', affiliation_code: '', email: 'wang@example.cn', phone: '010-1', topics: ['AI'] } });
+  assert.ok(added.ok, JSON.stringify(added));
+  assert.equal((await w.invoke('list_reviewers')).ok.length, 1);
 
   const row = `[data-test=backups] tr[data-name="${newest}"]`;
   await w.click(`${row} [data-test=check-backup]`);
@@ -492,4 +496,50 @@ inWindow('import: a GB18030 file is checked row by row and refused; a good one i
   await chooseFile(w, '[data-test=import-reviewers]', '专家.csv', Buffer.from(head + '李雅静,北京交通大学,li@example.cn,AR\n'));
   await w.waitFor('[data-test=reviewers] tr[data-reviewer]:nth-child(2)');
   assert.equal(await w.exec("return document.querySelectorAll('[data-test=reviewers] tr[data-reviewer]').length;"), 2);
+});
+
+inWindow('a conflict declared after scoring recuses the reviewer: the review is shown as not counted', async (w) => {
+  await w.useLang('zh');
+  const loaded = await w.invoke('load_sample', { stage: 'reviewed' });
+  assert.equal(loaded.ok.call, 'BJ-AIXR-2026');
+  const ranked = async () => (await w.invoke('call_ranking', { call: 'BJ-AIXR-2026', by: 'mean' })).ok.find((r) => r.reference === 'BJ-AIXR-2026-0010');
+  assert.equal((await ranked()).reviews, 3);
+  await w.go('#/call/BJ-AIXR-2026/p/BJ-AIXR-2026-0010');
+  await w.waitFor('[data-test=panel-members] tr[data-reviewer]');
+  const scorer = await w.exec("return document.querySelector('[data-test=panel-members] tr[data-reviewer] [data-test=member-conflict]').closest('tr').dataset.reviewer;");
+  await w.type('[data-test=conflict-reason]', '与项目负责人合作发表论文');
+  await w.click(`[data-test=panel-members] tr[data-reviewer="${scorer}"] [data-test=member-conflict]`);
+  const row = await w.waitFor(`[data-test=panel-members] tr[data-test=recused-member][data-reviewer="${scorer}"]`);
+  assert.match(await w.text(row), /已回避，不计分：.*与项目负责人合作发表论文/);
+  assert.match(await w.textOf('[data-test=panel-short]'), /现仅 2 位计分/);
+  assert.equal((await ranked()).reviews, 2, 'the ranking left the review out');
+  await w.exec("document.querySelector('[data-test=review-panel]').scrollIntoView({ block: 'start' });");
+  await sleep(300);
+  const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'recusal-zh.png'), await w.screenshot());
+  const choices = await w.exec("return [...document.querySelectorAll('[data-test=score-form] select option')].map((o) => o.value);");
+  assert.ok(!choices.includes(`R${scorer}`), `a recused reviewer cannot score: ${choices}`);
+});
+
+test('a database whose audit log was altered opens with a warning that names the first bad entry', async () => {
+  // The sample, written by the command line, then one entry altered behind GrantDesk's back.
+  const db = tempDb();
+  execFileSync(CLI, ['--db', db, 'demo']);
+  execFileSync('python3', ['-c', "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE audit_log SET actor='intruder' WHERE seq=7\"); c.commit()", db]);
+  const other = await Window.open(db);
+  try {
+    await other.useLang('en');
+    const warning = await other.waitFor('[data-test=startup-warning][data-code=audit_tampered]');
+    assert.match(await other.text(warning), /audit log does not verify.*#7/);
+    assert.ok(await other.exec("return document.querySelectorAll('[data-test=startup-warning]').length;") >= 1);
+    await other.useLang('zh');
+    await other.waitFor('[data-test=startup-warning]', { text: '审计日志校验失败' });
+    await sleep(300);
+    const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'audit-warning-zh.png'), await other.screenshot());
+  } finally {
+    await other.close();
+  }
 });

@@ -17,8 +17,8 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuditError {
-    #[error("audit log entry #{seq} fails verification: {reason}")]
-    Tampered { seq: i64, reason: String },
+    #[error("audit log entry #{seq} fails verification: {}", .reason.en)]
+    Tampered { seq: i64, reason: crate::error::Msg },
     #[error(
         "the newest audit log entries are missing: the log ends at #{found}, its head says #{expected}"
     )]
@@ -37,7 +37,7 @@ impl Coded for AuditError {
         match (self, lang) {
             (e, Lang::En) => e.to_string(),
             (AuditError::Tampered { seq, reason }, Lang::Zh) => {
-                format!("审计日志第 #{seq} 条校验失败：{reason}")
+                format!("审计日志第 #{seq} 条校验失败：{}", reason.zh)
             }
             (AuditError::Truncated { expected, found }, Lang::Zh) => {
                 format!("审计日志最新的记录缺失：日志止于 #{found}，链头记录为 #{expected}")
@@ -309,19 +309,28 @@ pub(crate) fn verify_entries(
         if e.seq != expected_seq {
             return Err(AuditError::Tampered {
                 seq: expected_seq,
-                reason: format!("entry #{expected_seq} is missing (next is #{})", e.seq),
+                reason: crate::error::Msg::new(
+                    format!("第 #{expected_seq} 条缺失（下一条为 #{}）", e.seq),
+                    format!("entry #{expected_seq} is missing (next is #{})", e.seq),
+                ),
             });
         }
         if e.prev_hash != prev {
             return Err(AuditError::Tampered {
                 seq: e.seq,
-                reason: "it does not follow the entry before it".into(),
+                reason: crate::error::Msg::new(
+                    "它与前一条记录衔接不上",
+                    "it does not follow the entry before it",
+                ),
             });
         }
         if hash_of(&e.prev_hash, e) != e.hash {
             return Err(AuditError::Tampered {
                 seq: e.seq,
-                reason: "its content does not match its hash".into(),
+                reason: crate::error::Msg::new(
+                    "其内容与哈希值不符",
+                    "its content does not match its hash",
+                ),
             });
         }
         prev = e.hash.clone();
@@ -492,7 +501,10 @@ mod tests {
                     err,
                     AuditError::Tampered {
                         seq: i as i64 + 1,
-                        reason: "its content does not match its hash".into()
+                        reason: crate::error::Msg::new(
+                            "其内容与哈希值不符",
+                            "its content does not match its hash"
+                        )
                     }
                 );
             }

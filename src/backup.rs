@@ -437,6 +437,9 @@ pub async fn restore(
         )
         .fetch_all(&mut *tx)
         .await?;
+        // Each table's columns as the database in use has them (the staging copy and the
+        // aside file were migrated to the same schema), in order.
+        let mut lists = Vec::with_capacity(tables.len());
         for (table,) in &tables {
             let columns: Vec<(String,)> =
                 sqlx::query_as("SELECT name FROM pragma_table_info($1) ORDER BY cid")
@@ -448,38 +451,26 @@ pub async fn restore(
                 .map(|(c,)| format!("\"{c}\""))
                 .collect::<Vec<_>>()
                 .join(", ");
-            for sql in [
-                format!("DELETE FROM aside.\"{table}\""),
-                format!(
-                    "INSERT INTO aside.\"{table}\" ({list}) SELECT {list} FROM main.\"{table}\""
-                ),
-            ] {
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            lists.push((table, list));
         }
-        for (table,) in tables.iter().rev() {
-            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM main.\"{table}\"")))
+        let copy = |from: &str, to: &str, table: &str, list: &str| {
+            format!("INSERT INTO {to}.\"{table}\" ({list}) SELECT {list} FROM {from}.\"{table}\"")
+        };
+        let mut steps = Vec::new();
+        for (table, list) in &lists {
+            steps.push(format!("DELETE FROM aside.\"{table}\""));
+            steps.push(copy("main", "aside", table, list));
+        }
+        for (table, _) in lists.iter().rev() {
+            steps.push(format!("DELETE FROM main.\"{table}\""));
+        }
+        for (table, list) in &lists {
+            steps.push(copy("incoming", "main", table, list));
+        }
+        for sql in steps {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
                 .execute(&mut *tx)
                 .await?;
-        }
-        for (table,) in &tables {
-            let columns: Vec<(String,)> =
-                sqlx::query_as("SELECT name FROM pragma_table_info($1) ORDER BY cid")
-                    .bind(table)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            let list = columns
-                .iter()
-                .map(|(c,)| format!("\"{c}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO main.\"{table}\" ({list}) SELECT {list} FROM incoming.\"{table}\""
-            )))
-            .execute(&mut *tx)
-            .await?;
         }
         audit::record(
             &mut tx,

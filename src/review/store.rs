@@ -1033,6 +1033,8 @@ pub struct Recusal {
 pub struct Panel {
     pub reference: String,
     pub need: u32,
+    /// Members who count (not recused): below `need`, the draw's top-up finds the rest.
+    pub serving: usize,
     pub members: Vec<PanelMember>,
     /// Active reviewers who may be added: never a conflicted one.
     pub candidates: Vec<Candidate>,
@@ -1134,9 +1136,11 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
     }
     // Those who know the topic first.
     candidates.sort_by_key(|c| (!c.knows_topic, c.reviewer));
+    let serving = on.iter().filter(|(_, why)| why.is_none()).count();
     Ok(Panel {
         reference: p.reference,
         need: call.spec.min_reviewers,
+        serving,
         members,
         candidates,
         recused,

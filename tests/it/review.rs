@@ -675,6 +675,7 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
         .iter()
         .find(|m| m.reviewer == scorer)
         .expect("still shown");
+    assert_eq!((panel.serving, panel.need), (2, 3), "one short now");
     let why = member.recused.as_ref().expect("marked recused");
     assert!(why.en.contains("co-author"), "{}", why.en);
     assert!(member.review.is_some(), "the review stays on record");

@@ -159,6 +159,7 @@ const TEXT = {
   no_ranking: ['尚无评审意见', 'No reviews yet'],
   panel: ['评审专家', 'Reviewers'],
   panel_need: ['应有 {n} 位', '{n} required'],
+  panel_short: ['现仅 {n} 位计分，可在概览页运行抽取补足', 'only {n} count: run the draw from the dashboard to top up'],
   add_to_panel: ['加入', 'Add'],
   recused: ['须回避', 'Must recuse'],
   dismiss: ['知道了', 'Dismiss'],

@@ -120,7 +120,7 @@ async function reviewPanel(app, c, p, here) {
   return h(
     'div',
     { class: 'panel', 'data-test': 'review-panel' },
-    h('h2', {}, `${t('panel')} · ${t('panel_need', { n: panel.need })}`),
+    h('h2', {}, `${t('panel')} · ${t('panel_need', { n: panel.need })}`, panel.serving < panel.need ? h('span', { class: 'form-errors', 'data-test': 'panel-short' }, ` · ${t('panel_short', { n: panel.serving })}`) : null),
     members,
     h('div', { class: 'filters spaced' }, pickReviewer, add, reason, h('label', { class: 'inline' }, wholeOrg, t('conflict_whole_org')), declare),
     recused,
