@@ -506,6 +506,35 @@ pub async fn restore(
     })
 }
 
+/// A backup taken by hand ("back up now", `grantdesk backup`): `backups/grantdesk-<agency's
+/// local date and time>.db` beside the database, never pruned by the daily rotation.
+pub async fn take_now(pool: &Pool, db: &Path, stamp: &Stamp) -> Result<BackupInfo, Error> {
+    let dest = rolling_dir(db).join(format!(
+        "grantdesk-{}.db",
+        stamp.local().format("%Y-%m-%dT%H%M%S")
+    ));
+    create(pool, &dest).await
+}
+
+/// A backup of the backups folder, by its file name only: a front end that lists them can
+/// reach no other file through it.
+pub fn in_rolling_dir(db: &Path, name: &str) -> Result<PathBuf, Error> {
+    let plain = !name.is_empty()
+        && !name.contains(['/', '\\'])
+        && name != ".."
+        && name.starts_with("grantdesk-")
+        && name.ends_with(".db");
+    if !plain {
+        return Err(Error::invalid(
+            "name",
+            "backup_name",
+            format!("“{name}”不是备份文件夹中的备份"),
+            format!("\"{name}\" is not a backup of the backups folder"),
+        ));
+    }
+    Ok(rolling_dir(db).join(name))
+}
+
 /// The rolling backups of a database: `backups/` beside it.
 pub fn rolling_dir(db: &Path) -> PathBuf {
     db.parent()

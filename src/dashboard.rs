@@ -48,6 +48,8 @@ pub struct Dashboard {
     /// in tenths of a percent (1000 = the whole budget), for drawing the budget bar.
     pub requested_permille: u64,
     pub eligible_permille: u64,
+    /// The per-reviewer cap a draw starts from (the core's default).
+    pub draw_cap: u32,
 }
 
 #[derive(FromRow)]
@@ -137,6 +139,7 @@ pub async fn of_call(pool: &Pool, code: &str) -> Result<Dashboard, Error> {
     Ok(Dashboard {
         requested_permille: permille(proposals.requested, budget),
         eligible_permille: permille(eligible.requested, budget),
+        draw_cap: crate::review::DEFAULT_DRAW_CAP,
         call,
         proposals,
         eligible,

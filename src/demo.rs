@@ -511,7 +511,7 @@ pub async fn load(pool: &Pool, stamp: &Stamp) -> Result<Loaded, Error> {
                 continue;
             }
             let p = proposal::create(pool, stamp, &form).await?;
-            proposal::submit(pool, stamp, CALL_CODE, &p.content.reference, received).await?;
+            proposal::submit(pool, stamp, CALL_CODE, &p.content.reference, Some(received)).await?;
             created += 1;
         }
         if status == CallStatus::Open {
@@ -684,7 +684,7 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
                     reference: format!("{CALL_CODE}-0012"),
                 },
                 reason: "与项目负责人为近三年合作者".into(),
-                declared_on: NaiveDate::from_ymd_opt(2026, 5, 6).unwrap_or_default(),
+                declared_on: NaiveDate::from_ymd_opt(2026, 5, 6),
             };
             rpool::declare(pool, stamp, &declared).await?;
         }

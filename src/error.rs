@@ -114,6 +114,41 @@ pub(crate) fn required(field: &str) -> Invalid {
     )
 }
 
+/// An error as every front end hands it on — the window's IPC reply and the command line's
+/// `--json` alike: a `code` to branch on, the `message` in the chosen language, and `fields`
+/// naming which input broke which rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Wire {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<WireField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct WireField {
+    pub field: String,
+    pub rule: String,
+    pub message: String,
+}
+
+impl Wire {
+    pub fn of(e: &Error, lang: Lang) -> Wire {
+        Wire {
+            code: e.code().to_string(),
+            message: e.message(lang),
+            fields: e
+                .invalid_fields()
+                .iter()
+                .map(|i| WireField {
+                    field: i.field.clone(),
+                    rule: i.rule.to_string(),
+                    message: i.message.get(lang).to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Failures of the store itself, not of the business rules.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -253,6 +288,34 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error(transparent)]
     File(#[from] FileError),
+    /// A request a front end passed on that the core refuses field by field: a date, a name,
+    /// a choice it does not know. Area forms keep their own `Invalid` variants.
+    #[error("the input is not valid:\n{}", describe_all(.0, Lang::En))]
+    Invalid(Vec<Invalid>),
+}
+
+impl Error {
+    /// One refused field of a request.
+    pub fn invalid(
+        field: impl Into<String>,
+        rule: &'static str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Error {
+        Error::Invalid(vec![Invalid::new(field, rule, zh, en)])
+    }
+
+    /// A date typed as text (`YYYY-MM-DD`), or a refusal naming the field.
+    pub fn parse_date(field: &str, text: &str) -> Result<chrono::NaiveDate, Error> {
+        crate::store::parse_date(text).ok_or_else(|| {
+            Error::invalid(
+                field,
+                "date_format",
+                format!("“{}”不是有效日期（格式 YYYY-MM-DD）", text.trim()),
+                format!("\"{}\" is not a valid date (YYYY-MM-DD)", text.trim()),
+            )
+        })
+    }
 }
 
 impl From<sqlx::Error> for Error {
@@ -269,6 +332,7 @@ impl Error {
             Error::Proposal(crate::proposal::ProposalError::Invalid(v)) => v,
             Error::Review(crate::review::ReviewError::Invalid(v)) => v,
             Error::Decision(crate::decision::DecisionError::Invalid(v)) => v,
+            Error::Invalid(v) => v,
             _ => &[],
         }
     }
@@ -288,6 +352,7 @@ impl Coded for Error {
             Error::Import(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
+            Error::Invalid(_) => "invalid_input",
         }
     }
 
@@ -304,6 +369,10 @@ impl Coded for Error {
             Error::Import(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),
+            Error::Invalid(list) => match lang {
+                Lang::Zh => format!("填写有误：\n{}", describe_all(list, Lang::Zh)),
+                Lang::En => self.to_string(),
+            },
         }
     }
 }

@@ -246,6 +246,112 @@ fn headers(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_string()).collect()
 }
 
+/// The spreadsheet formats written: CSV (UTF-8 with a BOM) or XLSX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// By the file's extension: `.xlsx` (any case) is XLSX, anything else CSV.
+    pub fn of_path(path: &Path) -> Format {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        {
+            Format::Xlsx
+        } else {
+            Format::Csv
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// One table in this format (XLSX may hold several sheets: see [`xlsx`]).
+    pub fn write(self, table: &Table) -> Result<Vec<u8>, FileError> {
+        match self {
+            Format::Csv => csv(table),
+            Format::Xlsx => xlsx(std::slice::from_ref(table)),
+        }
+    }
+}
+
+/// An export ready to be written: its usual file name, its bytes and how many rows it holds.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
+/// The tables a call can be exported as.
+pub const TABLES: [&str; 3] = ["proposals", "ranking", "awards"];
+
+/// A call's table (`proposals`, `ranking` in the given order, or `awards`) as a file named
+/// `<call>-<table>.<ext>`; any other name is refused.
+pub async fn table_file(
+    pool: &crate::store::Pool,
+    call: &str,
+    what: &str,
+    order: crate::review::ranking::Aggregate,
+    format: Format,
+) -> Result<File, crate::Error> {
+    let table = match what.trim() {
+        "proposals" => proposals(pool, call).await?,
+        "ranking" => ranking(pool, call, order).await?,
+        "awards" => awards(pool, call).await?,
+        other => {
+            return Err(crate::Error::invalid(
+                "what",
+                "export_unknown",
+                format!("没有名为“{other}”的表；可导出 {}", TABLES.join("、")),
+                format!(
+                    "there is no table \"{other}\": export {}",
+                    TABLES.join(", ")
+                ),
+            ));
+        }
+    };
+    Ok(File {
+        name: format!(
+            "{}-{}.{}",
+            call.trim().to_ascii_uppercase(),
+            table.name,
+            format.extension()
+        ),
+        bytes: format.write(&table)?,
+        rows: table.rows.len(),
+    })
+}
+
+/// The folder exports go to when no file was chosen: `exports/` beside the database.
+pub fn dir_beside(db: &Path) -> std::path::PathBuf {
+    db.parent().map_or_else(
+        || std::path::PathBuf::from("exports"),
+        |p| p.join("exports"),
+    )
+}
+
+/// Writes an export into `exports/` beside the database, replacing an earlier export of the
+/// same name (the folder is the application's own); returns where it went.
+pub fn write_beside(db: &Path, file: &File) -> Result<std::path::PathBuf, FileError> {
+    let dir = dir_beside(db);
+    std::fs::create_dir_all(&dir).map_err(|e| FileError::Unwritable {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let path = dir.join(&file.name);
+    write(&path, &file.bytes, true, db)?;
+    Ok(path)
+}
+
 /// The proposals of a call, as the proposals table shows them.
 pub async fn proposals(pool: &crate::store::Pool, call: &str) -> Result<Table, crate::Error> {
     use crate::lang::Lang;

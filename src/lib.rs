@@ -18,6 +18,7 @@ pub mod money;
 pub mod percent;
 pub mod proposal;
 pub mod review;
+pub mod settings;
 pub mod startup;
 pub mod store;
 pub mod vocabulary;

@@ -4,12 +4,11 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::error::{Coded, Msg};
 use crate::lang::Lang;
-use crate::store::Pool;
+use crate::store::{Pool, Stamp};
 
 /// A problem found at start, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,9 +27,12 @@ fn warning(e: &crate::Error, zh: &str, en: &str) -> Warning {
     }
 }
 
-/// Verifies the audit chain, then takes the day's backup (the last `keep` daily ones kept).
-/// Neither stops the start: what fails is returned to be shown.
-pub async fn check(pool: &Pool, db: &Path, today: NaiveDate, keep: usize) -> Vec<Warning> {
+/// How many daily backups are kept.
+pub const DAILY_BACKUPS_KEPT: usize = 7;
+
+/// Verifies the audit chain, then takes the agency's day's backup (the last
+/// [`DAILY_BACKUPS_KEPT`] daily ones kept). Neither stops the start: what fails is returned.
+pub async fn check(pool: &Pool, db: &Path, stamp: &Stamp) -> Vec<Warning> {
     let mut out = Vec::new();
     if let Err(e) = crate::audit::verify(pool).await {
         out.push(warning(
@@ -39,7 +41,7 @@ pub async fn check(pool: &Pool, db: &Path, today: NaiveDate, keep: usize) -> Vec
             "the audit log does not verify, the record may have been altered: ",
         ));
     }
-    if let Err(e) = crate::backup::rolling(pool, db, today, keep).await {
+    if let Err(e) = crate::backup::rolling(pool, db, stamp.today(), DAILY_BACKUPS_KEPT).await {
         out.push(warning(
             &e,
             "今天的自动备份失败：",

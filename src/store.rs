@@ -21,24 +21,53 @@ pub type Tx = Transaction<'static, Sqlite>;
 /// The environment variable that names the database file.
 pub const DB_ENV: &str = "GRANTDESK_DB";
 
-/// Who makes a change and when: passed into every use case that writes, never read inside.
+/// The environment variable that fixes "now" (RFC 3339, e.g. `2026-04-29T23:30:00Z`), for
+/// tests and demonstrations that must give the same dates on any day.
+pub const NOW_ENV: &str = "GRANTDESK_NOW";
+
+/// Who makes a change and when, and in which time zone the agency's "today" falls: passed
+/// into every use case that writes, never read inside.
 #[derive(Debug, Clone)]
 pub struct Stamp {
     pub actor: String,
     pub at: DateTime<Utc>,
+    pub zone: chrono_tz::Tz,
 }
 
 impl Stamp {
+    /// A stamp in the default agency time zone (Beijing).
     pub fn new(actor: impl Into<String>, at: DateTime<Utc>) -> Stamp {
         Stamp {
             actor: actor.into(),
             at,
+            zone: crate::settings::DEFAULT_TIME_ZONE,
         }
     }
 
-    /// The current OS user at the current time: what front ends pass.
+    /// The same act seen from another time zone.
+    pub fn in_zone(mut self, zone: chrono_tz::Tz) -> Stamp {
+        self.zone = zone;
+        self
+    }
+
+    /// The current OS user now (or at `GRANTDESK_NOW`), in the default time zone.
     pub fn now_for_os_user() -> Stamp {
-        Stamp::new(os_account(), Utc::now())
+        Stamp::new(os_account(), now())
+    }
+
+    /// What front ends pass: the OS user now, in the agency's time zone (a setting).
+    pub async fn now(pool: &Pool) -> Result<Stamp, crate::Error> {
+        Ok(Stamp::now_for_os_user().in_zone(crate::settings::time_zone(pool).await?))
+    }
+
+    /// The agency's date of this act: at 23:30 UTC it is already tomorrow in Beijing.
+    pub fn today(&self) -> NaiveDate {
+        self.at.with_timezone(&self.zone).date_naive()
+    }
+
+    /// The agency's local time of this act, for names such as a backup's.
+    pub fn local(&self) -> chrono::NaiveDateTime {
+        self.at.with_timezone(&self.zone).naive_local()
     }
 
     pub fn at_text(&self) -> String {
@@ -90,6 +119,14 @@ fn account_name(uid: u32) -> Option<String> {
 #[cfg(not(unix))]
 pub fn os_account() -> String {
     std::env::var("USERNAME").unwrap_or_else(|_| "officer".to_string())
+}
+
+/// Now, or the moment `GRANTDESK_NOW` fixes.
+pub fn now() -> DateTime<Utc> {
+    std::env::var(NOW_ENV)
+        .ok()
+        .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
+        .map_or_else(Utc::now, |t| t.with_timezone(&Utc))
 }
 
 pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
@@ -246,6 +283,26 @@ mod tests {
         if uid == 0 {
             assert_eq!(os_account(), "root");
         }
+    }
+
+    #[test]
+    fn today_is_the_agency_date_in_its_time_zone() {
+        use chrono::TimeZone;
+        let late = Utc
+            .with_ymd_and_hms(2026, 4, 29, 23, 30, 0)
+            .single()
+            .expect("time");
+        let beijing = Stamp::new("officer", late);
+        assert_eq!(
+            beijing.today().to_string(),
+            "2026-04-30",
+            "07:30 in Beijing"
+        );
+        let london = Stamp::new("officer", late).in_zone(chrono_tz::Europe::London);
+        assert_eq!(london.today().to_string(), "2026-04-30", "00:30 BST");
+        let utc = Stamp::new("officer", late).in_zone(chrono_tz::UTC);
+        assert_eq!(utc.today().to_string(), "2026-04-29");
+        assert_eq!(beijing.local().to_string(), "2026-04-30 07:30:00");
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
-use chrono::{Local, NaiveDate};
 use serde::{Deserialize, Serialize};
 use tauri::{Runtime, State};
 
@@ -12,11 +11,8 @@ use grantdesk::call::{self, Call, CallForm, CallStatus};
 use grantdesk::dashboard::{self, Dashboard};
 use grantdesk::decision::{self, robustness::Robustness, suggest::Suggestion};
 use grantdesk::demo::{self, Loaded};
-use grantdesk::error::Invalid;
-use grantdesk::export;
-use grantdesk::proposal::{
-    self, BudgetTable, Proposal, ProposalForm, ProposalStatus, ProposalSummary,
-};
+use grantdesk::export::{self, Format};
+use grantdesk::proposal::{self, Proposal, ProposalForm, ProposalStatus, ProposalSummary};
 use grantdesk::review;
 use grantdesk::review::pool::{self, Reviewer, ReviewerForm};
 use grantdesk::review::ranking::Aggregate;
@@ -32,6 +28,8 @@ pub struct AppState {
     lang: Mutex<Lang>,
     /// What the start found wrong (a broken audit chain, a failed backup): shown until closed.
     warnings: Vec<grantdesk::startup::Warning>,
+    /// The agency's time zone (a setting), read at start: every act is dated in it.
+    zone: chrono_tz::Tz,
 }
 
 impl AppState {
@@ -41,7 +39,18 @@ impl AppState {
             db_path,
             lang: Mutex::new(lang),
             warnings: Vec::new(),
+            zone: grantdesk::settings::DEFAULT_TIME_ZONE,
         }
+    }
+
+    pub fn in_zone(mut self, zone: chrono_tz::Tz) -> AppState {
+        self.zone = zone;
+        self
+    }
+
+    /// Who acts and when, in the agency's time zone.
+    fn stamp(&self) -> Stamp {
+        Stamp::now_for_os_user().in_zone(self.zone)
     }
 
     pub fn with_warnings(mut self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {
@@ -68,57 +77,15 @@ impl AppState {
     }
 
     fn fail(&self, e: Error) -> IpcError {
-        IpcError::from_core(&e, self.lang())
+        IpcError::of(&e, self.lang())
     }
 }
 
-/// An error as the UI receives it: it branches on `code` and shows `message`; `fields` says
-/// which inputs of a form broke which rule.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct IpcError {
-    pub code: String,
-    pub message: String,
-    pub fields: Vec<FieldError>,
-}
-
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub rule: String,
-    pub message: String,
-}
-
-impl IpcError {
-    fn from_core(e: &Error, lang: Lang) -> IpcError {
-        IpcError {
-            code: e.code().to_string(),
-            message: e.message(lang),
-            fields: e
-                .invalid_fields()
-                .iter()
-                .map(|i: &Invalid| FieldError {
-                    field: i.field.clone(),
-                    rule: i.rule.to_string(),
-                    message: i.message.get(lang).to_string(),
-                })
-                .collect(),
-        }
-    }
-
-    fn input(code: &str, lang: Lang, zh: String, en: String) -> IpcError {
-        IpcError {
-            code: code.to_string(),
-            message: lang.pick(&zh, &en).to_string(),
-            fields: Vec::new(),
-        }
-    }
-}
+/// An error as the UI receives it: the core's one wire shape `{code, message, fields}`, the
+/// same as the command line's `--json`.
+pub type IpcError = grantdesk::error::Wire;
 
 type Reply<T> = Result<T, IpcError>;
-
-fn stamp() -> Stamp {
-    Stamp::now_for_os_user()
-}
 
 #[derive(Serialize)]
 pub struct AppInfo {
@@ -155,13 +122,13 @@ async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> Reply
         .await
         .map_err(|e| state.fail(e))?;
     match stage.as_deref() {
-        Some("reviewed") => demo::load_reviewed(&state.pool(), &stamp())
+        Some("reviewed") => demo::load_reviewed(&state.pool(), &state.stamp())
             .await
             .map(|r| r.loaded),
-        Some("awarded") => demo::load_awarded(&state.pool(), &stamp())
+        Some("awarded") => demo::load_awarded(&state.pool(), &state.stamp())
             .await
             .map(|r| r.reviewed.loaded),
-        _ => demo::load(&state.pool(), &stamp()).await,
+        _ => demo::load(&state.pool(), &state.stamp()).await,
     }
     .map_err(|e| state.fail(e))
 }
@@ -173,7 +140,7 @@ async fn list_reviewers(state: State<'_, AppState>) -> Reply<Vec<Reviewer>> {
 
 #[tauri::command]
 async fn create_reviewer(state: State<'_, AppState>, form: ReviewerForm) -> Reply<Reviewer> {
-    pool::create(&state.pool(), &stamp(), &form)
+    pool::create(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -184,14 +151,14 @@ async fn update_reviewer(
     id: i64,
     form: ReviewerForm,
 ) -> Reply<Reviewer> {
-    pool::update(&state.pool(), &stamp(), id, &form)
+    pool::update(&state.pool(), &state.stamp(), id, &form)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn set_reviewer_active(state: State<'_, AppState>, id: i64, active: bool) -> Reply<Reviewer> {
-    pool::set_active(&state.pool(), &stamp(), id, active)
+    pool::set_active(&state.pool(), &state.stamp(), id, active)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -203,7 +170,7 @@ async fn run_draw(
     seed: Option<u64>,
     cap: u32,
 ) -> Reply<review::DrawReport> {
-    review::assign(&state.pool(), &stamp(), &call, seed, cap)
+    review::assign(&state.pool(), &state.stamp(), &call, seed, cap)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -237,7 +204,7 @@ async fn add_panel_reviewer(
     reference: String,
     reviewer: i64,
 ) -> Reply<()> {
-    review::add_reviewer(&state.pool(), &stamp(), &call, &reference, reviewer)
+    review::add_reviewer(&state.pool(), &state.stamp(), &call, &reference, reviewer)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -252,7 +219,7 @@ async fn release_panel_reviewer(
 ) -> Reply<()> {
     review::release_reviewer(
         &state.pool(),
-        &stamp(),
+        &state.stamp(),
         &call,
         &reference,
         reviewer,
@@ -269,7 +236,7 @@ async fn decline_panel_reviewer(
     reference: String,
     reviewer: i64,
 ) -> Reply<review::DrawReport> {
-    review::decline(&state.pool(), &stamp(), &call, &reference, reviewer)
+    review::decline(&state.pool(), &state.stamp(), &call, &reference, reviewer)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -285,10 +252,7 @@ async fn declare_conflict(
     reason: String,
 ) -> Reply<usize> {
     let with = if organisation {
-        let p = proposal::get(&state.pool(), &call, &reference)
-            .await
-            .map_err(|e| state.fail(e))?;
-        pool::ConflictWith::Organisation(p.content.applicant.credit_code)
+        pool::ConflictWith::ApplicantOf { call, reference }
     } else {
         pool::ConflictWith::Proposal { call, reference }
     };
@@ -296,9 +260,9 @@ async fn declare_conflict(
         reviewer,
         with,
         reason,
-        declared_on: Local::now().date_naive(),
+        declared_on: None,
     };
-    pool::declare(&state.pool(), &stamp(), &declared)
+    pool::declare(&state.pool(), &state.stamp(), &declared)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -312,7 +276,7 @@ async fn review_matrix(state: State<'_, AppState>, call: String) -> Reply<review
 
 #[tauri::command]
 async fn enter_review(state: State<'_, AppState>, form: review::ReviewForm) -> Reply<()> {
-    review::enter_review(&state.pool(), &stamp(), &form)
+    review::enter_review(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -350,14 +314,14 @@ async fn call_form(state: State<'_, AppState>, code: Option<String>) -> Reply<Ca
 
 #[tauri::command]
 async fn create_call(state: State<'_, AppState>, form: CallForm) -> Reply<Call> {
-    call::create(&state.pool(), &stamp(), &form)
+    call::create(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
 async fn update_call(state: State<'_, AppState>, code: String, form: CallForm) -> Reply<Call> {
-    call::update(&state.pool(), &stamp(), &code, &form)
+    call::update(&state.pool(), &state.stamp(), &code, &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -368,7 +332,7 @@ async fn set_call_status(
     code: String,
     status: CallStatus,
 ) -> Reply<Call> {
-    call::set_status(&state.pool(), &stamp(), &code, status)
+    call::set_status(&state.pool(), &state.stamp(), &code, status)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -397,32 +361,15 @@ async fn list_proposals(
         .map_err(|e| state.fail(e))
 }
 
-/// A proposal with what its page shows beside it: the budget as a table and the request in
-/// capitals.
-#[derive(Serialize)]
-pub struct ProposalView {
-    #[serde(flatten)]
-    proposal: Proposal,
-    budget_table: BudgetTable,
-    requested_capital: String,
-}
-
 #[tauri::command]
 async fn get_proposal(
     state: State<'_, AppState>,
     call: String,
     reference: String,
-) -> Reply<ProposalView> {
-    let fail = |e| state.fail(e);
-    let c = call::get(&state.pool(), &call).await.map_err(fail)?;
-    let p = proposal::get(&state.pool(), &call, &reference)
+) -> Reply<proposal::Page> {
+    proposal::page(&state.pool(), &call, &reference)
         .await
-        .map_err(fail)?;
-    Ok(ProposalView {
-        budget_table: p.content.budget_table(c.years),
-        requested_capital: p.content.requested.capital(),
-        proposal: p,
-    })
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -450,7 +397,7 @@ async fn proposal_form(
 
 #[tauri::command]
 async fn create_proposal(state: State<'_, AppState>, form: ProposalForm) -> Reply<Proposal> {
-    proposal::create(&state.pool(), &stamp(), &form)
+    proposal::create(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -462,7 +409,7 @@ async fn update_proposal(
     reference: String,
     form: ProposalForm,
 ) -> Reply<Proposal> {
-    proposal::update(&state.pool(), &stamp(), &call, &reference, &form)
+    proposal::update(&state.pool(), &state.stamp(), &call, &reference, &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -474,19 +421,11 @@ async fn submit_proposal(
     reference: String,
     on: Option<String>,
 ) -> Reply<Proposal> {
-    let lang = state.lang();
     let on = match on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Local::now().date_naive(),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-            IpcError::input(
-                "date_format",
-                lang,
-                format!("“{s}”不是有效日期（格式 YYYY-MM-DD）"),
-                format!("\"{s}\" is not a valid date (YYYY-MM-DD)"),
-            )
-        })?,
+        None => None,
+        Some(s) => Some(Error::parse_date("on", s).map_err(|e| state.fail(e))?),
     };
-    proposal::submit(&state.pool(), &stamp(), &call, &reference, on)
+    proposal::submit(&state.pool(), &state.stamp(), &call, &reference, on)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -497,7 +436,7 @@ async fn withdraw_proposal(
     call: String,
     reference: String,
 ) -> Reply<Proposal> {
-    proposal::withdraw(&state.pool(), &stamp(), &call, &reference)
+    proposal::withdraw(&state.pool(), &state.stamp(), &call, &reference)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -507,7 +446,7 @@ async fn check_eligibility(
     state: State<'_, AppState>,
     call: String,
 ) -> Reply<proposal::CheckReport> {
-    proposal::check_eligibility(&state.pool(), &stamp(), &call)
+    proposal::check_eligibility(&state.pool(), &state.stamp(), &call)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -535,7 +474,7 @@ async fn decision_propose(
     state: State<'_, AppState>,
     form: decision::DecisionForm,
 ) -> Reply<decision::Board> {
-    decision::propose(&state.pool(), &stamp(), &form)
+    decision::propose(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -546,7 +485,7 @@ async fn decision_withdraw(
     call: String,
     reference: String,
 ) -> Reply<decision::Board> {
-    decision::withdraw(&state.pool(), &stamp(), &call, &reference)
+    decision::withdraw(&state.pool(), &state.stamp(), &call, &reference)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -566,7 +505,7 @@ async fn decision_apply(
     state: State<'_, AppState>,
     form: decision::SuggestForm,
 ) -> Reply<decision::Board> {
-    decision::apply(&state.pool(), &stamp(), &form)
+    decision::apply(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -578,14 +517,9 @@ async fn decision_robustness(
     draws: Option<u32>,
     seed: Option<u64>,
 ) -> Reply<Robustness> {
-    decision::robustness(
-        &state.pool(),
-        &form,
-        draws.unwrap_or(1000).min(10_000),
-        seed.unwrap_or(2026),
-    )
-    .await
-    .map_err(|e| state.fail(e))
+    decision::robustness(&state.pool(), &form, draws, seed)
+        .await
+        .map_err(|e| state.fail(e))
 }
 
 #[tauri::command]
@@ -593,7 +527,7 @@ async fn issue_awards(
     state: State<'_, AppState>,
     form: decision::IssueForm,
 ) -> Reply<Vec<decision::Award>> {
-    decision::issue(&state.pool(), &stamp(), &form)
+    decision::issue(&state.pool(), &state.stamp(), &form)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -611,7 +545,7 @@ async fn set_award_status(
     number: String,
     to: decision::AwardStatus,
 ) -> Reply<decision::Award> {
-    decision::set_award_status(&state.pool(), &stamp(), &number, to)
+    decision::set_award_status(&state.pool(), &state.stamp(), &number, to)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -632,22 +566,11 @@ async fn export_notice(
     xlsx: bool,
     unfunded: Option<bool>,
 ) -> Reply<Exported> {
-    let n = decision::notice(&state.pool(), &call)
+    let format = if xlsx { Format::Xlsx } else { Format::Csv };
+    let (n, file) = decision::notice_file(&state.pool(), &call, format, unfunded.unwrap_or(false))
         .await
         .map_err(|e| state.fail(e))?;
-    let unfunded = unfunded.unwrap_or(false);
-    let (bytes, name) = if xlsx {
-        (export::xlsx(&n.tables), format!("{call}-公示名单.xlsx"))
-    } else if unfunded {
-        (
-            export::csv(&n.tables[1]),
-            format!("{call}-未获资助项目.csv"),
-        )
-    } else {
-        (export::csv(&n.tables[0]), format!("{call}-公示名单.csv"))
-    };
-    let bytes = bytes.map_err(|e| state.fail(e.into()))?;
-    let path = write_export(&state, &name, &bytes)?;
+    let path = write_export(&state, &file)?;
     Ok(Exported {
         path,
         funded: n.funded,
@@ -676,11 +599,7 @@ fn list_backups(state: State<'_, AppState>) -> Reply<BackupsView> {
 /// A backup now, into the backups folder beside the database.
 #[tauri::command]
 async fn backup_now(state: State<'_, AppState>) -> Reply<grantdesk::backup::BackupInfo> {
-    let dest = grantdesk::backup::rolling_dir(&state.db_path).join(format!(
-        "grantdesk-{}.db",
-        Local::now().format("%Y-%m-%dT%H%M%S")
-    ));
-    grantdesk::backup::create(&state.pool(), &dest)
+    grantdesk::backup::take_now(&state.pool(), &state.db_path, &state.stamp())
         .await
         .map_err(|e| state.fail(e))
 }
@@ -710,7 +629,7 @@ async fn restore_backup(
         .map_err(|e| state.fail(e))?;
     let old = state.pool();
     old.close().await;
-    let restored = grantdesk::backup::restore(&state.db_path, &path, &stamp(), true).await;
+    let restored = grantdesk::backup::restore(&state.db_path, &path, &state.stamp(), true).await;
     // Whatever happened, the window needs a database again.
     let pool = store::open(&state.db_path)
         .await
@@ -721,21 +640,7 @@ async fn restore_backup(
 
 /// Only names of files in the backups folder are accepted: the window cannot reach others.
 fn backup_path(state: &AppState, name: &str) -> Reply<PathBuf> {
-    let lang = state.lang();
-    let plain = !name.is_empty()
-        && !name.contains(['/', '\\'])
-        && name != ".."
-        && name.starts_with("grantdesk-")
-        && name.ends_with(".db");
-    if !plain {
-        return Err(IpcError::input(
-            "backup_name",
-            lang,
-            format!("“{name}”不是备份文件夹中的备份"),
-            format!("\"{name}\" is not a backup of the backups folder"),
-        ));
-    }
-    Ok(grantdesk::backup::rolling_dir(&state.db_path).join(name))
+    grantdesk::backup::in_rolling_dir(&state.db_path, name).map_err(|e| state.fail(e))
 }
 
 /// A spreadsheet sent by the window: its name (for the format and the report) and its bytes
@@ -754,16 +659,15 @@ pub struct Upload {
 
 fn bytes_of(state: &AppState, u: &Upload) -> Reply<Vec<u8>> {
     use base64::Engine;
-    let lang = state.lang();
     base64::engine::general_purpose::STANDARD
         .decode(u.data.as_bytes())
         .map_err(|e| {
-            IpcError::input(
+            state.fail(Error::invalid(
+                "upload",
                 "upload_invalid",
-                lang,
                 format!("文件内容无法读取：{e}"),
                 format!("the file's content could not be read: {e}"),
-            )
+            ))
         })
 }
 
@@ -811,7 +715,7 @@ async fn import_commit(
     upload: Upload,
 ) -> Reply<grantdesk::import::Report> {
     let sheet = sheet_of(&state, &upload)?;
-    grantdesk::import::import(&state.pool(), &stamp(), &sheet, &request_of(&upload))
+    grantdesk::import::import(&state.pool(), &state.stamp(), &sheet, &request_of(&upload))
         .await
         .map_err(|e| state.fail(e))
 }
@@ -822,7 +726,7 @@ async fn import_commit(
 async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
     let sheet = sheet_of(&state, &upload)?;
     let rows = review::sheet::reviewer_list(&sheet).map_err(|e| state.fail(e.into()))?;
-    pool::import(&state.pool(), &stamp(), &rows, upload.dry_run)
+    pool::import(&state.pool(), &state.stamp(), &rows, upload.dry_run)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -836,7 +740,7 @@ async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<usiz
         .map_err(|e| state.fail(e))?;
     let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)
         .map_err(|e| state.fail(e.into()))?;
-    review::import_reviews(&state.pool(), &stamp(), &rows, upload.dry_run)
+    review::import_reviews(&state.pool(), &state.stamp(), &rows, upload.dry_run)
         .await
         .map_err(|e| state.fail(e))
 }
@@ -848,22 +752,10 @@ pub struct ExportedTable {
 }
 
 /// Writes an export into `exports/` beside the database; returns where it went.
-fn write_export(state: &AppState, name: &str, bytes: &[u8]) -> Reply<String> {
-    let dir = state
-        .db_path
-        .parent()
-        .map(|p| p.join("exports"))
-        .unwrap_or_else(|| PathBuf::from("exports"));
-    let path = dir.join(name);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| grantdesk::error::FileError::Unwritable {
-            path: dir.display().to_string(),
-            reason: e.to_string(),
-        })
-        // The exports folder is the window's own: a new export of a table replaces the last.
-        .and_then(|()| export::write(&path, bytes, true, &state.db_path))
-        .map_err(|e| state.fail(e.into()))?;
-    Ok(path.display().to_string())
+fn write_export(state: &AppState, file: &export::File) -> Reply<String> {
+    export::write_beside(&state.db_path, file)
+        .map(|p| p.display().to_string())
+        .map_err(|e| state.fail(e.into()))
 }
 
 /// Writes a table (proposals, ranking or awards) into `exports/` beside the database.
@@ -875,28 +767,19 @@ async fn export_table(
     xlsx: bool,
     order: Option<Aggregate>,
 ) -> Reply<ExportedTable> {
-    let pool = state.pool();
-    let table = match what.as_str() {
-        "proposals" => export::proposals(&pool, &call).await,
-        "ranking" => export::ranking(&pool, &call, order.unwrap_or_default()).await,
-        _ => export::awards(&pool, &call).await,
-    }
+    let format = if xlsx { Format::Xlsx } else { Format::Csv };
+    let file = export::table_file(
+        &state.pool(),
+        &call,
+        &what,
+        order.unwrap_or_default(),
+        format,
+    )
+    .await
     .map_err(|e| state.fail(e))?;
-    let bytes = if xlsx {
-        export::xlsx(std::slice::from_ref(&table))
-    } else {
-        export::csv(&table)
-    }
-    .map_err(|e| state.fail(e.into()))?;
-    let name = format!(
-        "{call}-{}.{}",
-        table.name,
-        if xlsx { "xlsx" } else { "csv" }
-    );
-    let path = write_export(&state, &name, &bytes)?;
     Ok(ExportedTable {
-        path,
-        rows: table.rows.len(),
+        path: write_export(&state, &file)?,
+        rows: file.rows,
     })
 }
 
@@ -988,16 +871,16 @@ pub fn run() -> Result<(), String> {
         tauri::async_runtime::block_on(store::open(&path)).map_err(|e| e.message(Lang::En))?;
     // The audit chain verified and one backup a day (the last seven kept): what fails is shown
     // in the window, not only here.
-    let warnings = tauri::async_runtime::block_on(grantdesk::startup::check(
-        &pool,
-        &path,
-        Local::now().date_naive(),
-        7,
-    ));
+    let zone = tauri::async_runtime::block_on(grantdesk::settings::time_zone(&pool))
+        .map_err(|e| e.message(Lang::En))?;
+    let stamp = Stamp::now_for_os_user().in_zone(zone);
+    let warnings = tauri::async_runtime::block_on(grantdesk::startup::check(&pool, &path, &stamp));
     for w in &warnings {
         eprintln!("GrantDesk: {}", w.message.en);
     }
-    let state = AppState::new(pool, path, system_lang()).with_warnings(warnings);
+    let state = AppState::new(pool, path, system_lang())
+        .with_warnings(warnings)
+        .in_zone(zone);
     with_commands(tauri::Builder::default().manage(state))
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())

@@ -11,7 +11,7 @@ use grantdesk::Lang;
 
 struct Harness {
     window: WebviewWindow<tauri::test::MockRuntime>,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 fn harness() -> Harness {
@@ -24,7 +24,7 @@ fn harness() -> Harness {
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("window");
-    Harness { window, _dir: dir }
+    Harness { window, dir }
 }
 
 fn invoke(h: &Harness, cmd: &str, args: Value) -> Result<Value, Value> {
@@ -120,7 +120,12 @@ fn a_proposal_page_carries_its_budget_table_and_capitals() {
         json!({ "call": "BJ-AIXR-2026", "reference": "BJ-AIXR-2026-0038", "on": "yesterday" }),
     )
     .expect_err("bad date");
-    assert_eq!(e["code"], "date_format");
+    assert_eq!(
+        e["code"], "invalid_input",
+        "a core code, not one the shell made up"
+    );
+    assert_eq!(e["fields"][0]["field"], "on");
+    assert_eq!(e["fields"][0]["rule"], "date_format");
 }
 
 #[test]
@@ -249,4 +254,124 @@ fn reviewer_lists_and_score_sheets_come_in_as_gb18030_csv_or_xlsx() {
     assert_eq!(e["code"], "import_refused");
     let list = invoke(&h, "list_reviewers", json!({})).expect("list");
     assert_eq!(list.as_array().map(Vec::len), Some(2));
+}
+
+/// The command line of this workspace, built beside this test (`cargo test --workspace`
+/// builds it with the core's integration tests).
+fn cli() -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        std::path::PathBuf::from,
+    );
+    let exe = target.join("debug").join("grantdesk");
+    assert!(exe.exists(), "the CLI is built first: {}", exe.display());
+    exe
+}
+
+fn cli_json(h: &Harness, args: &[&str]) -> Result<Value, Value> {
+    let out = std::process::Command::new(cli())
+        .args(args)
+        .args(["--json", "--lang", "en"])
+        .env("GRANTDESK_DB", h.dir.path().join("shell.db"))
+        .output()
+        .expect("run the CLI");
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).expect("json on stdout"))
+    } else {
+        Err(serde_json::from_slice(&out.stderr).expect("json error on stderr"))
+    }
+}
+
+/// Issue #12: the window and the command line are two front ends of one core, so the same
+/// operations give the same figures and the same failure the same error through both.
+#[test]
+fn the_window_and_the_command_line_agree_on_figures_and_errors() {
+    let h = harness();
+    invoke(&h, "load_sample", json!({ "stage": "reviewed" })).expect("load");
+    // One more proposal, then withdrawn: neither front end counts it in the totals (the
+    // command line used to).
+    let mut form = invoke(
+        &h,
+        "proposal_form",
+        json!({ "call": "BJ-AIXR-2026", "reference": "BJ-AIXR-2026-0001" }),
+    )
+    .expect("form");
+    form["reference"] = json!("");
+    form["title"] = json!("撤回的申请书");
+    let p = invoke(&h, "create_proposal", json!({ "form": form })).expect("create");
+    invoke(
+        &h,
+        "withdraw_proposal",
+        json!({ "call": "BJ-AIXR-2026", "reference": p["reference"] }),
+    )
+    .expect("withdraw");
+    let d = invoke(&h, "call_dashboard", json!({ "code": "BJ-AIXR-2026" })).expect("dashboard");
+    let shown = cli_json(&h, &["call", "show", "BJ-AIXR-2026"]).expect("call show");
+    assert_eq!(shown["requested"], d["proposals"]["requested"]);
+    assert_eq!(shown["proposals"], d["proposals"]["count"]);
+    assert_eq!(shown["proposals"], 40, "the withdrawn 41st is left out");
+
+    let window = invoke(
+        &h,
+        "call_ranking",
+        json!({ "call": "BJ-AIXR-2026", "by": "mean" }),
+    )
+    .expect("ranking");
+    let line = cli_json(&h, &["ranking", "--call", "BJ-AIXR-2026"]).expect("ranking");
+    let figures = |v: &Value| -> Vec<(String, String, u64)> {
+        v.as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                (
+                    r["reference"].as_str().unwrap_or_default().to_string(),
+                    r["mean"].to_string(),
+                    r["rank"].as_u64().unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(figures(&window), figures(&line));
+    assert_eq!(figures(&window).len(), 35);
+
+    let board = invoke(&h, "decision_board", json!({ "call": "BJ-AIXR-2026" })).expect("board");
+    let cli_board = cli_json(&h, &["decide", "board", "--call", "BJ-AIXR-2026"]).expect("board");
+    for key in ["committed", "remaining", "awards", "budget", "unreviewed"] {
+        assert_eq!(board[key], cli_board[key], "{key}");
+    }
+
+    // The same failures, the same codes.
+    let e = invoke(&h, "get_call", json!({ "code": "NOPE-1" })).expect_err("missing");
+    let c = cli_json(&h, &["call", "show", "NOPE-1"]).expect_err("missing");
+    assert_eq!(
+        (e["code"].clone(), e["message"].clone()),
+        (c["code"].clone(), c["message"].clone())
+    );
+    let e = invoke(
+        &h,
+        "export_table",
+        json!({ "call": "BJ-AIXR-2026", "what": "everything", "xlsx": false }),
+    )
+    .expect_err("unknown table");
+    let out = h.dir.path().join("x.csv").display().to_string();
+    let c = cli_json(
+        &h,
+        &[
+            "export",
+            "everything",
+            "--call",
+            "BJ-AIXR-2026",
+            "--out",
+            &out,
+        ],
+    )
+    .expect_err("unknown table");
+    assert_eq!(
+        e["code"], "invalid_input",
+        "never silently the awards table"
+    );
+    assert_eq!(
+        (e["code"].clone(), e["fields"].clone()),
+        (c["code"].clone(), c["fields"].clone())
+    );
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
@@ -241,10 +241,12 @@ enum DecideCmd {
     Robustness {
         #[command(flatten)]
         s: SuggestArgs,
-        #[arg(long, default_value_t = 1000)]
-        draws: u32,
-        #[arg(long, default_value_t = 2026)]
-        seed: u64,
+        /// How many times the reviews are drawn again (default 1000, at most 10000)
+        #[arg(long)]
+        draws: Option<u32>,
+        /// The seed of the draws (default 2026)
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Issue the proposed awards (numbers, dates, approved budgets); the call becomes decided
     Award {
@@ -343,7 +345,7 @@ enum ReviewCmd {
         #[arg(long)]
         seed: Option<u64>,
         /// Most proposals per reviewer in this call
-        #[arg(long, default_value_t = 15)]
+        #[arg(long, default_value_t = review::DEFAULT_DRAW_CAP)]
         cap: u32,
     },
     /// Add a reviewer to a proposal by hand
@@ -569,17 +571,7 @@ fn main() -> ExitCode {
 
 fn report(e: &Error, out: &Out) {
     if out.json {
-        #[derive(Serialize)]
-        struct Failure<'a> {
-            code: &'a str,
-            message: String,
-            fields: &'a [grantdesk::error::Invalid],
-        }
-        let f = Failure {
-            code: e.code(),
-            message: e.message(out.lang),
-            fields: e.invalid_fields(),
-        };
+        let f = grantdesk::error::Wire::of(e, out.lang);
         eprintln!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
     } else {
         eprintln!("{}{}", out.t("错误：", "error: "), e.message(out.lang));
@@ -746,16 +738,13 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
     } else {
         store::open_existing(&path).await?
     };
-    let stamp = Stamp::now_for_os_user();
+    let stamp = Stamp::now(&pool).await?;
     match cli.command {
         Command::Backup { file } => {
-            let dest = file.unwrap_or_else(|| {
-                grantdesk::backup::rolling_dir(&path).join(format!(
-                    "grantdesk-{}.db",
-                    stamp.at.format("%Y-%m-%dT%H%M%S")
-                ))
-            });
-            let info = grantdesk::backup::create(&pool, &dest).await?;
+            let info = match file {
+                Some(dest) => grantdesk::backup::create(&pool, &dest).await?,
+                None => grantdesk::backup::take_now(&pool, &path, &stamp).await?,
+            };
             if out.json {
                 return out.json(&info);
             }
@@ -782,7 +771,6 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                     ));
                 }
             };
-            let declared_on = a.on.unwrap_or_else(|| Utc::now().date_naive());
             let recused = pool::declare(
                 &pool,
                 &stamp,
@@ -790,7 +778,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                     reviewer,
                     with,
                     reason: a.reason,
-                    declared_on,
+                    declared_on: a.on,
                 },
             )
             .await?;
@@ -830,40 +818,15 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             by,
             force,
         } => {
-            let table = match what.as_str() {
-                "proposals" => grantdesk::export::proposals(&pool, &call).await?,
-                "ranking" => {
-                    grantdesk::export::ranking(
-                        &pool,
-                        &call,
-                        Aggregate::parse(&by).unwrap_or_default(),
-                    )
-                    .await?
-                }
-                "awards" => grantdesk::export::awards(&pool, &call).await?,
-                _ => {
-                    return Err(invalid(
-                        "what",
-                        "export_unknown",
-                        "可导出 proposals、ranking 或 awards",
-                        "export proposals, ranking or awards",
-                    ));
-                }
-            };
-            let xlsx = file
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            let bytes = if xlsx {
-                grantdesk::export::xlsx(std::slice::from_ref(&table))?
-            } else {
-                grantdesk::export::csv(&table)?
-            };
-            grantdesk::export::write(&file, &bytes, force, &path)?;
+            let format = grantdesk::export::Format::of_path(&file);
+            let order = Aggregate::parse(&by).unwrap_or_default();
+            let made = grantdesk::export::table_file(&pool, &call, &what, order, format).await?;
+            grantdesk::export::write(&file, &made.bytes, force, &path)?;
             println!(
                 "{} {} ({} {})",
                 out.t("已导出", "Written:"),
                 file.display(),
-                table.rows.len(),
+                made.rows,
                 out.t("行", "rows")
             );
             Ok(())
@@ -1407,25 +1370,21 @@ async fn list_calls(pool: &Pool, out: &Out) -> Result<(), Error> {
 }
 
 async fn show_call(pool: &Pool, code: &str, out: &Out) -> Result<(), Error> {
-    let c = call::get(pool, code).await?;
-    let rows = proposal::list(
-        pool,
-        &Filter {
-            call: c.spec.code.to_string(),
-            ..Default::default()
-        },
-    )
-    .await?;
+    // The dashboard's figures: the same totals as the window (withdrawn proposals left out).
+    let d = grantdesk::dashboard::of_call(pool, code).await?;
+    let c = &d.call;
     if out.json {
         #[derive(Serialize)]
         struct Shown<'a> {
             #[serde(flatten)]
             call: &'a Call,
-            proposals: usize,
+            proposals: u64,
+            requested: grantdesk::Money,
         }
         return out.json(&Shown {
-            call: &c,
-            proposals: rows.len(),
+            call: c,
+            proposals: d.proposals.count,
+            requested: d.proposals.requested,
         });
     }
     let s = &c.spec;
@@ -1510,18 +1469,18 @@ async fn show_call(pool: &Pool, code: &str, out: &Out) -> Result<(), Error> {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let requested =
-        grantdesk::Money::checked_sum(rows.iter().map(|r| r.requested)).unwrap_or_default();
-    kv(out.t("申请书", "Proposals"), rows.len().to_string());
-    for st in ProposalStatus::ALL {
-        let n = rows.iter().filter(|r| r.status == st).count();
-        if n > 0 {
-            println!("    {:<8} {n}", st.label(l));
+    kv(
+        out.t("申请书（不含撤回）", "Proposals (not withdrawn)"),
+        d.proposals.count.to_string(),
+    );
+    for st in &d.by_status {
+        if st.tally.count > 0 {
+            println!("    {:<8} {}", st.status.label(l), st.tally.count);
         }
     }
     kv(
-        out.t("申请总额", "Requested in total"),
-        requested.format_yuan(),
+        out.t("申请总额（不含撤回）", "Requested in total (not withdrawn)"),
+        d.proposals.requested.format_yuan(),
     );
     Ok(())
 }
@@ -1722,9 +1681,13 @@ async fn proposal_cmd(pool: &Pool, stamp: &Stamp, p: ProposalCmd, out: &Out) -> 
             reference,
             on,
         } => {
-            let on = on.unwrap_or_else(|| Utc::now().date_naive());
             let p = proposal::submit(pool, stamp, &call, &reference, on).await?;
-            println!("{} {} ({on})", p.content.reference, p.status.label(l));
+            println!(
+                "{} {} ({})",
+                p.content.reference,
+                p.status.label(l),
+                p.submitted_on.map(|d| d.to_string()).unwrap_or_default()
+            );
             Ok(())
         }
         ProposalCmd::Withdraw { call, reference } => {
@@ -2046,16 +2009,9 @@ async fn decide_cmd(
             unfunded,
             force,
         } => {
-            let n = decision::notice(pool, &call).await?;
-            let xlsx = file
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            let bytes = if xlsx {
-                grantdesk::export::xlsx(&n.tables)?
-            } else {
-                grantdesk::export::csv(&n.tables[usize::from(unfunded)])?
-            };
-            grantdesk::export::write(&file, &bytes, force, db)?;
+            let format = grantdesk::export::Format::of_path(&file);
+            let (n, made) = decision::notice_file(pool, &call, format, unfunded).await?;
+            grantdesk::export::write(&file, &made.bytes, force, db)?;
             if out.json {
                 return out.json(&n);
             }

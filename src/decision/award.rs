@@ -63,6 +63,14 @@ impl AwardStatus {
                 | (Offered | Accepted | Active, Terminated)
         )
     }
+
+    /// Where it may go from here: what a front end offers, so none copies the lifecycle.
+    pub fn next(self) -> Vec<AwardStatus> {
+        AwardStatus::ALL
+            .into_iter()
+            .filter(|to| self.can_become(*to))
+            .collect()
+    }
 }
 
 /// The last day of an award that starts on `start` and runs `months` months:
@@ -109,6 +117,8 @@ pub struct Award {
     pub start_on: NaiveDate,
     pub end_on: NaiveDate,
     pub status: AwardStatus,
+    /// The statuses it may move to next (the lifecycle, for front ends to offer).
+    pub next: Vec<AwardStatus>,
     pub budget: Vec<BudgetLine>,
 }
 
@@ -131,6 +141,9 @@ mod tests {
         assert!(Offered.can_become(Accepted) && Accepted.can_become(Active));
         assert!(!Offered.can_become(Active) && !Terminated.can_become(Active));
         assert!(!Completed.can_become(Terminated));
+        assert_eq!(Offered.next(), [Accepted, Terminated]);
+        assert_eq!(Active.next(), [Completed, Terminated]);
+        assert!(Completed.next().is_empty() && Terminated.next().is_empty());
     }
 
     proptest! {

@@ -13,7 +13,7 @@ pub mod suggest;
 
 pub use award::{Award, AwardStatus};
 pub use error::DecisionError;
-pub use notice::{Notice, notice};
+pub use notice::{Notice, notice, notice_file};
 pub use store::{
     Board, BoardRow, DecisionForm, IssueForm, Proposed, QuotaForm, SuggestForm, TopicTotal, apply,
     awards, board, issue, propose, robustness, set_award_status, suggest, withdraw,

@@ -162,3 +162,35 @@ pub async fn notice(pool: &Pool, call_code: &str) -> Result<Notice, Error> {
         ],
     })
 }
+
+/// The public-notice list as a file: XLSX with both lists (funded and not funded), or CSV
+/// with one (`unfunded` for the proposals not funded), named `<call>-公示名单.<ext>` or
+/// `<call>-未获资助项目.csv`.
+pub async fn notice_file(
+    pool: &Pool,
+    call_code: &str,
+    format: crate::export::Format,
+    unfunded: bool,
+) -> Result<(Notice, crate::export::File), Error> {
+    use crate::export::{File, Format};
+    let n = notice(pool, call_code).await?;
+    let code = n.call.clone();
+    let (name, bytes, rows) = match (format, unfunded) {
+        (Format::Xlsx, _) => (
+            format!("{code}-公示名单.xlsx"),
+            crate::export::xlsx(&n.tables)?,
+            n.funded + n.unfunded,
+        ),
+        (Format::Csv, true) => (
+            format!("{code}-未获资助项目.csv"),
+            crate::export::csv(&n.tables[1])?,
+            n.unfunded,
+        ),
+        (Format::Csv, false) => (
+            format!("{code}-公示名单.csv"),
+            crate::export::csv(&n.tables[0])?,
+            n.funded,
+        ),
+    };
+    Ok((n, File { name, bytes, rows }))
+}

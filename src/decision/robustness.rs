@@ -9,6 +9,13 @@ use serde::Serialize;
 use super::suggest::{self, Entry, Options, Rules};
 use crate::review::ranking;
 
+/// How many times the reviews are drawn again unless the officer says otherwise.
+pub const DEFAULT_DRAWS: u32 = 1000;
+/// The most draws a run may ask for (10,000 already takes seconds on a large call).
+pub const MAX_DRAWS: u32 = 10_000;
+/// The seed unless the officer gives one: the same seed gives the same figures.
+pub const DEFAULT_SEED: u64 = 2026;
+
 /// One proposal's share of the draws in which it is funded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stability {

@@ -811,13 +811,25 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
 }
 
 /// The seeded bootstrap of the suggestion: how often each proposal would be funded if the
-/// reviews were drawn again.
+/// reviews were drawn again. By default [`robustness::DEFAULT_DRAWS`] draws with seed
+/// [`robustness::DEFAULT_SEED`]; more than [`robustness::MAX_DRAWS`] is refused.
 pub async fn robustness(
     pool: &Pool,
     form: &SuggestForm,
-    draws: u32,
-    seed: u64,
+    draws: Option<u32>,
+    seed: Option<u64>,
 ) -> Result<Robustness, Error> {
+    let draws = draws.unwrap_or(robustness::DEFAULT_DRAWS);
+    if draws == 0 || draws > robustness::MAX_DRAWS {
+        return Err(DecisionError::Invalid(vec![Invalid::new(
+            "draws",
+            "out_of_range",
+            format!("重抽次数须在 1 到 {} 之间", robustness::MAX_DRAWS),
+            format!("the draws must be from 1 to {}", robustness::MAX_DRAWS),
+        )])
+        .into());
+    }
+    let seed = seed.unwrap_or(robustness::DEFAULT_SEED);
     let mut conn = pool.acquire().await?;
     let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
     let options = form.options(&call)?;
@@ -906,6 +918,9 @@ async fn award_from(conn: &mut SqliteConnection, r: AwardRow) -> Result<Award, E
         start_on: date(&r.start_on)?,
         end_on: date(&r.end_on)?,
         status: AwardStatus::parse(&r.status).ok_or_else(|| corrupt(r.id, &r.status))?,
+        next: AwardStatus::parse(&r.status)
+            .map(AwardStatus::next)
+            .unwrap_or_default(),
         requested: fen(r.requested_fen)?,
         amount: fen(r.amount_fen)?,
         number: r.number,
@@ -965,7 +980,7 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
     };
     let start = date(&mut c, "start_on", &form.start_on);
     let decided = match form.decided_on.as_str() {
-        "" => Some(stamp.at.date_naive()),
+        "" => Some(stamp.today()),
         _ => date(&mut c, "decided_on", &form.decided_on),
     };
     if let (Some(s), Some(d)) = (start, decided)
@@ -1207,6 +1222,7 @@ pub async fn set_award_status(
     .await?;
     let mut after = before;
     after.status = to;
+    after.next = to.next();
     tx.commit().await?;
     Ok(after)
 }

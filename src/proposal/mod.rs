@@ -163,6 +163,56 @@ impl ProposalStatus {
     }
 }
 
+/// What an officer may do with a proposal now, so that no front end copies the rules: its
+/// call takes proposals (open or closed) and the lifecycle allows the move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Actions {
+    pub edit: bool,
+    pub submit: bool,
+    pub withdraw: bool,
+}
+
+impl Actions {
+    pub fn of(call: crate::call::CallStatus, status: ProposalStatus) -> Actions {
+        use crate::call::CallStatus;
+        let taking = matches!(call, CallStatus::Open | CallStatus::Closed);
+        Actions {
+            edit: taking && status.is_editable(),
+            submit: taking
+                && status.can_become(ProposalStatus::Submitted)
+                && status == ProposalStatus::Draft,
+            withdraw: taking && status.can_become(ProposalStatus::Withdrawn),
+        }
+    }
+}
+
+/// A proposal as its page shows it: the budget as a table, the request in capitals, and what
+/// may be done next.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    #[serde(flatten)]
+    pub proposal: Proposal,
+    pub budget_table: BudgetTable,
+    pub requested_capital: String,
+    pub actions: Actions,
+}
+
+/// The page of one proposal.
+pub async fn page(
+    pool: &crate::store::Pool,
+    call_code: &str,
+    reference: &str,
+) -> Result<Page, crate::Error> {
+    let call = crate::call::get(pool, call_code).await?;
+    let proposal = get(pool, call_code, reference).await?;
+    Ok(Page {
+        budget_table: proposal.content.budget_table(call.years),
+        requested_capital: proposal.content.requested.capital(),
+        actions: Actions::of(call.status, proposal.status),
+        proposal,
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {

@@ -588,14 +588,14 @@ pub(crate) async fn transition_on(
     Ok(after)
 }
 
-/// Records the submission of a draft on the given date (the date of receipt, which may be
-/// after the closing date: the eligibility check then rules it late).
+/// Records the submission of a draft on the given date of receipt (which may be after the
+/// closing date: the eligibility check then rules it late); by default the agency's today.
 pub async fn submit(
     pool: &Pool,
     stamp: &Stamp,
     call_code: &str,
     reference: &str,
-    on: NaiveDate,
+    on: Option<NaiveDate>,
 ) -> Result<Proposal, Error> {
     transition(
         pool,
@@ -603,7 +603,7 @@ pub async fn submit(
         call_code,
         reference,
         ProposalStatus::Submitted,
-        Some(on),
+        Some(on.unwrap_or_else(|| stamp.today())),
     )
     .await
 }

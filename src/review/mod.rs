@@ -17,6 +17,9 @@ pub use store::{
 };
 
 use crate::call::CallStatus;
+
+/// The most proposals a reviewer is given in one call's draw unless the officer says otherwise.
+pub const DEFAULT_DRAW_CAP: u32 = 15;
 use crate::error::{Coded, Invalid, Msg, describe_all};
 use crate::lang::Lang;
 

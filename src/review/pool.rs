@@ -348,7 +348,15 @@ pub async fn set_active(
 #[serde(rename_all = "snake_case")]
 pub enum ConflictWith {
     Organisation(CreditCode),
-    Proposal { call: String, reference: String },
+    /// The organisation that submitted this proposal (every proposal it submits).
+    ApplicantOf {
+        call: String,
+        reference: String,
+    },
+    Proposal {
+        call: String,
+        reference: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -356,7 +364,8 @@ pub struct Declared {
     pub reviewer: i64,
     pub with: ConflictWith,
     pub reason: String,
-    pub declared_on: NaiveDate,
+    /// The date of the declaration; by default the agency's today.
+    pub declared_on: Option<NaiveDate>,
 }
 
 /// Records a declared conflict of interest. Any current assignment it forbids is recused in
@@ -369,20 +378,24 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, 
     get_on(&mut tx, d.reviewer).await?;
     let (code, proposal_id) = match &d.with {
         ConflictWith::Organisation(c) => (Some(c.as_str().to_string()), None),
-        ConflictWith::Proposal { call, reference } => {
-            let id: Option<(i64,)> = sqlx::query_as(
-                "SELECT p.id FROM proposals p JOIN calls c ON c.id = p.call_id WHERE c.code = $1 AND p.reference = $2",
-            )
-            .bind(call.trim().to_ascii_uppercase())
-            .bind(reference.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (id,) = id.ok_or_else(|| crate::proposal::ProposalError::NotFound {
-                call: call.clone(),
-                reference: reference.clone(),
-            })?;
-            (None, Some(id))
+        ConflictWith::ApplicantOf { call, reference } => {
+            (Some(proposal_of(&mut tx, call, reference).await?.1), None)
         }
+        ConflictWith::Proposal { call, reference } => {
+            (None, Some(proposal_of(&mut tx, call, reference).await?.0))
+        }
+    };
+    // What is recorded: the organisation resolved, the date the agency's today by default.
+    let d = &Declared {
+        reviewer: d.reviewer,
+        with: match (&d.with, &code) {
+            (ConflictWith::ApplicantOf { .. }, Some(c)) => {
+                ConflictWith::Organisation(CreditCode::parse(c)?)
+            }
+            (w, _) => w.clone(),
+        },
+        reason: d.reason.clone(),
+        declared_on: Some(d.declared_on.unwrap_or_else(|| stamp.today())),
     };
     sqlx::query(
         "INSERT INTO conflicts (reviewer_id, credit_code, proposal_id, reason, declared_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -391,7 +404,7 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, 
     .bind(code)
     .bind(proposal_id)
     .bind(d.reason.trim())
-    .bind(date_text(d.declared_on))
+    .bind(date_text(d.declared_on.unwrap_or_else(|| stamp.today())))
     .bind(stamp.at_text())
     .execute(&mut *tx)
     .await?;
@@ -404,6 +417,29 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, 
     let recused = super::store::recuse_conflicted(&mut tx, stamp, d.reviewer).await?;
     tx.commit().await?;
     Ok(recused)
+}
+
+/// A proposal's id and its applicant's credit code.
+async fn proposal_of(
+    conn: &mut SqliteConnection,
+    call: &str,
+    reference: &str,
+) -> Result<(i64, String), Error> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, a.credit_code FROM proposals p JOIN calls c ON c.id = p.call_id
+         JOIN applicants a ON a.id = p.applicant_id WHERE c.code = $1 AND p.reference = $2",
+    )
+    .bind(call.trim().to_ascii_uppercase())
+    .bind(reference.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.ok_or_else(|| {
+        crate::proposal::ProposalError::NotFound {
+            call: call.to_string(),
+            reference: reference.to_string(),
+        }
+        .into()
+    })
 }
 
 /// A stored declared conflict: with an organisation (credit code) or with one proposal.

@@ -1165,7 +1165,9 @@ pub async fn decline(
     .bind(call_code.trim().to_ascii_uppercase())
     .fetch_optional(&mut *tx)
     .await?;
-    let cap = last.map_or(15, |(c,)| u32::try_from(c).unwrap_or(15));
+    let cap = last.map_or(super::DEFAULT_DRAW_CAP, |(c,)| {
+        u32::try_from(c).unwrap_or(super::DEFAULT_DRAW_CAP)
+    });
     let report = assign_on(&mut tx, stamp, call_code, None, cap).await?;
     tx.commit().await?;
     Ok(report)

@@ -153,13 +153,12 @@ async fn two_connections_writing_at_once_keep_one_unbroken_chain() {
 #[tokio::test]
 async fn the_start_check_names_the_first_bad_entry_and_a_failed_backup() {
     let db = with_history().await;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
-    let clean = grantdesk::startup::check(&db.pool, &db.path(), today, 7).await;
+    let clean = grantdesk::startup::check(&db.pool, &db.path(), &stamp()).await;
     assert!(clean.is_empty(), "{clean:?}");
 
     exec(&db, "UPDATE audit_log SET actor = 'intruder' WHERE seq = 5").await;
-    let tomorrow = today.succ_opt().expect("date");
-    let found = grantdesk::startup::check(&db.pool, &db.path(), tomorrow, 7).await;
+    let tomorrow = grantdesk::store::Stamp::new("officer", stamp().at + chrono::Duration::days(1));
+    let found = grantdesk::startup::check(&db.pool, &db.path(), &tomorrow).await;
     assert_eq!(found[0].code, "audit_tampered");
     assert!(
         found[0].message.en.contains("#5"),

@@ -664,3 +664,24 @@ fn a_mistyped_database_creates_nothing_and_an_unknown_file_is_refused_at_its_hea
         "refused once, not row by row: {text}"
     );
 }
+
+/// Issue #12: the command line dates an act in the agency's time zone, as the window does:
+/// at 23:30 UTC on 29 April it is already 30 April in Beijing (it used to record the 29th).
+#[test]
+fn the_command_line_dates_an_act_on_the_agency_s_day() {
+    let cli = Cli::new();
+    let template = cli.ok(&["call", "template"]);
+    cli.ok(&["call", "new", "--file", &cli.file("call.toml", &template)]);
+    cli.ok(&["call", "open", "BJ-AIXR-2026"]);
+    let p = cli.ok(&["proposal", "template"]);
+    cli.ok(&["proposal", "new", "--file", &cli.file("p.toml", &p)]);
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["proposal", "submit", "BJ-AIXR-2026", "BJ-AIXR-2026-0001"])
+        .env("GRANTDESK_DB", cli.dir.path().join("cli.db"))
+        .env(grantdesk::store::NOW_ENV, "2026-04-29T23:30:00Z")
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("(2026-04-30)"), "the Beijing date: {out}");
+}

@@ -124,16 +124,28 @@ async fn submit_edit_and_withdraw_follow_the_lifecycle() {
         .await
         .expect("create");
     let r = &p.content.reference;
-    let s = proposal::submit(&db.pool, &stamp(), demo::CALL_CODE, r, day("2026-04-01"))
-        .await
-        .expect("submit");
+    let s = proposal::submit(
+        &db.pool,
+        &stamp(),
+        demo::CALL_CODE,
+        r,
+        Some(day("2026-04-01")),
+    )
+    .await
+    .expect("submit");
     assert_eq!(
         (s.status, s.submitted_on),
         (ProposalStatus::Submitted, Some(day("2026-04-01")))
     );
-    let err = proposal::submit(&db.pool, &stamp(), demo::CALL_CODE, r, day("2026-04-02"))
-        .await
-        .expect_err("twice");
+    let err = proposal::submit(
+        &db.pool,
+        &stamp(),
+        demo::CALL_CODE,
+        r,
+        Some(day("2026-04-02")),
+    )
+    .await
+    .expect_err("twice");
     assert_eq!(err.code(), "proposal_illegal_transition");
     assert!(
         err.message(Lang::En)
@@ -188,7 +200,7 @@ async fn the_eligibility_check_records_reasons_and_a_rerun_changes_nothing() {
                 &stamp(),
                 demo::CALL_CODE,
                 &p.content.reference,
-                received,
+                Some(received),
             )
             .await
             .expect("submit");
@@ -270,4 +282,44 @@ async fn the_table_filters_by_topic_status_and_search() {
     })
     .await;
     assert!(none.is_empty());
+}
+
+/// Issue #12: "today" is the agency's date. An act at 23:30 UTC on 29 April is dated 30 April
+/// in Beijing (the default time zone), and 29 April for an agency set to UTC.
+#[tokio::test]
+async fn a_submission_without_a_date_is_dated_the_agency_s_today() {
+    use chrono::TimeZone;
+    let db = open_call().await;
+    let (form, _) = demo::sample_proposals().swap_remove(0);
+    let p = proposal::create(&db.pool, &stamp(), &form)
+        .await
+        .expect("create");
+    let late = chrono::Utc
+        .with_ymd_and_hms(2026, 4, 29, 23, 30, 0)
+        .single()
+        .expect("time");
+    let at = grantdesk::store::Stamp::new("officer", late);
+    let s = proposal::submit(&db.pool, &at, demo::CALL_CODE, &p.content.reference, None)
+        .await
+        .expect("submit");
+    assert_eq!(
+        s.submitted_on,
+        Some(day("2026-04-30")),
+        "07:30 on 30 April in Beijing"
+    );
+
+    grantdesk::settings::set_time_zone(&db.pool, &stamp(), "UTC")
+        .await
+        .expect("set the zone");
+    let stamp_now = grantdesk::store::Stamp::now(&db.pool).await.expect("stamp");
+    assert_eq!(
+        stamp_now.zone,
+        chrono_tz::UTC,
+        "front ends take the agency's zone"
+    );
+    let e = grantdesk::settings::set_time_zone(&db.pool, &stamp(), "Mars/Olympus")
+        .await
+        .expect_err("unknown zone");
+    assert_eq!(e.code(), "invalid_input");
+    assert_eq!(e.invalid_fields()[0].rule, "time_zone_unknown");
 }

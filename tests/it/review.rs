@@ -157,7 +157,7 @@ async fn a_conflicted_reviewer_is_refused_and_the_refusal_is_audited() {
             reference: "BJ-AIXR-2026-0002".into(),
         },
         reason: "former doctoral student of the investigator".into(),
-        declared_on: NaiveDate::from_ymd_opt(2026, 5, 10).expect("date"),
+        declared_on: NaiveDate::from_ymd_opt(2026, 5, 10),
     };
     pool::declare(&db.pool, &stamp(), &declared)
         .await
@@ -207,7 +207,7 @@ async fn a_conflicted_reviewer_is_refused_and_the_refusal_is_audited() {
             CreditCode::parse(p3.content.applicant.credit_code.as_str()).expect("code"),
         ),
         reason: "adjunct professor there".into(),
-        declared_on: NaiveDate::from_ymd_opt(2026, 5, 10).expect("date"),
+        declared_on: NaiveDate::from_ymd_opt(2026, 5, 10),
     };
     pool::declare(&db.pool, &stamp(), &org)
         .await
@@ -624,7 +624,7 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
             reference: target.clone(),
         },
         reason: "co-author of the investigator".into(),
-        declared_on: NaiveDate::from_ymd_opt(2026, 6, 1).expect("date"),
+        declared_on: NaiveDate::from_ymd_opt(2026, 6, 1),
     };
     let recused = pool::declare(&db.pool, &stamp(), &declared)
         .await

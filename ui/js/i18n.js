@@ -318,6 +318,8 @@ const TEXT = {
   amount: ['金额', 'Amount'],
   to_accepted: ['确认接受', 'Mark accepted'],
   to_active: ['开始执行', 'Mark active'],
+  to_completed: ['结题完成', 'Mark completed'],
+  to_terminated: ['终止', 'Terminate'],
   export_notice_xlsx: ['导出公示名单（XLSX）', 'Export the public notice (XLSX)'],
   export_notice_csv: ['导出公示名单（CSV）', 'Export the public notice (CSV)'],
   export_unfunded_csv: ['导出未获资助名单（CSV）', 'Export the proposals not funded (CSV)'],

@@ -7,7 +7,6 @@ import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
 import { exportButtons } from '../exporter.js';
 
-const NEXT = { offered: ['accepted'], accepted: ['active'], active: [] };
 
 export async function renderAwards(app, code) {
   const c = await call('get_call', { code });
@@ -32,8 +31,14 @@ export async function renderAwards(app, code) {
     const rows = [];
     for (const a of awards) {
       const details = budgetRow(a);
-      const moves = (NEXT[a.status] ?? []).map((to) => {
-        const b = h('button', { 'data-test': `award-${to}`, onclick: async () => {
+      // The core says where each award may go next; ending one early asks twice.
+      const moves = a.next.map((to) => {
+        const b = h('button', { class: to === 'terminated' ? 'danger' : '', 'data-test': `award-${to}`, onclick: async () => {
+          if (to === 'terminated' && b.dataset.armed !== 'yes') {
+            b.dataset.armed = 'yes';
+            b.textContent = `${t('to_terminated')}?`;
+            return;
+          }
           b.disabled = true;
           try {
             await call('set_award_status', { number: a.number, to });

@@ -79,8 +79,8 @@ export async function renderDashboard(app, code) {
     actions.push(h('a', { class: 'button', href: `${here}/edit`, 'data-test': 'edit-call' }, t('edit')));
   }
   if (c.status === 'closed') {
-    const cap = h('input', { type: 'number', min: 1, value: 15, class: 'narrow', 'aria-label': t('draw_cap'), title: t('draw_cap'), 'data-test': 'draw-cap' });
-    const draw = h('button', { 'data-test': 'run-draw', onclick: () => act(app, draw, 'run_draw', { call: c.code, seed: null, cap: Number(cap.value) || 15 }, async (r) => {
+    const cap = h('input', { type: 'number', min: 1, value: d.draw_cap, class: 'narrow', 'aria-label': t('draw_cap'), title: t('draw_cap'), 'data-test': 'draw-cap' });
+    const draw = h('button', { 'data-test': 'run-draw', onclick: () => act(app, draw, 'run_draw', { call: c.code, seed: null, cap: Number(cap.value) || d.draw_cap }, async (r) => {
       await reload();
       const short = r.short.map((x) => t('draw_short', { ref: x.reference, n: x.missing, why: pick(x.message) }));
       app.toast([t('draw_done', { n: r.assigned, seed: r.seed }), ...short].join('\n'));

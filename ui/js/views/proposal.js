@@ -133,11 +133,11 @@ export async function renderProposal(app, code, reference) {
   const here = `#/call/${encodeURIComponent(c.code)}/p/${encodeURIComponent(p.reference)}`;
   const a = p.applicant;
   const actions = [h('a', { class: 'button', href: `#/call/${encodeURIComponent(c.code)}/proposals` }, `← ${t('proposals')}`)];
-  const accepting = c.status === 'open' || c.status === 'closed';
-  if (accepting && (p.status === 'draft' || p.status === 'submitted')) {
+  // What may be done is the core's to say (p.actions), never worked out here.
+  if (p.actions.edit) {
     actions.push(h('a', { class: 'button', href: `${here}/edit`, 'data-test': 'edit-proposal' }, t('edit')));
   }
-  if (accepting && p.status === 'draft') {
+  if (p.actions.submit) {
     const on = h('input', { type: 'text', placeholder: 'YYYY-MM-DD', 'aria-label': t('submitted_on'), title: t('submitted_on'), 'data-test': 'submit-on' });
     const submit = h('button', { class: 'primary', 'data-test': 'submit-proposal', onclick: async () => {
       submit.disabled = true;
@@ -151,7 +151,7 @@ export async function renderProposal(app, code, reference) {
     } }, t('submit'));
     actions.push(on, submit);
   }
-  if (accepting && (p.status === 'draft' || p.status === 'submitted')) {
+  if (p.actions.withdraw) {
     const w = h('button', { class: 'danger', 'data-test': 'withdraw-proposal', onclick: async () => {
       if (w.dataset.armed !== 'yes') {
         w.dataset.armed = 'yes';
