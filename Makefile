@@ -34,15 +34,15 @@ ui-test:
 
 # Builds the window and the CLI (debug), then drives the window over WebDriver.
 e2e:
-	$(CARGO) build -p grantdesk-app -p grantdesk --bins
+	$(CARGO) build -p grantdesk-app -p grantdesk-cli
 	bash e2e/run.sh
 
 # Refreshes the README's screenshots (docs/) from the end-to-end run.
 screenshot: test-deps
-	$(CARGO) build -p grantdesk-app -p grantdesk --bins
+	$(CARGO) build -p grantdesk-app -p grantdesk-cli
 	GRANTDESK_SHOTS=docs bash e2e/run.sh
 
 # Cold start to a drawn dashboard and resident memory with the sample loaded (figures only).
 measure: test-deps
-	$(CARGO) build -p grantdesk-app -p grantdesk --bins
+	$(CARGO) build -p grantdesk-app -p grantdesk-cli
 	MEASURE=1 bash e2e/run.sh

@@ -1,11 +1,10 @@
 //! Integration tests of the core against real SQLite files in temporary directories, through
-//! the public API only. One binary (see DESIGN §7).
+//! the public API only. One binary. The command line's own tests (run as a binary, crash
+//! safety) are in `cli/tests/`.
 
 mod audit_log;
 mod backup;
 mod calls;
-mod cli;
-mod crash;
 mod decisions;
 mod exports;
 mod import;

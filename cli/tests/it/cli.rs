@@ -409,7 +409,7 @@ fn proposals_are_imported_from_a_spreadsheet_dry_run_first() {
     cli.ok(&["call", "open", "BJ-AIXR-2026"]);
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/proposals-gb18030.csv"
+        "/../tests/fixtures/proposals-gb18030.csv"
     );
     let dry = cli.ok(&[
         "import",

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use grantdesk::import::bench;
 
-use crate::support::stamp;
+fn stamp() -> grantdesk::store::Stamp {
+    grantdesk::store::Stamp::new("test-officer", chrono::Utc::now())
+}
 
 async fn state(db: &std::path::Path) -> (i64, i64) {
     let pool = grantdesk::store::open(db)

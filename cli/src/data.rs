@@ -1,0 +1,115 @@
+//! `grantdesk import …`, `export …`: spreadsheets in and out.
+
+use crate::prelude::*;
+
+#[derive(Subcommand)]
+pub(crate) enum ImportCmd {
+    /// Proposals with their applicants: all rows or none; --dry-run shows what would happen
+    Proposals {
+        file: PathBuf,
+        #[arg(long)]
+        call: String,
+        /// Report row by row what would be created, updated or refused; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// A column the automatic mapping gets wrong: 'Header=field' ('Header=' leaves it out)
+        #[arg(long)]
+        map: Vec<String>,
+    },
+}
+
+/// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension.
+#[derive(Args)]
+pub(crate) struct ExportArgs {
+    /// proposals, ranking or awards
+    what: String,
+    #[arg(long)]
+    call: String,
+    #[arg(long)]
+    out: PathBuf,
+    /// For the ranking: mean, trimmed or calibrated
+    #[arg(long, default_value = "mean")]
+    by: String,
+    /// Replace the file if it exists (never the database)
+    #[arg(long)]
+    force: bool,
+}
+
+pub(crate) async fn export(
+    pool: &Pool,
+    path: &Path,
+    a: ExportArgs,
+    out: &Out,
+) -> Result<(), Error> {
+    let ExportArgs {
+        what,
+        call,
+        out: file,
+        by,
+        force,
+    } = a;
+    let format = grantdesk::export::Format::of_path(&file);
+    let order = Aggregate::parse(&by).unwrap_or_default();
+    let made = grantdesk::export::table_file(pool, &call, &what, order, format).await?;
+    grantdesk::export::write(&file, &made.bytes, force, path)?;
+    println!(
+        "{} {} ({} {})",
+        out.t("已导出", "Written:"),
+        file.display(),
+        made.rows,
+        out.t("行", "rows")
+    );
+    Ok(())
+}
+
+pub(crate) async fn import(
+    pool: &Pool,
+    stamp: &Stamp,
+    c: ImportCmd,
+    out: &Out,
+) -> Result<(), Error> {
+    let ImportCmd::Proposals {
+        file,
+        call,
+        dry_run,
+        map,
+    } = c;
+    let sheet = grantdesk::import::read(&file)?;
+    let request = grantdesk::import::ImportRequest {
+        call,
+        overrides: map
+            .iter()
+            .map(|m| {
+                let (h, f) = m.split_once('=').unwrap_or((m.as_str(), ""));
+                (h.trim().to_string(), f.trim().to_string())
+            })
+            .collect(),
+    };
+    let result = if dry_run {
+        grantdesk::import::dry_run(pool, &sheet, &request).await
+    } else {
+        grantdesk::import::import(pool, stamp, &sheet, &request).await
+    };
+    let report = match result {
+        Ok(r) => r,
+        Err(Error::Import(grantdesk::import::ImportError::Refused(r))) if out.json => {
+            out.json(&r)?;
+            return Err(Error::Import(grantdesk::import::ImportError::Refused(r)));
+        }
+        Err(e) => return Err(e),
+    };
+    if out.json {
+        return out.json(&report);
+    }
+    println!("{}", report.describe(out.lang));
+    if dry_run {
+        println!(
+            "{}",
+            out.t(
+                "（试运行：未写入任何数据）",
+                "(dry run: nothing was written)"
+            )
+        );
+    }
+    Ok(())
+}

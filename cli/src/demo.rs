@@ -1,0 +1,107 @@
+//! `grantdesk demo`: the sample call, carried as far as asked.
+
+use crate::prelude::*;
+
+/// Load (or complete) the sample call with its 40 proposals.
+#[derive(Args)]
+pub(crate) struct DemoArgs {
+    /// How far to carry the sample: `proposals` (registered and checked), `reviewed`
+    /// (reviewer pool, draw and scores) or `awarded` (decided, awards issued)
+    #[arg(long, default_value = "proposals")]
+    stage: String,
+    /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
+    /// the window at scale and measuring)
+    #[arg(long)]
+    scale: Option<usize>,
+}
+
+pub(crate) async fn run(
+    pool: &Pool,
+    stamp: &Stamp,
+    path: &Path,
+    a: DemoArgs,
+    out: &Out,
+) -> Result<(), Error> {
+    match (a.scale, a.stage.as_str()) {
+        (Some(n), _) => {
+            let loaded = demo::load_scaled(pool, stamp, n).await?;
+            if out.json {
+                return out.json(&loaded);
+            }
+            println!(
+                "{} {}: {} {}",
+                out.t("规模测试资助计划", "Scale test call"),
+                loaded.call,
+                loaded.proposals_total,
+                out.t("份申请书", "proposals")
+            );
+            Ok(())
+        }
+        (None, "reviewed") => {
+            let r = demo::load_reviewed(pool, stamp).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {} 已完成评审：{} 位评审专家，{} 人次分配，{} 份评审意见",
+                    r.loaded.call, r.reviewers, r.assignments, r.reviews
+                ),
+                Lang::En => println!(
+                    "Sample call {} reviewed: {} reviewers, {} assignments, {} reviews",
+                    r.loaded.call, r.reviewers, r.assignments, r.reviews
+                ),
+            }
+            Ok(())
+        }
+        (None, "awarded") => {
+            let r = demo::load_awarded(pool, stamp).await?;
+            if out.json {
+                return out.json(&r);
+            }
+            match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {} 已立项：{} 项资助，合计 {}",
+                    r.reviewed.loaded.call,
+                    r.awards,
+                    r.committed.format_yuan()
+                ),
+                Lang::En => println!(
+                    "Sample call {} decided: {} awards, {} in all",
+                    r.reviewed.loaded.call,
+                    r.awards,
+                    r.committed.format_yuan()
+                ),
+            }
+            Ok(())
+        }
+        (None, stage) if stage != "proposals" => Err(invalid(
+            "stage",
+            "stage_unknown",
+            "--stage 应为 proposals、reviewed 或 awarded",
+            "--stage must be proposals, reviewed or awarded",
+        )),
+        (None, _) => {
+            let loaded = demo::load(pool, stamp).await?;
+            if out.json {
+                return out.json(&loaded);
+            }
+            let (call, total, new) = (
+                &loaded.call,
+                loaded.proposals_total,
+                loaded.proposals_created,
+            );
+            let (ok, bad) = (loaded.eligible, loaded.ineligible);
+            match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {call} — {total} 份申请书，本次新建 {new} 份（形式审查合格 {ok} 份，不合格 {bad} 份）"
+                ),
+                Lang::En => println!(
+                    "Sample call {call} — {total} proposals, {new} created now ({ok} eligible, {bad} ineligible)"
+                ),
+            }
+            println!("{}: {}", out.t("数据库", "Database"), path.display());
+            crate::calls::show_call(pool, demo::CALL_CODE, out).await
+        }
+    }
+}

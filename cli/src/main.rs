@@ -1,0 +1,240 @@
+//! `grantdesk` — the command line of GrantDesk. It parses, asks the core and shows the
+//! answers: every rule lives in the library. One module per area, as in the core.
+
+mod audit;
+mod backup;
+mod bench;
+mod calls;
+mod data;
+mod decide;
+mod demo;
+mod out;
+mod proposals;
+mod review;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use grantdesk::store::{self, Stamp};
+use grantdesk::{Error, Lang};
+
+use out::{Out, quiet_on_closed_pipe, report};
+
+/// What every area module uses.
+mod prelude {
+    pub(crate) use std::io::Write;
+    pub(crate) use std::path::{Path, PathBuf};
+
+    pub(crate) use chrono::NaiveDate;
+    pub(crate) use clap::{Args, Subcommand};
+    pub(crate) use serde::Serialize;
+
+    pub(crate) use grantdesk::call::{self, Call, CallForm, CallStatus};
+    pub(crate) use grantdesk::error::FileError;
+    pub(crate) use grantdesk::proposal::{self, Filter, ProposalForm, ProposalStatus};
+    pub(crate) use grantdesk::review::pool::{self, ConflictWith, Declared, ReviewerForm};
+    pub(crate) use grantdesk::review::ranking::Aggregate;
+    pub(crate) use grantdesk::review::{self, ReviewForm};
+    pub(crate) use grantdesk::store::{Pool, Stamp};
+    pub(crate) use grantdesk::{Coded, Error, Lang, audit, demo};
+
+    pub(crate) use crate::out::{Out, invalid, ms, print_imported, print_table, read_toml};
+}
+
+#[derive(Parser)]
+#[command(
+    name = "grantdesk",
+    version,
+    about = "GrantDesk 科研资助管理台 — research grant calls"
+)]
+struct Cli {
+    /// Database file (default: $GRANTDESK_DB, else grantdesk.db in the user's data directory)
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+    /// Language of tables and messages (default: from the locale)
+    #[arg(long, global = true, value_enum)]
+    lang: Option<LangArg>,
+    /// Print JSON for scripts instead of tables
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Load (or complete) the sample call with its 40 proposals
+    Demo(demo::DemoArgs),
+    /// List all calls
+    Calls,
+    /// Show, create, edit and move calls
+    #[command(subcommand)]
+    Call(calls::CallCmd),
+    /// List the proposals of a call
+    Proposals(proposals::ProposalsArgs),
+    /// Show, register, edit, submit and check proposals
+    #[command(subcommand)]
+    Proposal(proposals::ProposalCmd),
+    /// Verify or read the audit log
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
+    /// Print where the database is
+    Where,
+    /// Keep the reviewer pool
+    #[command(subcommand)]
+    Reviewer(review::ReviewerCmd),
+    /// Declare a reviewer's conflict of interest with an organisation or a proposal
+    Conflict(review::ConflictArgs),
+    /// Draw, add and remove reviewers; enter reviews
+    #[command(subcommand)]
+    Review(review::ReviewCmd),
+    /// Import score sheets (CSV: one row per reviewer × proposal, a column per criterion)
+    #[command(subcommand)]
+    Scores(review::ScoresCmd),
+    /// The ranking of a call's reviewed proposals
+    Ranking(review::RankingArgs),
+    /// Decide the awards of a closed call: board, suggestion, apply, propose, issue
+    #[command(subcommand)]
+    Decide(decide::DecideCmd),
+    /// The awards of a call
+    Awards {
+        #[arg(long)]
+        call: String,
+    },
+    /// Move an award along its lifecycle (accept, activate, complete, terminate)
+    Award {
+        /// accept, activate, complete or terminate
+        action: String,
+        /// The award number (文号)
+        number: String,
+    },
+    /// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension
+    Export(data::ExportArgs),
+    /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
+    #[command(subcommand)]
+    Import(data::ImportCmd),
+    /// Take a consistent copy of the database (the window may keep running)
+    Backup {
+        /// The copy to write (default: backups/grantdesk-<date>T<time>.db beside the database)
+        file: Option<PathBuf>,
+    },
+    /// Replace the database by a backup, once it is checked; the replaced one is kept aside
+    Restore {
+        file: PathBuf,
+        /// Only check the file (GrantDesk schema, audit chain); change nothing
+        #[arg(long)]
+        check: bool,
+        /// Confirm replacing the database in use (it is kept aside, never deleted)
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the rolling backups beside the database
+    Backups,
+    /// Rerunnable benchmarks, printing figures
+    #[command(subcommand)]
+    Bench(bench::BenchCmd),
+}
+
+fn main() -> ExitCode {
+    quiet_on_closed_pipe();
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        Some(LangArg::Zh) => Lang::Zh,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_locale(&[
+            std::env::var("LC_ALL").ok(),
+            std::env::var("LC_MESSAGES").ok(),
+            std::env::var("LANG").ok(),
+        ]),
+    };
+    let out = Out {
+        lang,
+        json: cli.json,
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, &out);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
+    let path = store::resolve_path(cli.db, std::env::var(store::DB_ENV).ok())?;
+    // What needs no database, or must not open it first.
+    match cli.command {
+        Command::Where => {
+            println!("{}", path.display());
+            return Ok(());
+        }
+        Command::Bench(c) => return bench::run(c).await,
+        Command::Restore { file, check, force } => {
+            return backup::restore(&path, &file, check, force, out).await;
+        }
+        Command::Backups => return backup::list(&path, out),
+        Command::Call(calls::CallCmd::Template { code: None }) => {
+            print!(
+                "{}",
+                toml::to_string(&grantdesk::demo::reference_call_form()).unwrap_or_default()
+            );
+            return Ok(());
+        }
+        _ => {}
+    }
+    // Only a command that starts something new may create the database; any other needs it
+    // to be there (a mistyped --db says so instead of showing empty tables).
+    let creates = matches!(
+        &cli.command,
+        Command::Demo(_)
+            | Command::Call(calls::CallCmd::New { .. })
+            | Command::Reviewer(
+                review::ReviewerCmd::Add { .. } | review::ReviewerCmd::Import { .. }
+            )
+    );
+    let pool = if creates {
+        store::open(&path).await?
+    } else {
+        store::open_existing(&path).await?
+    };
+    let stamp = Stamp::now(&pool).await?;
+    let (pool, stamp) = (&pool, &stamp);
+    match cli.command {
+        Command::Where | Command::Bench(_) | Command::Restore { .. } | Command::Backups => Ok(()),
+        Command::Backup { file } => backup::take(pool, stamp, &path, file, out).await,
+        Command::Demo(a) => demo::run(pool, stamp, &path, a, out).await,
+        Command::Calls => calls::list_calls(pool, out).await,
+        Command::Call(c) => calls::run(pool, stamp, c, out).await,
+        Command::Proposals(a) => proposals::list(pool, a, out).await,
+        Command::Proposal(p) => proposals::run(pool, stamp, p, out).await,
+        Command::Audit(c) => audit::run(pool, c, out).await,
+        Command::Reviewer(c) => review::reviewers(pool, stamp, c, out).await,
+        Command::Conflict(a) => review::conflict(pool, stamp, a, out).await,
+        Command::Review(c) => review::run(pool, stamp, c, out).await,
+        Command::Scores(c) => review::scores(pool, stamp, c, out).await,
+        Command::Ranking(a) => review::ranking(pool, a, out).await,
+        Command::Decide(c) => decide::run(pool, stamp, c, out, &path).await,
+        Command::Awards { call } => decide::awards(pool, call, out).await,
+        Command::Award { action, number } => decide::award(pool, stamp, action, number, out).await,
+        Command::Export(a) => data::export(pool, &path, a, out).await,
+        Command::Import(c) => data::import(pool, stamp, c, out).await,
+    }
+}

@@ -1,0 +1,5 @@
+//! The command line run as a user would: a real binary on real database files, and its crash
+//! safety under SIGKILL. One test binary.
+
+mod cli;
+mod crash;
