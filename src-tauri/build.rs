@@ -1,64 +1,31 @@
 // The app commands get `allow-<command>` permissions only when listed here; the capability in
-// `capabilities/default.json` grants exactly these to the main window.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "vocabulary",
-    "set_lang",
-    "load_sample",
-    "list_calls",
-    "get_call",
-    "call_dashboard",
-    "call_form",
-    "create_call",
-    "update_call",
-    "set_call_status",
-    "list_proposals",
-    "get_proposal",
-    "proposal_form",
-    "create_proposal",
-    "update_proposal",
-    "submit_proposal",
-    "withdraw_proposal",
-    "check_eligibility",
-    "audit_verify",
-    "list_reviewers",
-    "create_reviewer",
-    "update_reviewer",
-    "set_reviewer_active",
-    "run_draw",
-    "call_ranking",
-    "proposal_panel",
-    "add_panel_reviewer",
-    "release_panel_reviewer",
-    "enter_review",
-    "decline_panel_reviewer",
-    "review_matrix",
-    "declare_conflict",
-    "decision_board",
-    "decision_propose",
-    "decision_withdraw",
-    "decision_suggest",
-    "decision_apply",
-    "decision_robustness",
-    "issue_awards",
-    "list_awards",
-    "set_award_status",
-    "export_notice",
-    "list_backups",
-    "backup_now",
-    "check_backup",
-    "restore_backup",
-    "import_preview",
-    "import_commit",
-    "export_table",
-    "import_reviewers",
-    "import_scores",
-];
+// `capabilities/default.json` grants exactly these to the main window (a test checks it). The
+// names come from the one list in `src/commands/list.rs`.
+fn commands() -> Vec<String> {
+    let text = std::fs::read_to_string("src/commands/list.rs").unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.trim().strip_suffix(','))
+        .filter_map(|l| l.split_once("::").map(|(_, name)| name.trim().to_string()))
+        .collect()
+}
 
 fn main() {
     println!("cargo:rerun-if-changed=../ui");
+    println!("cargo:rerun-if-changed=src/commands/list.rs");
+    // tauri-build keeps the names for the whole build: leaked once, in this short process.
+    let names: &'static [&'static str] = Box::leak(
+        commands()
+            .into_iter()
+            .map(|n| &*Box::leak(n.into_boxed_str()))
+            .collect::<Vec<&'static str>>()
+            .into_boxed_slice(),
+    );
+    assert!(
+        !names.is_empty(),
+        "no commands read from src/commands/list.rs"
+    );
     let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+        .app_manifest(tauri_build::AppManifest::new().commands(names));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {e:#}");
     }

@@ -375,3 +375,25 @@ fn the_window_and_the_command_line_agree_on_figures_and_errors() {
         (c["code"].clone(), c["fields"].clone())
     );
 }
+
+/// Issue #12: the command list is written once (`commands/list.rs`); the capability grants
+/// the window exactly those commands, no more and no fewer.
+#[test]
+fn the_capability_grants_exactly_the_listed_commands() {
+    let text = include_str!("../capabilities/default.json");
+    let cap: Value = serde_json::from_str(text).expect("capability json");
+    let mut granted: Vec<String> = cap["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    granted.sort();
+    let mut listed: Vec<String> = super::COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    listed.sort();
+    assert_eq!(granted, listed);
+}

@@ -1,0 +1,55 @@
+use super::prelude::*;
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    db_path: String,
+    /// The language of the system locale, for the first start.
+    system_lang: Lang,
+    /// What the start found wrong; the window shows each until it is dismissed.
+    warnings: Vec<grantdesk::startup::Warning>,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: state.db_path.display().to_string(),
+        system_lang: crate::system_lang(),
+        warnings: state.warnings.clone(),
+    }
+}
+
+#[tauri::command]
+pub fn set_lang(state: State<'_, AppState>, lang: Lang) {
+    if let Ok(mut l) = state.lang.lock() {
+        *l = lang;
+    }
+}
+
+/// Loads the sample call into an empty database (refused otherwise); `stage: "reviewed"`
+/// carries it through the review, `"awarded"` through the decision.
+#[tauri::command]
+pub async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> Reply<Loaded> {
+    demo::ensure_empty(&state.pool()).await.or_fail(&state)?;
+    match stage.as_deref() {
+        Some("reviewed") => demo::load_reviewed(&state.pool(), &state.stamp())
+            .await
+            .map(|r| r.loaded),
+        Some("awarded") => demo::load_awarded(&state.pool(), &state.stamp())
+            .await
+            .map(|r| r.reviewed.loaded),
+        _ => demo::load(&state.pool(), &state.stamp()).await,
+    }
+    .or_fail(&state)
+}
+
+#[tauri::command]
+pub fn vocabulary() -> Vocabulary {
+    grantdesk::vocabulary::vocabulary()
+}
+
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, AppState>) -> Reply<audit::Verified> {
+    audit::verify(&state.pool()).await.or_fail(&state)
+}

@@ -1,0 +1,119 @@
+use super::prelude::*;
+
+#[tauri::command]
+pub async fn decision_board(
+    state: State<'_, AppState>,
+    call: String,
+    order: Option<Aggregate>,
+) -> Reply<decision::Board> {
+    decision::board(&state.pool(), &call, order.unwrap_or_default())
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn decision_propose(
+    state: State<'_, AppState>,
+    form: decision::DecisionForm,
+) -> Reply<decision::Board> {
+    decision::propose(&state.pool(), &state.stamp(), &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn decision_withdraw(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<decision::Board> {
+    decision::withdraw(&state.pool(), &state.stamp(), &call, &reference)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn decision_suggest(
+    state: State<'_, AppState>,
+    form: decision::SuggestForm,
+) -> Reply<Suggestion> {
+    decision::suggest(&state.pool(), &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn decision_apply(
+    state: State<'_, AppState>,
+    form: decision::SuggestForm,
+) -> Reply<decision::Board> {
+    decision::apply(&state.pool(), &state.stamp(), &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn decision_robustness(
+    state: State<'_, AppState>,
+    form: decision::SuggestForm,
+    draws: Option<u32>,
+    seed: Option<u64>,
+) -> Reply<Robustness> {
+    decision::robustness(&state.pool(), &form, draws, seed)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn issue_awards(
+    state: State<'_, AppState>,
+    form: decision::IssueForm,
+) -> Reply<Vec<decision::Award>> {
+    decision::issue(&state.pool(), &state.stamp(), &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn list_awards(state: State<'_, AppState>, call: String) -> Reply<Vec<decision::Award>> {
+    decision::awards(&state.pool(), &call).await.or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn set_award_status(
+    state: State<'_, AppState>,
+    number: String,
+    to: decision::AwardStatus,
+) -> Reply<decision::Award> {
+    decision::set_award_status(&state.pool(), &state.stamp(), &number, to)
+        .await
+        .or_fail(&state)
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    path: String,
+    funded: usize,
+    unfunded: usize,
+}
+
+/// Writes the public-notice list into `exports/` beside the database: XLSX with both lists,
+/// or CSV with one (`unfunded: true` for the proposals not funded).
+#[tauri::command]
+pub async fn export_notice(
+    state: State<'_, AppState>,
+    call: String,
+    xlsx: bool,
+    unfunded: Option<bool>,
+) -> Reply<Exported> {
+    let format = if xlsx { Format::Xlsx } else { Format::Csv };
+    let (n, file) = decision::notice_file(&state.pool(), &call, format, unfunded.unwrap_or(false))
+        .await
+        .or_fail(&state)?;
+    let path = super::data::write_export(&state, &file)?;
+    Ok(Exported {
+        path,
+        funded: n.funded,
+        unfunded: n.unfunded,
+    })
+}

@@ -1,0 +1,108 @@
+use super::prelude::*;
+
+#[derive(Deserialize)]
+pub struct ProposalQuery {
+    call: String,
+    topic: Option<String>,
+    status: Option<ProposalStatus>,
+    search: Option<String>,
+}
+
+#[tauri::command]
+pub async fn list_proposals(
+    state: State<'_, AppState>,
+    query: ProposalQuery,
+) -> Reply<Vec<ProposalSummary>> {
+    let filter = proposal::Filter {
+        call: query.call,
+        topic: query.topic,
+        status: query.status,
+        search: query.search,
+    };
+    proposal::list(&state.pool(), &filter).await.or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn get_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<proposal::Page> {
+    proposal::page(&state.pool(), &call, &reference)
+        .await
+        .or_fail(&state)
+}
+
+/// The form to edit a proposal with, or an empty one for the call.
+#[tauri::command]
+pub async fn proposal_form(
+    state: State<'_, AppState>,
+    call: String,
+    reference: Option<String>,
+) -> Reply<ProposalForm> {
+    let mut form = match reference {
+        Some(r) => proposal::get(&state.pool(), &call, &r)
+            .await
+            .map(|p| ProposalForm::from(&p.content))
+            .or_fail(&state)?,
+        None => ProposalForm::default(),
+    };
+    form.call = call.as_str().into();
+    Ok(form)
+}
+
+#[tauri::command]
+pub async fn create_proposal(state: State<'_, AppState>, form: ProposalForm) -> Reply<Proposal> {
+    proposal::create(&state.pool(), &state.stamp(), &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn update_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    form: ProposalForm,
+) -> Reply<Proposal> {
+    proposal::update(&state.pool(), &state.stamp(), &call, &reference, &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn submit_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+    on: Option<String>,
+) -> Reply<Proposal> {
+    let on = match on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Error::parse_date("on", s).or_fail(&state)?),
+    };
+    proposal::submit(&state.pool(), &state.stamp(), &call, &reference, on)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn withdraw_proposal(
+    state: State<'_, AppState>,
+    call: String,
+    reference: String,
+) -> Reply<Proposal> {
+    proposal::withdraw(&state.pool(), &state.stamp(), &call, &reference)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
+pub async fn check_eligibility(
+    state: State<'_, AppState>,
+    call: String,
+) -> Reply<proposal::CheckReport> {
+    proposal::check_eligibility(&state.pool(), &state.stamp(), &call)
+        .await
+        .or_fail(&state)
+}
