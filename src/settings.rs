@@ -1,5 +1,5 @@
 //! The agency's settings kept in the database: for now its time zone, which makes "today"
-//! the agency's date in every front end (DESIGN §3.8).
+//! the agency's date in every front end: the CLI, the window and the tests agree on it.
 
 use chrono_tz::Tz;
 

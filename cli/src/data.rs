@@ -28,8 +28,8 @@ pub(crate) struct ExportArgs {
     #[arg(long)]
     out: PathBuf,
     /// For the ranking: mean, trimmed or calibrated
-    #[arg(long, default_value = "mean")]
-    by: String,
+    #[arg(long, default_value = "mean", value_parser = aggregate)]
+    by: Aggregate,
     /// Replace the file if it exists (never the database)
     #[arg(long)]
     force: bool,
@@ -49,8 +49,7 @@ pub(crate) async fn export(
         force,
     } = a;
     let format = grantdesk::export::Format::of_path(&file);
-    let order = Aggregate::parse(&by).unwrap_or_default();
-    let made = grantdesk::export::table_file(pool, &call, &what, order, format).await?;
+    let made = grantdesk::export::table_file(pool, &call, &what, by, format).await?;
     grantdesk::export::write(&file, &made.bytes, force, path)?;
     println!(
         "{} {} ({} {})",

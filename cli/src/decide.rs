@@ -53,8 +53,9 @@ pub(crate) enum DecideCmd {
     Board {
         #[arg(long)]
         call: String,
-        #[arg(long, default_value = "mean")]
-        by: String,
+        /// The ranking figure: mean, trimmed or calibrated
+        #[arg(long, default_value = "mean", value_parser = aggregate)]
+        by: Aggregate,
     },
     /// The optimiser's suggestion, with the reasons near the funding line
     Suggest(SuggestArgs),
@@ -126,8 +127,7 @@ pub(crate) async fn run(
     use grantdesk::decision;
     match c {
         DecideCmd::Board { call, by } => {
-            let order = Aggregate::parse(&by).unwrap_or_default();
-            let b = decision::board(pool, &call, order).await?;
+            let b = decision::board(pool, &call, by).await?;
             if out.json {
                 return out.json(&b);
             }
@@ -392,29 +392,35 @@ pub(crate) async fn awards(pool: &Pool, call: String, out: &Out) -> Result<(), E
     Ok(())
 }
 
+/// What `grantdesk award` does to an award: the move along its lifecycle.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum AwardAction {
+    Accept,
+    Activate,
+    Complete,
+    Terminate,
+}
+
+impl From<AwardAction> for grantdesk::decision::AwardStatus {
+    fn from(a: AwardAction) -> Self {
+        use grantdesk::decision::AwardStatus;
+        match a {
+            AwardAction::Accept => AwardStatus::Accepted,
+            AwardAction::Activate => AwardStatus::Active,
+            AwardAction::Complete => AwardStatus::Completed,
+            AwardAction::Terminate => AwardStatus::Terminated,
+        }
+    }
+}
+
 pub(crate) async fn award(
     pool: &Pool,
     stamp: &Stamp,
-    action: String,
+    action: AwardAction,
     number: String,
     out: &Out,
 ) -> Result<(), Error> {
-    use grantdesk::decision::AwardStatus;
-    let to = match action.as_str() {
-        "accept" => AwardStatus::Accepted,
-        "activate" => AwardStatus::Active,
-        "complete" => AwardStatus::Completed,
-        "terminate" => AwardStatus::Terminated,
-        _ => {
-            return Err(invalid(
-                "action",
-                "action_unknown",
-                "操作应为 accept、activate、complete 或 terminate",
-                "the action must be accept, activate, complete or terminate",
-            ));
-        }
-    };
-    let a = grantdesk::decision::set_award_status(pool, stamp, &number, to).await?;
+    let a = grantdesk::decision::set_award_status(pool, stamp, &number, action.into()).await?;
     if out.json {
         return out.json(&a);
     }

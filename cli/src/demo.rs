@@ -2,13 +2,21 @@
 
 use crate::prelude::*;
 
+/// How far the sample is carried.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Stage {
+    Proposals,
+    Reviewed,
+    Awarded,
+}
+
 /// Load (or complete) the sample call with its 40 proposals.
 #[derive(Args)]
 pub(crate) struct DemoArgs {
     /// How far to carry the sample: `proposals` (registered and checked), `reviewed`
     /// (reviewer pool, draw and scores) or `awarded` (decided, awards issued)
-    #[arg(long, default_value = "proposals")]
-    stage: String,
+    #[arg(long, value_enum, default_value_t = Stage::Proposals)]
+    stage: Stage,
     /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
     /// the window at scale and measuring)
     #[arg(long)]
@@ -22,7 +30,7 @@ pub(crate) async fn run(
     a: DemoArgs,
     out: &Out,
 ) -> Result<(), Error> {
-    match (a.scale, a.stage.as_str()) {
+    match (a.scale, a.stage) {
         (Some(n), _) => {
             let loaded = demo::load_scaled(pool, stamp, n).await?;
             if out.json {
@@ -37,7 +45,7 @@ pub(crate) async fn run(
             );
             Ok(())
         }
-        (None, "reviewed") => {
+        (None, Stage::Reviewed) => {
             let r = demo::load_reviewed(pool, stamp).await?;
             if out.json {
                 return out.json(&r);
@@ -54,7 +62,7 @@ pub(crate) async fn run(
             }
             Ok(())
         }
-        (None, "awarded") => {
+        (None, Stage::Awarded) => {
             let r = demo::load_awarded(pool, stamp).await?;
             if out.json {
                 return out.json(&r);
@@ -75,13 +83,7 @@ pub(crate) async fn run(
             }
             Ok(())
         }
-        (None, stage) if stage != "proposals" => Err(invalid(
-            "stage",
-            "stage_unknown",
-            "--stage 应为 proposals、reviewed 或 awarded",
-            "--stage must be proposals, reviewed or awarded",
-        )),
-        (None, _) => {
+        (None, Stage::Proposals) => {
             let loaded = demo::load(pool, stamp).await?;
             if out.json {
                 return out.json(&loaded);

@@ -40,7 +40,9 @@ mod prelude {
     pub(crate) use grantdesk::store::{Pool, Stamp};
     pub(crate) use grantdesk::{Coded, Error, Lang, audit, demo};
 
-    pub(crate) use crate::out::{Out, invalid, ms, print_imported, print_table, read_toml};
+    pub(crate) use crate::out::{
+        Out, aggregate, invalid, ms, print_imported, print_table, read_toml,
+    };
 }
 
 #[derive(Parser)]
@@ -111,8 +113,7 @@ enum Command {
     },
     /// Move an award along its lifecycle (accept, activate, complete, terminate)
     Award {
-        /// accept, activate, complete or terminate
-        action: String,
+        action: decide::AwardAction,
         /// The award number (文号)
         number: String,
     },

@@ -52,10 +52,17 @@ pub(crate) fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// `--by`: a ranking figure by the core's own names (mean, trimmed, calibrated); anything
+/// else is refused as the arguments are read, never taken as the mean.
+pub(crate) fn aggregate(s: &str) -> Result<Aggregate, String> {
+    Aggregate::parse(s).ok_or_else(|| {
+        format!("\"{s}\" is not a ranking figure: mean, trimmed or calibrated / 排序依据应为 mean、trimmed 或 calibrated")
+    })
+}
+
+/// A refused argument: the core's request error (`invalid_input`), naming the field.
 pub(crate) fn invalid(field: &str, rule: &'static str, zh: &str, en: &str) -> Error {
-    Error::Review(grantdesk::review::ReviewError::Invalid(vec![
-        grantdesk::error::Invalid::new(field, rule, zh, en),
-    ]))
+    Error::invalid(field, rule, zh, en)
 }
 
 /// "Reviewers imported: 3", or after a dry run "Checked, nothing written; reviewers that would

@@ -107,8 +107,8 @@ pub(crate) struct RankingArgs {
     #[arg(long)]
     call: String,
     /// mean, trimmed or calibrated
-    #[arg(long, default_value = "mean")]
-    by: String,
+    #[arg(long, default_value = "mean", value_parser = aggregate)]
+    by: Aggregate,
 }
 
 /// `R12` or `12`.
@@ -337,14 +337,7 @@ pub(crate) async fn scores(
 
 pub(crate) async fn ranking(pool: &Pool, a: RankingArgs, out: &Out) -> Result<(), Error> {
     let RankingArgs { call, by } = a;
-    let order = Aggregate::parse(&by).ok_or_else(|| {
-        invalid(
-            "by",
-            "aggregate_unknown",
-            "排序依据应为 mean、trimmed 或 calibrated",
-            "--by must be mean, trimmed or calibrated",
-        )
-    })?;
+    let order = by;
     let rows = review::rank_call(pool, &call, order).await?;
     if out.json {
         return out.json(&rows);

@@ -1,5 +1,6 @@
 //! The desktop shell. Each command only translates: IPC payload → core input → core call →
-//! reply. No SQL, no arithmetic, no business rule lives here (DESIGN §5).
+//! reply. No SQL, no arithmetic, no business rule lives here: the core decides, and the views
+//! it returns say what the user may do next.
 
 mod commands;
 

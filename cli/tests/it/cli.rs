@@ -685,3 +685,44 @@ fn the_command_line_dates_an_act_on_the_agency_s_day() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.contains("(2026-04-30)"), "the Beijing date: {out}");
 }
+
+/// Issue #12: a choice the core does not know is refused as the arguments are read, in every
+/// command alike (`export --by` and `decide board --by` used to take it as the mean).
+#[test]
+fn an_unknown_choice_is_refused_never_taken_for_a_default() {
+    let cli = Cli::new();
+    cli.ok(&["demo", "--stage", "reviewed"]);
+    let out = cli.dir.path().join("r.csv").display().to_string();
+    for args in [
+        vec![
+            "export",
+            "ranking",
+            "--call",
+            "BJ-AIXR-2026",
+            "--out",
+            &out,
+            "--by",
+            "median",
+        ],
+        vec![
+            "decide",
+            "board",
+            "--call",
+            "BJ-AIXR-2026",
+            "--by",
+            "median",
+        ],
+        vec!["ranking", "--call", "BJ-AIXR-2026", "--by", "median"],
+    ] {
+        let e = cli.fails(&args);
+        assert!(
+            e.contains("\"median\" is not a ranking figure"),
+            "{args:?}: {e}"
+        );
+    }
+    assert!(!std::path::Path::new(&out).exists(), "nothing exported");
+    let e = cli.fails(&["demo", "--stage", "everything"]);
+    assert!(e.contains("invalid value 'everything'"), "{e}");
+    let e = cli.fails(&["award", "finish", "京科资〔2026〕第001号"]);
+    assert!(e.contains("invalid value 'finish'"), "{e}");
+}
