@@ -3,7 +3,10 @@
 //! budgets, and the public-notice list (公示名单).
 
 pub mod award;
+mod board;
 mod error;
+mod form;
+mod limits;
 pub mod notice;
 pub mod number;
 pub mod optimiser;
@@ -12,9 +15,10 @@ mod store;
 pub mod suggest;
 
 pub use award::{Award, AwardStatus};
+pub use board::{Board, BoardRow, Proposed, TopicTotal};
 pub use error::DecisionError;
+pub use form::{DecisionForm, IssueForm, QuotaForm, SuggestForm};
 pub use notice::{Notice, notice, notice_file};
 pub use store::{
-    Board, BoardRow, DecisionForm, IssueForm, Proposed, QuotaForm, SuggestForm, TopicTotal, apply,
-    awards, board, issue, propose, robustness, set_award_status, suggest, withdraw,
+    apply, awards, board, issue, propose, robustness, set_award_status, suggest, withdraw,
 };

@@ -90,7 +90,7 @@ pub async fn notice(pool: &Pool, call_code: &str) -> Result<Notice, Error> {
     }
 
     // Not funded: every submitted proposal that is not on the list, with the outcome.
-    let on_board: HashMap<&str, &store::BoardRow> = board
+    let on_board: HashMap<&str, &super::BoardRow> = board
         .rows
         .iter()
         .map(|r| (r.reference.as_str(), r))

@@ -5,21 +5,21 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::DecisionError;
 use super::award::{self, Award, AwardStatus};
+use super::board::{Board, BoardRow, Proposed, TopicTotal};
+use super::form::{DecisionForm, IssueForm, SuggestForm};
+use super::limits::{self, deciding, rules_of};
 use super::number::NumberPattern;
 use super::robustness::{self, Robustness};
-use super::suggest::{self, Entry, Mode, Options, Quota, Rules, Suggestion};
+use super::suggest::{self, Entry, Suggestion};
 use crate::audit::{self, Change};
 use crate::call::{self, Call, CallStatus};
-use crate::error::{Checks, Error, Invalid, StoreError, required};
-use crate::form::Text;
+use crate::error::{Checks, Error, Invalid, StoreError};
 use crate::money::Money;
-use crate::percent::Percent;
 use crate::proposal::{BudgetLine, Category};
 use crate::review::ranking::{self, Aggregate};
 use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
@@ -71,69 +71,6 @@ async fn decisions(
 
 fn fen(fen: i64) -> Result<Money, Error> {
     Ok(Money::from_fen(fen)?)
-}
-
-/// A proposed award on the board.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Proposed {
-    pub amount: Money,
-    /// 核减: how much below the request.
-    pub cut: Money,
-    pub reason: String,
-}
-
-/// One reviewed proposal on the decision board, in rank order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BoardRow {
-    pub reference: String,
-    pub title: String,
-    pub title_en: String,
-    pub applicant: String,
-    pub pi_name: String,
-    pub topic: String,
-    pub requested: Money,
-    pub rank: usize,
-    pub tied: bool,
-    /// The ranking figure on the board's aggregate.
-    pub score: f64,
-    pub reviews: usize,
-    pub disagreement: bool,
-    /// Has the call's minimum number of complete reviews: may be funded.
-    pub reviewed: bool,
-    pub proposed: Option<Proposed>,
-    pub award_number: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TopicTotal {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub awards: usize,
-    pub committed: Money,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Board {
-    pub call: String,
-    pub title_zh: String,
-    pub title_en: String,
-    pub status: CallStatus,
-    pub order: Aggregate,
-    pub budget: Money,
-    pub max_awards: u32,
-    pub floor: Money,
-    pub ceiling: Money,
-    pub committed: Money,
-    pub remaining: Money,
-    /// Committed as tenths of a percent of the budget (for the gauge).
-    pub committed_permille: u32,
-    pub awards: usize,
-    pub topics: Vec<TopicTotal>,
-    pub rows: Vec<BoardRow>,
-    /// Eligible proposals without any complete review: not on the board.
-    pub unreviewed: usize,
-    pub award_number_pattern: String,
 }
 
 struct Context {
@@ -292,44 +229,10 @@ pub async fn board(pool: &Pool, call_code: &str, order: Aggregate) -> Result<Boa
     Ok(context(&mut conn, call_code, order).await?.board)
 }
 
-fn deciding(call: &Call) -> Result<(), DecisionError> {
-    if call.status == CallStatus::Closed {
-        Ok(())
-    } else {
-        Err(DecisionError::NotDeciding {
-            call: call.spec.code.to_string(),
-            status: call.status,
-        })
-    }
-}
-
-/// What an officer proposes for one proposal.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct DecisionForm {
-    pub call: Text,
-    pub reference: Text,
-    /// The award; empty means the amount requested.
-    #[serde(default)]
-    pub amount: Text,
-    /// Why the award is cut (核减理由): required when it is below the request.
-    #[serde(default)]
-    pub reason: Text,
-}
-
 #[derive(Serialize)]
 struct DecisionState<'a> {
     amount: Money,
     reason: &'a str,
-}
-
-fn rules_of(call: &Call) -> Rules {
-    Rules {
-        budget: call.spec.total_budget,
-        max_awards: call.spec.max_awards as usize,
-        floor: call.spec.award_floor,
-        ceiling: call.spec.award_ceiling,
-        topics: call.spec.topics.iter().map(|t| t.code.clone()).collect(),
-    }
 }
 
 /// Puts a proposal on the proposed award list, or changes its amount, inside every hard
@@ -376,62 +279,12 @@ pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<
     };
     let reason = form.reason.as_str().to_string();
     if let Some(a) = amount {
-        let spec = &ctx.call.spec;
-        let y = |m: Money| m.format_yuan();
-        if a.is_zero() {
-            c.push(Invalid::new(
-                "amount",
-                "not_positive",
-                "资助金额须大于零",
-                "the award must be more than zero",
-            ));
-        } else if a < spec.award_floor {
-            c.push(Invalid::new(
-                "amount",
-                "below_floor",
-                format!("资助金额 {} 低于单项资助下限 {}", y(a), y(spec.award_floor)),
-                format!(
-                    "the award of {} is below the floor of {}",
-                    y(a),
-                    y(spec.award_floor)
-                ),
-            ));
-        }
-        if a > row.requested {
-            c.push(Invalid::new(
-                "amount",
-                "above_request",
-                format!("资助金额 {} 超过申请金额 {}", y(a), y(row.requested)),
-                format!(
-                    "the award of {} exceeds the request of {}",
-                    y(a),
-                    y(row.requested)
-                ),
-            ));
-        } else if a > spec.award_ceiling {
-            c.push(Invalid::new(
-                "amount",
-                "above_ceiling",
-                format!(
-                    "资助金额 {} 高于单项资助上限 {}",
-                    y(a),
-                    y(spec.award_ceiling)
-                ),
-                format!(
-                    "the award of {} is above the ceiling of {}",
-                    y(a),
-                    y(spec.award_ceiling)
-                ),
-            ));
-        }
-        if a < row.requested && reason.is_empty() {
-            c.push(Invalid::new(
-                "reason",
-                "cut_reason_required",
-                "核减资助金额须填写核减理由",
-                "a cut award needs a reason",
-            ));
-        }
+        c.0.extend(limits::award_amount(
+            &ctx.call.spec,
+            row.requested,
+            a,
+            &reason,
+        ));
     }
     let amount = match amount {
         Some(a) if c.is_empty() => a,
@@ -546,155 +399,6 @@ pub async fn withdraw(
     let after = context(&mut tx, call_code, Aggregate::Mean).await?;
     tx.commit().await?;
     Ok(after.board)
-}
-
-/// What the officer asks of the optimiser, as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct SuggestForm {
-    pub call: Text,
-    /// `exact` (default) or `strict`.
-    #[serde(default)]
-    pub mode: Text,
-    /// `mean` (default), `trimmed` or `calibrated`.
-    #[serde(default)]
-    pub order: Text,
-    /// A uniform cut in percent (`10`, `10%`); empty for none.
-    #[serde(default)]
-    pub cut: Text,
-    #[serde(default)]
-    pub quotas: Vec<QuotaForm>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct QuotaForm {
-    pub topic: Text,
-    #[serde(default)]
-    pub min: Text,
-    #[serde(default)]
-    pub max: Text,
-}
-
-impl SuggestForm {
-    fn options(&self, call: &Call) -> Result<Options, DecisionError> {
-        let mut c = Checks::default();
-        let mode = Mode::parse(self.mode.as_str());
-        if mode.is_none() {
-            c.push(Invalid::new(
-                "mode",
-                "unknown_mode",
-                format!(
-                    "“{}”不是建议方式；应为 exact（最优）或 strict（严格按排名）",
-                    self.mode
-                ),
-                format!("\"{}\" is not a mode; use exact or strict", self.mode),
-            ));
-        }
-        let order = match self.order.as_str() {
-            "" => Some(Aggregate::Mean),
-            s => {
-                let o = Aggregate::parse(s);
-                if o.is_none() {
-                    c.push(Invalid::new(
-                        "order",
-                        "unknown_order",
-                        format!("“{s}”不是排序依据；应为 mean、trimmed 或 calibrated"),
-                        format!("\"{s}\" is not an order; use mean, trimmed or calibrated"),
-                    ));
-                }
-                o
-            }
-        };
-        let cut = match self.cut.as_str() {
-            "" | "0" => None,
-            s => c.take("cut", Percent::parse(s)).filter(|p| {
-                let ok = p.basis_points() < 10_000;
-                if !ok {
-                    c.push(Invalid::new(
-                        "cut",
-                        "out_of_range",
-                        "核减比例须小于 100%",
-                        "the cut must be below 100%",
-                    ));
-                }
-                ok
-            }),
-        };
-        let mut quotas = Vec::new();
-        for (i, q) in self.quotas.iter().enumerate() {
-            let topic = q.topic.as_str();
-            if topic.is_empty() && q.min.as_str().is_empty() && q.max.as_str().is_empty() {
-                continue;
-            }
-            let field = |f: &str| format!("quotas[{i}].{f}");
-            if call.spec.topic(topic).is_none() {
-                c.push(Invalid::new(
-                    field("topic"),
-                    "unknown_topic",
-                    format!("“{topic}”不是本计划的研究领域"),
-                    format!("\"{topic}\" is not a topic of this call"),
-                ));
-            }
-            let num = |c: &mut Checks, f: &str, v: &Text, default: usize| -> Option<usize> {
-                match v.as_str() {
-                    "" => Some(default),
-                    s => match s.parse::<usize>() {
-                        Ok(n) if n <= 1000 => Some(n),
-                        _ => {
-                            c.push(Invalid::new(
-                                field(f),
-                                "not_a_count",
-                                format!("“{s}”不是 0 到 1000 之间的整数"),
-                                format!("\"{s}\" is not a whole number from 0 to 1000"),
-                            ));
-                            None
-                        }
-                    },
-                }
-            };
-            let cap = call.spec.max_awards as usize;
-            let min = num(&mut c, "min", &q.min, 0);
-            let max = num(&mut c, "max", &q.max, cap);
-            if let (Some(min), Some(max)) = (min, max) {
-                if min > max {
-                    c.push(Invalid::new(
-                        field("min"),
-                        "min_above_max",
-                        format!("最少 {min} 项大于最多 {max} 项"),
-                        format!("the minimum of {min} is above the maximum of {max}"),
-                    ));
-                }
-                quotas.push(Quota {
-                    topic: topic.to_string(),
-                    min,
-                    max,
-                });
-            }
-        }
-        let total_min: usize = quotas.iter().map(|q| q.min).sum();
-        if total_min > call.spec.max_awards as usize {
-            c.push(Invalid::new(
-                "quotas",
-                "quotas_above_cap",
-                format!(
-                    "各领域最少资助数之和 {total_min} 超过资助名额 {}",
-                    call.spec.max_awards
-                ),
-                format!(
-                    "the topic minimums add up to {total_min}, more than the {} awards",
-                    call.spec.max_awards
-                ),
-            ));
-        }
-        match (mode, order) {
-            (Some(mode), Some(order)) if c.is_empty() => Ok(Options {
-                mode,
-                order,
-                cut,
-                quotas,
-            }),
-            _ => Err(DecisionError::Invalid(c.0)),
-        }
-    }
 }
 
 /// The optimiser's suggestion for a call, beside the current board.
@@ -844,16 +548,6 @@ pub async fn robustness(
     ))
 }
 
-/// What issuing the awards needs.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct IssueForm {
-    pub call: Text,
-    /// The start date of every award (YYYY-MM-DD).
-    pub start_on: Text,
-    /// The date of the decision; its year goes into the award numbers.
-    pub decided_on: Text,
-}
-
 #[derive(Debug, Clone, FromRow)]
 struct AwardRow {
     id: i64,
@@ -961,53 +655,13 @@ pub async fn awards(pool: &Pool, call_code: &str) -> Result<Vec<Award>, Error> {
 /// approved budget (the request's lines scaled fen-exactly); status offered. The call becomes
 /// decided. All in one transaction.
 pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<Award>, Error> {
-    let mut c = Checks::default();
-    let date = |c: &mut Checks, field: &str, v: &Text| -> Option<NaiveDate> {
-        if v.as_str().is_empty() {
-            c.push(required(field));
-            return None;
-        }
-        let d = parse_date(v.as_str());
-        if d.is_none() {
-            c.push(Invalid::new(
-                field,
-                "date_format",
-                format!("“{}”不是有效日期（格式 YYYY-MM-DD）", v.as_str()),
-                format!("\"{}\" is not a valid date (YYYY-MM-DD)", v.as_str()),
-            ));
-        }
-        d
-    };
-    let start = date(&mut c, "start_on", &form.start_on);
-    let decided = match form.decided_on.as_str() {
-        "" => Some(stamp.today()),
-        _ => date(&mut c, "decided_on", &form.decided_on),
-    };
-    if let (Some(s), Some(d)) = (start, decided)
-        && s < d
-    {
-        c.push(Invalid::new(
-            "start_on",
-            "start_before_decision",
-            format!("开始日期 {} 早于立项日期 {}", date_text(s), date_text(d)),
-            format!(
-                "the start date {} is before the decision date {}",
-                date_text(s),
-                date_text(d)
-            ),
-        ));
-    }
+    let dates = form.dates(stamp.today());
     let mut tx = begin_write(pool).await?;
     let ctx = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
     deciding(&ctx.call)?;
     let pattern = NumberPattern::parse(&ctx.board.award_number_pattern)
         .map_err(|e| DecisionError::Invalid(vec![e]))?;
-    let (Some(start), Some(decided)) = (start, decided) else {
-        return Err(DecisionError::Invalid(c.0).into());
-    };
-    if !c.is_empty() {
-        return Err(DecisionError::Invalid(c.0).into());
-    }
+    let (start, decided) = dates.map_err(DecisionError::Invalid)?;
     let Some(end) = award::end_date(start, ctx.call.spec.duration_months) else {
         return Err(DecisionError::Invalid(vec![Invalid::new(
             "start_on",
@@ -1051,9 +705,7 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
     for r in &chosen {
         if let Some(p) = &r.proposed
             && (!r.reviewed
-                || p.amount > r.requested
-                || p.amount < spec.award_floor
-                || p.amount > spec.award_ceiling)
+                || !limits::award_amount(spec, r.requested, p.amount, &p.reason).is_empty())
         {
             stale.push(Invalid::new(
                 r.reference.clone(),

@@ -1,0 +1,71 @@
+//! The decision board (立项决策) as front ends show it: the ranking with the proposed awards,
+//! the running totals per call and per topic.
+
+use serde::Serialize;
+
+use crate::call::CallStatus;
+use crate::money::Money;
+use crate::review::ranking::Aggregate;
+
+/// A proposed award on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Proposed {
+    pub amount: Money,
+    /// 核减: how much below the request.
+    pub cut: Money,
+    pub reason: String,
+}
+
+/// One reviewed proposal on the decision board, in rank order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoardRow {
+    pub reference: String,
+    pub title: String,
+    pub title_en: String,
+    pub applicant: String,
+    pub pi_name: String,
+    pub topic: String,
+    pub requested: Money,
+    pub rank: usize,
+    pub tied: bool,
+    /// The ranking figure on the board's aggregate.
+    pub score: f64,
+    pub reviews: usize,
+    pub disagreement: bool,
+    /// Has the call's minimum number of complete reviews: may be funded.
+    pub reviewed: bool,
+    pub proposed: Option<Proposed>,
+    pub award_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopicTotal {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub awards: usize,
+    pub committed: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Board {
+    pub call: String,
+    pub title_zh: String,
+    pub title_en: String,
+    pub status: CallStatus,
+    pub order: Aggregate,
+    pub budget: Money,
+    pub max_awards: u32,
+    pub floor: Money,
+    pub ceiling: Money,
+    pub committed: Money,
+    pub remaining: Money,
+    /// Committed as tenths of a percent of the budget (for the gauge).
+    pub committed_permille: u32,
+    pub awards: usize,
+    pub topics: Vec<TopicTotal>,
+    pub rows: Vec<BoardRow>,
+    /// Eligible proposals without any complete review: not on the board.
+    pub unreviewed: usize,
+    pub award_number_pattern: String,
+}
