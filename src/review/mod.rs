@@ -5,15 +5,20 @@ pub mod assignment;
 pub mod bench;
 pub mod pool;
 pub mod ranking;
+mod score;
 pub mod sheet;
 mod store;
+mod view;
 
 pub(crate) use store::{disagreement_threshold, review_inputs_on};
 
+pub use score::{Recommendation, ReviewForm};
 pub use store::{
-    Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow,
-    Recommendation, Recusal, ReviewForm, Short, add_reviewer, assign, decline, enter_review,
-    import_reviews, matrix, panel, ranking as rank_call, release_reviewer,
+    add_reviewer, assign, decline, enter_review, import_reviews, matrix, panel,
+    ranking as rank_call, release_reviewer,
+};
+pub use view::{
+    Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow, Recusal, Short,
 };
 
 use crate::call::CallStatus;

@@ -3,17 +3,21 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::ReviewError;
-use super::assignment::{self, Expert, ShortReason, Slot};
+use super::assignment::{self, Expert, Slot};
 use super::pool::{self, Reviewer};
 use super::ranking::{self, Aggregate, ReviewInput};
+use super::score::{Recommendation, ReviewForm, check_scores, closed, weights};
+use super::view::{
+    Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow, Recusal,
+    Short, short_message,
+};
 use crate::audit::{self, Change};
-use crate::call::{self, Call, CallStatus};
+use crate::call::{self, Call};
 use crate::error::{Error, Invalid, Msg};
-use crate::form::Text;
 use crate::money::Money;
 use crate::store::{Pool, Stamp, begin_write};
 
@@ -171,56 +175,6 @@ pub(crate) async fn recuse_conflicted(
         n += 1;
     }
     Ok(n)
-}
-
-fn closed(call: &Call) -> Result<(), ReviewError> {
-    if call.status == CallStatus::Closed {
-        Ok(())
-    } else {
-        Err(ReviewError::CallNotClosed {
-            call: call.spec.code.to_string(),
-            status: call.status,
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Short {
-    pub reference: String,
-    pub missing: u32,
-    pub reason: ShortReason,
-    pub message: Msg,
-}
-
-fn short_message(reason: ShortReason, topic: &str) -> Msg {
-    match reason {
-        ShortReason::NoExpertise => Msg::new(
-            format!("专家库中没有研究方向为 {topic} 的在库专家"),
-            format!("no active reviewer in the pool knows {topic}"),
-        ),
-        ShortReason::AllConflicted => Msg::new(
-            format!("研究方向 {topic} 的专家均需回避或已分配"),
-            format!("every reviewer for {topic} is conflicted or already assigned"),
-        ),
-        ShortReason::CapsReached => Msg::new(
-            format!("研究方向 {topic} 的可用专家已达评审上限"),
-            format!("the eligible reviewers for {topic} have reached their cap"),
-        ),
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DrawReport {
-    pub call: String,
-    pub draw: i64,
-    /// The seed to give again to reproduce this draw.
-    pub seed: u64,
-    pub need: u32,
-    pub cap: u32,
-    pub assigned: usize,
-    /// Topic reviewers left out of a proposal because of a conflict of interest.
-    pub recusals: usize,
-    pub short: Vec<Short>,
 }
 
 /// Draws reviewers for every eligible proposal of a closed call: the call's minimum number
@@ -580,114 +534,6 @@ async fn release_on(
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recommendation {
-    Fund,
-    FundIfBudget,
-    DoNotFund,
-}
-
-impl Recommendation {
-    pub fn parse(s: &str) -> Option<Recommendation> {
-        match s.trim() {
-            "fund" | "建议资助" => Some(Recommendation::Fund),
-            "fund_if_budget" | "经费允许时资助" | "视经费情况资助" => {
-                Some(Recommendation::FundIfBudget)
-            }
-            "do_not_fund" | "不建议资助" => Some(Recommendation::DoNotFund),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recommendation::Fund => "fund",
-            Recommendation::FundIfBudget => "fund_if_budget",
-            Recommendation::DoNotFund => "do_not_fund",
-        }
-    }
-}
-
-/// One reviewer's review of one proposal as entered: a score per criterion key (points, or
-/// `n/a`; an empty score is refused as missing), a comment and a recommendation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReviewForm {
-    pub call: Text,
-    pub reference: Text,
-    pub reviewer: Text,
-    pub scores: BTreeMap<String, Text>,
-    pub comment: Text,
-    pub recommendation: Text,
-}
-
-fn is_na(s: &str) -> bool {
-    matches!(
-        s.to_ascii_lowercase().as_str(),
-        "n/a" | "na" | "不适用" | "-"
-    )
-}
-
-/// The scores of a form checked against the rubric, in rubric order.
-fn check_scores(call: &Call, form: &ReviewForm) -> Result<Vec<(String, Option<u32>)>, ReviewError> {
-    let mut bad = Vec::new();
-    let mut out = Vec::new();
-    for c in &call.spec.rubric {
-        let field = format!("scores.{}", c.key);
-        match form.scores.get(&c.key).map(Text::as_str) {
-            None | Some("") => bad.push(Invalid::new(
-                field,
-                "score_missing",
-                format!("缺少“{}”的评分（不适用请填 n/a）", c.name_zh),
-                format!(
-                    "the score for {} is missing (write n/a if it does not apply)",
-                    c.name_en
-                ),
-            )),
-            Some(s) if is_na(s) => out.push((c.key.clone(), None)),
-            Some(s) => match s.parse::<u32>() {
-                Ok(v) if v <= c.max_score => out.push((c.key.clone(), Some(v))),
-                _ => bad.push(Invalid::new(
-                    field,
-                    "score_out_of_range",
-                    format!(
-                        "“{}”的评分“{s}”应为 0 到 {} 的整数，或 n/a",
-                        c.name_zh, c.max_score
-                    ),
-                    format!(
-                        "the score \"{s}\" for {} must be a whole number from 0 to {}, or n/a",
-                        c.name_en, c.max_score
-                    ),
-                )),
-            },
-        }
-    }
-    for key in form.scores.keys() {
-        if !call.spec.rubric.iter().any(|c| &c.key == key) {
-            bad.push(Invalid::new(
-                format!("scores.{key}"),
-                "criterion_unknown",
-                format!("“{key}”不是本计划的评审指标"),
-                format!("\"{key}\" is not a criterion of this call"),
-            ));
-        }
-    }
-    if !out.is_empty() && out.iter().all(|(_, s)| s.is_none()) {
-        bad.push(Invalid::new(
-            "scores",
-            "all_not_applicable",
-            "至少须对一项指标评分",
-            "at least one criterion must be scored",
-        ));
-    }
-    if bad.is_empty() {
-        Ok(out)
-    } else {
-        Err(ReviewError::Invalid(bad))
-    }
-}
-
 /// Enters (or replaces) a review. Refused: a reviewer not assigned to the proposal, a
 /// conflicted reviewer (the refusal is audited), missing or out-of-range scores.
 pub async fn enter_review(pool: &Pool, stamp: &Stamp, form: &ReviewForm) -> Result<(), Error> {
@@ -879,26 +725,6 @@ pub async fn import_reviews(
     Err(ReviewError::Rows(refused).into())
 }
 
-/// (weight in basis points, maximum score) of each criterion, in rubric order.
-fn weights(call: &Call) -> Vec<(u32, u32)> {
-    call.spec
-        .rubric
-        .iter()
-        .map(|c| (c.weight.basis_points(), c.max_score))
-        .collect()
-}
-
-/// One line of the ranking table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RankRow {
-    pub reference: String,
-    pub title: String,
-    pub topic: String,
-    pub requested: Money,
-    #[serde(flatten)]
-    pub figures: ranking::Ranked,
-}
-
 #[derive(FromRow)]
 struct ScoreRow {
     proposal_id: i64,
@@ -989,56 +815,6 @@ pub async fn ranking(
             })
         })
         .collect()
-}
-
-/// A reviewer's entered review, as the proposal page shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EnteredReview {
-    pub scores: BTreeMap<String, Option<u32>>,
-    /// The weighted score (0–100) of this review.
-    pub weighted: Option<f64>,
-    pub recommendation: Recommendation,
-    pub comment: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PanelMember {
-    pub reviewer: i64,
-    pub name: String,
-    pub affiliation: String,
-    pub review: Option<EnteredReview>,
-    /// Recused after being assigned (a conflict found late), with the reason: the review,
-    /// if any, is shown but never counts.
-    pub recused: Option<Msg>,
-}
-
-/// A reviewer of the pool as a choice for this proposal; conflicted ones say why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Candidate {
-    pub reviewer: i64,
-    pub name: String,
-    pub affiliation: String,
-    pub knows_topic: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Recusal {
-    pub reviewer: i64,
-    pub name: String,
-    pub reason: Msg,
-}
-
-/// Who reviews a proposal, what they gave, whom else it could have, and who must recuse.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Panel {
-    pub reference: String,
-    pub need: u32,
-    /// Members who count (not recused): below `need`, the draw's top-up finds the rest.
-    pub serving: usize,
-    pub members: Vec<PanelMember>,
-    /// Active reviewers who may be added: never a conflicted one.
-    pub candidates: Vec<Candidate>,
-    pub recused: Vec<Recusal>,
 }
 
 #[derive(FromRow)]
@@ -1171,26 +947,6 @@ pub async fn decline(
     let report = assign_on(&mut tx, stamp, call_code, None, cap).await?;
     tx.commit().await?;
     Ok(report)
-}
-
-/// One cell of the assignment matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Cell {
-    Assigned,
-    Reviewed,
-    Declined,
-    Conflict,
-}
-
-/// Proposals × reviewers of a call: who is assigned, who has reviewed, who declined, and
-/// who must recuse.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Matrix {
-    pub proposals: Vec<(String, String)>,
-    pub reviewers: Vec<(i64, String, Vec<String>)>,
-    /// (proposal index, reviewer index, cell)
-    pub cells: Vec<(usize, usize, Cell)>,
 }
 
 pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
