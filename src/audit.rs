@@ -15,15 +15,40 @@ use crate::store::{Pool, Stamp};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// What a verification of the chain finds wrong, with its Chinese and English text side by
+/// side in [`AuditError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditError {
-    #[error("audit log entry #{seq} fails verification: {}", .reason.en)]
     Tampered { seq: i64, reason: crate::error::Msg },
-    #[error(
-        "the newest audit log entries are missing: the log ends at #{found}, its head says #{expected}"
-    )]
     Truncated { expected: i64, found: i64 },
 }
+
+impl AuditError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> crate::error::Msg {
+        use crate::error::Msg;
+        match self {
+            AuditError::Tampered { seq, reason } => Msg::new(
+                format!("审计日志第 #{seq} 条校验失败：{}", reason.zh),
+                format!("audit log entry #{seq} fails verification: {}", reason.en),
+            ),
+            AuditError::Truncated { expected, found } => Msg::new(
+                format!("审计日志最新的记录缺失：日志止于 #{found}，链头记录为 #{expected}"),
+                format!(
+                    "the newest audit log entries are missing: the log ends at #{found}, its head says #{expected}"
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for AuditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for AuditError {}
 
 impl Coded for AuditError {
     fn code(&self) -> &'static str {
@@ -34,15 +59,7 @@ impl Coded for AuditError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (AuditError::Tampered { seq, reason }, Lang::Zh) => {
-                format!("审计日志第 #{seq} 条校验失败：{}", reason.zh)
-            }
-            (AuditError::Truncated { expected, found }, Lang::Zh) => {
-                format!("审计日志最新的记录缺失：日志止于 #{found}，链头记录为 #{expected}")
-            }
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

@@ -15,33 +15,99 @@ use crate::error::{Coded, Error, Msg};
 use crate::lang::Lang;
 use crate::store::{Pool, Stamp};
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The refusals of backups and restores, each with its Chinese and English text side by side
+/// in [`BackupError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BackupError {
-    #[error("{path} already exists: choose another file name")]
-    Exists { path: String },
-    #[error("{path} is not a GrantDesk database: {}", .reason.en)]
-    NotGrantDesk { path: String, reason: Msg },
-    #[error(
-        "{path} was written by a newer GrantDesk (schema version {version}); this one knows up to {known}"
-    )]
+    Exists {
+        path: String,
+    },
+    NotGrantDesk {
+        path: String,
+        reason: Msg,
+    },
     NewerSchema {
         path: String,
         version: i64,
         known: i64,
     },
-    #[error("{path} cannot be restored: its audit log does not verify ({})", .reason.en)]
-    AuditBroken { path: String, reason: Msg },
-    #[error("cannot use {path}: {reason}")]
-    Io { path: String, reason: String },
-    #[error(
-        "{path} is open in another window or command: close them all, then restore (a restore needs the database to itself)"
-    )]
-    InUse { path: String },
-    #[error(
-        "restoring replaces the database {path} (it is kept aside, never deleted): confirm it (--force)"
-    )]
-    WouldReplace { path: String },
+    AuditBroken {
+        path: String,
+        reason: Msg,
+    },
+    Io {
+        path: String,
+        reason: String,
+    },
+    InUse {
+        path: String,
+    },
+    WouldReplace {
+        path: String,
+    },
 }
+
+impl BackupError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        use BackupError::*;
+        match self {
+            Exists { path } => Msg::new(
+                format!("{path} 已存在，请换一个文件名"),
+                format!("{path} already exists: choose another file name"),
+            ),
+            NotGrantDesk { path, reason } => Msg::new(
+                format!("{path} 不是本系统的数据库：{}", reason.zh),
+                format!("{path} is not a GrantDesk database: {}", reason.en),
+            ),
+            NewerSchema {
+                path,
+                version,
+                known,
+            } => Msg::new(
+                format!(
+                    "{path} 由更新版本的系统写入（数据结构版本 {version}），本版本最高支持 {known}"
+                ),
+                format!(
+                    "{path} was written by a newer GrantDesk (schema version {version}); this one knows up to {known}"
+                ),
+            ),
+            AuditBroken { path, reason } => Msg::new(
+                format!("{path} 不能恢复：其审计日志校验失败（{}）", reason.zh),
+                format!(
+                    "{path} cannot be restored: its audit log does not verify ({})",
+                    reason.en
+                ),
+            ),
+            Io { path, reason } => Msg::new(
+                format!("无法使用 {path}：{reason}"),
+                format!("cannot use {path}: {reason}"),
+            ),
+            InUse { path } => Msg::new(
+                format!(
+                    "{path} 正被另一个窗口或命令使用：请全部关闭后再恢复（恢复需要独占数据库）"
+                ),
+                format!(
+                    "{path} is open in another window or command: close them all, then restore (a restore needs the database to itself)"
+                ),
+            ),
+            WouldReplace { path } => Msg::new(
+                format!("恢复将替换数据库 {path}（原数据库另存，不会删除）：请确认（--force）"),
+                format!(
+                    "restoring replaces the database {path} (it is kept aside, never deleted): confirm it (--force)"
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for BackupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for BackupError {}
 
 impl Coded for BackupError {
     fn code(&self) -> &'static str {
@@ -57,35 +123,7 @@ impl Coded for BackupError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (BackupError::Exists { path }, Lang::Zh) => {
-                format!("{path} 已存在，请换一个文件名")
-            }
-            (BackupError::NotGrantDesk { path, reason }, Lang::Zh) => {
-                format!("{path} 不是本系统的数据库：{}", reason.zh)
-            }
-            (
-                BackupError::NewerSchema {
-                    path,
-                    version,
-                    known,
-                },
-                Lang::Zh,
-            ) => format!(
-                "{path} 由更新版本的系统写入（数据结构版本 {version}），本版本最高支持 {known}"
-            ),
-            (BackupError::AuditBroken { path, reason }, Lang::Zh) => {
-                format!("{path} 不能恢复：其审计日志校验失败（{}）", reason.zh)
-            }
-            (BackupError::Io { path, reason }, Lang::Zh) => format!("无法使用 {path}：{reason}"),
-            (BackupError::InUse { path }, Lang::Zh) => {
-                format!("{path} 正被另一个窗口或命令使用：请全部关闭后再恢复（恢复需要独占数据库）")
-            }
-            (BackupError::WouldReplace { path }, Lang::Zh) => {
-                format!("恢复将替换数据库 {path}（原数据库另存，不会删除）：请确认（--force）")
-            }
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

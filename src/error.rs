@@ -209,22 +209,60 @@ fn is_busy(e: &sqlx::Error) -> bool {
     }
 }
 
-/// Input files (TOML forms, later spreadsheets) that cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Files that cannot be read or written (forms, spreadsheets, exports), each with its Chinese
+/// and English text side by side in [`FileError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileError {
-    #[error("cannot read {path}: {reason}")]
     Unreadable { path: String, reason: String },
-    #[error("{path} is not a valid file: {reason}")]
     Malformed { path: String, reason: String },
-    #[error("cannot write {path}: {reason}")]
     Unwritable { path: String, reason: String },
-    #[error("{path} is too large: {}", .limit.en)]
     TooLarge { path: String, limit: Msg },
-    #[error("{path} already exists: choose another name, or confirm replacing it (--force)")]
     Exists { path: String },
-    #[error("{path} is the database in use: nothing is ever written over it")]
     IsDatabase { path: String },
 }
+
+impl FileError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        use FileError::*;
+        match self {
+            Unreadable { path, reason } => Msg::new(
+                format!("无法读取 {path}：{reason}"),
+                format!("cannot read {path}: {reason}"),
+            ),
+            Malformed { path, reason } => Msg::new(
+                format!("{path} 格式有误：{reason}"),
+                format!("{path} is not a valid file: {reason}"),
+            ),
+            Unwritable { path, reason } => Msg::new(
+                format!("无法写入 {path}：{reason}"),
+                format!("cannot write {path}: {reason}"),
+            ),
+            TooLarge { path, limit } => Msg::new(
+                format!("{path} 过大：{}", limit.zh),
+                format!("{path} is too large: {}", limit.en),
+            ),
+            Exists { path } => Msg::new(
+                format!("{path} 已存在：请换一个文件名，或确认覆盖（--force）"),
+                format!(
+                    "{path} already exists: choose another name, or confirm replacing it (--force)"
+                ),
+            ),
+            IsDatabase { path } => Msg::new(
+                format!("{path} 是正在使用的数据库，任何导出都不会写入它"),
+                format!("{path} is the database in use: nothing is ever written over it"),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for FileError {}
 
 impl Coded for FileError {
     fn code(&self) -> &'static str {
@@ -239,27 +277,7 @@ impl Coded for FileError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (FileError::Unreadable { path, reason }, Lang::Zh) => {
-                format!("无法读取 {path}：{reason}")
-            }
-            (FileError::Malformed { path, reason }, Lang::Zh) => {
-                format!("{path} 格式有误：{reason}")
-            }
-            (FileError::Unwritable { path, reason }, Lang::Zh) => {
-                format!("无法写入 {path}：{reason}")
-            }
-            (FileError::TooLarge { path, limit }, Lang::Zh) => {
-                format!("{path} 过大：{}", limit.zh)
-            }
-            (FileError::Exists { path }, Lang::Zh) => {
-                format!("{path} 已存在：请换一个文件名，或确认覆盖（--force）")
-            }
-            (FileError::IsDatabase { path }, Lang::Zh) => {
-                format!("{path} 是正在使用的数据库，任何导出都不会写入它")
-            }
-        }
+        self.texts().get(lang).to_string()
     }
 }
 
@@ -373,6 +391,61 @@ impl Coded for Error {
                 Lang::Zh => format!("填写有误：\n{}", describe_all(list, Lang::Zh)),
                 Lang::En => self.to_string(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod texts_tests {
+    use super::*;
+
+    fn cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    /// Every refusal is written in both languages, side by side: the Chinese has Chinese in
+    /// it, the English is what `Display` shows, and the front ends pick by language.
+    #[test]
+    fn every_area_error_speaks_both_languages() {
+        use crate::call::{CallError, CallStatus};
+        let errors: Vec<Error> = vec![
+            CallError::NotFound("X-1".into()).into(),
+            CallError::NotEditable {
+                code: "X-1".into(),
+                status: CallStatus::Decided,
+            }
+            .into(),
+            crate::proposal::ProposalError::NotFound {
+                call: "X-1".into(),
+                reference: "X-1-0001".into(),
+            }
+            .into(),
+            crate::review::ReviewError::ReviewerNotFound(3).into(),
+            crate::decision::DecisionError::CapReached { cap: 12 }.into(),
+            crate::backup::BackupError::InUse {
+                path: "g.db".into(),
+            }
+            .into(),
+            crate::audit::AuditError::Truncated {
+                expected: 9,
+                found: 7,
+            }
+            .into(),
+            FileError::Exists {
+                path: "a.csv".into(),
+            }
+            .into(),
+            Error::invalid("on", "date_format", "日期有误", "not a date"),
+        ];
+        for e in &errors {
+            let (zh, en) = (e.message(Lang::Zh), e.message(Lang::En));
+            assert!(cjk(&zh), "{}: {zh}", e.code());
+            assert!(
+                !en.is_empty() && !cjk(&en.replace("形式审查", "")),
+                "{}: {en}",
+                e.code()
+            );
+            assert_eq!(e.to_string(), en, "Display is the English text");
         }
     }
 }

@@ -10,37 +10,94 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Checks, Coded, Invalid, describe_all, required};
+use crate::error::{Checks, Coded, Invalid, Msg, describe_all, required};
 use crate::form::Text;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::percent::Percent;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The refusals of calls, each with its Chinese and English text side by side in
+/// [`CallError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallError {
-    #[error("the call is not valid:\n{}", describe_all(.0, Lang::En))]
     Invalid(Vec<Invalid>),
-    #[error("no call with code {0}")]
     NotFound(String),
-    #[error("a call with code {0} already exists")]
     DuplicateCode(String),
-    #[error("call {code} cannot go from {} to {}", .from.label(Lang::En), .to.label(Lang::En))]
     IllegalTransition {
         code: String,
         from: CallStatus,
         to: CallStatus,
     },
-    #[error("call {code} is {} and can no longer be edited", .status.label(Lang::En))]
-    NotEditable { code: String, status: CallStatus },
-    #[error(
-        "the sample call is loaded only into an empty database; this one holds {calls} calls, {applicants} applicants and {reviewers} reviewers"
-    )]
+    NotEditable {
+        code: String,
+        status: CallStatus,
+    },
     SampleNeedsEmptyDatabase {
         calls: i64,
         applicants: i64,
         reviewers: i64,
     },
 }
+
+impl CallError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        use CallError::*;
+        match self {
+            Invalid(list) => Msg::new(
+                format!("资助计划填写有误：\n{}", describe_all(list, Lang::Zh)),
+                format!("the call is not valid:\n{}", describe_all(list, Lang::En)),
+            ),
+            NotFound(c) => Msg::new(
+                format!("找不到编号为 {c} 的资助计划"),
+                format!("no call with code {c}"),
+            ),
+            DuplicateCode(c) => Msg::new(
+                format!("编号为 {c} 的资助计划已存在"),
+                format!("a call with code {c} already exists"),
+            ),
+            IllegalTransition { code, from, to } => Msg::new(
+                format!(
+                    "资助计划 {code} 不能从“{}”变为“{}”",
+                    from.label(Lang::Zh),
+                    to.label(Lang::Zh)
+                ),
+                format!(
+                    "call {code} cannot go from {} to {}",
+                    from.label(Lang::En),
+                    to.label(Lang::En)
+                ),
+            ),
+            NotEditable { code, status } => Msg::new(
+                format!("资助计划 {code} 已{}，不能再修改", status.label(Lang::Zh)),
+                format!(
+                    "call {code} is {} and can no longer be edited",
+                    status.label(Lang::En)
+                ),
+            ),
+            SampleNeedsEmptyDatabase {
+                calls,
+                applicants,
+                reviewers,
+            } => Msg::new(
+                format!(
+                    "示例资助计划只能载入空数据库；当前数据库已有 {calls} 个资助计划、{applicants} 个申请单位和 {reviewers} 位评审专家"
+                ),
+                format!(
+                    "the sample call is loaded only into an empty database; this one holds {calls} calls, {applicants} applicants and {reviewers} reviewers"
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for CallError {}
 
 impl Coded for CallError {
     fn code(&self) -> &'static str {
@@ -55,32 +112,7 @@ impl Coded for CallError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (CallError::Invalid(list), Lang::Zh) => {
-                format!("资助计划填写有误：\n{}", describe_all(list, Lang::Zh))
-            }
-            (CallError::NotFound(c), Lang::Zh) => format!("找不到编号为 {c} 的资助计划"),
-            (CallError::DuplicateCode(c), Lang::Zh) => format!("编号为 {c} 的资助计划已存在"),
-            (CallError::IllegalTransition { code, from, to }, Lang::Zh) => format!(
-                "资助计划 {code} 不能从“{}”变为“{}”",
-                from.label(Lang::Zh),
-                to.label(Lang::Zh)
-            ),
-            (CallError::NotEditable { code, status }, Lang::Zh) => {
-                format!("资助计划 {code} 已{}，不能再修改", status.label(Lang::Zh))
-            }
-            (
-                CallError::SampleNeedsEmptyDatabase {
-                    calls,
-                    applicants,
-                    reviewers,
-                },
-                Lang::Zh,
-            ) => format!(
-                "示例资助计划只能载入空数据库；当前数据库已有 {calls} 个资助计划、{applicants} 个申请单位和 {reviewers} 位评审专家"
-            ),
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

@@ -20,33 +20,109 @@ use serde::{Deserialize, Serialize};
 
 use crate::call::{CallSpec, FundingMode};
 use crate::credit_code::CreditCode;
-use crate::error::{Checks, Coded, Invalid, describe_all};
+use crate::error::{Checks, Coded, Invalid, Msg, describe_all};
 use crate::form::Text;
 use crate::lang::Lang;
 use crate::money::Money;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The refusals of proposals, each with its Chinese and English text side by side in
+/// [`ProposalError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProposalError {
-    #[error("the proposal is not valid:\n{}", describe_all(.0, Lang::En))]
     Invalid(Vec<Invalid>),
-    #[error("no proposal {reference} in call {call}")]
-    NotFound { call: String, reference: String },
-    #[error("call {call} already has a proposal with reference {reference}")]
-    DuplicateReference { call: String, reference: String },
-    #[error("proposal {reference} cannot go from {} to {}", .from.label(Lang::En), .to.label(Lang::En))]
+    NotFound {
+        call: String,
+        reference: String,
+    },
+    DuplicateReference {
+        call: String,
+        reference: String,
+    },
     IllegalTransition {
         reference: String,
         from: ProposalStatus,
         to: ProposalStatus,
     },
-    #[error("proposal {reference} is {} and can no longer be edited", .status.label(Lang::En))]
     NotEditable {
         reference: String,
         status: ProposalStatus,
     },
-    #[error("call {call} is {status} and does not take proposals")]
-    CallNotAccepting { call: String, status: String },
+    CallNotAccepting {
+        call: String,
+        status: String,
+    },
 }
+
+impl ProposalError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        use ProposalError::*;
+        match self {
+            Invalid(list) => Msg::new(
+                format!("申请书填写有误：\n{}", describe_all(list, Lang::Zh)),
+                format!(
+                    "the proposal is not valid:\n{}",
+                    describe_all(list, Lang::En)
+                ),
+            ),
+            NotFound { call, reference } => Msg::new(
+                format!("资助计划 {call} 中没有编号为 {reference} 的申请书"),
+                format!("no proposal {reference} in call {call}"),
+            ),
+            DuplicateReference { call, reference } => Msg::new(
+                format!("资助计划 {call} 中已有编号为 {reference} 的申请书"),
+                format!("call {call} already has a proposal with reference {reference}"),
+            ),
+            IllegalTransition {
+                reference,
+                from,
+                to,
+            } => Msg::new(
+                format!(
+                    "申请书 {reference} 不能从“{}”变为“{}”",
+                    from.label(Lang::Zh),
+                    to.label(Lang::Zh)
+                ),
+                format!(
+                    "proposal {reference} cannot go from {} to {}",
+                    from.label(Lang::En),
+                    to.label(Lang::En)
+                ),
+            ),
+            NotEditable { reference, status } => Msg::new(
+                format!(
+                    "申请书 {reference} 已{}，不能再修改",
+                    status.label(Lang::Zh)
+                ),
+                format!(
+                    "proposal {reference} is {} and can no longer be edited",
+                    status.label(Lang::En)
+                ),
+            ),
+            CallNotAccepting { call, status } => {
+                let label = |lang| {
+                    crate::call::CallStatus::parse(status)
+                        .map_or(status.as_str(), |s| s.label(lang))
+                };
+                Msg::new(
+                    format!("资助计划 {call} 当前为“{}”，不受理申请书", label(Lang::Zh)),
+                    format!(
+                        "call {call} is {} and does not take proposals",
+                        label(Lang::En)
+                    ),
+                )
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ProposalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for ProposalError {}
 
 impl Coded for ProposalError {
     fn code(&self) -> &'static str {
@@ -61,41 +137,7 @@ impl Coded for ProposalError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (ProposalError::Invalid(list), Lang::Zh) => {
-                format!("申请书填写有误：\n{}", describe_all(list, Lang::Zh))
-            }
-            (ProposalError::NotFound { call, reference }, Lang::Zh) => {
-                format!("资助计划 {call} 中没有编号为 {reference} 的申请书")
-            }
-            (ProposalError::DuplicateReference { call, reference }, Lang::Zh) => {
-                format!("资助计划 {call} 中已有编号为 {reference} 的申请书")
-            }
-            (
-                ProposalError::IllegalTransition {
-                    reference,
-                    from,
-                    to,
-                },
-                Lang::Zh,
-            ) => format!(
-                "申请书 {reference} 不能从“{}”变为“{}”",
-                from.label(Lang::Zh),
-                to.label(Lang::Zh)
-            ),
-            (ProposalError::NotEditable { reference, status }, Lang::Zh) => {
-                format!(
-                    "申请书 {reference} 已{}，不能再修改",
-                    status.label(Lang::Zh)
-                )
-            }
-            (ProposalError::CallNotAccepting { call, status }, Lang::Zh) => {
-                let s = crate::call::CallStatus::parse(status)
-                    .map_or(status.as_str(), |s| s.label(Lang::Zh));
-                format!("资助计划 {call} 当前为“{s}”，不受理申请书")
-            }
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

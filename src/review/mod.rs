@@ -22,41 +22,45 @@ pub use view::{
 };
 
 use crate::call::CallStatus;
-
-/// The most proposals a reviewer is given in one call's draw unless the officer says otherwise.
-pub const DEFAULT_DRAW_CAP: u32 = 15;
 use crate::error::{Coded, Invalid, Msg, describe_all};
 use crate::lang::Lang;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The most proposals a reviewer is given in one call's draw unless the officer says otherwise.
+pub const DEFAULT_DRAW_CAP: u32 = 15;
+
+/// The refusals of the review stage, each with its Chinese and English text side by side in
+/// [`ReviewError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReviewError {
-    #[error("the input is not valid:\n{}", describe_all(.0, Lang::En))]
     Invalid(Vec<Invalid>),
-    #[error("no reviewer R{0}")]
     ReviewerNotFound(i64),
-    #[error("a reviewer with e-mail {0} is already in the pool")]
     DuplicateEmail(String),
-    #[error("reviewer {0} is inactive")]
     Inactive(String),
-    #[error("call {call} is {} : review starts once it is closed", .status.label(Lang::En))]
-    CallNotClosed { call: String, status: CallStatus },
-    #[error(
-        "proposal {reference} of call {call} is not under review (only eligible proposals are)"
-    )]
-    NotUnderReview { call: String, reference: String },
-    #[error("{reviewer} may not review {reference}: {}", .reason.en)]
+    CallNotClosed {
+        call: String,
+        status: CallStatus,
+    },
+    NotUnderReview {
+        call: String,
+        reference: String,
+    },
     Conflicted {
         reviewer: String,
         reference: String,
         reason: Msg,
     },
-    #[error("{reviewer} is already assigned to {reference}")]
-    AlreadyAssigned { reviewer: String, reference: String },
-    #[error("reviewer R{reviewer} is not assigned to {reference}")]
-    NotAssigned { reviewer: i64, reference: String },
-    #[error("reviewer R{reviewer} has already reviewed {reference}")]
-    AlreadyReviewed { reviewer: i64, reference: String },
-    #[error("nothing was imported; refused rows:\n{}", rows_text(.0, Lang::En))]
+    AlreadyAssigned {
+        reviewer: String,
+        reference: String,
+    },
+    NotAssigned {
+        reviewer: i64,
+        reference: String,
+    },
+    AlreadyReviewed {
+        reviewer: i64,
+        reference: String,
+    },
     Rows(Vec<(usize, Msg)>),
 }
 
@@ -69,6 +73,96 @@ fn rows_text(rows: &[(usize, Msg)], lang: Lang) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+impl ReviewError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        use ReviewError::*;
+        match self {
+            Invalid(list) => Msg::new(
+                format!("填写有误：\n{}", describe_all(list, Lang::Zh)),
+                format!("the input is not valid:\n{}", describe_all(list, Lang::En)),
+            ),
+            ReviewerNotFound(id) => Msg::new(
+                format!("找不到评审专家 R{id}"),
+                format!("no reviewer R{id}"),
+            ),
+            DuplicateEmail(e) => Msg::new(
+                format!("专家库中已有电子邮箱为 {e} 的专家"),
+                format!("a reviewer with e-mail {e} is already in the pool"),
+            ),
+            Inactive(n) => Msg::new(
+                format!("评审专家 {n} 已停用"),
+                format!("reviewer {n} is inactive"),
+            ),
+            CallNotClosed { call, status } => Msg::new(
+                format!(
+                    "资助计划 {call} 当前为“{}”，截止受理后才能开始评审",
+                    status.label(Lang::Zh)
+                ),
+                format!(
+                    "call {call} is {} : review starts once it is closed",
+                    status.label(Lang::En)
+                ),
+            ),
+            NotUnderReview { call, reference } => Msg::new(
+                format!(
+                    "资助计划 {call} 的申请书 {reference} 不在评审中（仅形式审查合格的申请书参加评审）"
+                ),
+                format!(
+                    "proposal {reference} of call {call} is not under review (only eligible proposals are)"
+                ),
+            ),
+            Conflicted {
+                reviewer,
+                reference,
+                reason,
+            } => Msg::new(
+                format!("{reviewer} 须回避申请书 {reference}：{}", reason.zh),
+                format!("{reviewer} may not review {reference}: {}", reason.en),
+            ),
+            AlreadyAssigned {
+                reviewer,
+                reference,
+            } => Msg::new(
+                format!("{reviewer} 已分配评审申请书 {reference}"),
+                format!("{reviewer} is already assigned to {reference}"),
+            ),
+            NotAssigned {
+                reviewer,
+                reference,
+            } => Msg::new(
+                format!("评审专家 R{reviewer} 未分配评审申请书 {reference}"),
+                format!("reviewer R{reviewer} is not assigned to {reference}"),
+            ),
+            AlreadyReviewed {
+                reviewer,
+                reference,
+            } => Msg::new(
+                format!("评审专家 R{reviewer} 已提交申请书 {reference} 的评审意见"),
+                format!("reviewer R{reviewer} has already reviewed {reference}"),
+            ),
+            Rows(rows) => Msg::new(
+                format!(
+                    "未导入任何数据；以下行被拒绝：\n{}",
+                    rows_text(rows, Lang::Zh)
+                ),
+                format!(
+                    "nothing was imported; refused rows:\n{}",
+                    rows_text(rows, Lang::En)
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ReviewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for ReviewError {}
 
 impl Coded for ReviewError {
     fn code(&self) -> &'static str {
@@ -88,70 +182,6 @@ impl Coded for ReviewError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (ReviewError::Invalid(list), Lang::Zh) => {
-                format!("填写有误：\n{}", describe_all(list, Lang::Zh))
-            }
-            (ReviewError::ReviewerNotFound(id), Lang::Zh) => format!("找不到评审专家 R{id}"),
-            (ReviewError::DuplicateEmail(e), Lang::Zh) => {
-                format!("专家库中已有电子邮箱为 {e} 的专家")
-            }
-            (ReviewError::Inactive(n), Lang::Zh) => format!("评审专家 {n} 已停用"),
-            (ReviewError::CallNotClosed { call, status }, Lang::Zh) => {
-                format!(
-                    "资助计划 {call} 当前为“{}”，截止受理后才能开始评审",
-                    status.label(Lang::Zh)
-                )
-            }
-            (ReviewError::NotUnderReview { call, reference }, Lang::Zh) => {
-                format!(
-                    "资助计划 {call} 的申请书 {reference} 不在评审中（仅形式审查合格的申请书参加评审）"
-                )
-            }
-            (
-                ReviewError::Conflicted {
-                    reviewer,
-                    reference,
-                    reason,
-                },
-                Lang::Zh,
-            ) => {
-                format!("{reviewer} 须回避申请书 {reference}：{}", reason.zh)
-            }
-            (
-                ReviewError::AlreadyAssigned {
-                    reviewer,
-                    reference,
-                },
-                Lang::Zh,
-            ) => {
-                format!("{reviewer} 已分配评审申请书 {reference}")
-            }
-            (
-                ReviewError::NotAssigned {
-                    reviewer,
-                    reference,
-                },
-                Lang::Zh,
-            ) => {
-                format!("评审专家 R{reviewer} 未分配评审申请书 {reference}")
-            }
-            (
-                ReviewError::AlreadyReviewed {
-                    reviewer,
-                    reference,
-                },
-                Lang::Zh,
-            ) => {
-                format!("评审专家 R{reviewer} 已提交申请书 {reference} 的评审意见")
-            }
-            (ReviewError::Rows(rows), Lang::Zh) => {
-                format!(
-                    "未导入任何数据；以下行被拒绝：\n{}",
-                    rows_text(rows, Lang::Zh)
-                )
-            }
-        }
+        self.texts().get(lang).to_string()
     }
 }
