@@ -134,8 +134,8 @@ pub(crate) async fn reviewers(
 ) -> Result<(), Error> {
     match c {
         ReviewerCmd::Import { file, dry_run } => {
-            let rows = review::sheet::reviewer_list(&grantdesk::import::read(&file)?)?;
-            let n = pool::import(pool_, stamp, &rows, dry_run).await?;
+            let sheet = grantdesk::import::read(&file)?;
+            let n = pool::import_sheet(pool_, stamp, &sheet, dry_run).await?;
             print_imported(out, n, dry_run, ("评审专家", "Reviewers", "reviewers"));
             Ok(())
         }
@@ -327,10 +327,8 @@ pub(crate) async fn scores(
         call,
         dry_run,
     } = c;
-    let c = call::get(pool, &call).await?;
     let sheet = grantdesk::import::read(&file)?;
-    let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec)?;
-    let n = review::import_reviews(pool, stamp, &rows, dry_run).await?;
+    let n = review::import_score_sheet(pool, stamp, &call, &sheet, dry_run).await?;
     print_imported(out, n, dry_run, ("评审意见", "Reviews", "reviews"));
     Ok(())
 }

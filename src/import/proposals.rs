@@ -766,7 +766,7 @@ async fn write_new(
         let mut content = r.content.clone();
         if content.reference.is_empty() {
             content.reference = loop {
-                let candidate = format!("{}-{next_ref:04}", call.spec.code);
+                let candidate = proposal::numbered_reference(call.spec.code.as_str(), next_ref);
                 next_ref += 1;
                 if taken.insert(candidate.clone()) {
                     break candidate;

@@ -205,6 +205,12 @@ impl ProposalStatus {
     }
 }
 
+/// The `k`-th reference of a call (`BJ-AIXR-2026-0007`): what a new proposal without a
+/// reference gets, whether typed into a form or imported.
+pub(crate) fn numbered_reference(call_code: &str, k: impl std::fmt::Display) -> String {
+    format!("{call_code}-{k:0>4}")
+}
+
 /// What an officer may do with a proposal now, so that no front end copies the rules: its
 /// call takes proposals (open or closed) and the lifecycle allows the move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

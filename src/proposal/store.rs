@@ -359,7 +359,7 @@ async fn next_reference(conn: &mut SqliteConnection, call: &Call) -> Result<Stri
         .await?;
     let mut k = n + 1;
     loop {
-        let candidate = format!("{}-{k:04}", call.spec.code);
+        let candidate = super::numbered_reference(call.spec.code.as_str(), k);
         let (taken,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM proposals WHERE call_id = $1 AND reference = $2")
                 .bind(call.id)

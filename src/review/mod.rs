@@ -14,7 +14,7 @@ pub(crate) use store::{disagreement_threshold, review_inputs_on};
 
 pub use score::{Recommendation, ReviewForm};
 pub use store::{
-    add_reviewer, assign, decline, enter_review, import_reviews, matrix, panel,
+    add_reviewer, assign, decline, enter_review, import_reviews, import_score_sheet, matrix, panel,
     ranking as rank_call, release_reviewer,
 };
 pub use view::{

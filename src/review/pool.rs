@@ -242,6 +242,18 @@ async fn create_on(
     Ok(r)
 }
 
+/// A reviewer list read from CSV or XLSX, all rows or none (see [`import`]). What both front
+/// ends call.
+pub async fn import_sheet(
+    pool: &Pool,
+    stamp: &Stamp,
+    sheet: &crate::import::Sheet,
+    dry_run: bool,
+) -> Result<usize, Error> {
+    let rows = super::sheet::reviewer_list(sheet)?;
+    import(pool, stamp, &rows, dry_run).await
+}
+
 /// Adds reviewers from a list, all or nothing: every refused row is reported by number. A dry
 /// run checks every row the same way, inside a transaction it then rolls back.
 pub async fn import(

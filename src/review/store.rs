@@ -733,6 +733,20 @@ struct ScoreRow {
     score: Option<i64>,
 }
 
+/// A score sheet of a call (read from CSV or XLSX), all rows or none; with `dry_run` every
+/// row is checked and nothing written. What both front ends call.
+pub async fn import_score_sheet(
+    pool: &Pool,
+    stamp: &Stamp,
+    call_code: &str,
+    sheet: &crate::import::Sheet,
+    dry_run: bool,
+) -> Result<usize, Error> {
+    let c = call::get(pool, call_code).await?;
+    let rows = super::sheet::score_sheet(sheet, c.spec.code.as_str(), &c.spec)?;
+    import_reviews(pool, stamp, &rows, dry_run).await
+}
+
 /// Every complete review of a call's eligible proposals, as ranking needs it.
 pub(crate) async fn review_inputs_on(
     conn: &mut SqliteConnection,

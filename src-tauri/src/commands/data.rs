@@ -82,8 +82,7 @@ pub async fn import_commit(
 #[tauri::command]
 pub async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
     let sheet = sheet_of(&state, &upload)?;
-    let rows = review::sheet::reviewer_list(&sheet).or_fail(&state)?;
-    pool::import(&state.pool(), &state.stamp(), &rows, upload.dry_run)
+    pool::import_sheet(&state.pool(), &state.stamp(), &sheet, upload.dry_run)
         .await
         .or_fail(&state)
 }
@@ -92,13 +91,15 @@ pub async fn import_reviewers(state: State<'_, AppState>, upload: Upload) -> Rep
 #[tauri::command]
 pub async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<usize> {
     let sheet = sheet_of(&state, &upload)?;
-    let c = call::get(&state.pool(), &upload.call)
-        .await
-        .or_fail(&state)?;
-    let rows = review::sheet::score_sheet(&sheet, c.spec.code.as_str(), &c.spec).or_fail(&state)?;
-    review::import_reviews(&state.pool(), &state.stamp(), &rows, upload.dry_run)
-        .await
-        .or_fail(&state)
+    review::import_score_sheet(
+        &state.pool(),
+        &state.stamp(),
+        &upload.call,
+        &sheet,
+        upload.dry_run,
+    )
+    .await
+    .or_fail(&state)
 }
 
 #[derive(Serialize)]
