@@ -397,6 +397,15 @@ inWindow('backups: one at start, one on demand, and a restore that keeps the rep
   await w.waitFor('[data-test=settings]');
   const daily = await w.exec("return document.querySelectorAll('[data-test=backups] tr[data-name]').length;");
   assert.equal(daily, 1, 'the daily backup taken at start');
+  // The agency's time zone: shown, a wrong one refused by the core, a right one kept.
+  assert.equal(await w.exec("return document.querySelector('[data-test=time-zone]').value;"), 'Asia/Shanghai');
+  await w.type('[data-test=time-zone]', 'Mars/Olympus');
+  await w.click('[data-test=save-time-zone]');
+  await w.waitFor('[data-test=error]', { text: 'is not a time-zone name' });
+  await w.type('[data-test=time-zone]', 'Asia/Urumqi');
+  await w.click('[data-test=save-time-zone]');
+  await w.waitFor('[data-test=toast]', { text: 'Asia/Urumqi' });
+  assert.equal((await w.invoke('get_settings')).ok.time_zone, 'Asia/Urumqi');
 
   await w.click('[data-test=backup-now]');
   await w.waitFor('[data-test=backup-result]', { text: '40 proposals' });

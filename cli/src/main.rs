@@ -11,6 +11,7 @@ mod demo;
 mod out;
 mod proposals;
 mod review;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -139,6 +140,8 @@ enum Command {
     },
     /// List the rolling backups beside the database
     Backups,
+    /// Show the agency's settings, or set its time zone (the day every act is dated)
+    Settings(settings::SettingsArgs),
     /// Rerunnable benchmarks, printing figures
     #[command(subcommand)]
     Bench(bench::BenchCmd),
@@ -237,5 +240,6 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         Command::Award { action, number } => decide::award(pool, stamp, action, number, out).await,
         Command::Export(a) => data::export(pool, &path, a, out).await,
         Command::Import(c) => data::import(pool, stamp, c, out).await,
+        Command::Settings(a) => settings::run(pool, stamp, a, out).await,
     }
 }

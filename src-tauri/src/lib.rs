@@ -20,8 +20,9 @@ pub struct AppState {
     lang: Mutex<Lang>,
     /// What the start found wrong (a broken audit chain, a failed backup): shown until closed.
     warnings: Vec<grantdesk::startup::Warning>,
-    /// The agency's time zone (a setting), read at start: every act is dated in it.
-    zone: chrono_tz::Tz,
+    /// The agency's time zone (a setting), read at start and when it is changed: every act is
+    /// dated in it.
+    zone: Mutex<chrono_tz::Tz>,
 }
 
 impl AppState {
@@ -31,18 +32,31 @@ impl AppState {
             db_path,
             lang: Mutex::new(lang),
             warnings: Vec::new(),
-            zone: grantdesk::settings::DEFAULT_TIME_ZONE,
+            zone: Mutex::new(grantdesk::settings::DEFAULT_TIME_ZONE),
         }
     }
 
-    pub fn in_zone(mut self, zone: chrono_tz::Tz) -> AppState {
-        self.zone = zone;
+    pub fn in_zone(self, zone: chrono_tz::Tz) -> AppState {
+        self.set_zone(zone);
         self
+    }
+
+    fn zone(&self) -> chrono_tz::Tz {
+        self.zone
+            .lock()
+            .map(|z| *z)
+            .unwrap_or(grantdesk::settings::DEFAULT_TIME_ZONE)
+    }
+
+    fn set_zone(&self, zone: chrono_tz::Tz) {
+        if let Ok(mut z) = self.zone.lock() {
+            *z = zone;
+        }
     }
 
     /// Who acts and when, in the agency's time zone.
     fn stamp(&self) -> Stamp {
-        Stamp::now_for_os_user().in_zone(self.zone)
+        Stamp::now_for_os_user().in_zone(self.zone())
     }
 
     pub fn with_warnings(mut self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {

@@ -726,3 +726,32 @@ fn an_unknown_choice_is_refused_never_taken_for_a_default() {
     let e = cli.fails(&["award", "finish", "京科资〔2026〕第001号"]);
     assert!(e.contains("invalid value 'finish'"), "{e}");
 }
+
+/// Issue #12: the agency's time zone is a setting the command line shows and changes; an
+/// unknown zone is refused by name and changes nothing.
+#[test]
+fn the_time_zone_is_a_setting_and_dates_follow_it() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let shown = cli.ok(&["settings", "--lang", "en"]);
+    assert!(shown.contains("Time zone: Asia/Shanghai"), "{shown}");
+    let e = cli.fails(&["settings", "--time-zone", "Mars/Olympus", "--lang", "en"]);
+    assert!(
+        e.contains("\"Mars/Olympus\" is not a time-zone name"),
+        "{e}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["settings", "--time-zone", "UTC", "--json"])
+        .env("GRANTDESK_DB", cli.dir.path().join("cli.db"))
+        .env(grantdesk::store::NOW_ENV, "2026-04-29T23:30:00Z")
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["time_zone"], "UTC");
+    assert_eq!(
+        v["today"], "2026-04-29",
+        "23:30 UTC is still the 29th in UTC"
+    );
+    let log = cli.ok(&["audit", "log", "--entity", "settings", "--id", "time_zone"]);
+    assert!(log.contains("update"), "the change is audited: {log}");
+}

@@ -53,3 +53,37 @@ pub fn vocabulary() -> Vocabulary {
 pub async fn audit_verify(state: State<'_, AppState>) -> Reply<audit::Verified> {
     audit::verify(&state.pool()).await.or_fail(&state)
 }
+
+/// The agency's settings as the settings page shows them.
+#[derive(Serialize)]
+pub struct SettingsView {
+    time_zone: String,
+    /// The agency's today in that zone.
+    today: String,
+}
+
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
+    let zone = grantdesk::settings::time_zone(&state.pool())
+        .await
+        .or_fail(&state)?;
+    state.set_zone(zone);
+    Ok(SettingsView {
+        time_zone: zone.name().to_string(),
+        today: state.stamp().today().to_string(),
+    })
+}
+
+/// Sets the agency's time zone (an IANA name such as Asia/Shanghai); every later act is dated
+/// in it.
+#[tauri::command]
+pub async fn set_time_zone(state: State<'_, AppState>, zone: String) -> Reply<SettingsView> {
+    let zone = grantdesk::settings::set_time_zone(&state.pool(), &state.stamp(), &zone)
+        .await
+        .or_fail(&state)?;
+    state.set_zone(zone);
+    Ok(SettingsView {
+        time_zone: zone.name().to_string(),
+        today: state.stamp().today().to_string(),
+    })
+}

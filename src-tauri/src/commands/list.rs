@@ -5,6 +5,8 @@ commands! {
     app::app_info,
     app::vocabulary,
     app::set_lang,
+    app::get_settings,
+    app::set_time_zone,
     app::load_sample,
     calls::list_calls,
     calls::get_call,

@@ -67,12 +67,32 @@ export async function renderSettings(app) {
     }
   } }, t('backup_now'));
 
+  // The agency's time zone: "today" for every act (submissions, decisions, backups).
+  const s = await call('get_settings');
+  const zone = h('input', { type: 'text', value: s.time_zone, 'aria-label': t('time_zone'), 'data-test': 'time-zone' });
+  const today = h('span', { class: 'muted', 'data-test': 'agency-today' }, t('agency_today', { d: s.today }));
+  const saveZone = h('button', { 'data-test': 'save-time-zone', onclick: async () => {
+    saveZone.disabled = true;
+    try {
+      const r = await call('set_time_zone', { zone: zone.value });
+      zone.value = r.time_zone;
+      mount(today, t('agency_today', { d: r.today }));
+      app.toast(t('time_zone_saved', { z: r.time_zone }));
+    } catch (e) {
+      app.error(e);
+    } finally {
+      saveZone.disabled = false;
+    }
+  } }, t('save'));
+
   await draw();
   return h(
     'section',
     { 'data-test': 'settings' },
     h('h1', {}, t('settings')),
     h('div', { class: 'panel' }, where),
+    h('h2', {}, t('time_zone')),
+    h('div', { class: 'filters' }, zone, saveZone, today),
     h('h2', {}, t('backups')),
     h('p', { class: 'sub' }, t('backups_note')),
     h('div', { class: 'actions' }, now),
