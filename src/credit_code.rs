@@ -17,29 +17,80 @@ const WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a text is not a unified social credit code, with the Chinese and English text side
+/// by side in [`CreditCodeError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CreditCodeError {
-    #[error("the unified social credit code is required")]
     Empty,
-    #[error("\"{input}\" has {len} characters; a unified social credit code has 18")]
-    Length { input: String, len: usize },
-    #[error(
-        "\"{input}\": character {position} ('{ch}') is not allowed (digits and capital letters except I, O, Z, S, V)"
-    )]
+    Length {
+        input: String,
+        len: usize,
+    },
     Character {
         input: String,
         position: usize,
         ch: char,
     },
-    #[error("\"{input}\": characters 3–8 must be the digits of an administrative division code")]
-    Division { input: String },
-    #[error("\"{input}\": the check character should be '{expected}', not '{found}'")]
+    Division {
+        input: String,
+    },
     Check {
         input: String,
         expected: char,
         found: char,
     },
 }
+
+impl CreditCodeError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> crate::error::Msg {
+        use crate::error::Msg;
+        match self {
+            CreditCodeError::Empty => Msg::new(
+                "统一社会信用代码不能为空",
+                "the unified social credit code is required",
+            ),
+            CreditCodeError::Length { input, len } => Msg::new(
+                format!("“{input}”为 {len} 位；统一社会信用代码应为 18 位"),
+                format!("\"{input}\" has {len} characters; a unified social credit code has 18"),
+            ),
+            CreditCodeError::Character {
+                input,
+                position,
+                ch,
+            } => Msg::new(
+                format!(
+                    "“{input}”第 {position} 位字符“{ch}”不允许（只能是数字和除 I、O、Z、S、V 以外的大写字母）"
+                ),
+                format!(
+                    "\"{input}\": character {position} ('{ch}') is not allowed (digits and capital letters except I, O, Z, S, V)"
+                ),
+            ),
+            CreditCodeError::Division { input } => Msg::new(
+                format!("“{input}”第 3–8 位应为行政区划代码（数字）"),
+                format!(
+                    "\"{input}\": characters 3–8 must be the digits of an administrative division code"
+                ),
+            ),
+            CreditCodeError::Check {
+                input,
+                expected,
+                found,
+            } => Msg::new(
+                format!("“{input}”校验码错误：应为“{expected}”，实为“{found}”"),
+                format!("\"{input}\": the check character should be '{expected}', not '{found}'"),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for CreditCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for CreditCodeError {}
 
 impl Coded for CreditCodeError {
     fn code(&self) -> &'static str {
@@ -53,35 +104,7 @@ impl Coded for CreditCodeError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (CreditCodeError::Empty, Lang::Zh) => "统一社会信用代码不能为空".into(),
-            (CreditCodeError::Length { input, len }, Lang::Zh) => {
-                format!("“{input}”为 {len} 位；统一社会信用代码应为 18 位")
-            }
-            (
-                CreditCodeError::Character {
-                    input,
-                    position,
-                    ch,
-                    ..
-                },
-                Lang::Zh,
-            ) => format!(
-                "“{input}”第 {position} 位字符“{ch}”不允许（只能是数字和除 I、O、Z、S、V 以外的大写字母）"
-            ),
-            (CreditCodeError::Division { input }, Lang::Zh) => {
-                format!("“{input}”第 3–8 位应为行政区划代码（数字）")
-            }
-            (
-                CreditCodeError::Check {
-                    input,
-                    expected,
-                    found,
-                },
-                Lang::Zh,
-            ) => format!("“{input}”校验码错误：应为“{expected}”，实为“{found}”"),
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

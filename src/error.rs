@@ -149,23 +149,78 @@ impl Wire {
     }
 }
 
-/// Failures of the store itself, not of the business rules.
-#[derive(Debug, thiserror::Error)]
+/// Failures of the store itself, not of the business rules, with the Chinese and English
+/// text side by side in [`StoreError::texts`].
+#[derive(Debug)]
 pub enum StoreError {
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("database migration failed: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("stored row {table}#{id} is not valid: {reason}")]
+    Database(sqlx::Error),
+    Migrate(sqlx::migrate::MigrateError),
     Corrupt {
         table: &'static str,
         id: String,
         reason: String,
     },
-    #[error("cannot use database file {path}: {reason}")]
-    Path { path: String, reason: String },
-    #[error("{}", .0.en)]
+    Path {
+        path: String,
+        reason: String,
+    },
     Missing(Msg),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(e)
+    }
+}
+
+impl StoreError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        match self {
+            StoreError::Database(e) if is_busy(e) => Msg::new(
+                "数据库正被另一操作占用，请稍后重试",
+                format!("database error: {e}"),
+            ),
+            StoreError::Database(e) => {
+                Msg::new(format!("数据库错误：{e}"), format!("database error: {e}"))
+            }
+            StoreError::Migrate(e) => Msg::new(
+                format!("数据库结构升级失败：{e}"),
+                format!("database migration failed: {e}"),
+            ),
+            StoreError::Corrupt { table, id, reason } => Msg::new(
+                format!("数据库中的记录 {table}#{id} 无效：{reason}"),
+                format!("stored row {table}#{id} is not valid: {reason}"),
+            ),
+            StoreError::Path { path, reason } => Msg::new(
+                format!("无法使用数据库文件 {path}：{reason}"),
+                format!("cannot use database file {path}: {reason}"),
+            ),
+            StoreError::Missing(m) => m.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StoreError::Database(e) => Some(e),
+            StoreError::Migrate(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 impl Coded for StoreError {
@@ -181,21 +236,7 @@ impl Coded for StoreError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (StoreError::Database(e), Lang::Zh) if is_busy(e) => {
-                "数据库正被另一操作占用，请稍后重试".to_string()
-            }
-            (StoreError::Database(e), Lang::Zh) => format!("数据库错误：{e}"),
-            (StoreError::Migrate(e), Lang::Zh) => format!("数据库结构升级失败：{e}"),
-            (StoreError::Corrupt { table, id, reason }, Lang::Zh) => {
-                format!("数据库中的记录 {table}#{id} 无效：{reason}")
-            }
-            (StoreError::Path { path, reason }, Lang::Zh) => {
-                format!("无法使用数据库文件 {path}：{reason}")
-            }
-            (StoreError::Missing(m), Lang::Zh) => m.zh.clone(),
-            (e, Lang::En) => e.to_string(),
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

@@ -17,23 +17,57 @@ use crate::percent::Percent;
 /// The largest amount the application handles: just under one trillion (万亿) yuan.
 pub const MAX_FEN: i64 = 99_999_999_999_999;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Amounts that cannot be money, with the Chinese and English text side by side in
+/// [`MoneyError::texts`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoneyError {
-    #[error("an amount is required")]
     Empty,
-    #[error(
-        "\"{0}\" is not an amount of money (examples: 5000000, 5,000,000.00, ¥5,000,000, 500万)"
-    )]
     Garbage(String),
-    #[error("\"{0}\" has more than two decimal places; amounts are exact to the fen")]
     TooManyDecimals(String),
-    #[error("\"{0}\" is negative; an amount may not be below zero")]
     Negative(String),
-    #[error("\"{0}\" is too large; the largest amount is ¥999,999,999,999.99")]
     Overflow(String),
-    #[error("weights for splitting an amount must be non-empty with a positive sum")]
     BadWeights,
 }
+
+impl MoneyError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> crate::error::Msg {
+        use crate::error::Msg;
+        match self {
+            MoneyError::Empty => Msg::new("金额不能为空", "an amount is required"),
+            MoneyError::Garbage(s) => Msg::new(
+                format!("“{s}”不是有效金额（示例：5000000、5,000,000.00、¥5,000,000、500万）"),
+                format!(
+                    "\"{s}\" is not an amount of money (examples: 5000000, 5,000,000.00, ¥5,000,000, 500万)"
+                ),
+            ),
+            MoneyError::TooManyDecimals(s) => Msg::new(
+                format!("“{s}”的小数超过两位；金额须精确到分"),
+                format!("\"{s}\" has more than two decimal places; amounts are exact to the fen"),
+            ),
+            MoneyError::Negative(s) => Msg::new(
+                format!("“{s}”为负数；金额不能小于零"),
+                format!("\"{s}\" is negative; an amount may not be below zero"),
+            ),
+            MoneyError::Overflow(s) => Msg::new(
+                format!("“{s}”过大；金额上限为 ¥999,999,999,999.99"),
+                format!("\"{s}\" is too large; the largest amount is ¥999,999,999,999.99"),
+            ),
+            MoneyError::BadWeights => Msg::new(
+                "分配比例不能为空且总和须大于零",
+                "weights for splitting an amount must be non-empty with a positive sum",
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for MoneyError {}
 
 impl Coded for MoneyError {
     fn code(&self) -> &'static str {
@@ -48,23 +82,7 @@ impl Coded for MoneyError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.to_string(),
-            Lang::Zh => match self {
-                MoneyError::Empty => "金额不能为空".to_string(),
-                MoneyError::Garbage(s) => {
-                    format!("“{s}”不是有效金额（示例：5000000、5,000,000.00、¥5,000,000、500万）")
-                }
-                MoneyError::TooManyDecimals(s) => {
-                    format!("“{s}”的小数超过两位；金额须精确到分")
-                }
-                MoneyError::Negative(s) => format!("“{s}”为负数；金额不能小于零"),
-                MoneyError::Overflow(s) => {
-                    format!("“{s}”过大；金额上限为 ¥999,999,999,999.99")
-                }
-                MoneyError::BadWeights => "分配比例不能为空且总和须大于零".to_string(),
-            },
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

@@ -8,23 +8,39 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::Coded;
 use crate::lang::Lang;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A text that is not a percentage, with the Chinese and English side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PercentError {
-    #[error("\"{0}\" is not a percentage between 0 and 100 with at most two decimal places")]
     Invalid(String),
 }
+
+impl PercentError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> crate::error::Msg {
+        let PercentError::Invalid(s) = self;
+        crate::error::Msg::new(
+            format!("“{s}”不是 0 到 100 之间、最多两位小数的百分比"),
+            format!(
+                "\"{s}\" is not a percentage between 0 and 100 with at most two decimal places"
+            ),
+        )
+    }
+}
+
+impl std::fmt::Display for PercentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for PercentError {}
 
 impl Coded for PercentError {
     fn code(&self) -> &'static str {
         "percent_invalid"
     }
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (PercentError::Invalid(s), Lang::Zh) => {
-                format!("“{s}”不是 0 到 100 之间、最多两位小数的百分比")
-            }
-            (e, Lang::En) => e.to_string(),
-        }
+        self.texts().get(lang).to_string()
     }
 }
 

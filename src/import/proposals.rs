@@ -150,11 +150,30 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A refused import, with its report; the Chinese and English side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
-    #[error("nothing was imported:\n{}", .0.describe(Lang::En))]
     Refused(Box<Report>),
 }
+
+impl ImportError {
+    /// The message in both languages, written together.
+    pub fn texts(&self) -> Msg {
+        let ImportError::Refused(r) = self;
+        Msg::new(
+            format!("未导入任何数据：\n{}", r.describe(Lang::Zh)),
+            format!("nothing was imported:\n{}", r.describe(Lang::En)),
+        )
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.texts().en)
+    }
+}
+
+impl std::error::Error for ImportError {}
 
 impl Coded for ImportError {
     fn code(&self) -> &'static str {
@@ -162,12 +181,7 @@ impl Coded for ImportError {
     }
 
     fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (e, Lang::En) => e.to_string(),
-            (ImportError::Refused(r), Lang::Zh) => {
-                format!("未导入任何数据：\n{}", r.describe(Lang::Zh))
-            }
-        }
+        self.texts().get(lang).to_string()
     }
 }
 
