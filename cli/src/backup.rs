@@ -13,11 +13,10 @@ pub(crate) async fn take(
         Some(dest) => grantdesk::backup::create(pool, &dest).await?,
         None => grantdesk::backup::take_now(pool, path, stamp).await?,
     };
-    if out.json {
-        return out.json(&info);
-    }
-    println!("{} {}", out.t("已备份到", "Backed up to"), info.path);
-    print_backup(&info, out);
+    out.show(&info, |info| {
+        println!("{} {}", out.t("已备份到", "Backed up to"), info.path);
+        print_backup(info, out);
+    })?;
     Ok(())
 }
 
@@ -31,25 +30,19 @@ pub(crate) async fn restore(
 ) -> Result<(), Error> {
     if check {
         let info = grantdesk::backup::inspect(file).await?;
-        return if out.json {
-            out.json(&info)
-        } else {
-            print_backup(&info, out);
-            Ok(())
-        };
+        return out.show(&info, |info| print_backup(info, out));
     }
     let r = grantdesk::backup::restore(path, file, &Stamp::now_for_os_user(), force).await?;
-    if out.json {
-        return out.json(&r);
-    }
-    println!("{} {}", out.t("已恢复到", "Restored into"), path.display());
-    print_backup(&r.restored, out);
-    if let Some(aside) = &r.kept_aside {
-        println!(
-            "{} {aside}",
-            out.t("原数据库已另存为", "The replaced database is kept as")
-        );
-    }
+    out.show(&r, |r| {
+        println!("{} {}", out.t("已恢复到", "Restored into"), path.display());
+        print_backup(&r.restored, out);
+        if let Some(aside) = &r.kept_aside {
+            println!(
+                "{} {aside}",
+                out.t("原数据库已另存为", "The replaced database is kept as")
+            );
+        }
+    })?;
     Ok(())
 }
 
@@ -57,13 +50,12 @@ pub(crate) async fn restore(
 pub(crate) fn list(path: &Path, out: &Out) -> Result<(), Error> {
     let dir = grantdesk::backup::rolling_dir(path);
     let list = grantdesk::backup::list(&dir)?;
-    if out.json {
-        return out.json(&list);
-    }
-    println!("{}", dir.display());
-    for b in &list {
-        println!("  {}  {} KB", b.name, b.bytes / 1024);
-    }
+    out.show(&list, |list| {
+        println!("{}", dir.display());
+        for b in list {
+            println!("  {}  {} KB", b.name, b.bytes / 1024);
+        }
+    })?;
     Ok(())
 }
 

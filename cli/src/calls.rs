@@ -28,7 +28,7 @@ pub(crate) enum CallCmd {
 }
 
 pub(crate) async fn run(pool: &Pool, stamp: &Stamp, c: CallCmd, out: &Out) -> Result<(), Error> {
-    let moved = |call: Call| {
+    let moved = |call: &Call| {
         println!(
             "{} {}: {}",
             out.t("资助计划", "Call"),
@@ -41,19 +41,17 @@ pub(crate) async fn run(pool: &Pool, stamp: &Stamp, c: CallCmd, out: &Out) -> Re
         CallCmd::New { file } => {
             let form: CallForm = read_toml(&file)?;
             let created = call::create(pool, stamp, &form).await?;
-            if out.json {
-                return out.json(&created);
-            }
-            moved(created);
+            out.show(&created, |created| {
+                moved(created);
+            })?;
             Ok(())
         }
         CallCmd::Edit { code, file } => {
             let form: CallForm = read_toml(&file)?;
             let updated = call::update(pool, stamp, &code, &form).await?;
-            if out.json {
-                return out.json(&updated);
-            }
-            moved(updated);
+            out.show(&updated, |updated| {
+                moved(updated);
+            })?;
             Ok(())
         }
         CallCmd::Template { code } => {
@@ -65,15 +63,24 @@ pub(crate) async fn run(pool: &Pool, stamp: &Stamp, c: CallCmd, out: &Out) -> Re
             Ok(())
         }
         CallCmd::Open { code } => {
-            moved(call::set_status(pool, stamp, &code, CallStatus::Open).await?);
+            out.show(
+                &call::set_status(pool, stamp, &code, CallStatus::Open).await?,
+                moved,
+            )?;
             Ok(())
         }
         CallCmd::Close { code } => {
-            moved(call::set_status(pool, stamp, &code, CallStatus::Closed).await?);
+            out.show(
+                &call::set_status(pool, stamp, &code, CallStatus::Closed).await?,
+                moved,
+            )?;
             Ok(())
         }
         CallCmd::Reopen { code } => {
-            moved(call::set_status(pool, stamp, &code, CallStatus::Open).await?);
+            out.show(
+                &call::set_status(pool, stamp, &code, CallStatus::Open).await?,
+                moved,
+            )?;
             Ok(())
         }
     }
@@ -81,35 +88,34 @@ pub(crate) async fn run(pool: &Pool, stamp: &Stamp, c: CallCmd, out: &Out) -> Re
 
 pub(crate) async fn list_calls(pool: &Pool, out: &Out) -> Result<(), Error> {
     let calls = call::list(pool).await?;
-    if out.json {
-        return out.json(&calls);
-    }
-    let rows = calls
-        .iter()
-        .map(|c| {
-            vec![
-                c.spec.code.to_string(),
-                out.lang
-                    .pick(&c.spec.title_zh, &c.spec.title_en)
-                    .to_string(),
-                c.status.label(out.lang).to_string(),
-                c.spec.total_budget.format_yuan(),
-                c.spec.max_awards.to_string(),
-                format!("{} – {}", c.spec.opens_on, c.spec.closes_on),
-            ]
-        })
-        .collect();
-    print_table(
-        &[
-            out.t("编号", "code"),
-            out.t("名称", "title"),
-            out.t("状态", "status"),
-            out.t("总预算", "budget"),
-            out.t("资助项数上限", "max awards"),
-            out.t("受理期", "window"),
-        ],
-        rows,
-    );
+    out.show(&calls, |calls| {
+        let rows = calls
+            .iter()
+            .map(|c| {
+                vec![
+                    c.spec.code.to_string(),
+                    out.lang
+                        .pick(&c.spec.title_zh, &c.spec.title_en)
+                        .to_string(),
+                    c.status.label(out.lang).to_string(),
+                    c.spec.total_budget.format_yuan(),
+                    c.spec.max_awards.to_string(),
+                    format!("{} – {}", c.spec.opens_on, c.spec.closes_on),
+                ]
+            })
+            .collect();
+        print_table(
+            &[
+                out.t("编号", "code"),
+                out.t("名称", "title"),
+                out.t("状态", "status"),
+                out.t("总预算", "budget"),
+                out.t("资助项数上限", "max awards"),
+                out.t("受理期", "window"),
+            ],
+            rows,
+        );
+    })?;
     Ok(())
 }
 

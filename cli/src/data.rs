@@ -97,18 +97,17 @@ pub(crate) async fn import(
         }
         Err(e) => return Err(e),
     };
-    if out.json {
-        return out.json(&report);
-    }
-    println!("{}", report.describe(out.lang));
-    if dry_run {
-        println!(
-            "{}",
-            out.t(
-                "（试运行：未写入任何数据）",
-                "(dry run: nothing was written)"
-            )
-        );
-    }
+    out.show(&report, |report| {
+        println!("{}", report.describe(out.lang));
+        if dry_run {
+            println!(
+                "{}",
+                out.t(
+                    "（试运行：未写入任何数据）",
+                    "(dry run: nothing was written)"
+                )
+            );
+        }
+    })?;
     Ok(())
 }

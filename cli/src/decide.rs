@@ -128,59 +128,56 @@ pub(crate) async fn run(
     match c {
         DecideCmd::Board { call, by } => {
             let b = decision::board(pool, &call, by).await?;
-            if out.json {
-                return out.json(&b);
-            }
-            print_board(&b, out);
+            out.show(&b, |b| {
+                print_board(b, out);
+            })?;
         }
         DecideCmd::Suggest(a) => {
             let s = decision::suggest(pool, &a.form()).await?;
-            if out.json {
-                return out.json(&s);
-            }
-            let exact = if s.proved_best {
-                out.t(
-                    "最优方案（已穷尽证明：没有总分更高的可行组合）",
-                    "The best set (proved: no feasible set scores higher)",
-                )
-            } else {
-                out.t("严格按排名依次资助", "Strict rank order")
-            };
-            println!("{exact}");
-            for x in &s.chosen {
-                println!("  ✓ {}  {}", x.reference, x.amount.format_yuan());
-            }
-            println!(
-                "{}: {} ({} {}), {}: {}, {}: {:.2}",
-                out.t("合计", "total"),
-                s.total.format_yuan(),
-                s.chosen.len(),
-                out.t("项", "awards"),
-                out.t("剩余", "remaining"),
-                s.remaining.format_yuan(),
-                out.t("总分", "score"),
-                s.score
-            );
-            for w in &s.warnings {
-                println!("⚠ {}", w.get(out.lang));
-            }
-            println!("{}", out.t("临界项目说明：", "Near the funding line:"));
-            for x in &s.explanations {
+            out.show(&s, |s| {
+                let exact = if s.proved_best {
+                    out.t(
+                        "最优方案（已穷尽证明：没有总分更高的可行组合）",
+                        "The best set (proved: no feasible set scores higher)",
+                    )
+                } else {
+                    out.t("严格按排名依次资助", "Strict rank order")
+                };
+                println!("{exact}");
+                for x in &s.chosen {
+                    println!("  ✓ {}  {}", x.reference, x.amount.format_yuan());
+                }
                 println!(
-                    "  {} {:>3}  {}  {}",
-                    if x.funded { "✓" } else { "✗" },
-                    x.rank,
-                    x.reference,
-                    x.message.get(out.lang)
+                    "{}: {} ({} {}), {}: {}, {}: {:.2}",
+                    out.t("合计", "total"),
+                    s.total.format_yuan(),
+                    s.chosen.len(),
+                    out.t("项", "awards"),
+                    out.t("剩余", "remaining"),
+                    s.remaining.format_yuan(),
+                    out.t("总分", "score"),
+                    s.score
                 );
-            }
+                for w in &s.warnings {
+                    println!("⚠ {}", w.get(out.lang));
+                }
+                println!("{}", out.t("临界项目说明：", "Near the funding line:"));
+                for x in &s.explanations {
+                    println!(
+                        "  {} {:>3}  {}  {}",
+                        if x.funded { "✓" } else { "✗" },
+                        x.rank,
+                        x.reference,
+                        x.message.get(out.lang)
+                    );
+                }
+            })?;
         }
         DecideCmd::Apply(a) => {
             let b = decision::apply(pool, stamp, &a.form()).await?;
-            if out.json {
-                return out.json(&b);
-            }
-            print_board(&b, out);
+            out.show(&b, |b| {
+                print_board(b, out);
+            })?;
         }
         DecideCmd::Propose {
             call,
@@ -195,61 +192,58 @@ pub(crate) async fn run(
                 reason: reason.into(),
             };
             let b = decision::propose(pool, stamp, &f).await?;
-            if out.json {
-                return out.json(&b);
-            }
-            print_board(&b, out);
+            out.show(&b, |b| {
+                print_board(b, out);
+            })?;
         }
         DecideCmd::Withdraw { call, reference } => {
             let b = decision::withdraw(pool, stamp, &call, &reference).await?;
-            if out.json {
-                return out.json(&b);
-            }
-            print_board(&b, out);
+            out.show(&b, |b| {
+                print_board(b, out);
+            })?;
         }
         DecideCmd::Robustness { s, draws, seed } => {
             let t = std::time::Instant::now();
             let r = decision::robustness(pool, &s.form(), draws, seed).await?;
             let took = t.elapsed();
-            if out.json {
-                return out.json(&r);
-            }
-            let rows = r
-                .rows
-                .iter()
-                .map(|x| {
-                    vec![
-                        x.rank.to_string(),
-                        x.reference.clone(),
-                        if x.funded_now { "✓" } else { "" }.to_string(),
-                        format!("{:.1}%", f64::from(x.per_mille) / 10.0),
-                        match x.verdict {
-                            "stable_in" => out.t("稳定入选", "stable in"),
-                            "stable_out" => out.t("稳定落选", "stable out"),
-                            _ => out.t("不确定，建议复议", "uncertain: send to the panel"),
-                        }
-                        .to_string(),
-                    ]
-                })
-                .collect();
-            print_table(
-                &[
-                    out.t("名次", "rank"),
-                    out.t("编号", "reference"),
-                    out.t("现入选", "funded now"),
-                    out.t("入选比例", "funded in"),
-                    out.t("判断", "verdict"),
-                ],
-                rows,
-            );
-            println!(
-                "{} {} {}, seed {}: {:.0} ms",
-                out.t("自助重抽样", "bootstrap"),
-                r.draws,
-                out.t("次", "draws"),
-                r.seed,
-                ms(took)
-            );
+            out.show(&r, |r| {
+                let rows = r
+                    .rows
+                    .iter()
+                    .map(|x| {
+                        vec![
+                            x.rank.to_string(),
+                            x.reference.clone(),
+                            if x.funded_now { "✓" } else { "" }.to_string(),
+                            format!("{:.1}%", f64::from(x.per_mille) / 10.0),
+                            match x.verdict {
+                                "stable_in" => out.t("稳定入选", "stable in"),
+                                "stable_out" => out.t("稳定落选", "stable out"),
+                                _ => out.t("不确定，建议复议", "uncertain: send to the panel"),
+                            }
+                            .to_string(),
+                        ]
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        out.t("名次", "rank"),
+                        out.t("编号", "reference"),
+                        out.t("现入选", "funded now"),
+                        out.t("入选比例", "funded in"),
+                        out.t("判断", "verdict"),
+                    ],
+                    rows,
+                );
+                println!(
+                    "{} {} {}, seed {}: {:.0} ms",
+                    out.t("自助重抽样", "bootstrap"),
+                    r.draws,
+                    out.t("次", "draws"),
+                    r.seed,
+                    ms(took)
+                );
+            })?;
         }
         DecideCmd::Award {
             call,
@@ -262,10 +256,9 @@ pub(crate) async fn run(
                 decided_on: decided_on.into(),
             };
             let awards = decision::issue(pool, stamp, &f).await?;
-            if out.json {
-                return out.json(&awards);
-            }
-            print_awards(&awards, out);
+            out.show(&awards, |awards| {
+                print_awards(awards, out);
+            })?;
         }
         DecideCmd::Notice {
             call,
@@ -276,18 +269,17 @@ pub(crate) async fn run(
             let format = grantdesk::export::Format::of_path(&file);
             let (n, made) = decision::notice_file(pool, &call, format, unfunded).await?;
             grantdesk::export::write(&file, &made.bytes, force, db)?;
-            if out.json {
-                return out.json(&n);
-            }
-            println!(
-                "{} {} ({} {}, {} {})",
-                out.t("已导出", "Written:"),
-                file.display(),
-                n.funded,
-                out.t("项资助", "funded"),
-                n.unfunded,
-                out.t("项未获资助", "not funded")
-            );
+            out.show(&n, |n| {
+                println!(
+                    "{} {} ({} {}, {} {})",
+                    out.t("已导出", "Written:"),
+                    file.display(),
+                    n.funded,
+                    out.t("项资助", "funded"),
+                    n.unfunded,
+                    out.t("项未获资助", "not funded")
+                );
+            })?;
         }
     }
     Ok(())
@@ -385,10 +377,9 @@ pub(crate) fn print_board(b: &grantdesk::decision::Board, out: &Out) {
 
 pub(crate) async fn awards(pool: &Pool, call: String, out: &Out) -> Result<(), Error> {
     let awards = grantdesk::decision::awards(pool, &call).await?;
-    if out.json {
-        return out.json(&awards);
-    }
-    print_awards(&awards, out);
+    out.show(&awards, |awards| {
+        print_awards(awards, out);
+    })?;
     Ok(())
 }
 
@@ -421,9 +412,8 @@ pub(crate) async fn award(
     out: &Out,
 ) -> Result<(), Error> {
     let a = grantdesk::decision::set_award_status(pool, stamp, &number, action.into()).await?;
-    if out.json {
-        return out.json(&a);
-    }
-    println!("{} {}", a.number, a.status.label(out.lang));
+    out.show(&a, |a| {
+        println!("{} {}", a.number, a.status.label(out.lang));
+    })?;
     Ok(())
 }

@@ -33,24 +33,20 @@ pub(crate) async fn run(
     match (a.scale, a.stage) {
         (Some(n), _) => {
             let loaded = demo::load_scaled(pool, stamp, n).await?;
-            if out.json {
-                return out.json(&loaded);
-            }
-            println!(
-                "{} {}: {} {}",
-                out.t("规模测试资助计划", "Scale test call"),
-                loaded.call,
-                loaded.proposals_total,
-                out.t("份申请书", "proposals")
-            );
+            out.show(&loaded, |loaded| {
+                println!(
+                    "{} {}: {} {}",
+                    out.t("规模测试资助计划", "Scale test call"),
+                    loaded.call,
+                    loaded.proposals_total,
+                    out.t("份申请书", "proposals")
+                );
+            })?;
             Ok(())
         }
         (None, Stage::Reviewed) => {
             let r = demo::load_reviewed(pool, stamp).await?;
-            if out.json {
-                return out.json(&r);
-            }
-            match out.lang {
+            out.show(&r, |r| match out.lang {
                 Lang::Zh => println!(
                     "示例资助计划 {} 已完成评审：{} 位评审专家，{} 人次分配，{} 份评审意见",
                     r.loaded.call, r.reviewers, r.assignments, r.reviews
@@ -59,15 +55,12 @@ pub(crate) async fn run(
                     "Sample call {} reviewed: {} reviewers, {} assignments, {} reviews",
                     r.loaded.call, r.reviewers, r.assignments, r.reviews
                 ),
-            }
+            })?;
             Ok(())
         }
         (None, Stage::Awarded) => {
             let r = demo::load_awarded(pool, stamp).await?;
-            if out.json {
-                return out.json(&r);
-            }
-            match out.lang {
+            out.show(&r, |r| match out.lang {
                 Lang::Zh => println!(
                     "示例资助计划 {} 已立项：{} 项资助，合计 {}",
                     r.reviewed.loaded.call,
@@ -80,7 +73,7 @@ pub(crate) async fn run(
                     r.awards,
                     r.committed.format_yuan()
                 ),
-            }
+            })?;
             Ok(())
         }
         (None, Stage::Proposals) => {

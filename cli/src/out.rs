@@ -13,6 +13,17 @@ impl Out {
         self.lang.pick(zh, en)
     }
 
+    /// The one way an answer is shown: as JSON for scripts (`--json`), else as the text the
+    /// area writes for a terminal.
+    pub(crate) fn show<T: Serialize>(&self, v: &T, text: impl FnOnce(&T)) -> Result<(), Error> {
+        if self.json {
+            self.json(v)
+        } else {
+            text(v);
+            Ok(())
+        }
+    }
+
     pub(crate) fn json<T: Serialize>(&self, v: &T) -> Result<(), Error> {
         let text =
             serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

@@ -74,42 +74,41 @@ pub(crate) async fn list(pool: &Pool, a: ProposalsArgs, out: &Out) -> Result<(),
         },
     )
     .await?;
-    if out.json {
-        return out.json(&rows);
-    }
-    let table = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.reference.clone(),
-                r.title.clone(),
-                r.applicant.clone(),
-                r.pi_name.clone(),
-                r.topic.clone(),
-                r.requested.format_yuan(),
-                r.status.label(out.lang).to_string(),
-                r.reasons
-                    .iter()
-                    .map(|c| proposal::reason_label(c, out.lang))
-                    .collect::<Vec<_>>()
-                    .join(out.t("、", ", ")),
-            ]
-        })
-        .collect();
-    print_table(
-        &[
-            out.t("编号", "reference"),
-            out.t("项目名称", "title"),
-            out.t("申请单位", "applicant"),
-            out.t("负责人", "investigator"),
-            out.t("方向", "topic"),
-            out.t("申请金额", "requested"),
-            out.t("状态", "status"),
-            out.t("不合格原因", "reasons"),
-        ],
-        table,
-    );
-    println!("{} {}", rows.len(), out.t("份", "proposals"));
+    out.show(&rows, |rows| {
+        let table = rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.reference.clone(),
+                    r.title.clone(),
+                    r.applicant.clone(),
+                    r.pi_name.clone(),
+                    r.topic.clone(),
+                    r.requested.format_yuan(),
+                    r.status.label(out.lang).to_string(),
+                    r.reasons
+                        .iter()
+                        .map(|c| proposal::reason_label(c, out.lang))
+                        .collect::<Vec<_>>()
+                        .join(out.t("、", ", ")),
+                ]
+            })
+            .collect();
+        print_table(
+            &[
+                out.t("编号", "reference"),
+                out.t("项目名称", "title"),
+                out.t("申请单位", "applicant"),
+                out.t("负责人", "investigator"),
+                out.t("方向", "topic"),
+                out.t("申请金额", "requested"),
+                out.t("状态", "status"),
+                out.t("不合格原因", "reasons"),
+            ],
+            table,
+        );
+        println!("{} {}", rows.len(), out.t("份", "proposals"));
+    })?;
     Ok(())
 }
 
@@ -203,15 +202,14 @@ pub(crate) async fn run(
         ProposalCmd::New { file } => {
             let form: ProposalForm = read_toml(&file)?;
             let p = proposal::create(pool, stamp, &form).await?;
-            if out.json {
-                return out.json(&p);
-            }
-            println!(
-                "{} {} ({})",
-                out.t("已登记申请书", "Registered proposal"),
-                p.content.reference,
-                p.status.label(l)
-            );
+            out.show(&p, |p| {
+                println!(
+                    "{} {} ({})",
+                    out.t("已登记申请书", "Registered proposal"),
+                    p.content.reference,
+                    p.status.label(l)
+                );
+            })?;
             Ok(())
         }
         ProposalCmd::Edit {
@@ -221,14 +219,13 @@ pub(crate) async fn run(
         } => {
             let form: ProposalForm = read_toml(&file)?;
             let p = proposal::update(pool, stamp, &call, &reference, &form).await?;
-            if out.json {
-                return out.json(&p);
-            }
-            println!(
-                "{} {}",
-                out.t("已修改申请书", "Updated proposal"),
-                p.content.reference
-            );
+            out.show(&p, |p| {
+                println!(
+                    "{} {}",
+                    out.t("已修改申请书", "Updated proposal"),
+                    p.content.reference
+                );
+            })?;
             Ok(())
         }
         ProposalCmd::Template { call, reference } => {
@@ -269,20 +266,19 @@ pub(crate) async fn run(
         }
         ProposalCmd::Check { call } => {
             let r = proposal::check_eligibility(pool, stamp, &call).await?;
-            if out.json {
-                return out.json(&r);
-            }
-            println!(
-                "{}: {} — {} {}, {} {}, {} {}",
-                out.t("形式审查", "Eligibility check"),
-                r.call,
-                r.checked,
-                out.t("份已审", "checked"),
-                r.eligible,
-                out.t("份合格", "eligible"),
-                r.ineligible,
-                out.t("份不合格", "ineligible"),
-            );
+            out.show(&r, |r| {
+                println!(
+                    "{}: {} — {} {}, {} {}, {} {}",
+                    out.t("形式审查", "Eligibility check"),
+                    r.call,
+                    r.checked,
+                    out.t("份已审", "checked"),
+                    r.eligible,
+                    out.t("份合格", "eligible"),
+                    r.ineligible,
+                    out.t("份不合格", "ineligible"),
+                );
+            })?;
             Ok(())
         }
     }

@@ -142,54 +142,51 @@ pub(crate) async fn reviewers(
         ReviewerCmd::Add { file } => {
             let form: ReviewerForm = read_toml(&file)?;
             let r = pool::create(pool_, stamp, &form).await?;
-            if out.json {
-                return out.json(&r);
-            }
-            println!("R{} {}", r.id, r.name);
+            out.show(&r, |r| {
+                println!("R{} {}", r.id, r.name);
+            })?;
             Ok(())
         }
         ReviewerCmd::Edit { id, file } => {
             let form: ReviewerForm = read_toml(&file)?;
             let r = pool::update(pool_, stamp, reviewer_id(&id)?, &form).await?;
-            if out.json {
-                return out.json(&r);
-            }
-            println!("R{} {}", r.id, r.name);
+            out.show(&r, |r| {
+                println!("R{} {}", r.id, r.name);
+            })?;
             Ok(())
         }
         ReviewerCmd::List => {
             let all = pool::list(pool_).await?;
-            if out.json {
-                return out.json(&all);
-            }
-            let rows = all
-                .iter()
-                .map(|r| {
-                    vec![
-                        format!("R{}", r.id),
-                        r.name.clone(),
-                        r.affiliation.clone(),
-                        r.topics.join(","),
-                        r.email.clone(),
-                        out.t(
-                            if r.active { "在库" } else { "停用" },
-                            if r.active { "active" } else { "inactive" },
-                        )
-                        .to_string(),
-                    ]
-                })
-                .collect();
-            print_table(
-                &[
-                    out.t("编号", "id"),
-                    out.t("姓名", "name"),
-                    out.t("单位", "affiliation"),
-                    out.t("方向", "topics"),
-                    out.t("邮箱", "e-mail"),
-                    out.t("状态", "status"),
-                ],
-                rows,
-            );
+            out.show(&all, |all| {
+                let rows = all
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            format!("R{}", r.id),
+                            r.name.clone(),
+                            r.affiliation.clone(),
+                            r.topics.join(","),
+                            r.email.clone(),
+                            out.t(
+                                if r.active { "在库" } else { "停用" },
+                                if r.active { "active" } else { "inactive" },
+                            )
+                            .to_string(),
+                        ]
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        out.t("编号", "id"),
+                        out.t("姓名", "name"),
+                        out.t("单位", "affiliation"),
+                        out.t("方向", "topics"),
+                        out.t("邮箱", "e-mail"),
+                        out.t("状态", "status"),
+                    ],
+                    rows,
+                );
+            })?;
             Ok(())
         }
         ReviewerCmd::Deactivate { id } => {
@@ -209,27 +206,26 @@ pub(crate) async fn run(pool_: &Pool, stamp: &Stamp, c: ReviewCmd, out: &Out) ->
     match c {
         ReviewCmd::Assign { call, seed, cap } => {
             let r = review::assign(pool_, stamp, &call, seed, cap).await?;
-            if out.json {
-                return out.json(&r);
-            }
-            match out.lang {
-                Lang::Zh => println!(
-                    "抽取 #{}（种子 {}）：分配 {} 人次，每份 {} 位专家，每位专家至多 {} 份；回避 {} 人次",
-                    r.draw, r.seed, r.assigned, r.need, r.cap, r.recusals
-                ),
-                Lang::En => println!(
-                    "Draw #{} (seed {}): {} assignments, {} reviewers per proposal, at most {} per reviewer; {} recusals",
-                    r.draw, r.seed, r.assigned, r.need, r.cap, r.recusals
-                ),
-            }
-            for s in &r.short {
-                println!(
-                    "  {} −{}: {}",
-                    s.reference,
-                    s.missing,
-                    s.message.get(out.lang)
-                );
-            }
+            out.show(&r, |r| {
+                match out.lang {
+                    Lang::Zh => println!(
+                        "抽取 #{}（种子 {}）：分配 {} 人次，每份 {} 位专家，每位专家至多 {} 份；回避 {} 人次",
+                        r.draw, r.seed, r.assigned, r.need, r.cap, r.recusals
+                    ),
+                    Lang::En => println!(
+                        "Draw #{} (seed {}): {} assignments, {} reviewers per proposal, at most {} per reviewer; {} recusals",
+                        r.draw, r.seed, r.assigned, r.need, r.cap, r.recusals
+                    ),
+                }
+                for s in &r.short {
+                    println!(
+                        "  {} −{}: {}",
+                        s.reference,
+                        s.missing,
+                        s.message.get(out.lang)
+                    );
+                }
+            })?;
             Ok(())
         }
         ReviewCmd::Add {
@@ -337,39 +333,38 @@ pub(crate) async fn ranking(pool: &Pool, a: RankingArgs, out: &Out) -> Result<()
     let RankingArgs { call, by } = a;
     let order = by;
     let rows = review::rank_call(pool, &call, order).await?;
-    if out.json {
-        return out.json(&rows);
-    }
-    let table = rows
-        .iter()
-        .map(|r| {
-            let f = &r.figures;
-            vec![
-                format!("{}{}", f.rank, if f.tied { "=" } else { "" }),
-                r.reference.clone(),
-                r.title.clone(),
-                r.topic.clone(),
-                f.reviews.to_string(),
-                format!("{:.2}", f.mean),
-                format!("{:.2}", f.trimmed_mean),
-                format!("{:+.3}", f.calibrated),
-                format!("{:.2}{}", f.std_dev, if f.disagreement { " ⚠" } else { "" }),
-            ]
-        })
-        .collect();
-    print_table(
-        &[
-            out.t("名次", "rank"),
-            out.t("编号", "reference"),
-            out.t("项目名称", "title"),
-            out.t("方向", "topic"),
-            out.t("评审数", "reviews"),
-            out.t("均分", "mean"),
-            out.t("截尾均分", "trimmed"),
-            out.t("校准分", "calibrated"),
-            out.t("标准差", "std dev"),
-        ],
-        table,
-    );
+    out.show(&rows, |rows| {
+        let table = rows
+            .iter()
+            .map(|r| {
+                let f = &r.figures;
+                vec![
+                    format!("{}{}", f.rank, if f.tied { "=" } else { "" }),
+                    r.reference.clone(),
+                    r.title.clone(),
+                    r.topic.clone(),
+                    f.reviews.to_string(),
+                    format!("{:.2}", f.mean),
+                    format!("{:.2}", f.trimmed_mean),
+                    format!("{:+.3}", f.calibrated),
+                    format!("{:.2}{}", f.std_dev, if f.disagreement { " ⚠" } else { "" }),
+                ]
+            })
+            .collect();
+        print_table(
+            &[
+                out.t("名次", "rank"),
+                out.t("编号", "reference"),
+                out.t("项目名称", "title"),
+                out.t("方向", "topic"),
+                out.t("评审数", "reviews"),
+                out.t("均分", "mean"),
+                out.t("截尾均分", "trimmed"),
+                out.t("校准分", "calibrated"),
+                out.t("标准差", "std dev"),
+            ],
+            table,
+        );
+    })?;
     Ok(())
 }

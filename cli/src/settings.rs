@@ -20,18 +20,17 @@ pub(crate) async fn run(
         None => grantdesk::settings::time_zone(pool).await?,
     };
     let today = stamp.clone().in_zone(zone).today();
-    if out.json {
-        #[derive(Serialize)]
-        struct Shown {
-            time_zone: String,
-            today: NaiveDate,
-        }
-        return out.json(&Shown {
-            time_zone: zone.name().to_string(),
-            today,
-        });
+    #[derive(Serialize)]
+    struct Shown {
+        time_zone: String,
+        today: NaiveDate,
     }
-    println!("{}: {}", out.t("机构时区", "Time zone"), zone.name());
-    println!("{}: {today}", out.t("机构今日", "The agency's today"));
-    Ok(())
+    let shown = Shown {
+        time_zone: zone.name().to_string(),
+        today,
+    };
+    out.show(&shown, |s| {
+        println!("{}: {}", out.t("机构时区", "Time zone"), s.time_zone);
+        println!("{}: {}", out.t("机构今日", "The agency's today"), s.today);
+    })
 }
