@@ -50,6 +50,8 @@ pub struct Dashboard {
     pub eligible_permille: u64,
     /// The per-reviewer cap a draw starts from (the core's default).
     pub draw_cap: u32,
+    /// What may be done with the call now.
+    pub actions: crate::call::CallActions,
 }
 
 #[derive(FromRow)]
@@ -140,6 +142,7 @@ pub async fn of_call(pool: &Pool, code: &str) -> Result<Dashboard, Error> {
         requested_permille: permille(proposals.requested, budget),
         eligible_permille: permille(eligible.requested, budget),
         draw_cap: crate::review::DEFAULT_DRAW_CAP,
+        actions: crate::call::CallActions::of(call.status),
         call,
         proposals,
         eligible,

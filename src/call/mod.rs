@@ -213,6 +213,41 @@ impl CallStatus {
     pub fn is_editable(self) -> bool {
         matches!(self, CallStatus::Draft | CallStatus::Open)
     }
+
+    /// The moves an officer makes by hand. A call becomes decided only by issuing its awards.
+    pub fn moves_by_hand(self) -> Vec<CallStatus> {
+        CallStatus::ALL
+            .into_iter()
+            .filter(|to| *to != CallStatus::Decided && self.can_become(*to))
+            .collect()
+    }
+}
+
+/// What an officer may do with a call in its state, so that no front end copies the phases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallActions {
+    /// Its definition may be edited.
+    pub edit: bool,
+    /// Proposals may be registered, imported and checked.
+    pub take_proposals: bool,
+    /// Under review and decision: the draw, panels, scores, the decision board.
+    pub review: bool,
+    /// Decided: the awards exist.
+    pub awarded: bool,
+    /// The status moves made by hand (open, close, reopen).
+    pub moves: Vec<CallStatus>,
+}
+
+impl CallActions {
+    pub fn of(status: CallStatus) -> CallActions {
+        CallActions {
+            edit: status.is_editable(),
+            take_proposals: matches!(status, CallStatus::Open | CallStatus::Closed),
+            review: status == CallStatus::Closed,
+            awarded: status == CallStatus::Decided,
+            moves: status.moves_by_hand(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

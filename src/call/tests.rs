@@ -260,3 +260,20 @@ fn a_definition_covers_what_is_committed_only_up_to_its_budget_and_cap() {
         one[0].message.en
     );
 }
+
+#[test]
+fn a_call_is_decided_only_by_issuing_its_awards_never_by_hand() {
+    use CallStatus::*;
+    assert_eq!(Draft.moves_by_hand(), [Open]);
+    assert_eq!(Open.moves_by_hand(), [Closed]);
+    assert_eq!(
+        Closed.moves_by_hand(),
+        [Open],
+        "not Decided: issuing does that"
+    );
+    assert!(Decided.moves_by_hand().is_empty());
+    let a = CallActions::of(Closed);
+    assert!(a.review && a.take_proposals && !a.edit && !a.awarded);
+    let a = CallActions::of(Draft);
+    assert!(a.edit && !a.take_proposals && !a.review);
+}

@@ -735,3 +735,24 @@ async fn applying_the_suggestion_records_every_decision_it_replaces() {
         "the replaced decision is on record: {before}"
     );
 }
+
+/// A call becomes decided by issuing its awards, which numbers and records them; moving it
+/// there by hand (a crafted request from a front end) is refused and changes nothing.
+#[tokio::test]
+async fn a_call_cannot_be_marked_decided_by_hand() {
+    let db = reviewed().await;
+    let e = grantdesk::call::set_status(&db.pool, &stamp(), CALL, CallStatus::Decided)
+        .await
+        .expect_err("only issuing decides");
+    assert_eq!(e.code(), "call_illegal_transition");
+    let c = grantdesk::call::get(&db.pool, CALL).await.expect("call");
+    assert_eq!(c.status, CallStatus::Closed);
+    let d = grantdesk::dashboard::of_call(&db.pool, CALL)
+        .await
+        .expect("dashboard");
+    assert_eq!(
+        d.actions.moves,
+        [CallStatus::Open],
+        "the window offers reopening only"
+    );
+}

@@ -69,16 +69,18 @@ export async function renderDashboard(app, code) {
   const actions = [
     h('a', { class: 'button primary', href: `${here}/proposals`, 'data-test': 'show-proposals' }, t('show_proposals')),
   ];
-  if (c.status === 'open' || c.status === 'closed') {
+  // What may be done is the core's to say (d.actions), never worked out from the status here.
+  const can = d.actions;
+  if (can.take_proposals) {
     actions.push(h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')));
     actions.push(h('a', { class: 'button', href: `${here}/import`, 'data-test': 'import-proposals' }, t('import_proposals')));
     const check = h('button', { 'data-test': 'run-check', onclick: () => act(app, check, 'check_eligibility', { call: c.code }, async (r) => { await reload(); app.toast(t('check_done', { e: r.eligible, i: r.ineligible })); }) }, t('run_check'));
     actions.push(check);
   }
-  if (c.status === 'draft' || c.status === 'open') {
+  if (can.edit) {
     actions.push(h('a', { class: 'button', href: `${here}/edit`, 'data-test': 'edit-call' }, t('edit')));
   }
-  if (c.status === 'closed') {
+  if (can.review) {
     const cap = h('input', { type: 'number', min: 1, value: d.draw_cap, class: 'narrow', 'aria-label': t('draw_cap'), title: t('draw_cap'), 'data-test': 'draw-cap' });
     const draw = h('button', { 'data-test': 'run-draw', onclick: () => act(app, draw, 'run_draw', { call: c.code, seed: null, cap: Number(cap.value) || d.draw_cap }, async (r) => {
       await reload();
@@ -90,7 +92,7 @@ export async function renderDashboard(app, code) {
     actions.push(h('a', { class: 'button', href: `${here}/ranking`, 'data-test': 'show-ranking' }, t('ranking')));
     actions.push(h('a', { class: 'button primary', href: `${here}/decision`, 'data-test': 'show-decision' }, t('decision_board')));
   }
-  if (c.status === 'decided') {
+  if (can.awarded) {
     actions.push(h('a', { class: 'button', href: `${here}/ranking`, 'data-test': 'show-ranking' }, t('ranking')));
     actions.push(h('a', { class: 'button', href: `${here}/decision`, 'data-test': 'show-decision' }, t('decision_board')));
     actions.push(h('a', { class: 'button primary', href: `${here}/awards`, 'data-test': 'show-awards' }, t('awards')));
@@ -99,9 +101,8 @@ export async function renderDashboard(app, code) {
     const b = h('button', { 'data-test': `to-${status}`, onclick: () => act(app, b, 'set_call_status', { code: c.code, status }, reload) }, label);
     return b;
   };
-  if (c.status === 'draft') actions.push(move(t('open_call'), 'open'));
-  if (c.status === 'open') actions.push(move(t('close_call'), 'closed'));
-  if (c.status === 'closed') actions.push(move(t('reopen_call'), 'open'));
+  const moveLabel = { open: c.status === 'closed' ? t('reopen_call') : t('open_call'), closed: t('close_call') };
+  for (const to of can.moves) actions.push(move(moveLabel[to] ?? to, to));
 
   const other = pick(c, 'title') === c.title_zh ? c.title_en : c.title_zh;
   return h(
