@@ -401,6 +401,8 @@ pub struct Call {
     pub status: CallStatus,
     /// Budget years of a proposal (a 24-month call has years 1 and 2).
     pub years: u32,
+    /// What may be done with it in its state (derived from the status, for front ends).
+    pub actions: CallActions,
     #[serde(flatten)]
     pub spec: CallSpec,
     pub created_at: String,

@@ -179,9 +179,11 @@ impl TryFrom<CallRows> for Call {
                 })
                 .collect::<Result<_, StoreError>>()?,
         };
+        let status = CallStatus::parse(&c.status).ok_or_else(|| corrupt(id, "status"))?;
         Ok(Call {
             id,
-            status: CallStatus::parse(&c.status).ok_or_else(|| corrupt(id, "status"))?,
+            status,
+            actions: super::CallActions::of(status),
             years: spec.years(),
             spec,
             created_at: c.created_at,

@@ -53,6 +53,8 @@ pub struct Board {
     pub title_zh: String,
     pub title_en: String,
     pub status: CallStatus,
+    /// What may be done with the call: the board is changed only while `review` holds.
+    pub actions: crate::call::CallActions,
     pub order: Aggregate,
     pub budget: Money,
     pub max_awards: u32,

@@ -196,6 +196,7 @@ async fn context(
         title_zh: call.spec.title_zh.clone(),
         title_en: call.spec.title_en.clone(),
         status: call.status,
+        actions: crate::call::CallActions::of(call.status),
         order,
         budget,
         max_awards: call.spec.max_awards,

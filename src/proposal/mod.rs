@@ -218,6 +218,8 @@ pub struct Actions {
     pub edit: bool,
     pub submit: bool,
     pub withdraw: bool,
+    /// Under expert review: an eligible proposal of a call under review (its panel, scores).
+    pub review: bool,
 }
 
 impl Actions {
@@ -230,6 +232,7 @@ impl Actions {
                 && status.can_become(ProposalStatus::Submitted)
                 && status == ProposalStatus::Draft,
             withdraw: taking && status.can_become(ProposalStatus::Withdrawn),
+            review: call == CallStatus::Closed && status == ProposalStatus::Eligible,
         }
     }
 }

@@ -277,3 +277,19 @@ fn the_budget_table_has_a_row_per_category_and_totals_both_ways() {
     assert_eq!(t.years, vec![1, 2, 3]);
     assert!(t.rows.iter().all(|r| r.amounts.iter().all(Option::is_none)));
 }
+
+#[test]
+fn what_may_be_done_with_a_proposal_follows_its_call_and_its_lifecycle() {
+    use crate::call::CallStatus;
+    let a = Actions::of(CallStatus::Open, ProposalStatus::Draft);
+    assert!(a.edit && a.submit && a.withdraw && !a.review);
+    let a = Actions::of(CallStatus::Closed, ProposalStatus::Submitted);
+    assert!(a.edit && !a.submit && a.withdraw && !a.review);
+    let a = Actions::of(CallStatus::Closed, ProposalStatus::Eligible);
+    assert!(!a.edit && !a.submit && !a.withdraw && a.review);
+    let a = Actions::of(CallStatus::Decided, ProposalStatus::Draft);
+    assert!(
+        !a.edit && !a.submit && !a.withdraw && !a.review,
+        "a decided call takes nothing"
+    );
+}

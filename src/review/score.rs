@@ -163,6 +163,7 @@ mod tests {
         let call = Call {
             id: 1,
             status: CallStatus::Closed,
+            actions: crate::call::CallActions::of(CallStatus::Closed),
             years: spec.years(),
             spec,
             created_at: String::new(),

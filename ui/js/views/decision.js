@@ -36,7 +36,7 @@ export async function renderDecision(app, code) {
   const c = await call('get_call', { code });
   const here = `#/call/${encodeURIComponent(c.code)}`;
   const state = { order: 'mean', suggestion: null, robustness: null, board: null };
-  const editable = () => state.board?.status === 'closed';
+  const editable = () => state.board?.actions.review === true;
 
   // The optimiser's controls.
   const mode = h('select', { 'data-test': 'opt-mode' }, h('option', { value: 'exact' }, t('mode_exact')), h('option', { value: 'strict' }, t('mode_strict')));
@@ -171,7 +171,7 @@ export async function renderDecision(app, code) {
 
   function drawIssue() {
     const b = state.board;
-    if (b.status === 'decided') {
+    if (b.actions.awarded) {
       return mount(issuePanel, h('p', {}, t('call_decided')), h('a', { class: 'button primary', href: `${here}/awards`, 'data-test': 'show-awards' }, t('awards')));
     }
     if (!editable()) return mount(issuePanel, h('p', { class: 'muted' }, t('decide_when_closed')));

@@ -173,7 +173,7 @@ export async function renderProposal(app, code, reference) {
   else if (p.eligibility.length === 0) eligibility = h('p', { class: 'ok', 'data-test': 'eligible' }, t('is_eligible'));
   else eligibility = h('ul', { class: 'reasons', 'data-test': 'reasons' }, p.eligibility.map((r) => h('li', { 'data-code': r.code }, pick(r))));
 
-  const review = p.status === 'eligible' && c.status === 'closed' ? await reviewPanel(app, c, p, here) : null;
+  const review = p.actions.review ? await reviewPanel(app, c, p, here) : null;
   return h(
     'section',
     { 'data-test': 'proposal' },

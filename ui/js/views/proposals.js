@@ -82,7 +82,7 @@ export async function renderProposals(app, code) {
     { class: 'fill' },
     h('h1', {}, `${t('proposals')} — ${c.code}`),
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
-    h('div', { class: 'filters' }, search, topic, status, (c.status === 'open' || c.status === 'closed') ? h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')) : null, count, exportButtons(app, c.code, 'proposals')),
+    h('div', { class: 'filters' }, search, topic, status, c.actions.take_proposals ? h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')) : null, count, exportButtons(app, c.code, 'proposals')),
     h('div', { class: 'vtable', role: 'table' }, head, body),
   );
 }
