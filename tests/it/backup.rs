@@ -358,3 +358,30 @@ async fn a_restore_is_exclusive_confirmed_and_trusts_no_schema_but_its_own() {
     assert_eq!(count(&restored, "SELECT COUNT(*) FROM proposals").await, 40);
     grantdesk::audit::verify(&restored).await.expect("chain");
 }
+
+/// Issue #12: a backup taken by hand is named by the core, in the agency's local time.
+#[tokio::test]
+async fn a_backup_by_hand_is_named_in_the_agency_s_local_time() {
+    use chrono::TimeZone;
+    let db = db().await;
+    grantdesk::demo::load(&db.pool, &stamp())
+        .await
+        .expect("sample");
+    let late = chrono::Utc
+        .with_ymd_and_hms(2026, 4, 29, 23, 30, 5)
+        .single()
+        .expect("time");
+    let info = backup::take_now(
+        &db.pool,
+        &db.path(),
+        &grantdesk::store::Stamp::new("o", late),
+    )
+    .await
+    .expect("backup");
+    assert!(
+        info.path
+            .ends_with("backups/grantdesk-2026-04-30T073005.db"),
+        "Beijing time in the name: {}",
+        info.path
+    );
+}

@@ -756,3 +756,40 @@ async fn a_call_cannot_be_marked_decided_by_hand() {
         "the window offers reopening only"
     );
 }
+
+/// Issue #12: the core holds the defaults and limits of a robustness run and names the
+/// notice files; neither front end has its own.
+#[tokio::test]
+async fn robustness_defaults_and_limits_and_the_notice_files_are_the_core_s() {
+    let db = reviewed().await;
+    let form = suggest_form("exact", "", "2");
+    let r = decision::robustness(&db.pool, &form, None, None)
+        .await
+        .expect("defaults");
+    let again = decision::robustness(
+        &db.pool,
+        &form,
+        Some(decision::robustness::DEFAULT_DRAWS),
+        Some(decision::robustness::DEFAULT_SEED),
+    )
+    .await
+    .expect("the same, spelled out");
+    assert_eq!(r, again, "the defaults are the named constants");
+    let e = decision::robustness(&db.pool, &form, Some(10_001), None)
+        .await
+        .expect_err("above the limit");
+    assert_eq!(e.invalid_fields()[0].field, "draws");
+    assert_eq!(e.invalid_fields()[0].rule, "out_of_range");
+
+    use grantdesk::export::Format;
+    let (_, xlsx) = decision::notice_file(&db.pool, CALL, Format::Xlsx, false)
+        .await
+        .expect("xlsx");
+    assert_eq!(xlsx.name, format!("{CALL}-公示名单.xlsx"));
+    assert_eq!(&xlsx.bytes[..2], b"PK");
+    let (n, unfunded) = decision::notice_file(&db.pool, CALL, Format::Csv, true)
+        .await
+        .expect("csv");
+    assert_eq!(unfunded.name, format!("{CALL}-未获资助项目.csv"));
+    assert_eq!(unfunded.rows, n.unfunded);
+}

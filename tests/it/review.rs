@@ -787,3 +787,47 @@ async fn a_decline_on_a_call_no_longer_under_review_changes_nothing() {
         "nothing written"
     );
 }
+
+/// Issue #12: a conflict with the organisation behind a proposal is worked out by the core
+/// (the window used to look the applicant up itself) and recorded as that organisation.
+#[tokio::test]
+async fn a_conflict_with_the_applicant_of_a_proposal_is_recorded_as_its_organisation() {
+    let (db, ids) = reviewed_call().await;
+    let p3 = proposal::get(&db.pool, demo::CALL_CODE, "BJ-AIXR-2026-0003")
+        .await
+        .expect("p3");
+    let declared = Declared {
+        reviewer: ids[2],
+        with: ConflictWith::ApplicantOf {
+            call: demo::CALL_CODE.into(),
+            reference: "BJ-AIXR-2026-0003".into(),
+        },
+        reason: "adjunct professor there".into(),
+        declared_on: None,
+    };
+    pool::declare(&db.pool, &stamp(), &declared)
+        .await
+        .expect("declare");
+    let entry = audit::history(&db.pool, Some(("conflict", &ids[2].to_string())), 1)
+        .await
+        .expect("history");
+    let after = entry[0].after_json.as_deref().unwrap_or_default();
+    assert!(
+        after.contains(p3.content.applicant.credit_code.as_str()) && after.contains("organisation"),
+        "{after}"
+    );
+    assert!(
+        after.contains("2026-05-06"),
+        "dated the agency's today by default: {after}"
+    );
+    let err = review::add_reviewer(
+        &db.pool,
+        &stamp(),
+        demo::CALL_CODE,
+        "BJ-AIXR-2026-0003",
+        ids[2],
+    )
+    .await
+    .expect_err("conflicted");
+    assert_eq!(err.code(), "conflict_of_interest");
+}
