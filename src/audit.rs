@@ -42,13 +42,7 @@ impl AuditError {
     }
 }
 
-impl std::fmt::Display for AuditError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for AuditError {}
+crate::error::bilingual_error!(AuditError);
 
 impl Coded for AuditError {
     fn code(&self) -> &'static str {

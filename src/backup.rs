@@ -101,13 +101,7 @@ impl BackupError {
     }
 }
 
-impl std::fmt::Display for BackupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for BackupError {}
+crate::error::bilingual_error!(BackupError);
 
 impl Coded for BackupError {
     fn code(&self) -> &'static str {

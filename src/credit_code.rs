@@ -84,13 +84,7 @@ impl CreditCodeError {
     }
 }
 
-impl std::fmt::Display for CreditCodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for CreditCodeError {}
+crate::error::bilingual_error!(CreditCodeError);
 
 impl Coded for CreditCodeError {
     fn code(&self) -> &'static str {

@@ -32,6 +32,22 @@ impl Msg {
     }
 }
 
+/// For an error type with a `texts()` giving its message in both languages: `Display` shows
+/// the English, `std::error::Error` is implemented, and `Coded::message` picks the language
+/// (the code stays the type's own).
+macro_rules! bilingual_error {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.texts().en)
+            }
+        }
+
+        impl std::error::Error for $t {}
+    };
+}
+pub(crate) use bilingual_error;
+
 /// One broken rule on one field of an input: what a form shows next to that field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Invalid {
@@ -297,13 +313,7 @@ impl FileError {
     }
 }
 
-impl std::fmt::Display for FileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for FileError {}
+crate::error::bilingual_error!(FileError);
 
 impl Coded for FileError {
     fn code(&self) -> &'static str {

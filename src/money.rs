@@ -61,13 +61,7 @@ impl MoneyError {
     }
 }
 
-impl std::fmt::Display for MoneyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for MoneyError {}
+crate::error::bilingual_error!(MoneyError);
 
 impl Coded for MoneyError {
     fn code(&self) -> &'static str {

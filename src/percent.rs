@@ -27,13 +27,7 @@ impl PercentError {
     }
 }
 
-impl std::fmt::Display for PercentError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for PercentError {}
+crate::error::bilingual_error!(PercentError);
 
 impl Coded for PercentError {
     fn code(&self) -> &'static str {

@@ -91,13 +91,7 @@ impl CallError {
     }
 }
 
-impl std::fmt::Display for CallError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for CallError {}
+crate::error::bilingual_error!(CallError);
 
 impl Coded for CallError {
     fn code(&self) -> &'static str {

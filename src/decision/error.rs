@@ -146,13 +146,7 @@ impl DecisionError {
     }
 }
 
-impl std::fmt::Display for DecisionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for DecisionError {}
+crate::error::bilingual_error!(DecisionError);
 
 impl Coded for DecisionError {
     fn code(&self) -> &'static str {

@@ -167,13 +167,7 @@ impl ImportError {
     }
 }
 
-impl std::fmt::Display for ImportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for ImportError {}
+crate::error::bilingual_error!(ImportError);
 
 impl Coded for ImportError {
     fn code(&self) -> &'static str {

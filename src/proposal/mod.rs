@@ -116,13 +116,7 @@ impl ProposalError {
     }
 }
 
-impl std::fmt::Display for ProposalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for ProposalError {}
+crate::error::bilingual_error!(ProposalError);
 
 impl Coded for ProposalError {
     fn code(&self) -> &'static str {

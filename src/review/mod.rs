@@ -156,13 +156,7 @@ impl ReviewError {
     }
 }
 
-impl std::fmt::Display for ReviewError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.texts().en)
-    }
-}
-
-impl std::error::Error for ReviewError {}
+crate::error::bilingual_error!(ReviewError);
 
 impl Coded for ReviewError {
     fn code(&self) -> &'static str {
