@@ -417,6 +417,9 @@ pub async fn restore(
         }
         .into());
     }
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
     let time = stamp.at.format("%Y%m%dT%H%M%S").to_string();
     let staging = beside(db, &format!(".restoring-{time}"));
     let aside = beside(db, &format!(".replaced-{time}"));

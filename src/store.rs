@@ -159,9 +159,10 @@ pub fn resolve_path(flag: Option<PathBuf>, env: Option<String>) -> Result<PathBu
     Ok(dirs.data_dir().join("grantdesk.db"))
 }
 
-/// What is left beside a database file that is not there: backups of it, or a replaced
-/// copy. A database was expected there, so none is created in its place.
-fn traces_of(path: &Path) -> Option<PathBuf> {
+/// What is left beside a database file that is not there — backups of it, a replaced copy,
+/// its write-ahead log — said in both languages. A database was expected there, so none is
+/// created in its place.
+fn traces_of(path: &Path) -> Option<crate::error::Msg> {
     let backups = crate::backup::rolling_dir(path);
     let has_backup = std::fs::read_dir(&backups).is_ok_and(|d| {
         d.flatten().any(|e| {
@@ -170,14 +171,23 @@ fn traces_of(path: &Path) -> Option<PathBuf> {
         })
     });
     if has_backup {
-        return Some(backups);
+        let b = backups.display();
+        return Some(crate::error::Msg::new(
+            format!("{b} 中有它的备份"),
+            format!("{b} holds backups of one"),
+        ));
     }
     let name = path.file_name()?.to_string_lossy().to_string();
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty())?;
     std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
         let n = e.file_name().to_string_lossy().to_string();
-        (n.starts_with(&format!("{name}.replaced-")) || n == format!("{name}-wal"))
-            .then(|| e.path())
+        let left = e.path().display().to_string();
+        (n.starts_with(&format!("{name}.replaced-")) || n == format!("{name}-wal")).then(|| {
+            crate::error::Msg::new(
+                format!("{left} 是它留下的文件"),
+                format!("{left} is left of one"),
+            )
+        })
     })
 }
 
@@ -188,17 +198,16 @@ pub async fn open_existing(path: &Path) -> Result<Pool, StoreError> {
     if !path.exists() {
         let p = path.display();
         return Err(StoreError::Missing(match traces_of(path) {
-            Some(t) => {
-                let t = t.display();
-                crate::error::Msg::new(
-                    format!(
-                        "{p} 处没有数据库，但 {t} 中有它的备份：请恢复一份（grantdesk restore 文件），而不是从空库开始"
-                    ),
-                    format!(
-                        "there is no database at {p}, but {t} holds backups of one: restore one (grantdesk restore FILE) rather than start empty"
-                    ),
-                )
-            }
+            Some(t) => crate::error::Msg::new(
+                format!(
+                    "{p} 处没有数据库，但{}：请恢复一份备份（grantdesk restore 文件），而不是从空库开始",
+                    t.zh
+                ),
+                format!(
+                    "there is no database at {p}, but {}: restore a backup (grantdesk restore FILE) rather than start empty",
+                    t.en
+                ),
+            ),
             None => crate::error::Msg::new(
                 format!(
                     "{p} 处没有数据库：请检查 --db 或 GRANTDESK_DB；grantdesk demo 或 grantdesk call new 会新建数据库"
@@ -218,13 +227,15 @@ pub async fn open(path: &Path) -> Result<Pool, StoreError> {
     if !path.exists()
         && let Some(t) = traces_of(path)
     {
-        let (p, t) = (path.display(), t.display());
+        let p = path.display();
         return Err(StoreError::Missing(crate::error::Msg::new(
             format!(
-                "{p} 处没有数据库，但 {t} 中有它的备份：请恢复一份（grantdesk restore 文件），或把备份移走后再新建"
+                "{p} 处没有数据库，但{}：请恢复一份备份（grantdesk restore 文件），或把这些文件移走后再新建",
+                t.zh
             ),
             format!(
-                "there is no database at {p}, but {t} holds backups of one: restore one (grantdesk restore FILE), or move them away to start anew"
+                "there is no database at {p}, but {}: restore a backup (grantdesk restore FILE), or move those files away to start anew",
+                t.en
             ),
         )));
     }

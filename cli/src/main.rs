@@ -220,8 +220,21 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         store::open_existing(&path).await?
     };
     let stamp = Stamp::now(&pool).await?;
-    let (pool, stamp) = (&pool, &stamp);
-    match cli.command {
+    let done = act(cli.command, &pool, &stamp, &path, out).await;
+    // Closing checkpoints the write-ahead log: no -wal file is left beside the database.
+    pool.close().await;
+    done
+}
+
+async fn act(
+    command: Command,
+    pool: &grantdesk::store::Pool,
+    stamp: &Stamp,
+    path: &std::path::Path,
+    out: &Out,
+) -> Result<(), Error> {
+    let path = path.to_path_buf();
+    match command {
         Command::Where | Command::Bench(_) | Command::Restore { .. } | Command::Backups => Ok(()),
         Command::Backup { file } => backup::take(pool, stamp, &path, file, out).await,
         Command::Demo(a) => demo::run(pool, stamp, &path, a, out).await,

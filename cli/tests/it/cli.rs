@@ -755,3 +755,29 @@ fn the_time_zone_is_a_setting_and_dates_follow_it() {
     let log = cli.ok(&["audit", "log", "--entity", "settings", "--id", "time_zone"]);
     assert!(log.contains("update"), "the change is audited: {log}");
 }
+
+/// A backup restored where there is no database yet (a new machine): the folder and the
+/// database are made, and the commands leave no write-ahead log behind.
+#[test]
+fn a_backup_restores_onto_a_new_machine_and_commands_leave_no_log_behind() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    assert!(
+        !cli.dir.path().join("cli.db-wal").exists(),
+        "the log is checkpointed when a command ends"
+    );
+    let copy = cli.dir.path().join("copy.db").display().to_string();
+    cli.ok(&["backup", &copy]);
+    let fresh = cli.dir.path().join("new/place/g.db").display().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["--db", &fresh, "restore", &copy, "--lang", "en"])
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(env!("CARGO_BIN_EXE_grantdesk"))
+        .args(["--db", &fresh, "calls", "--json"])
+        .output()
+        .expect("run");
+    let calls: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(calls.as_array().map(Vec::len), Some(1));
+}
