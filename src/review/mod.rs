@@ -3,6 +3,8 @@
 
 pub mod assignment;
 pub mod bench;
+mod draw;
+mod panel;
 pub mod pool;
 pub mod ranking;
 mod score;
@@ -12,10 +14,12 @@ mod view;
 
 pub(crate) use store::{disagreement_threshold, review_inputs_on};
 
+pub use draw::{assign, decline};
+pub use panel::{matrix, panel};
 pub use score::{Recommendation, ReviewForm};
 pub use store::{
-    add_reviewer, assign, decline, enter_review, import_reviews, import_score_sheet, matrix, panel,
-    ranking as rank_call, release_reviewer,
+    add_reviewer, enter_review, import_reviews, import_score_sheet, ranking as rank_call,
+    release_reviewer,
 };
 pub use view::{
     Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow, Recusal, Short,

@@ -7,14 +7,10 @@ use serde::Serialize;
 use sqlx::{FromRow, SqliteConnection};
 
 use super::ReviewError;
-use super::assignment::{self, Expert, Slot};
 use super::pool::{self, Reviewer};
 use super::ranking::{self, Aggregate, ReviewInput};
 use super::score::{Recommendation, ReviewForm, check_scores, closed, weights};
-use super::view::{
-    Candidate, Cell, DrawReport, EnteredReview, Matrix, Panel, PanelMember, RankRow, Recusal,
-    Short, short_message,
-};
+use super::view::RankRow;
 use crate::audit::{self, Change};
 use crate::call::{self, Call};
 use crate::error::{Error, Invalid, Msg};
@@ -23,16 +19,19 @@ use crate::store::{Pool, Stamp, begin_write};
 
 /// What the review stage needs of a proposal.
 #[derive(Debug, Clone, FromRow)]
-struct Facts {
-    id: i64,
-    reference: String,
-    title: String,
-    topic: String,
-    requested_fen: i64,
-    applicant_code: String,
+pub(super) struct Facts {
+    pub(super) id: i64,
+    pub(super) reference: String,
+    pub(super) title: String,
+    pub(super) topic: String,
+    pub(super) requested_fen: i64,
+    pub(super) applicant_code: String,
 }
 
-async fn eligible_proposals(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Facts>, Error> {
+pub(super) async fn eligible_proposals(
+    conn: &mut SqliteConnection,
+    call: &Call,
+) -> Result<Vec<Facts>, Error> {
     Ok(sqlx::query_as(
         "SELECT p.id, p.reference, p.title, p.topic, p.requested_fen, a.credit_code AS applicant_code
          FROM proposals p JOIN applicants a ON a.id = p.applicant_id
@@ -44,7 +43,7 @@ async fn eligible_proposals(conn: &mut SqliteConnection, call: &Call) -> Result<
 }
 
 /// Every (reviewer, proposal) pair that may never meet, with the reason, for these proposals.
-async fn conflicts(
+pub(super) async fn conflicts(
     conn: &mut SqliteConnection,
     reviewers: &[Reviewer],
     proposals: &[Facts],
@@ -92,7 +91,7 @@ async fn conflicts(
 }
 
 /// (proposal id, reviewer id) of the current assignments of a call.
-async fn assigned_pairs(
+pub(super) async fn assigned_pairs(
     conn: &mut SqliteConnection,
     call: &Call,
 ) -> Result<Vec<(i64, i64)>, Error> {
@@ -177,175 +176,7 @@ pub(crate) async fn recuse_conflicted(
     Ok(n)
 }
 
-/// Draws reviewers for every eligible proposal of a closed call: the call's minimum number
-/// each (existing assignments count), matching topics, never conflicted, at most `cap`
-/// proposals per reviewer in this call. The seed is recorded with the draw.
-pub async fn assign(
-    pool: &Pool,
-    stamp: &Stamp,
-    call_code: &str,
-    seed: Option<u64>,
-    cap: u32,
-) -> Result<DrawReport, Error> {
-    if cap == 0 {
-        return Err(ReviewError::Invalid(vec![Invalid::new(
-            "cap",
-            "out_of_range",
-            "每位专家的评审上限至少为 1",
-            "the per-reviewer cap must be at least 1",
-        )])
-        .into());
-    }
-    let mut tx = begin_write(pool).await?;
-    let report = assign_on(&mut tx, stamp, call_code, seed, cap).await?;
-    tx.commit().await?;
-    Ok(report)
-}
-
-/// The draw, in the caller's write transaction.
-async fn assign_on(
-    tx: &mut SqliteConnection,
-    stamp: &Stamp,
-    call_code: &str,
-    seed: Option<u64>,
-    cap: u32,
-) -> Result<DrawReport, Error> {
-    let seed = seed.unwrap_or_else(|| stamp.at.timestamp_nanos_opt().unwrap_or_default() as u64);
-    let call = call::store_get_on(&mut *tx, call_code).await?;
-    closed(&call)?;
-    let proposals = eligible_proposals(&mut *tx, &call).await?;
-    let reviewers: Vec<Reviewer> = pool::all_on(&mut *tx)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-        .collect();
-    let conflicted = conflicts(&mut *tx, &reviewers, &proposals).await?;
-    let existing = assigned_pairs(&mut *tx, &call).await?;
-    let mut load: HashMap<i64, u32> = HashMap::new();
-    let mut on: HashMap<i64, Vec<i64>> = HashMap::new();
-    for &(p, r) in &existing {
-        *load.entry(r).or_default() += 1;
-        on.entry(p).or_default().push(r);
-    }
-    let slots: Vec<Slot> = proposals
-        .iter()
-        .map(|p| Slot {
-            proposal: p.id,
-            topic: p.topic.clone(),
-            existing: on.remove(&p.id).unwrap_or_default(),
-        })
-        .collect();
-    let experts: Vec<Expert> = reviewers
-        .iter()
-        .map(|r| Expert {
-            reviewer: r.id,
-            topics: r.topics.clone(),
-            load: load.get(&r.id).copied().unwrap_or(0),
-        })
-        .collect();
-    // Conflicts, and reviewers who declined or were taken off a proposal, are never drawn for it.
-    let left: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT s.reviewer_id, s.proposal_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
-         WHERE p.call_id = $1 AND s.status IN ('declined', 'removed')",
-    )
-    .bind(call.id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let pairs: HashSet<(i64, i64)> = conflicted.keys().copied().chain(left).collect();
-    let need = call.spec.min_reviewers;
-    let d = assignment::draw(&slots, &experts, &pairs, need, cap, seed);
-
-    let at = stamp.at_text();
-    let (draw_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO draws (call_id, seed, need, cap, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(call.id)
-    .bind(seed.to_string())
-    .bind(i64::from(need))
-    .bind(i64::from(cap))
-    .bind(&at)
-    .fetch_one(&mut *tx)
-    .await?;
-    for &(p, r) in &d.assigned {
-        sqlx::query(
-            "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at)
-             VALUES ($1, $2, 'assigned', $3, $4, $4)
-             ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET status = 'assigned', draw_id = excluded.draw_id, updated_at = excluded.updated_at",
-        )
-        .bind(p)
-        .bind(r)
-        .bind(draw_id)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let reference: HashMap<i64, &Facts> = proposals.iter().map(|p| (p.id, p)).collect();
-    // Recusals: reviewers who know the topic but were kept off for a conflict.
-    let mut recusals: Vec<(String, i64, String)> = Vec::new();
-    for (&(r, p), why) in &conflicted {
-        let knows = reviewers.iter().any(|x| {
-            x.id == r
-                && reference
-                    .get(&p)
-                    .is_some_and(|f| x.topics.contains(&f.topic))
-        });
-        if knows && let Some(f) = reference.get(&p) {
-            recusals.push((f.reference.clone(), r, why.zh.clone()));
-        }
-    }
-    recusals.sort();
-    let short: Vec<Short> = d
-        .short
-        .iter()
-        .filter_map(|s| {
-            reference.get(&s.proposal).map(|f| Short {
-                reference: f.reference.clone(),
-                missing: s.missing,
-                reason: s.reason,
-                message: short_message(s.reason, &f.topic),
-            })
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct DrawEntry<'a> {
-        seed: String,
-        need: u32,
-        cap: u32,
-        assigned: Vec<(&'a str, i64)>,
-        recusals: &'a [(String, i64, String)],
-        short: &'a [Short],
-    }
-    let entry = DrawEntry {
-        seed: seed.to_string(),
-        need,
-        cap,
-        assigned: d
-            .assigned
-            .iter()
-            .filter_map(|(p, r)| reference.get(p).map(|f| (f.reference.as_str(), *r)))
-            .collect(),
-        recusals: &recusals,
-        short: &short,
-    };
-    audit::record(
-        &mut *tx,
-        stamp,
-        Change::new("draw", draw_id, "create").after(&entry)?,
-    )
-    .await?;
-    Ok(DrawReport {
-        call: call.spec.code.to_string(),
-        draw: draw_id,
-        seed,
-        need,
-        cap,
-        assigned: d.assigned.len(),
-        recusals: recusals.len(),
-        short,
-    })
-}
-
-async fn proposal_facts(
+pub(super) async fn proposal_facts(
     conn: &mut SqliteConnection,
     call: &Call,
     reference: &str,
@@ -478,7 +309,7 @@ pub async fn release_reviewer(
     Ok(())
 }
 
-async fn release_on(
+pub(super) async fn release_on(
     tx: &mut SqliteConnection,
     stamp: &Stamp,
     call_code: &str,
@@ -726,11 +557,11 @@ pub async fn import_reviews(
 }
 
 #[derive(FromRow)]
-struct ScoreRow {
-    proposal_id: i64,
-    reviewer_id: i64,
-    criterion: String,
-    score: Option<i64>,
+pub(super) struct ScoreRow {
+    pub(super) proposal_id: i64,
+    pub(super) reviewer_id: i64,
+    pub(super) criterion: String,
+    pub(super) score: Option<i64>,
 }
 
 /// A score sheet of a call (read from CSV or XLSX), all rows or none; with `dry_run` every
@@ -829,193 +660,4 @@ pub async fn ranking(
             })
         })
         .collect()
-}
-
-#[derive(FromRow)]
-struct ReviewRow {
-    reviewer_id: i64,
-    recommendation: String,
-    comment: String,
-}
-
-pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Panel, Error> {
-    let mut conn = pool.acquire().await?;
-    let call = call::store_get_on(&mut conn, call_code).await?;
-    let p = proposal_facts(&mut conn, &call, reference).await?;
-    let reviewers = pool::all_on(&mut conn).await?;
-    let conflicted = conflicts(&mut conn, &reviewers, std::slice::from_ref(&p)).await?;
-    let on: Vec<(i64, Option<String>)> = sqlx::query_as(
-        "SELECT reviewer_id, recused_reason FROM assignments
-         WHERE proposal_id = $1 AND (status = 'assigned' OR recused_reason IS NOT NULL)
-         ORDER BY recused_reason IS NOT NULL, reviewer_id",
-    )
-    .bind(p.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let reviews: Vec<ReviewRow> = sqlx::query_as(
-        "SELECT reviewer_id, recommendation, comment FROM reviews WHERE proposal_id = $1",
-    )
-    .bind(p.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let scores: Vec<ScoreRow> = sqlx::query_as("SELECT proposal_id, reviewer_id, criterion, score FROM review_scores WHERE proposal_id = $1")
-        .bind(p.id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let rubric = weights(&call);
-    let on_ids: HashSet<i64> = on.iter().map(|(r, _)| *r).collect();
-    let members = on
-        .iter()
-        .filter_map(|(rid, why)| Some((reviewers.iter().find(|r| r.id == *rid)?, why)))
-        .map(|(r, why)| {
-            let review = reviews.iter().find(|v| v.reviewer_id == r.id).map(|v| {
-                let mine: BTreeMap<String, Option<u32>> = scores
-                    .iter()
-                    .filter(|s| s.reviewer_id == r.id)
-                    .map(|s| {
-                        (
-                            s.criterion.clone(),
-                            s.score.and_then(|x| u32::try_from(x).ok()),
-                        )
-                    })
-                    .collect();
-                let ordered: Vec<Option<u32>> = call
-                    .spec
-                    .rubric
-                    .iter()
-                    .map(|c| mine.get(&c.key).copied().flatten())
-                    .collect();
-                EnteredReview {
-                    weighted: ranking::weighted_score(&rubric, &ordered),
-                    scores: mine,
-                    recommendation: Recommendation::parse(&v.recommendation)
-                        .unwrap_or(Recommendation::DoNotFund),
-                    comment: v.comment.clone(),
-                }
-            });
-            PanelMember {
-                reviewer: r.id,
-                name: r.name.clone(),
-                affiliation: r.affiliation.clone(),
-                review,
-                recused: why
-                    .as_deref()
-                    .map(|w| serde_json::from_str(w).unwrap_or_else(|_| Msg::new(w, w))),
-            }
-        })
-        .collect();
-    let mut candidates = Vec::new();
-    let mut recused = Vec::new();
-    for r in reviewers
-        .iter()
-        .filter(|r| r.active && !on_ids.contains(&r.id))
-    {
-        match conflicted.get(&(r.id, p.id)) {
-            Some(why) => recused.push(Recusal {
-                reviewer: r.id,
-                name: r.name.clone(),
-                reason: why.clone(),
-            }),
-            None => candidates.push(Candidate {
-                reviewer: r.id,
-                name: r.name.clone(),
-                affiliation: r.affiliation.clone(),
-                knows_topic: r.topics.contains(&p.topic),
-            }),
-        }
-    }
-    // Those who know the topic first.
-    candidates.sort_by_key(|c| (!c.knows_topic, c.reviewer));
-    let serving = on.iter().filter(|(_, why)| why.is_none()).count();
-    Ok(Panel {
-        reference: p.reference,
-        need: call.spec.min_reviewers,
-        serving,
-        members,
-        candidates,
-        recused,
-    })
-}
-
-/// A declined reviewer leaves the proposal (recorded as declined) and a new draw, with the
-/// cap of the call's last draw, gives the proposal — and any other one short — a replacement.
-/// One transaction: the release is never saved without its redraw.
-pub async fn decline(
-    pool: &Pool,
-    stamp: &Stamp,
-    call_code: &str,
-    reference: &str,
-    reviewer_id: i64,
-) -> Result<DrawReport, Error> {
-    let mut tx = begin_write(pool).await?;
-    release_on(&mut tx, stamp, call_code, reference, reviewer_id, true).await?;
-    let last: Option<(i64,)> = sqlx::query_as(
-        "SELECT d.cap FROM draws d JOIN calls c ON c.id = d.call_id WHERE c.code = $1 ORDER BY d.id DESC LIMIT 1",
-    )
-    .bind(call_code.trim().to_ascii_uppercase())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let cap = last.map_or(super::DEFAULT_DRAW_CAP, |(c,)| {
-        u32::try_from(c).unwrap_or(super::DEFAULT_DRAW_CAP)
-    });
-    let report = assign_on(&mut tx, stamp, call_code, None, cap).await?;
-    tx.commit().await?;
-    Ok(report)
-}
-
-pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
-    let mut conn = pool.acquire().await?;
-    let call = call::store_get_on(&mut conn, call_code).await?;
-    let proposals = eligible_proposals(&mut conn, &call).await?;
-    let reviewers: Vec<Reviewer> = pool::all_on(&mut conn)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-        .collect();
-    let conflicted = conflicts(&mut conn, &reviewers, &proposals).await?;
-    let states: Vec<(i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT s.proposal_id, s.reviewer_id, s.status, (SELECT COUNT(*) FROM reviews v WHERE v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id)
-         FROM assignments s JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1",
-    )
-    .bind(call.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let pi: HashMap<i64, usize> = proposals
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id, i))
-        .collect();
-    let ri: HashMap<i64, usize> = reviewers
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id, i))
-        .collect();
-    let mut cells: Vec<(usize, usize, Cell)> = conflicted
-        .keys()
-        .filter_map(|(r, p)| Some((*pi.get(p)?, *ri.get(r)?, Cell::Conflict)))
-        .collect();
-    for (p, r, status, reviewed) in states {
-        let (Some(&p), Some(&r)) = (pi.get(&p), ri.get(&r)) else {
-            continue;
-        };
-        let cell = match (status.as_str(), reviewed > 0) {
-            ("assigned", true) => Cell::Reviewed,
-            ("assigned", false) => Cell::Assigned,
-            ("declined", _) => Cell::Declined,
-            _ => continue,
-        };
-        cells.push((p, r, cell));
-    }
-    cells.sort_unstable_by_key(|&(p, r, _)| (p, r));
-    Ok(Matrix {
-        proposals: proposals
-            .into_iter()
-            .map(|p| (p.reference, p.topic))
-            .collect(),
-        reviewers: reviewers
-            .into_iter()
-            .map(|r| (r.id, r.name, r.topics))
-            .collect(),
-        cells,
-    })
 }
