@@ -297,26 +297,52 @@ pub(crate) async fn write_extension(
     Ok(())
 }
 
-/// Walks the whole chain; names the first entry that does not verify.
+/// Walks the whole chain; names the first entry that does not verify. Reads the log a page at
+/// a time inside one read transaction (a consistent snapshot), so a log of millions of entries
+/// is checked in constant memory.
 pub async fn verify(pool: &Pool) -> Result<Verified, Error> {
-    let entries: Vec<Entry> = sqlx::query_as("SELECT * FROM audit_log ORDER BY seq")
-        .fetch_all(pool)
-        .await?;
+    const PAGE: i64 = 5_000;
+    let mut tx = pool.begin().await?;
+    let mut walk = Walk::new();
+    loop {
+        let page: Vec<Entry> =
+            sqlx::query_as("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+                .bind(walk.last)
+                .bind(PAGE)
+                .fetch_all(&mut *tx)
+                .await?;
+        for e in &page {
+            walk.step(e)?;
+        }
+        if (page.len() as i64) < PAGE {
+            break;
+        }
+    }
     let (head_seq, head_hash): (i64, String) =
         sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(pool)
+            .fetch_one(&mut *tx)
             .await?;
-    Ok(verify_entries(&entries, head_seq, &head_hash)?)
+    tx.rollback().await?;
+    Ok(walk.finish(head_seq, &head_hash)?)
 }
 
-pub(crate) fn verify_entries(
-    entries: &[Entry],
-    head_seq: i64,
-    head_hash: &str,
-) -> Result<Verified, AuditError> {
-    let mut prev = GENESIS.to_string();
-    for (i, e) in entries.iter().enumerate() {
-        let expected_seq = i as i64 + 1;
+/// The chain walked entry by entry.
+struct Walk {
+    /// The seq of the last entry walked (0 before the first).
+    last: i64,
+    prev: String,
+}
+
+impl Walk {
+    fn new() -> Walk {
+        Walk {
+            last: 0,
+            prev: GENESIS.to_string(),
+        }
+    }
+
+    fn step(&mut self, e: &Entry) -> Result<(), AuditError> {
+        let expected_seq = self.last + 1;
         if e.seq != expected_seq {
             return Err(AuditError::Tampered {
                 seq: expected_seq,
@@ -326,7 +352,7 @@ pub(crate) fn verify_entries(
                 ),
             });
         }
-        if e.prev_hash != prev {
+        if e.prev_hash != self.prev {
             return Err(AuditError::Tampered {
                 seq: e.seq,
                 reason: crate::error::Msg::new(
@@ -344,19 +370,36 @@ pub(crate) fn verify_entries(
                 ),
             });
         }
-        prev = e.hash.clone();
+        self.last = e.seq;
+        self.prev.clone_from(&e.hash);
+        Ok(())
     }
-    let last = entries.len() as i64;
-    if last != head_seq || prev != head_hash {
-        return Err(AuditError::Truncated {
-            expected: head_seq,
-            found: last,
-        });
+
+    fn finish(self, head_seq: i64, head_hash: &str) -> Result<Verified, AuditError> {
+        if self.last != head_seq || self.prev != head_hash {
+            return Err(AuditError::Truncated {
+                expected: head_seq,
+                found: self.last,
+            });
+        }
+        Ok(Verified {
+            entries: self.last,
+            head: self.prev,
+        })
     }
-    Ok(Verified {
-        entries: last,
-        head: prev,
-    })
+}
+
+#[cfg(test)]
+fn verify_entries(
+    entries: &[Entry],
+    head_seq: i64,
+    head_hash: &str,
+) -> Result<Verified, AuditError> {
+    let mut walk = Walk::new();
+    for e in entries {
+        walk.step(e)?;
+    }
+    walk.finish(head_seq, head_hash)
 }
 
 /// The newest entries first, optionally for one entity.
