@@ -7,8 +7,16 @@ use std::time::{Duration, Instant};
 
 use grantdesk::import::bench;
 
+/// A fixed moment: the tests never read the clock.
 fn stamp() -> grantdesk::store::Stamp {
-    grantdesk::store::Stamp::new("test-officer", chrono::Utc::now())
+    use chrono::TimeZone;
+    grantdesk::store::Stamp::new(
+        "test-officer",
+        chrono::Utc
+            .with_ymd_and_hms(2026, 5, 6, 9, 30, 0)
+            .single()
+            .expect("time"),
+    )
 }
 
 async fn state(db: &std::path::Path) -> (i64, i64) {
