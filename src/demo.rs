@@ -41,14 +41,17 @@ pub fn reference_call_form() -> CallForm {
         award_ceiling: t("8000000.00"),
         opens_on: t("2026-03-01"),
         closes_on: t("2026-04-30"),
+        // The two budget years the awards run in (they start on 2027-01-01). The final
+        // tranches fall due on acceptance in 2029, which has no appropriation yet: the
+        // cash-flow plan warns of it.
         appropriations: vec![
             AppropriationForm {
-                year: t("2026"),
-                amount: t("36000000"),
+                year: t("2027"),
+                amount: t("30000000"),
             },
             AppropriationForm {
-                year: t("2027"),
-                amount: t("24000000"),
+                year: t("2028"),
+                amount: t("30000000"),
             },
         ],
         // The rubric, the indirect-cost tiers (国办发〔2021〕32号: 30% up to ¥5m, 25% to

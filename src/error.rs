@@ -348,6 +348,8 @@ pub enum Error {
     #[error(transparent)]
     Decision(#[from] crate::decision::DecisionError),
     #[error(transparent)]
+    Disbursement(#[from] crate::disbursement::DisbursementError),
+    #[error(transparent)]
     Audit(#[from] crate::audit::AuditError),
     #[error(transparent)]
     Backup(#[from] crate::backup::BackupError),
@@ -401,6 +403,7 @@ impl Error {
             Error::Proposal(crate::proposal::ProposalError::Invalid(v)) => v,
             Error::Review(crate::review::ReviewError::Invalid(v)) => v,
             Error::Decision(crate::decision::DecisionError::Invalid(v)) => v,
+            Error::Disbursement(crate::disbursement::DisbursementError::Invalid(v)) => v,
             Error::Invalid(v) => v,
             _ => &[],
         }
@@ -416,6 +419,7 @@ impl Coded for Error {
             Error::Proposal(e) => e.code(),
             Error::Review(e) => e.code(),
             Error::Decision(e) => e.code(),
+            Error::Disbursement(e) => e.code(),
             Error::Audit(e) => e.code(),
             Error::Backup(e) => e.code(),
             Error::Import(e) => e.code(),
@@ -433,6 +437,7 @@ impl Coded for Error {
             Error::Proposal(e) => e.message(lang),
             Error::Review(e) => e.message(lang),
             Error::Decision(e) => e.message(lang),
+            Error::Disbursement(e) => e.message(lang),
             Error::Audit(e) => e.message(lang),
             Error::Backup(e) => e.message(lang),
             Error::Import(e) => e.message(lang),
@@ -473,6 +478,7 @@ mod texts_tests {
             .into(),
             crate::review::ReviewError::ReviewerNotFound(3).into(),
             crate::decision::DecisionError::CapReached { cap: 12 }.into(),
+            crate::disbursement::DisbursementError::PaymentNotFound(3).into(),
             crate::backup::BackupError::InUse {
                 path: "g.db".into(),
             }

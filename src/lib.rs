@@ -9,6 +9,7 @@ pub mod credit_code;
 pub mod dashboard;
 pub mod decision;
 pub mod demo;
+pub mod disbursement;
 pub mod error;
 pub mod export;
 pub mod form;

@@ -652,9 +652,9 @@ pub async fn awards(pool: &Pool, call_code: &str) -> Result<Vec<Award>, Error> {
 }
 
 /// Issues the proposed awards of a closed call: each gets the next number of the year from
-/// the call's pattern (in rank order), its dates (end = start + the call's duration) and its
-/// approved budget (the request's lines scaled fen-exactly); status offered. The call becomes
-/// decided. All in one transaction.
+/// the call's pattern (in rank order), its dates (end = start + the call's duration), its
+/// approved budget (the request's lines scaled fen-exactly), its milestones and its schedule
+/// of tranches; status offered. The call becomes decided. All in one transaction.
 pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<Award>, Error> {
     let dates = form.dates(stamp.today());
     let mut tx = begin_write(pool).await?;
@@ -820,6 +820,8 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
             Change::new("award", &a.number, "issue").after(a)?,
         )
         .await?;
+        // Its milestones and its schedule of tranches, from the call's template.
+        crate::disbursement::store::create_for_award(&mut tx, stamp, &a.number).await?;
     }
     audit::record(
         &mut tx,
@@ -873,6 +875,9 @@ pub async fn set_award_status(
             .after(&to)?,
     )
     .await?;
+    // What the move does to its money: signing on acceptance, releasing what is unpaid when
+    // it ends (and refusing completion before its final acceptance has passed).
+    crate::disbursement::store::on_award_status(&mut tx, stamp, &before.number, to).await?;
     let mut after = before;
     after.status = to;
     after.next = to.next();

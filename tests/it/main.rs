@@ -6,6 +6,7 @@ mod audit_log;
 mod backup;
 mod calls;
 mod decisions;
+mod disbursements;
 mod exports;
 mod import;
 mod proposals;

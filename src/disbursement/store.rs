@@ -1,0 +1,1411 @@
+//! Use cases of disbursement and their SQL. Every write runs in one `BEGIN IMMEDIATE`
+//! transaction that re-reads what it checks (the tranche's open amount, the milestones, the
+//! holds), writes, and appends its audit entry; two officers approving at once are therefore
+//! checked one after the other, and the database's triggers are the last line behind both.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{FromRow, SqliteConnection};
+
+use super::form::{ApproveForm, ClawbackForm, EditForm, MilestoneForm, OutcomeForm, PaidForm};
+use super::ledger::{AwardLedger, AwardSums, CallLedger, CashFlow, Flow, Period};
+use super::schedule::{self, Edit, Slot};
+use super::{
+    DisbursementError, Gate, Milestone, MilestoneKind, Outcome, Payment, PaymentKind,
+    PaymentStatus, Tranche, TrancheStatus, gate_shut, holds, milestone_due,
+};
+use crate::audit::{self, Change};
+use crate::call::{self, Milestone as TemplateMilestone, TrancheShare};
+use crate::decision::AwardStatus;
+use crate::error::{Error, Msg, StoreError};
+use crate::lang::Lang;
+use crate::money::Money;
+use crate::percent::Percent;
+use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
+
+fn corrupt(table: &'static str, id: i64, what: &str) -> Error {
+    Error::Store(StoreError::Corrupt {
+        table,
+        id: id.to_string(),
+        reason: format!("bad value {what}"),
+    })
+}
+
+fn money(table: &'static str, id: i64, fen: i64) -> Result<Money, Error> {
+    Money::from_fen(fen).map_err(|_| corrupt(table, id, &fen.to_string()))
+}
+
+fn day(table: &'static str, id: i64, s: &str) -> Result<NaiveDate, Error> {
+    parse_date(s).ok_or_else(|| corrupt(table, id, s))
+}
+
+fn add(a: Money, b: Money) -> Money {
+    a.checked_add(b).unwrap_or(a)
+}
+
+fn sub(a: Money, b: Money) -> Money {
+    a.checked_sub(b).unwrap_or(Money::ZERO)
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading an award's finances
+
+#[derive(FromRow)]
+struct HeadRow {
+    id: i64,
+    number: String,
+    call_id: i64,
+    call: String,
+    applicant: String,
+    title: String,
+    status: String,
+    amount_fen: i64,
+    decided_on: String,
+    start_on: String,
+    end_on: String,
+    duration_months: i64,
+}
+
+/// The award as disbursement needs it.
+struct Head {
+    id: i64,
+    number: String,
+    call_id: i64,
+    call: String,
+    applicant: String,
+    title: String,
+    status: AwardStatus,
+    amount: Money,
+    decided_on: NaiveDate,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+    months: u32,
+}
+
+const HEAD_SELECT: &str = "SELECT w.id, w.number, w.call_id, c.code AS call, a.name AS applicant,
+        p.title, w.status, w.amount_fen, w.decided_on, w.start_on, w.end_on, c.duration_months
+    FROM awards w JOIN proposals p ON p.id = w.proposal_id
+    JOIN applicants a ON a.id = p.applicant_id JOIN calls c ON c.id = w.call_id";
+
+fn head_from(r: HeadRow) -> Result<Head, Error> {
+    let t = "awards";
+    Ok(Head {
+        status: AwardStatus::parse(&r.status).ok_or_else(|| corrupt(t, r.id, &r.status))?,
+        amount: money(t, r.id, r.amount_fen)?,
+        decided_on: day(t, r.id, &r.decided_on)?,
+        start_on: day(t, r.id, &r.start_on)?,
+        end_on: day(t, r.id, &r.end_on)?,
+        months: u32::try_from(r.duration_months).map_err(|_| corrupt(t, r.id, "duration"))?,
+        id: r.id,
+        number: r.number,
+        call_id: r.call_id,
+        call: r.call,
+        applicant: r.applicant,
+        title: r.title,
+    })
+}
+
+async fn head(conn: &mut SqliteConnection, number: &str) -> Result<Head, Error> {
+    let row: Option<HeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{HEAD_SELECT} WHERE w.number = $1"
+    )))
+    .bind(number.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(r) => head_from(r),
+        None => Err(DisbursementError::AwardNotFound(number.trim().to_string()).into()),
+    }
+}
+
+#[derive(FromRow)]
+struct MilestoneRow {
+    id: i64,
+    kind: String,
+    name: String,
+    due_on: String,
+    outcome: Option<String>,
+    decided_on: Option<String>,
+    rectify_by: Option<String>,
+    note: String,
+}
+
+async fn milestones(
+    conn: &mut SqliteConnection,
+    award: i64,
+    today: NaiveDate,
+) -> Result<Vec<Milestone>, Error> {
+    let rows: Vec<MilestoneRow> = sqlx::query_as(
+        "SELECT id, kind, name, due_on, outcome, decided_on, rectify_by, note
+         FROM milestones WHERE award_id = $1 ORDER BY due_on, id",
+    )
+    .bind(award)
+    .fetch_all(&mut *conn)
+    .await?;
+    let t = "milestones";
+    rows.into_iter()
+        .map(|r| {
+            let outcome = match &r.outcome {
+                Some(o) => Some(Outcome::parse(o).ok_or_else(|| corrupt(t, r.id, o))?),
+                None => None,
+            };
+            let opt = |s: &Option<String>| s.as_deref().map(|s| day(t, r.id, s)).transpose();
+            let mut m = Milestone {
+                id: r.id,
+                kind: MilestoneKind::parse(&r.kind).ok_or_else(|| corrupt(t, r.id, &r.kind))?,
+                name: r.name,
+                due_on: day(t, r.id, &r.due_on)?,
+                outcome,
+                decided_on: opt(&r.decided_on)?,
+                rectify_by: opt(&r.rectify_by)?,
+                note: r.note,
+                overdue: false,
+                outcomes: Vec::new(),
+            };
+            m.overdue = m.overdue_on(today);
+            if Outcome::may_follow(m.outcome) && m.kind != MilestoneKind::Signing {
+                m.outcomes = Outcome::ALL.to_vec();
+            }
+            Ok(m)
+        })
+        .collect()
+}
+
+#[derive(FromRow)]
+struct TrancheRow {
+    id: i64,
+    amount_fen: i64,
+    due_on: String,
+    milestone_id: Option<i64>,
+    released_on: Option<String>,
+    released_fen: i64,
+    pending_fen: i64,
+    paid_fen: i64,
+    entries: i64,
+}
+
+async fn tranche_rows(conn: &mut SqliteConnection, award: i64) -> Result<Vec<TrancheRow>, Error> {
+    Ok(sqlx::query_as(
+        "SELECT t.id, t.amount_fen, t.due_on, t.milestone_id, t.released_on, t.released_fen,
+             COALESCE(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END), 0) AS pending_fen,
+             COALESCE(SUM(CASE WHEN p.status = 'paid' THEN p.amount_fen END), 0) AS paid_fen,
+             COUNT(p.id) AS entries
+         FROM tranches t LEFT JOIN payments p ON p.tranche_id = t.id
+         WHERE t.award_id = $1 GROUP BY t.id ORDER BY t.seq",
+    )
+    .bind(award)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+#[derive(FromRow)]
+struct PaymentRow {
+    id: i64,
+    number: String,
+    tranche_seq: Option<i64>,
+    tranche_id: Option<i64>,
+    kind: String,
+    amount_fen: i64,
+    status: String,
+    approved_on: String,
+    approved_by: String,
+    paid_on: Option<String>,
+    paid_by: Option<String>,
+    bank_ref: String,
+    reason: String,
+}
+
+const PAYMENT_SELECT: &str = "SELECT p.id, w.number, t.seq AS tranche_seq, p.tranche_id, p.kind,
+        p.amount_fen, p.status, p.approved_on, p.approved_by, p.paid_on, p.paid_by, p.bank_ref,
+        p.reason
+    FROM payments p JOIN awards w ON w.id = p.award_id LEFT JOIN tranches t ON t.id = p.tranche_id";
+
+fn payment_from(r: PaymentRow) -> Result<Payment, Error> {
+    let t = "payments";
+    let status = PaymentStatus::parse(&r.status).ok_or_else(|| corrupt(t, r.id, &r.status))?;
+    Ok(Payment {
+        kind: PaymentKind::parse(&r.kind).ok_or_else(|| corrupt(t, r.id, &r.kind))?,
+        amount: money(t, r.id, r.amount_fen.abs())?,
+        status,
+        approved_on: day(t, r.id, &r.approved_on)?,
+        paid_on: r.paid_on.as_deref().map(|s| day(t, r.id, s)).transpose()?,
+        tranche: r.tranche_seq.and_then(|s| u32::try_from(s).ok()),
+        next: if r.kind == "clawback" {
+            Vec::new()
+        } else {
+            status.next()
+        },
+        id: r.id,
+        award: r.number,
+        approved_by: r.approved_by,
+        paid_by: r.paid_by,
+        bank_ref: r.bank_ref,
+        reason: r.reason,
+    })
+}
+
+async fn payments(conn: &mut SqliteConnection, award: i64) -> Result<Vec<Payment>, Error> {
+    let rows: Vec<PaymentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PAYMENT_SELECT} WHERE p.award_id = $1 ORDER BY p.id"
+    )))
+    .bind(award)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(payment_from).collect()
+}
+
+async fn payment_row(conn: &mut SqliteConnection, id: i64) -> Result<PaymentRow, Error> {
+    let row: Option<PaymentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PAYMENT_SELECT} WHERE p.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.ok_or_else(|| DisbursementError::PaymentNotFound(id).into())
+}
+
+/// An award's disbursement on a given day: milestones, schedule, payments, what holds it, and
+/// its ledger. What a front end shows on the award's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AwardFinance {
+    pub number: String,
+    pub call: String,
+    pub applicant: String,
+    pub title: String,
+    pub status: AwardStatus,
+    pub amount: Money,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    /// The day the overdue flags and holds are judged on.
+    pub today: NaiveDate,
+    /// A milestone failed: later tranches are blocked; the award may be terminated.
+    pub suspended: bool,
+    /// Why no tranche may be approved now (empty when none holds the award).
+    pub holds: Vec<Msg>,
+    pub milestones: Vec<Milestone>,
+    pub tranches: Vec<Tranche>,
+    pub payments: Vec<Payment>,
+    pub ledger: AwardLedger,
+    /// The schedule may be reshaped (the award is open).
+    pub can_edit: bool,
+}
+
+async fn finance(
+    conn: &mut SqliteConnection,
+    h: &Head,
+    today: NaiveDate,
+) -> Result<AwardFinance, Error> {
+    let ms = milestones(conn, h.id, today).await?;
+    let held = holds(h.status, &ms, today);
+    let hold_texts: Vec<Msg> = held.iter().map(|x| x.texts()).collect();
+    let rows = tranche_rows(conn, h.id).await?;
+    let mut tranches = Vec::with_capacity(rows.len());
+    let mut sums = AwardSums {
+        amount: h.amount,
+        ..Default::default()
+    };
+    for (i, r) in rows.into_iter().enumerate() {
+        let t = "tranches";
+        let amount = money(t, r.id, r.amount_fen)?;
+        let (pending, paid) = (money(t, r.id, r.pending_fen)?, money(t, r.id, r.paid_fen)?);
+        let released = money(t, r.id, r.released_fen)?;
+        let released_on = r
+            .released_on
+            .as_deref()
+            .map(|s| day(t, r.id, s))
+            .transpose()?;
+        let open = sub(amount, add(add(pending, paid), released));
+        let gate = match r.milestone_id {
+            Some(id) => ms.iter().find(|m| m.id == id),
+            None => None,
+        };
+        let status = if released_on.is_some() {
+            TrancheStatus::Released
+        } else if paid == amount {
+            TrancheStatus::Paid
+        } else if !pending.is_zero() {
+            TrancheStatus::Approved
+        } else if !paid.is_zero() {
+            TrancheStatus::PartlyPaid
+        } else {
+            TrancheStatus::Scheduled
+        };
+        let mut blocked = Vec::new();
+        if !open.is_zero() {
+            blocked.extend(hold_texts.iter().cloned());
+            if let Some(why) = gate.and_then(gate_shut) {
+                blocked.push(why);
+            }
+        }
+        let due_on = day(t, r.id, &r.due_on)?;
+        sums.scheduled = add(sums.scheduled, amount);
+        sums.pending = add(sums.pending, pending);
+        sums.paid = add(sums.paid, paid);
+        sums.released = add(sums.released, released);
+        tranches.push(Tranche {
+            id: r.id,
+            seq: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            amount,
+            due_on,
+            gate: gate.map(|m| Gate {
+                milestone: m.id,
+                title: m.title(),
+            }),
+            released_on,
+            pending,
+            paid,
+            open,
+            overdue: due_on < today && !open.is_zero(),
+            status,
+            frozen: r.entries > 0,
+            blocked,
+        });
+    }
+    let pays = payments(conn, h.id).await?;
+    sums.recovered = pays
+        .iter()
+        .filter(|p| p.kind == PaymentKind::Clawback)
+        .fold(Money::ZERO, |a, p| add(a, p.amount));
+    let suspended = ms.iter().any(|m| m.outcome == Some(Outcome::Failed))
+        && !matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated);
+    Ok(AwardFinance {
+        number: h.number.clone(),
+        call: h.call.clone(),
+        applicant: h.applicant.clone(),
+        title: h.title.clone(),
+        status: h.status,
+        amount: h.amount,
+        start_on: h.start_on,
+        end_on: h.end_on,
+        today,
+        suspended,
+        holds: hold_texts,
+        milestones: ms,
+        tranches,
+        payments: pays,
+        ledger: AwardLedger::new(h.number.clone(), h.applicant.clone(), h.status, sums),
+        can_edit: !matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated),
+    })
+}
+
+/// One award's disbursement as it stands on `today`.
+pub async fn award_finance(
+    pool: &Pool,
+    number: &str,
+    today: NaiveDate,
+) -> Result<AwardFinance, Error> {
+    let mut conn = pool.acquire().await?;
+    let h = head(&mut conn, number).await?;
+    finance(&mut conn, &h, today).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Creating the schedule when an award is issued
+
+/// What the audit log keeps of a schedule: its tranches and milestones, as stored.
+#[derive(Serialize)]
+struct ScheduleState {
+    milestones: Vec<(String, String, NaiveDate)>,
+    tranches: Vec<(u32, Money, NaiveDate, Option<String>)>,
+}
+
+async fn schedule_state(conn: &mut SqliteConnection, award: i64) -> Result<ScheduleState, Error> {
+    let ms: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, kind, name, due_on FROM milestones WHERE award_id = $1 ORDER BY due_on, id",
+    )
+    .bind(award)
+    .fetch_all(&mut *conn)
+    .await?;
+    let name = |id: i64| {
+        ms.iter().find(|m| m.0 == id).map(|m| {
+            if m.2.is_empty() {
+                m.1.clone()
+            } else {
+                m.2.clone()
+            }
+        })
+    };
+    let ts: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, amount_fen, due_on, milestone_id FROM tranches WHERE award_id = $1 ORDER BY seq",
+    )
+    .bind(award)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut tranches = Vec::with_capacity(ts.len());
+    for (i, (id, fen, due, gate)) in ts.iter().enumerate() {
+        tranches.push((
+            u32::try_from(i + 1).unwrap_or(u32::MAX),
+            money("tranches", *id, *fen)?,
+            day("tranches", *id, due)?,
+            gate.and_then(name),
+        ));
+    }
+    let mut milestones = Vec::with_capacity(ms.len());
+    for (id, kind, n, due) in &ms {
+        milestones.push((kind.clone(), n.clone(), day("milestones", *id, due)?));
+    }
+    Ok(ScheduleState {
+        milestones,
+        tranches,
+    })
+}
+
+async fn template(conn: &mut SqliteConnection, call_id: i64) -> Result<Vec<TrancheShare>, Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT milestone, share_bp FROM call_tranches WHERE call_id = $1 ORDER BY seq",
+    )
+    .bind(call_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(m, bp)| {
+            Ok(TrancheShare {
+                milestone: TemplateMilestone::parse(&m)
+                    .ok_or_else(|| corrupt("call_tranches", call_id, &m))?,
+                share: u32::try_from(bp)
+                    .ok()
+                    .and_then(|bp| Percent::from_basis_points(bp).ok())
+                    .ok_or_else(|| corrupt("call_tranches", call_id, &bp.to_string()))?,
+            })
+        })
+        .collect()
+}
+
+/// Gives an issued award its three milestones and its schedule from the call's template, and
+/// records it. Runs inside the issuing transaction.
+pub(crate) async fn create_for_award(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    number: &str,
+) -> Result<(), Error> {
+    let h = head(conn, number).await?;
+    let at = stamp.at_text();
+    let mut ids: HashMap<MilestoneKind, (i64, NaiveDate)> = HashMap::new();
+    for kind in [
+        MilestoneKind::Signing,
+        MilestoneKind::Midterm,
+        MilestoneKind::Acceptance,
+    ] {
+        let due = milestone_due(kind, h.start_on, h.end_on, h.months);
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO milestones (award_id, kind, due_on, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(h.id)
+        .bind(kind.as_str())
+        .bind(date_text(due))
+        .bind(&at)
+        .fetch_one(&mut *conn)
+        .await?;
+        ids.insert(kind, (id, due));
+    }
+    let gate = |k: MilestoneKind| ids.get(&k).copied().unwrap_or((0, h.start_on));
+    let mut slots = schedule::plan(h.amount, &template(conn, h.call_id).await?, gate);
+    if slots.is_empty() {
+        // A call without a template pays the award whole on signing.
+        let (id, due) = gate(MilestoneKind::Signing);
+        slots.push(Slot {
+            id: None,
+            amount: h.amount,
+            due_on: due,
+            gate: Some(id),
+            frozen: false,
+        });
+    }
+    write_slots(conn, h.id, &[], &slots, &at).await?;
+    let state = schedule_state(conn, h.id).await?;
+    audit::record(
+        conn,
+        stamp,
+        Change::new("schedule", &h.number, "create").after(&state)?,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes a schedule over the stored one: removes what the edit folded away, lowers amounts
+/// before raising any (so the sum never passes the award midway), then adds new tranches.
+async fn write_slots(
+    conn: &mut SqliteConnection,
+    award: i64,
+    old: &[Slot],
+    new: &[Slot],
+    at: &str,
+) -> Result<(), Error> {
+    for o in old {
+        if let Some(id) = o.id
+            && !new.iter().any(|n| n.id == Some(id))
+        {
+            sqlx::query("DELETE FROM tranches WHERE id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    // Only what changed (its place, amount, date or gate) is written.
+    let mut kept: Vec<(usize, &Slot, i64)> = new
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let id = n.id?;
+            let (j, was) = old.iter().enumerate().find(|(_, o)| o.id == Some(id))?;
+            let same =
+                i == j && was.amount == n.amount && was.due_on == n.due_on && was.gate == n.gate;
+            (!same).then(|| (i, n, n.amount.fen() - was.amount.fen()))
+        })
+        .collect();
+    kept.sort_by_key(|k| k.2);
+    for (i, n, _) in kept {
+        sqlx::query(
+            "UPDATE tranches SET seq = $2, amount_fen = $3, due_on = $4, milestone_id = $5,
+                 updated_at = $6
+             WHERE id = $1",
+        )
+        .bind(n.id)
+        .bind(i as i64 + 1)
+        .bind(n.amount.fen())
+        .bind(date_text(n.due_on))
+        .bind(n.gate)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (i, n) in new.iter().enumerate().filter(|(_, n)| n.id.is_none()) {
+        sqlx::query(
+            "INSERT INTO tranches (award_id, seq, amount_fen, due_on, milestone_id, created_at,
+                 updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(award)
+        .bind(i as i64 + 1)
+        .bind(n.amount.fen())
+        .bind(date_text(n.due_on))
+        .bind(n.gate)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Gives every award issued before disbursements existed its milestones and schedule, as if
+/// they had been made at issue; an award already accepted has its signing passed on the day
+/// it was decided. Returns how many awards it did; nothing to do costs one query.
+pub async fn backfill(pool: &Pool, stamp: &Stamp) -> Result<usize, Error> {
+    let missing: Vec<(String,)> = sqlx::query_as(
+        "SELECT number FROM awards w
+         WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.award_id = w.id) ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = begin_write(pool).await?;
+    let mut done = 0;
+    for (number,) in &missing {
+        let h = head(&mut tx, number).await?;
+        let (exists,): (bool,) =
+            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM milestones WHERE award_id = $1)")
+                .bind(h.id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if exists {
+            continue;
+        }
+        create_for_award(&mut tx, stamp, number).await?;
+        if !matches!(h.status, AwardStatus::Offered | AwardStatus::Terminated) {
+            pass_signing(&mut tx, stamp, &h, h.decided_on).await?;
+        }
+        done += 1;
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+// ---------------------------------------------------------------------------------------
+// The award's lifecycle: what accepting, completing and terminating do to its money
+
+async fn pass_signing(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    h: &Head,
+    on: NaiveDate,
+) -> Result<(), Error> {
+    let done = sqlx::query(
+        "UPDATE milestones SET outcome = 'passed', decided_on = $2, updated_at = $3
+         WHERE award_id = $1 AND kind = 'signing' AND outcome IS NULL",
+    )
+    .bind(h.id)
+    .bind(date_text(on))
+    .bind(stamp.at_text())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() > 0 {
+        audit::record(
+            conn,
+            stamp,
+            Change::new("milestone", format!("{}/signing", h.number), "passed")
+                .after(&(Outcome::Passed, on))?,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Releases what an ending award leaves unpaid: approved or failed payments are cancelled
+/// with `why`, each tranche's unpaid part goes back to the call.
+async fn release(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    h: &Head,
+    why: &Msg,
+) -> Result<(), Error> {
+    let at = stamp.at_text();
+    let open: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM payments WHERE award_id = $1 AND status IN ('approved', 'failed') ORDER BY id",
+    )
+    .bind(h.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id,) in open {
+        let before = payment_from(payment_row(conn, id).await?)?;
+        sqlx::query(
+            "UPDATE payments SET status = 'cancelled', reason = $2, updated_at = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(format!("{} / {}", why.zh, why.en))
+        .bind(&at)
+        .execute(&mut *conn)
+        .await?;
+        let after = payment_from(payment_row(conn, id).await?)?;
+        audit::record(
+            conn,
+            stamp,
+            Change::new("payment", id, "cancel")
+                .before(&before)?
+                .after(&after)?,
+        )
+        .await?;
+    }
+    let rows = tranche_rows(conn, h.id).await?;
+    let today = date_text(stamp.today());
+    let mut released = Vec::new();
+    for r in rows.iter().filter(|r| r.released_on.is_none()) {
+        let unpaid = r.amount_fen - r.paid_fen;
+        if unpaid > 0 {
+            sqlx::query(
+                "UPDATE tranches SET released_on = $2, released_fen = $3, updated_at = $4 WHERE id = $1",
+            )
+            .bind(r.id)
+            .bind(&today)
+            .bind(unpaid)
+            .bind(&at)
+            .execute(&mut *conn)
+            .await?;
+            released.push((r.id, money("tranches", r.id, unpaid)?));
+        }
+    }
+    if !released.is_empty() {
+        let total = released.iter().fold(Money::ZERO, |a, r| add(a, r.1));
+        audit::record(
+            conn,
+            stamp,
+            Change::new("schedule", &h.number, "release").after(&(total, released))?,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What an award's move along its lifecycle does to its disbursement, in the same
+/// transaction: accepting signs the task book (the signing milestone passes); completing
+/// needs the final acceptance passed and no payment in flight, and releases what is left
+/// unpaid; terminating cancels payments in flight and releases what is left unpaid.
+pub(crate) async fn on_award_status(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    number: &str,
+    to: AwardStatus,
+) -> Result<(), Error> {
+    let h = head(conn, number).await?;
+    match to {
+        AwardStatus::Accepted => pass_signing(conn, stamp, &h, stamp.today()).await,
+        AwardStatus::Completed => {
+            let ms = milestones(conn, h.id, stamp.today()).await?;
+            let accepted = ms
+                .iter()
+                .any(|m| m.kind == MilestoneKind::Acceptance && m.passed());
+            let not_ready = |why: Msg| -> Error {
+                DisbursementError::NotReadyToComplete {
+                    award: h.number.clone(),
+                    why,
+                }
+                .into()
+            };
+            if !accepted {
+                return Err(not_ready(Msg::new(
+                    "结题验收尚未通过",
+                    "its final acceptance has not passed",
+                )));
+            }
+            let (in_flight,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM payments WHERE award_id = $1 AND status IN ('approved', 'failed')",
+            )
+            .bind(h.id)
+            .fetch_one(&mut *conn)
+            .await?;
+            if in_flight > 0 {
+                return Err(not_ready(Msg::new(
+                    format!("尚有 {in_flight} 笔已审批未完成的拨款"),
+                    format!("{in_flight} approved payments are not yet paid or cancelled"),
+                )));
+            }
+            release(
+                conn,
+                stamp,
+                &h,
+                &Msg::new(
+                    "结题，未拨部分释放",
+                    "completed: the unpaid part is released",
+                ),
+            )
+            .await
+        }
+        AwardStatus::Terminated => {
+            release(
+                conn,
+                stamp,
+                &h,
+                &Msg::new("资助终止", "the award was terminated"),
+            )
+            .await
+        }
+        AwardStatus::Offered | AwardStatus::Active => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Milestones
+
+/// Finds a milestone by what an officer types: its kind (`midterm`, `中期检查`) or the name
+/// of an added one.
+fn find_milestone<'a>(
+    ms: &'a [Milestone],
+    award: &str,
+    name: &str,
+) -> Result<&'a Milestone, Error> {
+    let name = name.trim();
+    ms.iter()
+        .find(|m| {
+            if m.kind == MilestoneKind::Extra {
+                m.name == name
+            } else {
+                m.kind.as_str() == name
+                    || m.kind.label(Lang::Zh) == name
+                    || m.kind.label(Lang::En) == name
+                    || (m.kind == MilestoneKind::Acceptance && name == "验收")
+            }
+        })
+        .ok_or_else(|| {
+            DisbursementError::MilestoneNotFound {
+                award: award.to_string(),
+                name: name.to_string(),
+            }
+            .into()
+        })
+}
+
+fn open_award(h: &Head) -> Result<(), Error> {
+    if matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated) {
+        return Err(DisbursementError::AwardClosed {
+            award: h.number.clone(),
+            status: h.status,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Records the outcome of a milestone (mid-term review, acceptance, an added one). A failed
+/// milestone suspends the award: every later approval is held until it is terminated.
+pub async fn record_outcome(
+    pool: &Pool,
+    stamp: &Stamp,
+    form: &OutcomeForm,
+) -> Result<AwardFinance, Error> {
+    let today = stamp.today();
+    let d = form.check(today)?;
+    let mut tx = begin_write(pool).await?;
+    let h = head(&mut tx, form.award.as_str()).await?;
+    open_award(&h)?;
+    let ms = milestones(&mut tx, h.id, today).await?;
+    let m = find_milestone(&ms, &h.number, form.milestone.as_str())?.clone();
+    if m.kind == MilestoneKind::Signing {
+        return Err(DisbursementError::SigningByAcceptance(h.number).into());
+    }
+    if h.status == AwardStatus::Offered {
+        return Err(DisbursementError::Held {
+            award: h.number,
+            holds: vec![super::Hold::NotSigned.texts()],
+        }
+        .into());
+    }
+    if let Some(prior) = m.outcome.filter(|_| !Outcome::may_follow(m.outcome)) {
+        return Err(DisbursementError::Decided {
+            award: h.number,
+            milestone: m.title(),
+            outcome: prior,
+        }
+        .into());
+    }
+    if let Some(prior) = m.decided_on.filter(|p| *p > d.on) {
+        return Err(Error::invalid(
+            "decided_on",
+            "before_prior_outcome",
+            format!("结论日期 {} 早于此前的结论日期 {prior}", d.on),
+            format!("the date {} is before the earlier outcome of {prior}", d.on),
+        ));
+    }
+    sqlx::query(
+        "UPDATE milestones SET outcome = $2, decided_on = $3, rectify_by = $4, note = $5,
+             updated_at = $6
+         WHERE id = $1",
+    )
+    .bind(m.id)
+    .bind(d.outcome.as_str())
+    .bind(date_text(d.on))
+    .bind(d.rectify_by.map(date_text))
+    .bind(form.note.as_str())
+    .bind(stamp.at_text())
+    .execute(&mut *tx)
+    .await?;
+    let after = finance(&mut tx, &h, today).await?;
+    let label = if m.kind == MilestoneKind::Extra {
+        m.name.clone()
+    } else {
+        m.kind.as_str().to_string()
+    };
+    let now = after.milestones.iter().find(|x| x.id == m.id);
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new(
+            "milestone",
+            format!("{}/{label}", h.number),
+            d.outcome.as_str(),
+        )
+        .before(&m)?
+        .after(&now)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Adds a milestone of the officer's own (an on-site inspection, an interim report).
+pub async fn add_milestone(
+    pool: &Pool,
+    stamp: &Stamp,
+    form: &MilestoneForm,
+) -> Result<AwardFinance, Error> {
+    let (name, due) = form.check()?;
+    let mut tx = begin_write(pool).await?;
+    let h = head(&mut tx, form.award.as_str()).await?;
+    open_award(&h)?;
+    let ms = milestones(&mut tx, h.id, stamp.today()).await?;
+    if ms.iter().any(|m| m.name == name) {
+        return Err(Error::invalid(
+            "name",
+            "name_taken",
+            format!("资助 {} 已有节点“{name}”", h.number),
+            format!("award {} already has a milestone \"{name}\"", h.number),
+        ));
+    }
+    if due < h.start_on {
+        return Err(Error::invalid(
+            "due_on",
+            "due_before_start",
+            format!("计划日期 {due} 早于资助开始日 {}", h.start_on),
+            format!(
+                "the due date {due} is before the award starts on {}",
+                h.start_on
+            ),
+        ));
+    }
+    let at = stamp.at_text();
+    sqlx::query(
+        "INSERT INTO milestones (award_id, kind, name, due_on, created_at, updated_at)
+         VALUES ($1, 'extra', $2, $3, $4, $4)",
+    )
+    .bind(h.id)
+    .bind(&name)
+    .bind(date_text(due))
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("milestone", format!("{}/{name}", h.number), "add").after(&(&name, due))?,
+    )
+    .await?;
+    let after = finance(&mut tx, &h, stamp.today()).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---------------------------------------------------------------------------------------
+// Reshaping the schedule
+
+/// Applies one change to an award's schedule (split, move, re-gate, transfer, merge): the
+/// sum stays the award, tranches with approvals or payments stay as they are.
+pub async fn edit_schedule(
+    pool: &Pool,
+    stamp: &Stamp,
+    form: &EditForm,
+) -> Result<AwardFinance, Error> {
+    let mut edit = form.check()?;
+    let today = stamp.today();
+    let mut tx = begin_write(pool).await?;
+    let h = head(&mut tx, form.award.as_str()).await?;
+    open_award(&h)?;
+    let ms = milestones(&mut tx, h.id, today).await?;
+    let gate = match form.milestone.as_str() {
+        "" => None,
+        "none" | "无" => Some(None),
+        name => Some(Some(find_milestone(&ms, &h.number, name)?.id)),
+    };
+    match &mut edit {
+        Edit::Split { gate: g, .. } => *g = gate,
+        Edit::Regate { gate: g, .. } => *g = gate.flatten(),
+        _ => {}
+    }
+    let rows = tranche_rows(&mut tx, h.id).await?;
+    if rows.is_empty() {
+        return Err(DisbursementError::NoSchedule(h.number).into());
+    }
+    let mut old = Vec::with_capacity(rows.len());
+    for r in &rows {
+        old.push(Slot {
+            id: Some(r.id),
+            amount: money("tranches", r.id, r.amount_fen)?,
+            due_on: day("tranches", r.id, &r.due_on)?,
+            gate: r.milestone_id,
+            frozen: r.entries > 0 || r.released_on.is_some(),
+        });
+    }
+    let new = schedule::apply(&old, &edit, h.start_on).map_err(DisbursementError::Invalid)?;
+    if schedule::total(&new) != Some(h.amount) && schedule::total(&old) == Some(h.amount) {
+        return Err(Error::Store(StoreError::Corrupt {
+            table: "tranches",
+            id: h.number.clone(),
+            reason: "an edit changed the schedule's sum".into(),
+        }));
+    }
+    let before = schedule_state(&mut tx, h.id).await?;
+    write_slots(&mut tx, h.id, &old, &new, &stamp.at_text()).await?;
+    let after_state = schedule_state(&mut tx, h.id).await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("schedule", &h.number, form.action.as_str())
+            .before(&before)?
+            .after(&after_state)?,
+    )
+    .await?;
+    let after = finance(&mut tx, &h, today).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---------------------------------------------------------------------------------------
+// Payments
+
+/// Approves (part of) a tranche for payment. Refused, naming the cause, while the award is
+/// held (not signed, suspended, an overdue milestone, closed), while the tranche's milestone
+/// has not passed, or above what is still open of the tranche.
+pub async fn approve(pool: &Pool, stamp: &Stamp, form: &ApproveForm) -> Result<Payment, Error> {
+    let (n, amount) = form.check()?;
+    let today = stamp.today();
+    let mut tx = begin_write(pool).await?;
+    let h = head(&mut tx, form.award.as_str()).await?;
+    let f = finance(&mut tx, &h, today).await?;
+    let Some(t) = f.tranches.get(n as usize - 1) else {
+        return Err(DisbursementError::TrancheNotFound {
+            award: h.number,
+            tranche: n,
+            count: f.tranches.len(),
+        }
+        .into());
+    };
+    check_payable(&f, t)?;
+    let amount = amount.unwrap_or(t.open);
+    if amount > t.open || amount.is_zero() {
+        return Err(DisbursementError::OverTranche {
+            award: h.number,
+            tranche: n,
+            amount,
+            open: t.open,
+        }
+        .into());
+    }
+    let at = stamp.at_text();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO payments (award_id, tranche_id, kind, amount_fen, status, approved_on,
+             approved_by, created_at, updated_at)
+         VALUES ($1, $2, 'payment', $3, 'approved', $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(h.id)
+    .bind(t.id)
+    .bind(amount.fen())
+    .bind(date_text(today))
+    .bind(&stamp.actor)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let p = payment_from(payment_row(&mut tx, id).await?)?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("payment", id, "approve").after(&p)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// The award's holds and the tranche's gate, as one refusal naming the causes.
+fn check_payable(f: &AwardFinance, t: &Tranche) -> Result<(), Error> {
+    if !f.holds.is_empty() {
+        return Err(DisbursementError::Held {
+            award: f.number.clone(),
+            holds: f.holds.clone(),
+        }
+        .into());
+    }
+    if t.released_on.is_some() {
+        return Err(DisbursementError::AwardClosed {
+            award: f.number.clone(),
+            status: f.status,
+        }
+        .into());
+    }
+    if let Some(why) = t.blocked.first() {
+        return Err(DisbursementError::GateShut {
+            award: f.number.clone(),
+            tranche: t.seq,
+            why: why.clone(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+async fn move_payment(
+    pool: &Pool,
+    stamp: &Stamp,
+    form: &PaidForm,
+    to: PaymentStatus,
+) -> Result<Payment, Error> {
+    let today = stamp.today();
+    // Paid needs the bank's reference; failed and cancelled need the reason.
+    let p = form.check(today, to != PaymentStatus::Approved)?;
+    let mut tx = begin_write(pool).await?;
+    let row = payment_row(&mut tx, p.id).await?;
+    let tranche_id = row.tranche_id;
+    let before = payment_from(row)?;
+    if before.kind == PaymentKind::Clawback || !before.status.can_become(to) {
+        return Err(DisbursementError::IllegalPayment {
+            id: p.id,
+            from: before.status,
+            to,
+        }
+        .into());
+    }
+    let h = head(&mut tx, &before.award).await?;
+    let at = stamp.at_text();
+    match to {
+        PaymentStatus::Paid => {
+            if p.on < before.approved_on {
+                return Err(Error::invalid(
+                    "on",
+                    "paid_before_approved",
+                    format!("支付日期 {} 早于审批日期 {}", p.on, before.approved_on),
+                    format!(
+                        "the payment date {} is before its approval on {}",
+                        p.on, before.approved_on
+                    ),
+                ));
+            }
+            sqlx::query(
+                "UPDATE payments SET status = 'paid', paid_on = $2, paid_by = $3, bank_ref = $4,
+                     updated_at = $5 WHERE id = $1",
+            )
+            .bind(p.id)
+            .bind(date_text(p.on))
+            .bind(&stamp.actor)
+            .bind(&p.note)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        PaymentStatus::Approved => {
+            // Approved again after a failure: the award's holds apply as to a new approval,
+            // and the tranche must still have room for it.
+            let f = finance(&mut tx, &h, today).await?;
+            let t = f
+                .tranches
+                .iter()
+                .find(|t| Some(t.id) == tranche_id)
+                .ok_or_else(|| corrupt("payments", p.id, "tranche"))?;
+            check_payable(&f, t)?;
+            if before.amount > t.open {
+                return Err(DisbursementError::OverTranche {
+                    award: h.number,
+                    tranche: t.seq,
+                    amount: before.amount,
+                    open: t.open,
+                }
+                .into());
+            }
+            sqlx::query(
+                "UPDATE payments SET status = 'approved', approved_on = $2, approved_by = $3,
+                     updated_at = $4 WHERE id = $1",
+            )
+            .bind(p.id)
+            .bind(date_text(today))
+            .bind(&stamp.actor)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        PaymentStatus::Failed | PaymentStatus::Cancelled => {
+            sqlx::query(
+                "UPDATE payments SET status = $2, reason = $3, updated_at = $4 WHERE id = $1",
+            )
+            .bind(p.id)
+            .bind(to.as_str())
+            .bind(&p.note)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let after = payment_from(payment_row(&mut tx, p.id).await?)?;
+    let action = match to {
+        PaymentStatus::Approved => "approve_again",
+        PaymentStatus::Paid => "paid",
+        PaymentStatus::Failed => "failed",
+        PaymentStatus::Cancelled => "cancel",
+    };
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("payment", p.id, action)
+            .before(&before)?
+            .after(&after)?,
+    )
+    .await?;
+    if to == PaymentStatus::Paid && h.status == AwardStatus::Accepted {
+        // The first money paid sets the project going (执行中).
+        sqlx::query("UPDATE awards SET status = 'active', updated_at = $2 WHERE id = $1")
+            .bind(h.id)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            stamp,
+            Change::new("award", &h.number, "active")
+                .before(&AwardStatus::Accepted)?
+                .after(&AwardStatus::Active)?,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Records an approved payment as paid, with its date and the bank's reference.
+pub async fn paid(pool: &Pool, stamp: &Stamp, form: &PaidForm) -> Result<Payment, Error> {
+    move_payment(pool, stamp, form, PaymentStatus::Paid).await
+}
+
+/// Records that an approved payment failed (the bank returned it), with the reason.
+pub async fn failed(pool: &Pool, stamp: &Stamp, form: &PaidForm) -> Result<Payment, Error> {
+    move_payment(pool, stamp, form, PaymentStatus::Failed).await
+}
+
+/// Approves a failed payment again (e.g. with the account corrected).
+pub async fn again(pool: &Pool, stamp: &Stamp, form: &PaidForm) -> Result<Payment, Error> {
+    move_payment(pool, stamp, form, PaymentStatus::Approved).await
+}
+
+/// Cancels an approved or failed payment before it is paid, with the reason.
+pub async fn cancel(pool: &Pool, stamp: &Stamp, form: &PaidForm) -> Result<Payment, Error> {
+    move_payment(pool, stamp, form, PaymentStatus::Cancelled).await
+}
+
+/// Records money recovered from the grantee (收回) as a new negative entry with its reason;
+/// never more than was paid (net) on the award.
+pub async fn clawback(pool: &Pool, stamp: &Stamp, form: &ClawbackForm) -> Result<Payment, Error> {
+    let today = stamp.today();
+    let (amount, on, reason) = form.check(today)?;
+    let mut tx = begin_write(pool).await?;
+    let h = head(&mut tx, form.award.as_str()).await?;
+    let f = finance(&mut tx, &h, today).await?;
+    if amount > f.ledger.net_paid {
+        return Err(DisbursementError::ClawbackOverPaid {
+            award: h.number,
+            amount,
+            net_paid: f.ledger.net_paid,
+        }
+        .into());
+    }
+    let at = stamp.at_text();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO payments (award_id, kind, amount_fen, status, approved_on, approved_by,
+             paid_on, paid_by, reason, created_at, updated_at)
+         VALUES ($1, 'clawback', $2, 'paid', $3, $4, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(h.id)
+    .bind(-amount.fen())
+    .bind(date_text(on))
+    .bind(&stamp.actor)
+    .bind(&reason)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let p = payment_from(payment_row(&mut tx, id).await?)?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("payment", id, "clawback").after(&p)?,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+// ---------------------------------------------------------------------------------------
+// Ledgers and the cash-flow plan
+
+#[derive(FromRow)]
+struct LedgerRow {
+    id: i64,
+    number: String,
+    applicant: String,
+    status: String,
+    amount_fen: i64,
+}
+
+/// The call's ledger with every award's, summed in the database (three grouped reads).
+pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let rows: Vec<LedgerRow> = sqlx::query_as(
+        "SELECT w.id, w.number, a.name AS applicant, w.status, w.amount_fen
+         FROM awards w JOIN proposals p ON p.id = w.proposal_id
+         JOIN applicants a ON a.id = p.applicant_id
+         WHERE w.call_id = $1 ORDER BY w.number_year, w.number_seq",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut sums: HashMap<i64, AwardSums> = HashMap::with_capacity(rows.len());
+    let tranches: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT t.award_id, SUM(t.amount_fen), SUM(t.released_fen)
+         FROM tranches t JOIN awards w ON w.id = t.award_id
+         WHERE w.call_id = $1 GROUP BY t.award_id",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (award, scheduled, released) in tranches {
+        let s = sums.entry(award).or_default();
+        s.scheduled = money("tranches", award, scheduled)?;
+        s.released = money("tranches", award, released)?;
+    }
+    let pays: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT p.award_id, p.status, SUM(p.amount_fen)
+         FROM payments p JOIN awards w ON w.id = p.award_id
+         WHERE w.call_id = $1 AND p.status IN ('approved', 'paid')
+         GROUP BY p.award_id, p.kind, p.status",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (award, status, fen) in pays {
+        let s = sums.entry(award).or_default();
+        let m = money("payments", award, fen.abs())?;
+        match (status.as_str(), fen < 0) {
+            ("paid", true) => s.recovered = add(s.recovered, m),
+            ("paid", false) => s.paid = add(s.paid, m),
+            _ => s.pending = add(s.pending, m),
+        }
+    }
+    let mut awards = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut s = sums.remove(&r.id).unwrap_or_default();
+        s.amount = money("awards", r.id, r.amount_fen)?;
+        let status =
+            AwardStatus::parse(&r.status).ok_or_else(|| corrupt("awards", r.id, &r.status))?;
+        awards.push(AwardLedger::new(r.number, r.applicant, status, s));
+    }
+    Ok(CallLedger::new(
+        call.spec.code.as_str().to_string(),
+        call.spec.total_budget,
+        awards,
+    ))
+}
+
+/// The call's cash-flow plan by month, quarter or year: what falls due (the unreleased part
+/// of every tranche, by due date) and what was paid and recovered, against the call's
+/// appropriations by year.
+pub async fn cash_flow(pool: &Pool, call_code: &str, by: Period) -> Result<CashFlow, Error> {
+    let mut conn = pool.acquire().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let due: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT substr(t.due_on, 1, 7) || '-01', SUM(t.amount_fen - t.released_fen)
+         FROM tranches t JOIN awards w ON w.id = t.award_id
+         WHERE w.call_id = $1 GROUP BY 1",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let paid: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT substr(p.paid_on, 1, 7) || '-01',
+             SUM(CASE WHEN p.amount_fen > 0 THEN p.amount_fen ELSE 0 END),
+             SUM(CASE WHEN p.amount_fen < 0 THEN -p.amount_fen ELSE 0 END)
+         FROM payments p JOIN awards w ON w.id = p.award_id
+         WHERE w.call_id = $1 AND p.status = 'paid' GROUP BY 1",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut flows = Vec::with_capacity(due.len() + 2 * paid.len());
+    for (month, fen) in due {
+        let d = day("tranches", call.id, &month)?;
+        if fen > 0 {
+            flows.push(Flow::Due(d, money("tranches", call.id, fen)?));
+        }
+    }
+    for (month, out, back) in paid {
+        let d = day("payments", call.id, &month)?;
+        if out > 0 {
+            flows.push(Flow::Paid(d, money("payments", call.id, out)?));
+        }
+        if back > 0 {
+            flows.push(Flow::Recovered(d, money("payments", call.id, back)?));
+        }
+    }
+    Ok(CashFlow::build(
+        call.spec.code.as_str().to_string(),
+        by,
+        &flows,
+        &call.spec.appropriations,
+    ))
+}

@@ -1,0 +1,692 @@
+//! Disbursement against a real database: schedules made at issue, milestone gates, holds,
+//! payments and clawbacks with every refusal in both languages, edits of the schedule,
+//! termination, ledgers that reconcile, the cash-flow plan, the database's last line, and
+//! two officers approving at once.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use grantdesk::decision::{self, Award, AwardStatus};
+use grantdesk::disbursement::{
+    self as d, ApproveForm, ClawbackForm, EditForm, OutcomeForm, PaidForm, Period,
+};
+use grantdesk::money::Money;
+use grantdesk::store::Stamp;
+use grantdesk::{Coded, Error, Lang};
+
+use crate::support::{Db, db, stamp};
+
+const CALL: &str = grantdesk::demo::CALL_CODE;
+
+fn day(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).expect("date")
+}
+
+/// A finance officer at 10:00 Beijing time on the given day.
+fn on(y: i32, m: u32, dd: u32) -> Stamp {
+    Stamp::new(
+        "finance-officer",
+        Utc.with_ymd_and_hms(y, m, dd, 2, 0, 0)
+            .single()
+            .expect("time"),
+    )
+}
+
+fn yuan(s: &str) -> Money {
+    Money::parse(s).expect("money")
+}
+
+/// The sample call with its awards issued (to start on 2027-01-01) and all accepted.
+async fn awarded() -> (Db, Vec<Award>) {
+    let db = db().await;
+    grantdesk::demo::load_awarded(&db.pool, &stamp())
+        .await
+        .expect("awarded");
+    let awards = decision::awards(&db.pool, CALL).await.expect("awards");
+    for a in awards.iter().filter(|a| a.status == AwardStatus::Offered) {
+        decision::set_award_status(
+            &db.pool,
+            &on(2026, 12, 20),
+            &a.number,
+            AwardStatus::Accepted,
+        )
+        .await
+        .expect("accept");
+    }
+    let awards = decision::awards(&db.pool, CALL).await.expect("awards");
+    (db, awards)
+}
+
+fn approve_form(number: &str, tranche: u32, amount: &str) -> ApproveForm {
+    ApproveForm {
+        award: number.into(),
+        tranche: tranche.to_string().into(),
+        amount: amount.into(),
+    }
+}
+
+fn paid_form(id: i64, on: &str, note: &str) -> PaidForm {
+    PaidForm {
+        payment: id.to_string().into(),
+        on: on.into(),
+        note: note.into(),
+    }
+}
+
+fn outcome(number: &str, milestone: &str, outcome: &str, rectify_by: &str) -> OutcomeForm {
+    OutcomeForm {
+        award: number.into(),
+        milestone: milestone.into(),
+        outcome: outcome.into(),
+        decided_on: "".into(),
+        rectify_by: rectify_by.into(),
+        note: "专家组意见".into(),
+    }
+}
+
+/// Approves and pays a tranche in full.
+async fn pay(db: &Db, s: &Stamp, number: &str, tranche: u32) -> d::Payment {
+    let p = d::approve(&db.pool, s, &approve_form(number, tranche, ""))
+        .await
+        .expect("approve");
+    d::paid(&db.pool, s, &paid_form(p.id, "", "BOC-20270105-001"))
+        .await
+        .expect("paid")
+}
+
+fn both(e: &Error) -> (String, String) {
+    (e.message(Lang::Zh), e.message(Lang::En))
+}
+
+async fn ledger_balances(db: &Db) -> d::CallLedger {
+    let l = d::ledger(&db.pool, CALL).await.expect("ledger");
+    assert!(l.balanced, "{l:#?}");
+    // The figures again, straight from the tables, independently of the ledger's own sums.
+    let (paid, recovered, pending): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'paid' AND amount_fen > 0 THEN amount_fen END), 0),
+                COALESCE(-SUM(CASE WHEN status = 'paid' AND amount_fen < 0 THEN amount_fen END), 0),
+                COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_fen END), 0)
+         FROM payments",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("sums");
+    assert_eq!(
+        (l.paid.fen(), l.recovered.fen(), l.pending.fen()),
+        (paid, recovered, pending)
+    );
+    assert_eq!(
+        l.budget.fen(),
+        l.uncommitted.fen() + l.outstanding.fen() + l.paid.fen() - l.recovered.fen(),
+        "budget = uncommitted + outstanding + paid − recovered"
+    );
+    l
+}
+
+#[tokio::test]
+async fn issuing_gives_every_award_its_milestones_and_a_schedule_that_sums_to_it() {
+    let (db, awards) = awarded().await;
+    assert!(awards.len() >= 6);
+    for a in &awards {
+        let f = d::award_finance(&db.pool, &a.number, day(2027, 1, 5))
+            .await
+            .expect("finance");
+        let dues: Vec<NaiveDate> = f.milestones.iter().map(|m| m.due_on).collect();
+        assert_eq!(dues, [day(2027, 1, 1), day(2028, 1, 1), day(2029, 3, 31)]);
+        assert_eq!(f.tranches.len(), 3);
+        let sum = Money::checked_sum(f.tranches.iter().map(|t| t.amount)).expect("sum");
+        assert_eq!(sum, a.amount, "{}", a.number);
+        // The call's 40% / 40% / 20%, each rounded down, the odd fen on the last.
+        let fen = a.amount.fen();
+        assert_eq!(f.tranches[0].amount.fen(), fen * 4000 / 10_000);
+        assert_eq!(f.tranches[1].amount.fen(), fen * 4000 / 10_000);
+        assert_eq!(f.tranches[2].amount.fen(), fen - 2 * (fen * 4000 / 10_000));
+        assert_eq!(
+            f.tranches[0].gate.as_ref().map(|g| g.title.en.as_str()),
+            Some("signing of the task book")
+        );
+        assert_eq!(f.tranches[1].due_on, day(2028, 1, 1));
+        assert!(
+            f.milestones[0].passed(),
+            "accepted: the task book is signed"
+        );
+        assert!(f.holds.is_empty(), "{:?}", f.holds);
+    }
+    let l = ledger_balances(&db).await;
+    assert_eq!(l.outstanding, l.awarded);
+    assert_eq!(l.uncommitted.fen(), l.budget.fen() - l.awarded.fen());
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'schedule' AND action = 'create'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("count");
+    assert_eq!(n as usize, awards.len(), "one audited schedule per award");
+}
+
+#[tokio::test]
+async fn a_gated_tranche_waits_for_its_milestone_and_the_first_payment_sets_the_award_going() {
+    let (db, awards) = awarded().await;
+    let a = &awards[1];
+    let p = pay(&db, &on(2027, 1, 5), &a.number, 1).await;
+    assert_eq!(p.paid_on, Some(day(2027, 1, 5)));
+    let award = &decision::awards(&db.pool, CALL).await.expect("awards")[1];
+    assert_eq!(
+        award.status,
+        AwardStatus::Active,
+        "the first payment: 执行中"
+    );
+
+    let e = d::approve(&db.pool, &on(2027, 6, 1), &approve_form(&a.number, 2, ""))
+        .await
+        .expect_err("before the mid-term review");
+    assert_eq!(e.code(), "gate_shut");
+    let (zh, en) = both(&e);
+    assert!(
+        zh.contains("第 2 笔暂不能审批：须待中期检查通过后方可拨付（计划 2028-01-01）"),
+        "{zh}"
+    );
+    assert!(
+        en.contains("it is paid once the mid-term review has passed (due 2028-01-01)"),
+        "{en}"
+    );
+
+    d::record_outcome(
+        &db.pool,
+        &on(2028, 1, 3),
+        &outcome(&a.number, "midterm", "passed", ""),
+    )
+    .await
+    .expect("mid-term passed");
+    let p2 = d::approve(&db.pool, &on(2028, 1, 4), &approve_form(&a.number, 2, ""))
+        .await
+        .expect("now it may be approved");
+    assert_eq!(p2.amount.fen(), a.amount.fen() * 4000 / 10_000);
+    ledger_balances(&db).await;
+}
+
+#[tokio::test]
+async fn never_more_is_approved_than_the_tranche_and_partial_payments_add_up() {
+    let (db, awards) = awarded().await;
+    let a = &awards[2];
+    let s = on(2027, 1, 5);
+    let first = d::award_finance(&db.pool, &a.number, s.today())
+        .await
+        .expect("finance")
+        .tranches[0]
+        .amount;
+    let one_fen_over = first
+        .checked_add(Money::from_fen(1).expect("m"))
+        .expect("m");
+    let e = d::approve(
+        &db.pool,
+        &s,
+        &approve_form(&a.number, 1, &one_fen_over.to_string()),
+    )
+    .await
+    .expect_err("over the tranche");
+    assert_eq!(e.code(), "over_tranche");
+    let (zh, en) = both(&e);
+    assert!(
+        zh.contains(&format!("尚可审批 {}", first.format_yuan())),
+        "{zh}"
+    );
+    assert!(en.contains("never more is paid than awarded"), "{en}");
+
+    let half = Money::from_fen(first.fen() / 2).expect("m");
+    d::approve(&db.pool, &s, &approve_form(&a.number, 1, &half.to_string()))
+        .await
+        .expect("half");
+    let rest = Money::from_fen(first.fen() - half.fen()).expect("m");
+    let e = d::approve(
+        &db.pool,
+        &s,
+        &approve_form(
+            &a.number,
+            1,
+            &rest
+                .checked_add(Money::from_fen(1).expect("m"))
+                .expect("m")
+                .to_string(),
+        ),
+    )
+    .await
+    .expect_err("the rest and a fen");
+    assert_eq!(e.code(), "over_tranche");
+    let p = d::approve(&db.pool, &s, &approve_form(&a.number, 1, ""))
+        .await
+        .expect("the rest");
+    assert_eq!(p.amount, rest);
+    let f = d::award_finance(&db.pool, &a.number, s.today())
+        .await
+        .expect("f");
+    assert_eq!(f.tranches[0].pending, first);
+    assert!(f.tranches[0].open.is_zero());
+    assert_eq!(format!("{:?}", f.tranches[0].status), "Approved");
+    ledger_balances(&db).await;
+}
+
+#[tokio::test]
+async fn a_failed_milestone_suspends_the_award_and_termination_releases_the_rest() {
+    let (db, awards) = awarded().await;
+    let a = &awards[3];
+    pay(&db, &on(2027, 1, 5), &a.number, 1).await;
+    let before = ledger_balances(&db).await;
+    let f = d::record_outcome(
+        &db.pool,
+        &on(2028, 1, 8),
+        &outcome(&a.number, "中期检查", "failed", ""),
+    )
+    .await
+    .expect("failed");
+    assert!(f.suspended);
+    let e = d::record_outcome(
+        &db.pool,
+        &on(2028, 1, 9),
+        &outcome(&a.number, "midterm", "passed", ""),
+    )
+    .await
+    .expect_err("failed is final");
+    assert_eq!(e.code(), "milestone_decided");
+    for tranche in [2, 3] {
+        let e = d::approve(
+            &db.pool,
+            &on(2028, 2, 1),
+            &approve_form(&a.number, tranche, ""),
+        )
+        .await
+        .expect_err("suspended");
+        assert_eq!(e.code(), "payments_held");
+        let (zh, en) = both(&e);
+        assert!(
+            zh.contains("中期检查于 2028-01-08 未通过，资助已暂停"),
+            "{zh}"
+        );
+        assert!(
+            en.contains("the mid-term review failed on 2028-01-08: the award is suspended"),
+            "{en}"
+        );
+    }
+    decision::set_award_status(
+        &db.pool,
+        &on(2028, 2, 10),
+        &a.number,
+        AwardStatus::Terminated,
+    )
+    .await
+    .expect("terminate");
+    let after = ledger_balances(&db).await;
+    let mine = after
+        .awards
+        .iter()
+        .find(|x| x.number == a.number)
+        .expect("award");
+    let first = a.amount.fen() * 4000 / 10_000;
+    assert_eq!(
+        mine.released.fen(),
+        a.amount.fen() - first,
+        "the unpaid 60% goes back"
+    );
+    assert!(mine.outstanding.is_zero());
+    assert_eq!(
+        after.uncommitted.fen(),
+        before.uncommitted.fen() + mine.released.fen()
+    );
+    let f = d::award_finance(&db.pool, &a.number, day(2028, 2, 10))
+        .await
+        .expect("f");
+    assert!(
+        f.tranches[1..]
+            .iter()
+            .all(|t| t.released_on == Some(day(2028, 2, 10)))
+    );
+    let e = d::approve(&db.pool, &on(2028, 2, 11), &approve_form(&a.number, 2, ""))
+        .await
+        .expect_err("closed");
+    assert_eq!(e.code(), "payments_held");
+}
+
+#[tokio::test]
+async fn an_overdue_milestone_holds_approvals_until_it_is_decided() {
+    let (db, awards) = awarded().await;
+    let a = &awards[4];
+    let s = on(2027, 1, 5);
+    let t1 = d::award_finance(&db.pool, &a.number, s.today())
+        .await
+        .expect("f")
+        .tranches[0]
+        .amount;
+    let part = Money::from_fen(t1.fen() / 4).expect("m");
+    d::approve(&db.pool, &s, &approve_form(&a.number, 1, &part.to_string()))
+        .await
+        .expect("a quarter now");
+    let late = on(2028, 2, 1);
+    let e = d::approve(&db.pool, &late, &approve_form(&a.number, 1, ""))
+        .await
+        .expect_err("the mid-term review is overdue");
+    assert_eq!(e.code(), "payments_held");
+    let (zh, en) = both(&e);
+    assert!(zh.contains("中期检查应于 2028-01-01 完成，已逾期"), "{zh}");
+    assert!(
+        en.contains("the mid-term review was due on 2028-01-01 and is overdue"),
+        "{en}"
+    );
+    let f = d::award_finance(&db.pool, &a.number, late.today())
+        .await
+        .expect("f");
+    assert!(f.milestones[1].overdue);
+    assert!(!f.tranches[0].blocked.is_empty());
+
+    // Passed with conditions: the hold lifts, but the mid-term tranche waits for them.
+    d::record_outcome(
+        &db.pool,
+        &on(2028, 2, 2),
+        &outcome(&a.number, "midterm", "conditional", "2028-04-30"),
+    )
+    .await
+    .expect("conditional");
+    d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 1, ""))
+        .await
+        .expect("the hold lifted");
+    let e = d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 2, ""))
+        .await
+        .expect_err("conditions open");
+    assert_eq!(e.code(), "gate_shut");
+    assert!(both(&e).0.contains("限期整改"), "{}", both(&e).0);
+    let e = d::approve(&db.pool, &on(2028, 5, 2), &approve_form(&a.number, 2, ""))
+        .await
+        .expect_err("conditions late");
+    assert!(
+        both(&e)
+            .1
+            .contains("were due by 2028-04-30 and are not met"),
+        "{}",
+        both(&e).1
+    );
+    d::record_outcome(
+        &db.pool,
+        &on(2028, 5, 3),
+        &outcome(&a.number, "midterm", "passed", ""),
+    )
+    .await
+    .expect("conditions met");
+    d::approve(&db.pool, &on(2028, 5, 3), &approve_form(&a.number, 2, ""))
+        .await
+        .expect("paid after the conditions");
+}
+
+#[tokio::test]
+async fn the_schedule_reshapes_around_what_is_paid_and_always_sums_to_the_award() {
+    let (db, awards) = awarded().await;
+    let a = &awards[5];
+    let s = on(2027, 1, 5);
+    pay(&db, &s, &a.number, 1).await;
+    let edit = |action: &str, tranche: &str| EditForm {
+        award: a.number.as_str().into(),
+        action: action.into(),
+        tranche: tranche.into(),
+        ..Default::default()
+    };
+    let e = d::edit_schedule(
+        &db.pool,
+        &s,
+        &EditForm {
+            due_on: "2027-03-01".into(),
+            ..edit("move", "1")
+        },
+    )
+    .await
+    .expect_err("paid");
+    assert_eq!(e.invalid_fields()[0].rule, "tranche_frozen");
+    let (zh, en) = both(&e);
+    assert!(zh.contains("第 1 笔拨款已审批或已支付，不能再调整"), "{zh}");
+    assert!(en.contains("tranche 1 is approved or paid"), "{en}");
+
+    // Add a tranche of ¥100,000 on an on-site inspection, taken out of the last one.
+    d::add_milestone(
+        &db.pool,
+        &s,
+        &d::MilestoneForm {
+            award: a.number.as_str().into(),
+            name: "现场核查".into(),
+            due_on: "2027-07-01".into(),
+        },
+    )
+    .await
+    .expect("milestone");
+    let f = d::edit_schedule(
+        &db.pool,
+        &s,
+        &EditForm {
+            amount: "10万".into(),
+            due_on: "2027-07-15".into(),
+            milestone: "现场核查".into(),
+            ..edit("split", "3")
+        },
+    )
+    .await
+    .expect("split");
+    assert_eq!(f.tranches.len(), 4);
+    assert_eq!(
+        f.tranches[1].amount,
+        yuan("100000"),
+        "in date order, second"
+    );
+    assert_eq!(
+        f.tranches[1].gate.as_ref().map(|g| g.title.zh.as_str()),
+        Some("现场核查")
+    );
+    let f = d::edit_schedule(
+        &db.pool,
+        &s,
+        &EditForm {
+            to: "2".into(),
+            amount: "5万".into(),
+            ..edit("transfer", "4")
+        },
+    )
+    .await
+    .expect("transfer");
+    assert_eq!(f.tranches[1].amount, yuan("150000"));
+    let f = d::edit_schedule(
+        &db.pool,
+        &s,
+        &EditForm {
+            to: "3".into(),
+            ..edit("merge", "2")
+        },
+    )
+    .await
+    .expect("merge");
+    assert_eq!(f.tranches.len(), 3);
+    assert_eq!(
+        Money::checked_sum(f.tranches.iter().map(|t| t.amount)),
+        Some(a.amount)
+    );
+    let e = d::edit_schedule(
+        &db.pool,
+        &s,
+        &EditForm {
+            amount: a.amount.to_string().as_str().into(),
+            ..edit("split", "2")
+        },
+    )
+    .await
+    .expect_err("more than the tranche");
+    assert_eq!(e.invalid_fields()[0].field, "amount");
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'schedule' AND entity_id = $1
+         AND action IN ('split', 'transfer', 'merge')",
+    )
+    .bind(&a.number)
+    .fetch_one(&db.pool)
+    .await
+    .expect("count");
+    assert_eq!(n, 3);
+    ledger_balances(&db).await;
+}
+
+#[tokio::test]
+async fn payments_fail_and_are_approved_again_are_never_rewritten_and_clawbacks_stay_within_paid() {
+    let (db, awards) = awarded().await;
+    let a = &awards[0];
+    let s = on(2027, 1, 5);
+    let p = d::approve(&db.pool, &s, &approve_form(&a.number, 1, ""))
+        .await
+        .expect("approve");
+    let e = d::paid(&db.pool, &s, &paid_form(p.id, "", ""))
+        .await
+        .expect_err("no reference");
+    assert_eq!(e.invalid_fields()[0].field, "note");
+    let e = d::paid(&db.pool, &s, &paid_form(p.id, "2027-02-01", "X"))
+        .await
+        .expect_err("in the future");
+    assert_eq!(e.invalid_fields()[0].rule, "date_in_future");
+    d::failed(&db.pool, &s, &paid_form(p.id, "", "账户名称不符"))
+        .await
+        .expect("failed");
+    let f = d::award_finance(&db.pool, &a.number, s.today())
+        .await
+        .expect("f");
+    assert_eq!(
+        f.tranches[0].open, f.tranches[0].amount,
+        "a failed payment holds nothing"
+    );
+    d::again(&db.pool, &on(2027, 1, 8), &paid_form(p.id, "", ""))
+        .await
+        .expect("again");
+    let paid = d::paid(
+        &db.pool,
+        &on(2027, 1, 9),
+        &paid_form(p.id, "", "ICBC-0109-7"),
+    )
+    .await
+    .expect("paid");
+    assert_eq!(paid.bank_ref, "ICBC-0109-7");
+    let e = d::failed(&db.pool, &on(2027, 1, 10), &paid_form(p.id, "", "退回"))
+        .await
+        .expect_err("paid is final");
+    assert_eq!(e.code(), "illegal_payment_transition");
+    assert!(
+        both(&e).0.contains("已支付的记录只能以收回更正"),
+        "{}",
+        both(&e).0
+    );
+
+    let too_much = paid
+        .amount
+        .checked_add(Money::from_fen(1).expect("m"))
+        .expect("m");
+    let claw = |amount: &str, reason: &str| ClawbackForm {
+        award: a.number.as_str().into(),
+        amount: amount.into(),
+        reason: reason.into(),
+        on: "".into(),
+    };
+    let e = d::clawback(&db.pool, &s, &claw(&too_much.to_string(), "违规使用"))
+        .await
+        .expect_err("more than paid");
+    assert_eq!(e.code(), "clawback_over_paid");
+    let e = d::clawback(&db.pool, &s, &claw("1000", ""))
+        .await
+        .expect_err("no reason");
+    assert_eq!(e.invalid_fields()[0].field, "reason");
+    let c = d::clawback(
+        &db.pool,
+        &on(2027, 6, 1),
+        &claw("12,345.67", "列支与项目无关的费用"),
+    )
+    .await
+    .expect("clawback");
+    assert_eq!(c.amount, yuan("12345.67"));
+    let l = ledger_balances(&db).await;
+    let mine = &l.awards[0];
+    assert_eq!(mine.recovered, yuan("12345.67"));
+    assert_eq!(mine.net_paid.fen(), paid.amount.fen() - 1_234_567);
+
+    // The database's own last line: no deletion, no rewriting of a paid entry, no payment
+    // over its tranche, whatever program tries.
+    for sql in [
+        format!("DELETE FROM payments WHERE id = {}", p.id),
+        format!("UPDATE payments SET amount_fen = 1 WHERE id = {}", p.id),
+        format!(
+            "INSERT INTO payments (award_id, tranche_id, kind, amount_fen, status, approved_on,
+                 approved_by, created_at, updated_at)
+             SELECT award_id, id, 'payment', 1, 'approved', '2027-01-01', 'x', '', ''
+             FROM tranches WHERE id = (SELECT tranche_id FROM payments WHERE id = {})",
+            p.id
+        ),
+        format!(
+            "UPDATE tranches SET amount_fen = amount_fen + 1 WHERE award_id = (SELECT award_id FROM payments WHERE id = {})",
+            p.id
+        ),
+    ] {
+        let r = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .execute(&db.pool)
+            .await;
+        assert!(r.is_err(), "the database refused: {sql}");
+    }
+    ledger_balances(&db).await;
+}
+
+#[tokio::test]
+async fn two_officers_approving_what_fits_only_once_one_goes_through() {
+    let (db, awards) = awarded().await;
+    let a = &awards[1];
+    let other = grantdesk::store::open(&db.path())
+        .await
+        .expect("second pool");
+    let (s1, s2) = (on(2027, 1, 5), on(2027, 1, 5));
+    let f = approve_form(&a.number, 1, "");
+    let (x, y) = tokio::join!(d::approve(&db.pool, &s1, &f), d::approve(&other, &s2, &f));
+    assert!(x.is_ok() != y.is_ok(), "exactly one: {x:?} / {y:?}");
+    assert_eq!(x.err().or(y.err()).map(|e| e.code()), Some("over_tranche"));
+    let f = d::award_finance(&db.pool, &a.number, s1.today())
+        .await
+        .expect("f");
+    assert_eq!(f.tranches[0].pending, f.tranches[0].amount);
+}
+
+#[tokio::test]
+async fn the_cash_flow_plan_warns_of_a_year_over_its_appropriation() {
+    let (db, awards) = awarded().await;
+    pay(&db, &on(2027, 1, 5), &awards[0].number, 1).await;
+    let total = Money::checked_sum(awards.iter().map(|a| a.amount)).expect("sum");
+    let plan = d::cash_flow(&db.pool, CALL, Period::Year)
+        .await
+        .expect("plan");
+    let years: Vec<&str> = plan.rows.iter().map(|r| r.period.as_str()).collect();
+    assert_eq!(years, ["2027", "2028", "2029"]);
+    let last = plan.rows.last().expect("row");
+    assert_eq!(
+        last.cumulative_scheduled, total,
+        "the plan covers every award in full"
+    );
+    assert_eq!(
+        plan.rows[0].paid,
+        awards[0].amount.percent(
+            grantdesk::percent::Percent::parse("40").expect("p"),
+            grantdesk::money::Rounding::Down,
+        )
+    );
+    // The final tranches fall due on acceptance in 2029, which has no appropriation.
+    assert_eq!(plan.warnings.len(), 1);
+    let w = &plan.warnings[0];
+    assert_eq!((w.year, w.appropriation), (2029, Money::ZERO));
+    assert_eq!(w.over, w.scheduled);
+    assert!(
+        w.message.zh.starts_with("2029 年计划拨付"),
+        "{}",
+        w.message.zh
+    );
+    let months = d::cash_flow(&db.pool, CALL, Period::Month)
+        .await
+        .expect("plan");
+    assert_eq!(
+        months.rows.first().map(|r| r.period.as_str()),
+        Some("2027-01")
+    );
+    assert_eq!(
+        months.rows.last().map(|r| r.period.as_str()),
+        Some("2029-03")
+    );
+    assert_eq!(months.rows.len(), 27, "no gaps");
+}
