@@ -690,3 +690,153 @@ async fn the_cash_flow_plan_warns_of_a_year_over_its_appropriation() {
     );
     assert_eq!(months.rows.len(), 27, "no gaps");
 }
+
+/// One step of an officer's random day, for the property below.
+#[derive(Debug, Clone)]
+enum Op {
+    Approve {
+        award: usize,
+        tranche: u32,
+        percent: u32,
+    },
+    Paid(usize),
+    Fail(usize),
+    Again(usize),
+    Cancel(usize),
+    Clawback {
+        award: usize,
+        percent: u32,
+    },
+    Midterm {
+        award: usize,
+        outcome: usize,
+    },
+    Split {
+        award: usize,
+        tranche: u32,
+        percent: u32,
+    },
+    Terminate(usize),
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => (0usize..12, 1u32..4, 1u32..=110).prop_map(|(award, tranche, percent)| Op::Approve { award, tranche, percent }),
+        6 => (0usize..40).prop_map(Op::Paid),
+        1 => (0usize..40).prop_map(Op::Fail),
+        1 => (0usize..40).prop_map(Op::Again),
+        1 => (0usize..40).prop_map(Op::Cancel),
+        2 => (0usize..12, 1u32..=120).prop_map(|(award, percent)| Op::Clawback { award, percent }),
+        1 => (0usize..12, 0usize..3).prop_map(|(award, outcome)| Op::Midterm { award, outcome }),
+        1 => (0usize..12, 1u32..5, 1u32..=100).prop_map(|(award, tranche, percent)| Op::Split { award, tranche, percent }),
+        1 => (0usize..12).prop_map(Op::Terminate),
+    ]
+}
+
+/// Checks straight from the tables, after every step: each award's schedule sums to it, no
+/// tranche has more approved, paid and released than its amount, no award more paid than
+/// awarded, no call more than its budget, and the ledger reconciles.
+async fn invariants(db: &Db) {
+    let bad: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT w.number, w.amount_fen, (SELECT SUM(amount_fen) FROM tranches t WHERE t.award_id = w.id)
+         FROM awards w
+         WHERE w.amount_fen IS NOT (SELECT SUM(amount_fen) FROM tranches t WHERE t.award_id = w.id)",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("schedules");
+    assert!(bad.is_empty(), "schedules off their award: {bad:?}");
+    let (over,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM tranches t WHERE t.released_fen + (SELECT COALESCE(SUM(amount_fen), 0)
+             FROM payments p WHERE p.tranche_id = t.id AND p.status IN ('approved', 'paid')) > t.amount_fen",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("tranches");
+    assert_eq!(over, 0, "a tranche over its amount");
+    let l = ledger_balances(db).await;
+    assert!(l.paid <= l.budget && l.awarded <= l.budget);
+    for a in &l.awards {
+        assert!(a.paid.fen() + a.pending.fen() <= a.amount.fen(), "{a:?}");
+        assert!(a.recovered <= a.paid, "{a:?}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// No sequence of approvals, payments, failures, cancellations, clawbacks, milestone
+    /// outcomes, edits and terminations pays an award more than its amount or a call more
+    /// than its budget, and the call's ledger is the sum of its awards' at every step.
+    #[test]
+    fn no_sequence_of_steps_pays_more_than_awarded_or_unbalances_a_ledger(
+        ops in proptest::collection::vec((op(), 0u64..12), 1..60)
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt");
+        rt.block_on(async {
+            let (db, awards) = awarded().await;
+            let mut today = day(2027, 1, 4);
+            for (op, gap) in &ops {
+                today = today + chrono::Days::new(*gap);
+                let s = Stamp::new(
+                    "finance-officer",
+                    Utc.from_utc_datetime(&today.and_hms_opt(2, 0, 0).expect("t")),
+                );
+                let number = |i: usize| awards[i % awards.len()].number.clone();
+                let pool = db.pool.clone();
+                let payment = |k: usize| async move {
+                    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM payments WHERE kind = 'payment' ORDER BY id")
+                        .fetch_all(&pool).await.expect("ids");
+                    if ids.is_empty() { 0 } else { ids[k % ids.len()].0 }
+                };
+                let r: Result<(), Error> = match op.clone() {
+                    Op::Approve { award, tranche, percent } => {
+                        let n = number(award);
+                        let f = d::award_finance(&db.pool, &n, today).await.expect("f");
+                        let open = f.tranches.get(tranche as usize - 1).map(|t| t.open.fen()).unwrap_or(1);
+                        let amount = Money::from_fen((open * i64::from(percent) / 100).max(1)).expect("m");
+                        d::approve(&db.pool, &s, &approve_form(&n, tranche, &amount.to_string())).await.map(drop)
+                    }
+                    Op::Paid(k) => d::paid(&db.pool, &s, &paid_form(payment(k).await, "", "REF")).await.map(drop),
+                    Op::Fail(k) => d::failed(&db.pool, &s, &paid_form(payment(k).await, "", "退回")).await.map(drop),
+                    Op::Again(k) => d::again(&db.pool, &s, &paid_form(payment(k).await, "", "")).await.map(drop),
+                    Op::Cancel(k) => d::cancel(&db.pool, &s, &paid_form(payment(k).await, "", "撤销")).await.map(drop),
+                    Op::Clawback { award, percent } => {
+                        let n = number(award);
+                        let f = d::award_finance(&db.pool, &n, today).await.expect("f");
+                        let amount = Money::from_fen((f.ledger.net_paid.fen() * i64::from(percent) / 100).max(1)).expect("m");
+                        d::clawback(&db.pool, &s, &ClawbackForm {
+                            award: n.as_str().into(), amount: amount.to_string().as_str().into(),
+                            reason: "收回".into(), on: "".into(),
+                        }).await.map(drop)
+                    }
+                    Op::Midterm { award, outcome: o } => {
+                        let rectify = (today + chrono::Days::new(30)).to_string();
+                        let (word, by) = [("passed", ""), ("conditional", rectify.as_str()), ("failed", "")][o];
+                        d::record_outcome(&db.pool, &s, &outcome(&number(award), "midterm", word, by)).await.map(drop)
+                    }
+                    Op::Split { award, tranche, percent } => {
+                        let n = number(award);
+                        let f = d::award_finance(&db.pool, &n, today).await.expect("f");
+                        let of = f.tranches.get(tranche as usize - 1).map(|t| t.amount.fen()).unwrap_or(2);
+                        let amount = Money::from_fen((of * i64::from(percent) / 100).max(1)).expect("m");
+                        d::edit_schedule(&db.pool, &s, &EditForm {
+                            award: n.as_str().into(), action: "split".into(),
+                            tranche: tranche.to_string().into(), amount: amount.to_string().as_str().into(),
+                            ..Default::default()
+                        }).await.map(drop)
+                    }
+                    Op::Terminate(award) => {
+                        decision::set_award_status(&db.pool, &s, &number(award), AwardStatus::Terminated).await.map(drop)
+                    }
+                };
+                if let Err(e) = r {
+                    // A refusal is one of the core's own, never the database's last line.
+                    assert!(!e.code().starts_with("store"), "{op:?}: {e:?}");
+                }
+                invariants(&db).await;
+            }
+        });
+    }
+}
