@@ -89,8 +89,15 @@ pub enum Rounding {
     Down,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
+
+/// Zero yuan with its two places (`0.00`), like every other amount.
+impl Default for Money {
+    fn default() -> Self {
+        Money::ZERO
+    }
+}
 
 impl Money {
     pub const ZERO: Money = Money(Decimal::from_parts(0, 0, 0, false, 2));
@@ -434,6 +441,12 @@ mod tests {
         assert_eq!(m("1234567.89").format_yuan(), "¥1,234,567.89");
         assert_eq!(m("0.07").format_yuan(), "¥0.07");
         assert_eq!(m("999").format_yuan(), "¥999.00");
+        assert_eq!(
+            Money::default().format_yuan(),
+            "¥0.00",
+            "zero keeps its two places"
+        );
+        assert_eq!(Money::default().to_string(), "0.00");
         assert_eq!(m("5000000").format_wan(), "500.00万元");
         assert_eq!(m("60000000").format_wan(), "6,000.00万元");
         assert_eq!(m("12345").format_wan(), "1.23万元");

@@ -30,10 +30,18 @@ fn warning(e: &crate::Error, zh: &str, en: &str) -> Warning {
 /// How many daily backups are kept.
 pub const DAILY_BACKUPS_KEPT: usize = 7;
 
-/// Verifies the audit chain, then takes the agency's day's backup (the last
-/// [`DAILY_BACKUPS_KEPT`] daily ones kept). Neither stops the start: what fails is returned.
+/// Gives awards issued before disbursements existed their schedules (once), verifies the
+/// audit chain, then takes the agency's day's backup (the last [`DAILY_BACKUPS_KEPT`] daily
+/// ones kept). None of them stops the start: what fails is returned.
 pub async fn check(pool: &Pool, db: &Path, stamp: &Stamp) -> Vec<Warning> {
     let mut out = Vec::new();
+    if let Err(e) = crate::disbursement::backfill(pool, stamp).await {
+        out.push(warning(
+            &e,
+            "未能为早前下达的资助生成拨付计划：",
+            "the schedules of awards issued earlier could not be made: ",
+        ));
+    }
     if let Err(e) = crate::audit::verify(pool).await {
         out.push(warning(
             &e,

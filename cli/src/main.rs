@@ -8,6 +8,7 @@ mod calls;
 mod data;
 mod decide;
 mod demo;
+mod disburse;
 mod out;
 mod proposals;
 mod review;
@@ -118,6 +119,18 @@ enum Command {
         /// The award number (文号)
         number: String,
     },
+    /// An award's milestones, tranches and payments; or reshape its schedule
+    Schedule(disburse::ScheduleArgs),
+    /// Record a milestone's outcome, or add a milestone
+    #[command(subcommand)]
+    Milestone(disburse::MilestoneCmd),
+    /// Approve, pay, fail, approve again or cancel a payment; record a clawback
+    #[command(subcommand)]
+    Pay(disburse::PayCmd),
+    /// The ledger of a call (budget, awarded, paid, recovered, outstanding) or of one award
+    Ledger(disburse::LedgerArgs),
+    /// The cash-flow plan of a call by month, quarter or year, against its appropriations
+    Cashflow(disburse::CashflowArgs),
     /// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension
     Export(data::ExportArgs),
     /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
@@ -220,6 +233,8 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
         store::open_existing(&path).await?
     };
     let stamp = Stamp::now(&pool).await?;
+    // Awards issued before disbursements existed get their milestones and schedule once.
+    grantdesk::disbursement::backfill(&pool, &stamp).await?;
     let done = act(cli.command, &pool, &stamp, &path, out).await;
     // Closing checkpoints the write-ahead log: no -wal file is left beside the database.
     pool.close().await;
@@ -251,6 +266,11 @@ async fn act(
         Command::Decide(c) => decide::run(pool, stamp, c, out, &path).await,
         Command::Awards { call } => decide::awards(pool, call, out).await,
         Command::Award { action, number } => decide::award(pool, stamp, action, number, out).await,
+        Command::Schedule(a) => disburse::schedule(pool, stamp, a, out).await,
+        Command::Milestone(c) => disburse::milestone(pool, stamp, c, out).await,
+        Command::Pay(c) => disburse::pay(pool, stamp, c, out).await,
+        Command::Ledger(a) => disburse::ledger(pool, stamp, a, out).await,
+        Command::Cashflow(a) => disburse::cashflow(pool, a, out).await,
         Command::Export(a) => data::export(pool, &path, a, out).await,
         Command::Import(c) => data::import(pool, stamp, c, out).await,
         Command::Settings(a) => settings::run(pool, stamp, a, out).await,

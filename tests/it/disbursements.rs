@@ -840,3 +840,43 @@ proptest::proptest! {
         });
     }
 }
+
+#[tokio::test]
+async fn awards_issued_before_disbursements_get_their_schedule_once() {
+    let (db, awards) = awarded().await;
+    // A database from before migration 0007 had awards and no schedules.
+    sqlx::query("DELETE FROM tranches")
+        .execute(&db.pool)
+        .await
+        .expect("rm");
+    sqlx::query("DELETE FROM milestones")
+        .execute(&db.pool)
+        .await
+        .expect("rm");
+    let s = on(2027, 2, 1);
+    assert_eq!(
+        d::backfill(&db.pool, &s).await.expect("backfill"),
+        awards.len()
+    );
+    assert_eq!(
+        d::backfill(&db.pool, &s).await.expect("again"),
+        0,
+        "only once"
+    );
+    let f = d::award_finance(&db.pool, &awards[1].number, s.today())
+        .await
+        .expect("f");
+    assert_eq!(
+        Money::checked_sum(f.tranches.iter().map(|t| t.amount)),
+        Some(awards[1].amount)
+    );
+    assert_eq!(
+        f.milestones[0].decided_on,
+        Some(awards[1].decided_on),
+        "an accepted award's task book counts as signed on the day it was decided"
+    );
+    grantdesk::audit::verify(&db.pool)
+        .await
+        .expect("the chain holds");
+    ledger_balances(&db).await;
+}

@@ -5,4 +5,5 @@ mod basics;
 mod crash;
 mod data;
 mod decisions;
+mod disbursements;
 mod support;

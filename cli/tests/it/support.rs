@@ -7,23 +7,33 @@ use tempfile::TempDir;
 
 pub struct Cli {
     pub dir: TempDir,
+    /// The moment the commands run at (`GRANTDESK_NOW`), if not the clock's.
+    now: std::cell::RefCell<Option<String>>,
 }
 
 impl Cli {
     pub fn new() -> Cli {
         Cli {
             dir: tempfile::tempdir().expect("temp dir"),
+            now: std::cell::RefCell::new(None),
         }
     }
 
+    /// Runs the following commands at this moment (RFC 3339), as if the clock said so.
+    pub fn at(&self, now: &str) {
+        *self.now.borrow_mut() = Some(now.to_string());
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_grantdesk"))
-            .args(args)
+        let mut c = Command::new(env!("CARGO_BIN_EXE_grantdesk"));
+        c.args(args)
             .env("GRANTDESK_DB", self.dir.path().join("cli.db"))
             // Anyone can set $USER: the audit log must not believe it.
-            .env("USER", "mallory")
-            .output()
-            .expect("run grantdesk")
+            .env("USER", "mallory");
+        if let Some(now) = self.now.borrow().as_deref() {
+            c.env("GRANTDESK_NOW", now);
+        }
+        c.output().expect("run grantdesk")
     }
 
     pub fn ok(&self, args: &[&str]) -> String {

@@ -1,0 +1,106 @@
+//! Disbursement from the command line: the schedule, a refused early payment in both
+//! languages, a payment approved and paid, a milestone passed, the ledger and the cash-flow
+//! plan as JSON for scripts.
+
+use crate::support::Cli;
+
+const CALL: &str = "BJ-AIXR-2026";
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).expect("json")
+}
+
+#[test]
+fn awards_are_paid_out_by_their_schedule_from_the_command_line() {
+    let cli = Cli::new();
+    cli.at("2026-12-01T10:00:00+08:00");
+    cli.ok(&["demo", "--stage", "awarded"]);
+    let awards = json(&cli.ok(&["awards", "--call", CALL, "--json"]));
+    let number = awards[0]["number"].as_str().expect("number").to_string();
+    let n = number.as_str();
+
+    let shown = cli.ok(&["schedule", n, "--lang", "zh"]);
+    assert!(
+        shown.contains("签订任务书") && shown.contains("中期检查"),
+        "{shown}"
+    );
+    let f = json(&cli.ok(&["schedule", n, "--json"]));
+    let tranches = f["tranches"].as_array().expect("tranches");
+    assert_eq!(tranches.len(), 3);
+    let first = tranches[0]["amount"].as_str().expect("amount").to_string();
+
+    cli.at("2027-01-05T10:00:00+08:00");
+    let zh = cli.fails(&["pay", "approve", n, "--tranche", "2", "--lang", "zh"]);
+    assert!(
+        zh.contains("须待中期检查通过后方可拨付（计划 2028-01-01）"),
+        "{zh}"
+    );
+    let en = cli.fails(&[
+        "pay",
+        "approve",
+        n,
+        "--tranche",
+        "2",
+        "--lang",
+        "en",
+        "--json",
+    ]);
+    assert_eq!(json(&en)["code"], "gate_shut", "{en}");
+
+    let p = json(&cli.ok(&["pay", "approve", n, "--tranche", "1", "--json"]));
+    assert_eq!(p["status"], "approved");
+    assert_eq!(p["amount"], first.as_str());
+    let id = p["id"].to_string();
+    let paid = json(&cli.ok(&["pay", "paid", &id, "--ref", "BOC-20270106-01", "--json"]));
+    assert_eq!(
+        (paid["status"].as_str(), paid["paid_on"].as_str()),
+        (Some("paid"), Some("2027-01-05"))
+    );
+
+    cli.at("2028-01-03T10:00:00+08:00");
+    cli.ok(&[
+        "milestone",
+        "record",
+        n,
+        "midterm",
+        "passed",
+        "--note",
+        "专家组同意通过",
+    ]);
+    cli.ok(&["pay", "approve", n, "--tranche", "2"]);
+    let f = json(&cli.ok(&[
+        "schedule",
+        n,
+        "split",
+        "--tranche",
+        "3",
+        "--amount",
+        "10000",
+        "--due",
+        "2028-06-30",
+        "--json",
+    ]));
+    assert_eq!(f["tranches"].as_array().map(Vec::len), Some(4));
+
+    // The ledger's call figures are top-level fields, money as decimal strings.
+    let l = json(&cli.ok(&["ledger", "--call", CALL, "--json"]));
+    assert_eq!(l["budget"], "60000000.00");
+    assert_eq!(l["paid"], first.as_str());
+    assert_eq!(l["recovered"], "0.00");
+    assert!(l["awarded"].as_str().is_some_and(|a| a.ends_with(".00")));
+    assert_eq!(l["balanced"], true);
+    let table = cli.ok(&["ledger", "--call", CALL, "--lang", "zh"]);
+    assert!(table.contains("未使用") && table.contains(n), "{table}");
+
+    let plan = json(&cli.ok(&["cashflow", "--call", CALL, "--by", "year", "--json"]));
+    assert_eq!(plan["warnings"][0]["year"], 2029);
+    let text = cli.ok(&[
+        "cashflow", "--call", CALL, "--by", "quarter", "--lang", "en",
+    ]);
+    assert!(
+        text.contains("2027-Q1") && text.contains("⚠ 2029:"),
+        "{text}"
+    );
+    let bad = cli.fails(&["cashflow", "--call", CALL, "--by", "week", "--lang", "en"]);
+    assert!(bad.contains("group by month, quarter or year"), "{bad}");
+}
