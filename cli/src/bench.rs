@@ -23,6 +23,21 @@ pub(crate) enum BenchCmd {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// The ledgers and the cash-flow plan of a call read from the database: awards ×
+    /// tranches × payment entries per tranche
+    Ledger {
+        #[arg(long, default_value_t = 1000)]
+        awards: usize,
+        /// Tranches per award
+        #[arg(long, default_value_t = 5)]
+        tranches: usize,
+        /// Payment entries per tranche
+        #[arg(long, default_value_t = 20)]
+        payments: usize,
+        /// Work in this new directory and keep the database there (default: a temporary one)
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
         #[arg(long, default_value_t = 10_000)]
@@ -65,22 +80,7 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             Ok(())
         }
         BenchCmd::Import { rows, keep } => {
-            let dir = keep.clone().unwrap_or_else(|| {
-                std::env::temp_dir().join(format!("grantdesk-bench-{}", std::process::id()))
-            });
-            if keep.is_none() {
-                let _ = std::fs::remove_dir_all(&dir);
-            } else if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
-                return Err(FileError::Unwritable {
-                    path: dir.display().to_string(),
-                    reason: "the directory is not empty".into(),
-                }
-                .into());
-            }
-            std::fs::create_dir_all(&dir).map_err(|e| FileError::Unwritable {
-                path: dir.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            let dir = work_dir(keep.as_ref())?;
             let f = grantdesk::import::bench::run(&dir, rows, &Stamp::now_for_os_user()).await;
             if keep.is_none() {
                 let _ = std::fs::remove_dir_all(&dir);
@@ -102,6 +102,53 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                 "  plain bulk insert of the same rows: {:>9.1} ms  (import / plain = {:.1})",
                 ms(f.plain),
                 total.as_secs_f64() / f.plain.as_secs_f64().max(1e-9)
+            );
+            Ok(())
+        }
+        BenchCmd::Ledger {
+            awards,
+            tranches,
+            payments,
+            keep,
+        } => {
+            let dir = work_dir(keep.as_ref())?;
+            let f = grantdesk::disbursement::bench::run(
+                &dir,
+                awards,
+                tranches.max(1),
+                payments,
+                &Stamp::now_for_os_user(),
+            )
+            .await;
+            if keep.is_none() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            let f = f?;
+            println!(
+                "ledger bench: {} awards, {} tranches, {} payment entries (filled in {:.0} ms)",
+                f.awards,
+                f.tranches,
+                f.payments,
+                ms(f.fill)
+            );
+            println!(
+                "  call ledger (every award's):  {:>7.1} ms  (paid {}, balanced: {})",
+                ms(f.ledger),
+                f.paid.format_yuan(),
+                f.balanced
+            );
+            println!(
+                "  cash-flow plan by month:      {:>7.1} ms",
+                ms(f.cash_by_month)
+            );
+            println!(
+                "  cash-flow plan by year:       {:>7.1} ms",
+                ms(f.cash_by_year)
+            );
+            println!("  one award's page:             {:>7.1} ms", ms(f.award));
+            println!(
+                "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
+                ms(f.ledger + f.cash_by_month)
             );
             Ok(())
         }
@@ -135,4 +182,25 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// The benchmark's directory: `keep` (which must be new or empty), else a fresh temporary one.
+fn work_dir(keep: Option<&PathBuf>) -> Result<PathBuf, Error> {
+    let dir = keep.cloned().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("grantdesk-bench-{}", std::process::id()))
+    });
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    } else if std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(FileError::Unwritable {
+            path: dir.display().to_string(),
+            reason: "the directory is not empty".into(),
+        }
+        .into());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| FileError::Unwritable {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(dir)
 }

@@ -12,6 +12,7 @@
 //! Every rule that depends on the date takes it as an argument (`today`), never from the
 //! clock, so tests can move time.
 
+pub mod bench;
 mod error;
 pub mod form;
 pub mod ledger;

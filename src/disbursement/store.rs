@@ -1302,7 +1302,8 @@ struct LedgerRow {
     amount_fen: i64,
 }
 
-/// The call's ledger with every award's, summed in the database (three grouped reads).
+/// The call's ledger with every award's: the awards, their schedules summed, and the payment
+/// totals the database keeps per award.
 pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
     let mut conn = pool.acquire().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
@@ -1329,23 +1330,19 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
         s.scheduled = money("tranches", award, scheduled)?;
         s.released = money("tranches", award, released)?;
     }
-    let pays: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT p.award_id, p.status, SUM(p.amount_fen)
-         FROM payments p JOIN awards w ON w.id = p.award_id
-         WHERE w.call_id = $1 AND p.status IN ('approved', 'paid')
-         GROUP BY p.award_id, p.kind, p.status",
+    // The payment totals the database keeps as payments are written (migration 0008).
+    let pays: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT s.award_id, s.pending_fen, s.paid_fen, s.recovered_fen
+         FROM award_totals s JOIN awards w ON w.id = s.award_id WHERE w.call_id = $1",
     )
     .bind(call.id)
     .fetch_all(&mut *conn)
     .await?;
-    for (award, status, fen) in pays {
+    for (award, pending, paid, recovered) in pays {
         let s = sums.entry(award).or_default();
-        let m = money("payments", award, fen.abs())?;
-        match (status.as_str(), fen < 0) {
-            ("paid", true) => s.recovered = add(s.recovered, m),
-            ("paid", false) => s.paid = add(s.paid, m),
-            _ => s.pending = add(s.pending, m),
-        }
+        s.pending = money("award_totals", award, pending)?;
+        s.paid = money("award_totals", award, paid)?;
+        s.recovered = money("award_totals", award, recovered)?;
     }
     let mut awards = Vec::with_capacity(rows.len());
     for r in rows {
@@ -1377,11 +1374,7 @@ pub async fn cash_flow(pool: &Pool, call_code: &str, by: Period) -> Result<CashF
     .fetch_all(&mut *conn)
     .await?;
     let paid: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT substr(p.paid_on, 1, 7) || '-01',
-             SUM(CASE WHEN p.amount_fen > 0 THEN p.amount_fen ELSE 0 END),
-             SUM(CASE WHEN p.amount_fen < 0 THEN -p.amount_fen ELSE 0 END)
-         FROM payments p JOIN awards w ON w.id = p.award_id
-         WHERE w.call_id = $1 AND p.status = 'paid' GROUP BY 1",
+        "SELECT month || '-01', paid_fen, recovered_fen FROM paid_by_month WHERE call_id = $1",
     )
     .bind(call.id)
     .fetch_all(&mut *conn)

@@ -118,6 +118,44 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
         l.uncommitted.fen() + l.outstanding.fen() + l.paid.fen() - l.recovered.fen(),
         "budget = uncommitted + outstanding + paid − recovered"
     );
+    // Award by award, the totals the database keeps agree with the payments themselves.
+    let raw: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT w.number,
+                COALESCE(SUM(CASE WHEN p.status = 'paid' AND p.amount_fen > 0 THEN p.amount_fen END), 0),
+                COALESCE(-SUM(CASE WHEN p.status = 'paid' AND p.amount_fen < 0 THEN p.amount_fen END), 0),
+                COALESCE(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END), 0)
+         FROM awards w LEFT JOIN payments p ON p.award_id = w.id
+         GROUP BY w.id ORDER BY w.number_year, w.number_seq",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .expect("raw");
+    let mine: Vec<(String, i64, i64, i64)> = l
+        .awards
+        .iter()
+        .map(|a| {
+            (
+                a.number.clone(),
+                a.paid.fen(),
+                a.recovered.fen(),
+                a.pending.fen(),
+            )
+        })
+        .collect();
+    assert_eq!(mine, raw);
+    // And month by month, what the plan says was paid.
+    let plan = d::cash_flow(&db.pool, CALL, Period::Month)
+        .await
+        .expect("plan");
+    let (by_month,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("net");
+    assert_eq!(
+        plan.rows.last().map_or(0, |r| r.cumulative_paid.fen()),
+        by_month
+    );
     l
 }
 

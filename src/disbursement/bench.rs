@@ -1,0 +1,201 @@
+//! The ledger benchmark: a call with `awards` awards of ¥1,000,000, each in `tranches`
+//! tranches with `payments` payment entries on each tranche, filled plainly; then the call's
+//! ledger and its cash-flow plan (by month and by year) and one award's page are read from
+//! the database and timed.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::{Period, award_finance, cash_flow, ledger};
+use crate::call::{self, AppropriationForm};
+use crate::error::Error;
+use crate::form::Text;
+use crate::store::{self, Stamp, begin_write};
+
+pub const CODE: &str = "BENCH-LEDGER";
+
+/// Each award: ¥1,000,000.
+const AWARD_FEN: i64 = 100_000_000;
+
+pub struct Figures {
+    pub awards: usize,
+    pub tranches: usize,
+    pub payments: usize,
+    pub fill: Duration,
+    /// The fastest of the runs of each read (the first one warms the cache).
+    pub ledger: Duration,
+    pub cash_by_month: Duration,
+    pub cash_by_year: Duration,
+    pub award: Duration,
+    pub balanced: bool,
+    pub paid: crate::money::Money,
+}
+
+/// The fastest of five timed runs, after one that warms the cache.
+async fn fastest<F, Fut>(mut f: F) -> Result<Duration, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), Error>>,
+{
+    f().await?;
+    let mut best = Duration::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        f().await?;
+        best = best.min(t.elapsed());
+    }
+    Ok(best)
+}
+
+/// Fills `dir/ledger.db` and times the reads; `dir` must be empty.
+pub async fn run(
+    dir: &Path,
+    awards: usize,
+    tranches: usize,
+    payments: usize,
+    stamp: &Stamp,
+) -> Result<Figures, Error> {
+    let pool = store::open(&dir.join("ledger.db")).await?;
+    let budget = (awards.max(1) as i64) * 2_000_000;
+    let half = Text(format!("{}", budget / 2));
+    let form = call::CallForm {
+        code: Text::from(CODE),
+        total_budget: Text(budget.to_string()),
+        max_awards: Text(awards.max(1).to_string()),
+        appropriations: vec![
+            AppropriationForm {
+                year: Text::from("2027"),
+                amount: half.clone(),
+            },
+            AppropriationForm {
+                year: Text::from("2028"),
+                amount: half,
+            },
+        ],
+        ..crate::demo::reference_call_form()
+    };
+    call::create(&pool, stamp, &form).await?;
+    let (call_id,): (i64,) = sqlx::query_as("SELECT id FROM calls WHERE code = $1")
+        .bind(CODE)
+        .fetch_one(&pool)
+        .await?;
+
+    let t = Instant::now();
+    let mut tx = begin_write(&pool).await?;
+    crate::import::bench::insert_plain(&mut tx, call_id, CODE, awards).await?;
+    let ids: Vec<usize> = (0..awards).collect();
+    for chunk in ids.chunks(300) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO awards (id, call_id, proposal_id, number, number_year, number_seq,
+                amount_fen, requested_fen, decided_on, start_on, end_on, status, created_at,
+                updated_at) ",
+        );
+        q.push_values(chunk, |mut b, &i| {
+            b.push_bind(i as i64 + 1)
+                .push_bind(call_id)
+                .push_bind(i as i64 + 1)
+                .push_bind(format!("BENCH〔2099〕{:05}", i + 1))
+                .push_bind(2099)
+                .push_bind(i as i64 + 1)
+                .push_bind(AWARD_FEN)
+                .push_bind(300_000_000i64)
+                .push_bind("2026-12-01")
+                .push_bind("2027-01-01")
+                .push_bind("2028-12-31")
+                .push_bind("active")
+                .push_bind("x")
+                .push_bind("x");
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    // Tranches evenly over 24 months; the last takes the odd fen.
+    let per = AWARD_FEN / tranches.max(1) as i64;
+    let rows: Vec<(usize, usize)> = (0..awards)
+        .flat_map(|a| (0..tranches).map(move |k| (a, k)))
+        .collect();
+    let month = |k: usize, of: usize| {
+        let m = (k * 24 / of.max(1)) as u32;
+        format!("{}-{:02}-01", 2027 + m / 12, m % 12 + 1)
+    };
+    for chunk in rows.chunks(300) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO tranches (id, award_id, seq, amount_fen, due_on, created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, &(a, k)| {
+            let amount = if k + 1 == tranches {
+                AWARD_FEN - per * (tranches as i64 - 1)
+            } else {
+                per
+            };
+            b.push_bind((a * tranches + k) as i64 + 1)
+                .push_bind(a as i64 + 1)
+                .push_bind(k as i64 + 1)
+                .push_bind(amount)
+                .push_bind(month(k, tranches))
+                .push_bind("x")
+                .push_bind("x");
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    // `payments` entries per tranche, each an equal share of it, paid in its due month; the
+    // last entry of each award is still only approved.
+    let share = per / payments.max(1) as i64;
+    let entries: Vec<(usize, usize, usize)> = (0..awards)
+        .flat_map(|a| (0..tranches).flat_map(move |k| (0..payments).map(move |p| (a, k, p))))
+        .collect();
+    for chunk in entries.chunks(200) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO payments (award_id, tranche_id, kind, amount_fen, status, approved_on,
+                approved_by, paid_on, created_at, updated_at) ",
+        );
+        q.push_values(chunk, |mut b, &(a, k, p)| {
+            let last = k + 1 == tranches && p + 1 == payments;
+            let due = month(k, tranches);
+            b.push_bind(a as i64 + 1)
+                .push_bind((a * tranches + k) as i64 + 1)
+                .push_bind("payment")
+                .push_bind(share)
+                .push_bind(if last { "approved" } else { "paid" })
+                .push_bind(due.clone())
+                .push_bind("bench")
+                .push_bind(if last { None } else { Some(due) })
+                .push_bind("x")
+                .push_bind("x");
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(&pool).await?;
+    let fill = t.elapsed();
+
+    let l = ledger(&pool, CODE).await?;
+    // The totals the database keeps agree with the payments themselves.
+    let (raw,): (i64,) = sqlx::query_as(
+        "SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid' AND amount_fen > 0",
+    )
+    .fetch_one(&pool)
+    .await?;
+    let ledger_took = fastest(|| async { ledger(&pool, CODE).await.map(drop) }).await?;
+    let cash_by_month =
+        fastest(|| async { cash_flow(&pool, CODE, Period::Month).await.map(drop) }).await?;
+    let cash_by_year =
+        fastest(|| async { cash_flow(&pool, CODE, Period::Year).await.map(drop) }).await?;
+    let first = format!("BENCH〔2099〕{:05}", 1);
+    let award =
+        fastest(|| async { award_finance(&pool, &first, stamp.today()).await.map(drop) }).await?;
+    pool.close().await;
+    Ok(Figures {
+        awards,
+        tranches: awards * tranches,
+        payments: awards * tranches * payments,
+        fill,
+        ledger: ledger_took,
+        cash_by_month,
+        cash_by_year,
+        award,
+        balanced: l.balanced && raw == l.paid.fen(),
+        paid: l.paid,
+    })
+}
