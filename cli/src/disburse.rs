@@ -228,6 +228,140 @@ pub(crate) async fn pay(pool: &Pool, stamp: &Stamp, c: PayCmd, out: &Out) -> Res
 }
 
 #[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// The award number (文号)
+    number: String,
+    /// The project year reported (1, 2 …)
+    #[arg(long)]
+    year: String,
+    /// Spent in a category, repeatable: operations=120000 (equipment, operations,
+    /// personnel, indirect)
+    #[arg(long = "line")]
+    lines: Vec<String>,
+    /// The final report (决算) of an award ending early; the last year's always is
+    #[arg(long = "final")]
+    is_final: bool,
+    /// The date it was submitted (default: today)
+    #[arg(long, default_value = "")]
+    on: String,
+    #[arg(long, default_value = "")]
+    note: String,
+}
+
+pub(crate) async fn report(
+    pool: &Pool,
+    stamp: &Stamp,
+    a: ReportArgs,
+    out: &Out,
+) -> Result<(), Error> {
+    let lines = a
+        .lines
+        .iter()
+        .map(|l| {
+            let (c, m) = l.split_once('=').unwrap_or((l.as_str(), ""));
+            d::LineForm {
+                category: c.into(),
+                amount: m.into(),
+            }
+        })
+        .collect();
+    let form = d::ReportForm {
+        award: a.number.into(),
+        year: a.year.into(),
+        r#final: if a.is_final { "true" } else { "" }.into(),
+        submitted_on: a.on.into(),
+        note: a.note.into(),
+        lines,
+    };
+    let f = d::report(pool, stamp, &form).await?;
+    out.show(&f, |f| print_finance(f, out))
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AdjustCmd {
+    /// Move an amount from one budget category to another (预算调剂)
+    Request {
+        number: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long)]
+        reason: String,
+        /// The budget year (default: the project year of today)
+        #[arg(long, default_value = "")]
+        year: String,
+    },
+    /// Approve or refuse an adjustment that waits for the agency (a refusal needs --note)
+    Decide {
+        /// The adjustment's number (#)
+        adjustment: String,
+        /// approve or refuse
+        decision: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+pub(crate) async fn adjust(
+    pool: &Pool,
+    stamp: &Stamp,
+    c: AdjustCmd,
+    out: &Out,
+) -> Result<(), Error> {
+    let f = match c {
+        AdjustCmd::Request {
+            number,
+            from,
+            to,
+            amount,
+            reason,
+            year,
+        } => {
+            let form = d::AdjustForm {
+                award: number.into(),
+                year: year.into(),
+                from: from.into(),
+                to: to.into(),
+                amount: amount.into(),
+                reason: reason.into(),
+            };
+            d::adjust(pool, stamp, &form).await?
+        }
+        AdjustCmd::Decide {
+            adjustment,
+            decision,
+            note,
+        } => {
+            let form = d::AdjustDecisionForm {
+                adjustment: adjustment.into(),
+                decision: decision.into(),
+                note: note.into(),
+            };
+            d::decide_adjustment(pool, stamp, &form).await?
+        }
+    };
+    out.show(&f, |f| print_finance(f, out))
+}
+
+pub(crate) async fn closeout(
+    pool: &Pool,
+    stamp: &Stamp,
+    number: String,
+    note: String,
+    out: &Out,
+) -> Result<(), Error> {
+    let form = d::CloseoutForm {
+        award: number.into(),
+        note: note.into(),
+    };
+    let f = d::closeout(pool, stamp, &form).await?;
+    out.show(&f, |f| print_finance(f, out))
+}
+
+#[derive(Args)]
 pub(crate) struct LedgerArgs {
     #[arg(long)]
     call: String,
@@ -375,6 +509,7 @@ fn print_finance(f: &AwardFinance, out: &Out) {
         println!();
         print_payments(&f.payments, out);
     }
+    print_spending(f, out);
     let l = &f.ledger;
     println!();
     println!(
@@ -390,6 +525,86 @@ fn print_finance(f: &AwardFinance, out: &Out) {
         out.t("待拨付", "outstanding"),
         l.outstanding.format_yuan(),
     );
+}
+
+fn print_spending(f: &AwardFinance, out: &Out) {
+    let sp = &f.spending;
+    if sp.categories.is_empty() && sp.reports.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "{} v{}",
+        out.t("批复预算与支出", "Approved budget and spending"),
+        sp.version
+    );
+    let rows = sp
+        .categories
+        .iter()
+        .map(|c| {
+            vec![
+                c.category.label(out.lang).to_string(),
+                c.approved.format_yuan(),
+                c.spent.format_yuan(),
+                c.remaining.format_yuan(),
+                if c.over.is_zero() {
+                    String::new()
+                } else {
+                    c.over.format_yuan()
+                },
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            out.t("科目", "category"),
+            out.t("批复", "approved"),
+            out.t("已支出", "spent"),
+            out.t("结余", "remaining"),
+            out.t("超支", "over"),
+        ],
+        rows,
+    );
+    for flag in &sp.flags {
+        println!("⚠ {}", text(flag, out));
+    }
+    for r in sp.due.iter().filter(|r| !r.submitted) {
+        println!(
+            "{} {} {}{}",
+            if r.overdue { "⚠" } else { "·" },
+            if r.is_final {
+                out.t("决算报告", "final report").to_string()
+            } else {
+                format!("{} {}", out.t("年度报告", "report for year"), r.year)
+            },
+            r.due_on,
+            if r.overdue {
+                out.t("（逾期）", " (overdue)")
+            } else {
+                ""
+            }
+        );
+    }
+    for a in &sp.adjustments {
+        println!(
+            "#{} {} {} → {} {} {}  {}",
+            a.id,
+            a.year,
+            a.from.label(out.lang),
+            a.to.label(out.lang),
+            a.amount.format_yuan(),
+            a.status.label(out.lang),
+            a.reason
+        );
+    }
+    if let Some(c) = &f.closeout {
+        println!(
+            "{} {}: {}",
+            out.t("已结题", "closed out on"),
+            c.closed_on,
+            d::unspent_words(c).get(out.lang)
+        );
+    }
 }
 
 fn print_payments(ps: &[Payment], out: &Out) {

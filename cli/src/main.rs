@@ -127,6 +127,17 @@ enum Command {
     /// Approve, pay, fail, approve again or cancel a payment; record a clawback
     #[command(subcommand)]
     Pay(disburse::PayCmd),
+    /// Record (or correct) an award's spending report for a project year
+    Report(disburse::ReportArgs),
+    /// Request a budget adjustment, or approve or refuse one
+    #[command(subcommand)]
+    Adjust(disburse::AdjustCmd),
+    /// Close out an award (结题): final report, unspent balance kept or recovered
+    Closeout {
+        number: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// The ledger of a call (budget, awarded, paid, recovered, outstanding) or of one award
     Ledger(disburse::LedgerArgs),
     /// The cash-flow plan of a call by month, quarter or year, against its appropriations
@@ -269,6 +280,11 @@ async fn act(
         Command::Schedule(a) => disburse::schedule(pool, stamp, a, out).await,
         Command::Milestone(c) => disburse::milestone(pool, stamp, c, out).await,
         Command::Pay(c) => disburse::pay(pool, stamp, c, out).await,
+        Command::Report(a) => disburse::report(pool, stamp, a, out).await,
+        Command::Adjust(c) => disburse::adjust(pool, stamp, c, out).await,
+        Command::Closeout { number, note } => {
+            disburse::closeout(pool, stamp, number, note, out).await
+        }
         Command::Ledger(a) => disburse::ledger(pool, stamp, a, out).await,
         Command::Cashflow(a) => disburse::cashflow(pool, a, out).await,
         Command::Export(a) => data::export(pool, &path, a, out).await,

@@ -15,6 +15,7 @@ use crate::form::Text;
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::percent::Percent;
+use crate::proposal::Category;
 
 /// The refusals of calls, each with its Chinese and English text side by side in
 /// [`CallError::texts`].
@@ -354,6 +355,43 @@ pub struct TrancheShare {
     pub share: Percent,
 }
 
+/// What becomes of an award's unspent balance (结余资金) at close-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unspent {
+    /// Left with an institution whose project passed acceptance; recovered otherwise.
+    KeepIfPassed,
+    /// Always recovered.
+    Recover,
+}
+
+impl Unspent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unspent::KeepIfPassed => "keep_if_passed",
+            Unspent::Recover => "recover",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Unspent> {
+        match s.trim() {
+            "keep_if_passed" | "验收通过留用" => Some(Unspent::KeepIfPassed),
+            "recover" | "收回" => Some(Unspent::Recover),
+            _ => None,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Unspent::KeepIfPassed => lang.pick(
+                "验收通过的留归承担单位使用，否则收回",
+                "kept by the institution if it passed acceptance, else recovered",
+            ),
+            Unspent::Recover => lang.pick("一律收回", "always recovered"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Appropriation {
     pub year: i32,
@@ -386,6 +424,11 @@ pub struct CallSpec {
     pub indirect_tiers: Vec<IndirectTier>,
     pub tranches: Vec<TrancheShare>,
     pub appropriations: Vec<Appropriation>,
+    /// How far a spending category may run over its approved line before it is flagged.
+    pub spend_tolerance: Percent,
+    /// The categories an adjustment raises only with the agency's approval.
+    pub adjust_approval: Vec<Category>,
+    pub unspent: Unspent,
 }
 
 /// A stored call.
@@ -535,6 +578,13 @@ pub struct CallForm {
     pub indirect_tiers: Vec<TierForm>,
     pub tranches: Vec<TrancheForm>,
     pub appropriations: Vec<AppropriationForm>,
+    /// Percent over an approved line before spending is flagged (default 10).
+    pub spend_tolerance: Text,
+    /// Categories whose increase needs the agency's approval, comma-separated
+    /// (`equipment`); empty for none.
+    pub adjust_approval: Text,
+    /// `keep_if_passed` (default) or `recover`.
+    pub unspent: Text,
 }
 
 impl CallForm {
@@ -558,6 +608,9 @@ impl CallForm {
             max_proposals_per_applicant: t("1"),
             disagreement_threshold: t("15"),
             award_number_pattern: t(crate::decision::number::DEFAULT_PATTERN),
+            spend_tolerance: t("10"),
+            adjust_approval: t("equipment"),
+            unspent: t("keep_if_passed"),
             topics: vec![TopicForm::default()],
             rubric: vec![
                 criterion("innovation", "创新性", "Innovation", "30"),
@@ -812,6 +865,7 @@ impl CallForm {
         let indirect_tiers = self.tiers(&mut c, funding_mode);
         let tranches = self.tranches(&mut c);
         let appropriations = self.appropriations(&mut c, total_budget);
+        let (spend_tolerance, adjust_approval, unspent) = self.spending(&mut c);
 
         match (
             code,
@@ -861,9 +915,67 @@ impl CallForm {
                 indirect_tiers,
                 tranches,
                 appropriations,
+                spend_tolerance,
+                adjust_approval,
+                unspent,
             }),
             _ => Err(CallError::Invalid(c.0)),
         }
+    }
+
+    /// The spending rules; empty fields take the defaults (10%, equipment, keep if passed).
+    fn spending(&self, c: &mut Checks) -> (Percent, Vec<Category>, Unspent) {
+        let tolerance = match self.spend_tolerance.as_str() {
+            "" => Percent::from_basis_points(1000).unwrap_or_default(),
+            s => c
+                .take("spend_tolerance", Percent::parse(s))
+                .unwrap_or_default(),
+        };
+        let mut approval = Vec::new();
+        for word in self
+            .adjust_approval
+            .as_str()
+            .split([',', '，', '、', ' '])
+            .filter(|w| !w.trim().is_empty())
+        {
+            match Category::parse(word) {
+                Some(Category::Indirect) => c.push(Invalid::new(
+                    "adjust_approval",
+                    "indirect_never_raised",
+                    "间接费用不得调增，无需设置审批",
+                    "indirect costs are never raised: they need no approval setting",
+                )),
+                Some(cat) if !approval.contains(&cat) => approval.push(cat),
+                Some(_) => {}
+                None => c.push(Invalid::new(
+                    "adjust_approval",
+                    "category_unknown",
+                    format!(
+                        "“{}”不是预算科目；应为 equipment、operations 或 personnel",
+                        word.trim()
+                    ),
+                    format!(
+                        "\"{}\" is not a budget category; use equipment, operations or personnel",
+                        word.trim()
+                    ),
+                )),
+            }
+        }
+        let unspent = match self.unspent.as_str() {
+            "" => Unspent::KeepIfPassed,
+            s => Unspent::parse(s).unwrap_or_else(|| {
+                c.push(Invalid::new(
+                    "unspent",
+                    "unspent_unknown",
+                    format!("“{s}”不是结余资金处理方式；应为 keep_if_passed 或 recover"),
+                    format!(
+                        "\"{s}\" is not a rule for unspent balances; use keep_if_passed or recover"
+                    ),
+                ));
+                Unspent::KeepIfPassed
+            }),
+        };
+        (tolerance, approval, unspent)
     }
 
     fn topics(&self, c: &mut Checks) -> Vec<Topic> {
@@ -1159,6 +1271,14 @@ impl From<&CallSpec> for CallForm {
                     amount: t(x.amount.to_string()),
                 })
                 .collect(),
+            spend_tolerance: t(s.spend_tolerance.as_decimal().to_string()),
+            adjust_approval: t(s
+                .adjust_approval
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(",")),
+            unspent: t(s.unspent.as_str().to_string()),
         }
     }
 }

@@ -31,6 +31,9 @@ struct CallRow {
     max_proposals_per_applicant: i64,
     disagreement_threshold_cp: i64,
     award_number_pattern: String,
+    spend_tolerance_bp: i64,
+    adjust_approval: String,
+    unspent_policy: String,
     status: String,
     created_at: String,
     updated_at: String,
@@ -134,6 +137,18 @@ impl TryFrom<CallRows> for Call {
             max_proposals_per_applicant: count(id, c.max_proposals_per_applicant)?,
             disagreement_threshold: percent(id, c.disagreement_threshold_cp)?,
             award_number_pattern: c.award_number_pattern,
+            spend_tolerance: percent(id, c.spend_tolerance_bp)?,
+            adjust_approval: c
+                .adjust_approval
+                .split(',')
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    crate::proposal::Category::parse(w)
+                        .ok_or_else(|| corrupt(id, "adjust_approval"))
+                })
+                .collect::<Result<_, _>>()?,
+            unspent: super::Unspent::parse(&c.unspent_policy)
+                .ok_or_else(|| corrupt(id, "unspent_policy"))?,
             rubric: r
                 .criteria
                 .into_iter()
@@ -367,8 +382,9 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
         "INSERT INTO calls (code, title_zh, title_en, total_budget_fen, max_awards, award_floor_fen,
             award_ceiling_fen, duration_months, opens_on, closes_on, funding_mode, min_reviewers,
             max_proposals_per_applicant, disagreement_threshold_cp, award_number_pattern, status,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, 'draft', $14, $14)
+            created_at, updated_at, spend_tolerance_bp, adjust_approval, unspent_policy)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, 'draft', $14, $14,
+            $17, $18, $19)
          RETURNING id",
     )
     .bind(spec.code.as_str())
@@ -387,6 +403,9 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
     .bind(&now)
     .bind(i64::from(spec.disagreement_threshold.basis_points()))
     .bind(&spec.award_number_pattern)
+    .bind(i64::from(spec.spend_tolerance.basis_points()))
+    .bind(approval_text(&spec))
+    .bind(spec.unspent.as_str())
     .fetch_one(&mut *tx)
     .await?;
     write_children(&mut tx, id, &spec).await?;
@@ -482,7 +501,8 @@ pub async fn update(
             award_floor_fen = $6, award_ceiling_fen = $7, duration_months = $8, opens_on = $9,
             closes_on = $10, funding_mode = $11, min_reviewers = $12,
             max_proposals_per_applicant = $13, updated_at = $14, disagreement_threshold_cp = $15,
-            award_number_pattern = $16
+            award_number_pattern = $16, spend_tolerance_bp = $17, adjust_approval = $18,
+            unspent_policy = $19
          WHERE id = $1",
     )
     .bind(before.id)
@@ -501,6 +521,9 @@ pub async fn update(
     .bind(stamp.at_text())
     .bind(i64::from(spec.disagreement_threshold.basis_points()))
     .bind(&spec.award_number_pattern)
+    .bind(i64::from(spec.spend_tolerance.basis_points()))
+    .bind(approval_text(&spec))
+    .bind(spec.unspent.as_str())
     .execute(&mut *tx)
     .await?;
     write_children(&mut tx, before.id, &spec).await?;
@@ -552,4 +575,13 @@ pub async fn set_status(
     .await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The categories whose increase needs approval, as stored: comma-separated codes.
+fn approval_text(spec: &CallSpec) -> String {
+    spec.adjust_approval
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -277,3 +277,30 @@ fn a_call_is_decided_only_by_issuing_its_awards_never_by_hand() {
     let a = CallActions::of(Draft);
     assert!(a.edit && !a.take_proposals && !a.review);
 }
+
+#[test]
+fn spending_rules_default_to_the_reform_and_refuse_what_makes_no_sense() {
+    let spec = demo::reference_call_form().validate().expect("valid");
+    assert_eq!(spec.spend_tolerance.basis_points(), 1000);
+    assert_eq!(spec.adjust_approval, [crate::proposal::Category::Equipment]);
+    assert_eq!(spec.unspent, super::Unspent::KeepIfPassed);
+    assert_eq!(CallForm::from(&spec).validate().expect("round trip"), spec);
+    let mut f = demo::reference_call_form();
+    f.adjust_approval = "设备费、indirect".into();
+    assert!(has(&f, "adjust_approval", "indirect_never_raised"));
+    f.adjust_approval = "travel".into();
+    assert!(has(&f, "adjust_approval", "category_unknown"));
+    f.adjust_approval = "".into();
+    f.unspent = "keep".into();
+    assert!(has(&f, "unspent", "unspent_unknown"));
+    f.unspent = "recover".into();
+    f.spend_tolerance = "120".into();
+    assert!(has(&f, "spend_tolerance", "percent_invalid"));
+    f.spend_tolerance = "5".into();
+    let spec = f.validate().expect("valid");
+    assert!(
+        spec.adjust_approval.is_empty(),
+        "no category needs approval"
+    );
+    assert_eq!(spec.unspent, super::Unspent::Recover);
+}

@@ -853,6 +853,11 @@ pub async fn set_award_status(
         return Err(DecisionError::AwardNotFound(number.trim().to_string()).into());
     };
     let before = award_from(&mut tx, row).await?;
+    if to == AwardStatus::Completed && before.status.can_become(AwardStatus::Completed) {
+        return Err(crate::disbursement::store::completed_by_closeout(
+            &before.number,
+        ));
+    }
     if !before.status.can_become(to) {
         return Err(DecisionError::IllegalTransition {
             number: before.number,

@@ -386,3 +386,224 @@ impl EditForm {
         done(c, edit)
     }
 }
+
+/// One category's spending in a report.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct LineForm {
+    pub category: Text,
+    pub amount: Text,
+}
+
+/// A spending report (经费使用情况报告) for one project year; the last year's is the final
+/// report (决算), and an earlier one may be marked final when an award ends early.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ReportForm {
+    pub award: Text,
+    pub year: Text,
+    #[serde(default)]
+    pub r#final: Text,
+    #[serde(default)]
+    pub submitted_on: Text,
+    #[serde(default)]
+    pub note: Text,
+    pub lines: Vec<LineForm>,
+}
+
+pub(crate) struct ReportInput {
+    pub year: u32,
+    pub is_final: bool,
+    pub submitted_on: NaiveDate,
+    pub lines: Vec<(crate::proposal::Category, Money)>,
+}
+
+fn category(c: &mut Checks, field: &str, t: &Text) -> Option<crate::proposal::Category> {
+    let cat = crate::proposal::Category::parse(t.as_str());
+    if cat.is_none() {
+        c.push(Invalid::new(
+            field,
+            "category_unknown",
+            format!(
+                "“{}”不是预算科目；应为 equipment（设备费）、operations（业务费）、personnel（劳务费）或 indirect（间接费用）",
+                t.as_str()
+            ),
+            format!(
+                "\"{}\" is not a budget category; use equipment, operations, personnel or indirect",
+                t.as_str()
+            ),
+        ));
+    }
+    cat
+}
+
+fn year(c: &mut Checks, t: &Text, years: u32, default: u32) -> Option<u32> {
+    if t.as_str().is_empty() {
+        return Some(default);
+    }
+    match t.as_str().parse::<u32>() {
+        Ok(y) if (1..=years).contains(&y) => Some(y),
+        _ => {
+            c.push(Invalid::new(
+                "year",
+                "year_out_of_range",
+                format!("“{}”不是项目年度；应为 1 – {years}", t.as_str()),
+                format!("\"{}\" is not a project year; use 1 to {years}", t.as_str()),
+            ));
+            None
+        }
+    }
+}
+
+fn flag(t: &Text) -> bool {
+    matches!(t.as_str(), "true" | "yes" | "1" | "是" | "on")
+}
+
+impl ReportForm {
+    pub(crate) fn check(
+        &self,
+        today: NaiveDate,
+        years: u32,
+    ) -> Result<ReportInput, DisbursementError> {
+        let mut c = Checks::default();
+        c.require_text("award", self.award.as_str());
+        let y = if self.year.as_str().is_empty() {
+            c.push(required("year"));
+            None
+        } else {
+            year(&mut c, &self.year, years, 1)
+        };
+        let on = date(&mut c, "submitted_on", &self.submitted_on, today);
+        not_after_today(&mut c, "submitted_on", on, today);
+        let mut lines: Vec<(crate::proposal::Category, Money)> = Vec::new();
+        for (i, l) in self.lines.iter().enumerate() {
+            let f = format!("lines[{}]", i + 1);
+            let cat = category(&mut c, &format!("{f}.category"), &l.category);
+            let amount = if l.amount.as_str().is_empty() {
+                Some(Money::ZERO)
+            } else {
+                c.take(&format!("{f}.amount"), Money::parse(l.amount.as_str()))
+            };
+            if let (Some(cat), Some(amount)) = (cat, amount) {
+                if lines.iter().any(|x| x.0 == cat) {
+                    c.push(Invalid::new(
+                        format!("{f}.category"),
+                        "category_twice",
+                        format!("{}出现了两次", cat.label(crate::Lang::Zh)),
+                        format!("{} appears twice", cat.label(crate::Lang::En)),
+                    ));
+                } else {
+                    lines.push((cat, amount));
+                }
+            }
+        }
+        let v = y.zip(on).map(|(year, on)| ReportInput {
+            year,
+            is_final: flag(&self.r#final) || year == years,
+            submitted_on: on,
+            lines,
+        });
+        done(c, v)
+    }
+}
+
+/// A budget adjustment (预算调剂): move an amount between categories in a budget year.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct AdjustForm {
+    pub award: Text,
+    /// The budget year (default: the project year of today).
+    #[serde(default)]
+    pub year: Text,
+    pub from: Text,
+    pub to: Text,
+    pub amount: Text,
+    pub reason: Text,
+}
+
+pub(crate) struct AdjustInput {
+    pub year: u32,
+    pub from: crate::proposal::Category,
+    pub to: crate::proposal::Category,
+    pub amount: Money,
+    pub reason: String,
+}
+
+impl AdjustForm {
+    pub(crate) fn check(&self, years: u32, current: u32) -> Result<AdjustInput, DisbursementError> {
+        let mut c = Checks::default();
+        c.require_text("award", self.award.as_str());
+        let y = year(&mut c, &self.year, years, current);
+        let from = category(&mut c, "from", &self.from);
+        let to = category(&mut c, "to", &self.to);
+        let amount = money(&mut c, "amount", &self.amount);
+        c.require_text("reason", self.reason.as_str());
+        let v = y
+            .zip(from)
+            .zip(to)
+            .zip(amount)
+            .map(|(((year, from), to), amount)| AdjustInput {
+                year,
+                from,
+                to,
+                amount,
+                reason: self.reason.as_str().to_string(),
+            });
+        done(c, v)
+    }
+}
+
+/// The agency's decision on an adjustment that needs its approval.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct AdjustDecisionForm {
+    pub adjustment: Text,
+    /// `approve` or `refuse`.
+    pub decision: Text,
+    #[serde(default)]
+    pub note: Text,
+}
+
+impl AdjustDecisionForm {
+    pub(crate) fn check(&self) -> Result<(i64, bool), DisbursementError> {
+        let mut c = Checks::default();
+        let id = self
+            .adjustment
+            .as_str()
+            .trim_start_matches('#')
+            .parse::<i64>()
+            .ok();
+        if id.is_none() {
+            c.push(Invalid::new(
+                "adjustment",
+                "adjustment_number",
+                format!("“{}”不是调剂申请编号", self.adjustment.as_str()),
+                format!(
+                    "\"{}\" is not an adjustment number",
+                    self.adjustment.as_str()
+                ),
+            ));
+        }
+        let approve = match self.decision.as_str() {
+            "approve" | "批准" => Some(true),
+            "refuse" | "不批准" => Some(false),
+            other => {
+                c.push(Invalid::new(
+                    "decision",
+                    "unknown_decision",
+                    format!("“{other}”不是审批意见；应为 approve（批准）或 refuse（不批准）"),
+                    format!("\"{other}\" is not a decision; use approve or refuse"),
+                ));
+                None
+            }
+        };
+        if approve == Some(false) {
+            c.require_text("note", self.note.as_str());
+        }
+        done(c, id.zip(approve))
+    }
+}
+
+/// Close-out (结题): settles the award from its final report.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct CloseoutForm {
+    pub award: Text,
+    #[serde(default)]
+    pub note: Text,
+}

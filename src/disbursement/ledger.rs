@@ -36,6 +36,8 @@ pub struct AwardSums {
     pub paid: Money,
     /// Clawbacks (收回), as a positive amount.
     pub recovered: Money,
+    /// Spent, as the grantee's reports say.
+    pub spent: Money,
 }
 
 /// One award's ledger.
@@ -60,6 +62,10 @@ pub struct AwardLedger {
     pub released: Money,
     /// 待拨付: still owed to the grantee, `amount − paid − released`.
     pub outstanding: Money,
+    /// 已支出, as reported.
+    pub spent: Money,
+    /// Held by the grantee unspent: `net paid − spent` (zero if it spent more).
+    pub balance: Money,
     pub balanced: bool,
 }
 
@@ -83,6 +89,8 @@ impl AwardLedger {
             net_paid: sub(s.paid, s.recovered),
             released: s.released,
             outstanding: sub(s.amount, committed),
+            spent: s.spent,
+            balance: sub(sub(s.paid, s.recovered), s.spent),
             balanced: s.scheduled == s.amount
                 && committed <= s.amount
                 && add(s.paid, s.pending) <= s.amount
@@ -109,6 +117,8 @@ pub struct CallLedger {
     pub released: Money,
     /// 待拨付: committed to awards and not yet paid.
     pub outstanding: Money,
+    /// 已支出, as reported.
+    pub spent: Money,
     /// 未使用: free to commit, `budget − awarded + released + recovered`.
     pub uncommitted: Money,
     /// Every figure reconciles and every award balances.
@@ -126,6 +136,7 @@ impl CallLedger {
             sum(|a| a.released),
             sum(|a| a.outstanding),
         );
+        let spent = sum(|a| a.spent);
         let uncommitted = add(sub(budget, awarded), add(released, recovered));
         let net_paid = sub(paid, recovered);
         let balanced = awarded <= budget
@@ -141,6 +152,7 @@ impl CallLedger {
             net_paid,
             released,
             outstanding,
+            spent,
             uncommitted,
             balanced,
             awards,
@@ -371,9 +383,11 @@ mod tests {
             pending: y(0),
             paid: y(700),
             recovered: y(50),
+            spent: y(600),
         };
         let a = AwardLedger::new("N".into(), "A".into(), AwardStatus::Terminated, s);
         assert_eq!((a.net_paid, a.outstanding), (y(650), y(0)));
+        assert_eq!(a.balance, y(50), "650 in hand, 600 spent");
         assert!(a.balanced);
         let off = AwardLedger::new(
             "N".into(),

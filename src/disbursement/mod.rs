@@ -16,7 +16,9 @@ pub mod bench;
 mod error;
 pub mod form;
 pub mod ledger;
+mod reports;
 pub mod schedule;
+pub mod spending;
 pub(crate) mod store;
 
 use chrono::NaiveDate;
@@ -28,8 +30,12 @@ use crate::lang::Lang;
 use crate::money::Money;
 
 pub use error::DisbursementError;
-pub use form::{ApproveForm, ClawbackForm, EditForm, MilestoneForm, OutcomeForm, PaidForm};
+pub use form::{
+    AdjustDecisionForm, AdjustForm, ApproveForm, ClawbackForm, CloseoutForm, EditForm, LineForm,
+    MilestoneForm, OutcomeForm, PaidForm, ReportForm,
+};
 pub use ledger::{AwardLedger, CallLedger, CashFlow, CashRow, Period};
+pub use reports::{adjust, closeout, decide_adjustment, report, unspent_words};
 pub use store::{
     AwardFinance, add_milestone, again, approve, award_finance, backfill, cancel, cash_flow,
     clawback, edit_schedule, failed, ledger, paid, record_outcome,
@@ -400,6 +406,12 @@ pub enum Hold {
         milestone: Msg,
         rectify_by: NaiveDate,
     },
+    /// A spending report is past its date.
+    OverdueReport {
+        year: u32,
+        is_final: bool,
+        due_on: NaiveDate,
+    },
 }
 
 impl Hold {
@@ -434,15 +446,38 @@ impl Hold {
                     milestone.en
                 ),
             ),
+            Hold::OverdueReport {
+                year,
+                is_final,
+                due_on,
+            } => {
+                let (zh, en) = if *is_final {
+                    (
+                        "决算报告".to_string(),
+                        "the final spending report".to_string(),
+                    )
+                } else {
+                    (
+                        format!("第 {year} 年度经费使用情况报告"),
+                        format!("the spending report for year {year}"),
+                    )
+                };
+                Msg::new(
+                    format!("{zh}应于 {due_on} 提交，已逾期"),
+                    format!("{en} was due on {due_on} and is overdue"),
+                )
+            }
         }
     }
 }
 
 /// What holds an award's payments on `today`: its status, a failed milestone, an overdue
-/// milestone or overdue conditions. Empty when tranches may be approved.
+/// milestone, overdue conditions or an overdue spending report. Empty when tranches may be
+/// approved.
 pub fn holds(
     status: crate::decision::AwardStatus,
     milestones: &[Milestone],
+    reports: &[spending::ReportDue],
     today: NaiveDate,
 ) -> Vec<Hold> {
     use crate::decision::AwardStatus;
@@ -470,6 +505,13 @@ pub fn holds(
             }),
             _ => {}
         }
+    }
+    for r in reports.iter().filter(|r| !r.submitted && r.due_on < today) {
+        out.push(Hold::OverdueReport {
+            year: r.year,
+            is_final: r.is_final,
+            due_on: r.due_on,
+        });
     }
     out
 }

@@ -17,15 +17,16 @@ use super::{
     PaymentStatus, Tranche, TrancheStatus, gate_shut, holds, milestone_due,
 };
 use crate::audit::{self, Change};
-use crate::call::{self, Milestone as TemplateMilestone, TrancheShare};
+use crate::call::{self, Milestone as TemplateMilestone, TrancheShare, Unspent};
 use crate::decision::AwardStatus;
 use crate::error::{Error, Msg, StoreError};
 use crate::lang::Lang;
 use crate::money::Money;
 use crate::percent::Percent;
+use crate::proposal::Category;
 use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
 
-fn corrupt(table: &'static str, id: i64, what: &str) -> Error {
+pub(super) fn corrupt(table: &'static str, id: i64, what: &str) -> Error {
     Error::Store(StoreError::Corrupt {
         table,
         id: id.to_string(),
@@ -33,19 +34,19 @@ fn corrupt(table: &'static str, id: i64, what: &str) -> Error {
     })
 }
 
-fn money(table: &'static str, id: i64, fen: i64) -> Result<Money, Error> {
+pub(super) fn money(table: &'static str, id: i64, fen: i64) -> Result<Money, Error> {
     Money::from_fen(fen).map_err(|_| corrupt(table, id, &fen.to_string()))
 }
 
-fn day(table: &'static str, id: i64, s: &str) -> Result<NaiveDate, Error> {
+pub(super) fn day(table: &'static str, id: i64, s: &str) -> Result<NaiveDate, Error> {
     parse_date(s).ok_or_else(|| corrupt(table, id, s))
 }
 
-fn add(a: Money, b: Money) -> Money {
+pub(super) fn add(a: Money, b: Money) -> Money {
     a.checked_add(b).unwrap_or(a)
 }
 
-fn sub(a: Money, b: Money) -> Money {
+pub(super) fn sub(a: Money, b: Money) -> Money {
     a.checked_sub(b).unwrap_or(Money::ZERO)
 }
 
@@ -66,26 +67,54 @@ struct HeadRow {
     start_on: String,
     end_on: String,
     duration_months: i64,
+    spend_tolerance_bp: i64,
+    adjust_approval: String,
+    unspent_policy: String,
 }
 
 /// The award as disbursement needs it.
-struct Head {
-    id: i64,
-    number: String,
-    call_id: i64,
-    call: String,
-    applicant: String,
-    title: String,
-    status: AwardStatus,
-    amount: Money,
-    decided_on: NaiveDate,
-    start_on: NaiveDate,
-    end_on: NaiveDate,
-    months: u32,
+pub(super) struct Head {
+    pub(super) id: i64,
+    pub(super) number: String,
+    pub(super) call_id: i64,
+    pub(super) call: String,
+    pub(super) applicant: String,
+    pub(super) title: String,
+    pub(super) status: AwardStatus,
+    pub(super) amount: Money,
+    pub(super) decided_on: NaiveDate,
+    pub(super) start_on: NaiveDate,
+    pub(super) end_on: NaiveDate,
+    pub(super) months: u32,
+    pub(super) tolerance: Percent,
+    pub(super) approval: Vec<Category>,
+    pub(super) unspent: Unspent,
+}
+
+impl Head {
+    /// Budget years of the award (a 24-month award has years 1 and 2).
+    pub(super) fn years(&self) -> u32 {
+        self.months.div_ceil(12).max(1)
+    }
+
+    /// The project year `day` falls in, within 1 ..= years.
+    pub(super) fn year_of(&self, day: NaiveDate) -> u32 {
+        let mut y = 1;
+        while y < self.years()
+            && self
+                .start_on
+                .checked_add_months(chrono::Months::new(12 * y))
+                .is_some_and(|next| next <= day)
+        {
+            y += 1;
+        }
+        y
+    }
 }
 
 const HEAD_SELECT: &str = "SELECT w.id, w.number, w.call_id, c.code AS call, a.name AS applicant,
-        p.title, w.status, w.amount_fen, w.decided_on, w.start_on, w.end_on, c.duration_months
+        p.title, w.status, w.amount_fen, w.decided_on, w.start_on, w.end_on, c.duration_months,
+        c.spend_tolerance_bp, c.adjust_approval, c.unspent_policy
     FROM awards w JOIN proposals p ON p.id = w.proposal_id
     JOIN applicants a ON a.id = p.applicant_id JOIN calls c ON c.id = w.call_id";
 
@@ -98,6 +127,18 @@ fn head_from(r: HeadRow) -> Result<Head, Error> {
         start_on: day(t, r.id, &r.start_on)?,
         end_on: day(t, r.id, &r.end_on)?,
         months: u32::try_from(r.duration_months).map_err(|_| corrupt(t, r.id, "duration"))?,
+        tolerance: u32::try_from(r.spend_tolerance_bp)
+            .ok()
+            .and_then(|bp| Percent::from_basis_points(bp).ok())
+            .ok_or_else(|| corrupt("calls", r.call_id, "spend_tolerance_bp"))?,
+        approval: r
+            .adjust_approval
+            .split(',')
+            .filter(|w| !w.is_empty())
+            .map(|w| Category::parse(w).ok_or_else(|| corrupt("calls", r.call_id, w)))
+            .collect::<Result<_, _>>()?,
+        unspent: Unspent::parse(&r.unspent_policy)
+            .ok_or_else(|| corrupt("calls", r.call_id, &r.unspent_policy))?,
         id: r.id,
         number: r.number,
         call_id: r.call_id,
@@ -107,7 +148,7 @@ fn head_from(r: HeadRow) -> Result<Head, Error> {
     })
 }
 
-async fn head(conn: &mut SqliteConnection, number: &str) -> Result<Head, Error> {
+pub(super) async fn head(conn: &mut SqliteConnection, number: &str) -> Result<Head, Error> {
     let row: Option<HeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{HEAD_SELECT} WHERE w.number = $1"
     )))
@@ -290,20 +331,32 @@ pub struct AwardFinance {
     pub ledger: AwardLedger,
     /// The schedule may be reshaped (the award is open).
     pub can_edit: bool,
+    pub spending: super::spending::Spending,
+    /// What close-out settled, once it has.
+    pub closeout: Option<super::spending::Closeout>,
 }
 
-async fn finance(
+pub(super) async fn finance(
     conn: &mut SqliteConnection,
     h: &Head,
     today: NaiveDate,
 ) -> Result<AwardFinance, Error> {
     let ms = milestones(conn, h.id, today).await?;
-    let held = holds(h.status, &ms, today);
+    let spending = super::reports::spending(conn, h, &ms, today).await?;
+    let closeout = super::reports::closeout_of(conn, h.id).await?;
+    // Once closed out, an award owes no more reports.
+    let due: &[super::spending::ReportDue] = if closeout.is_some() {
+        &[]
+    } else {
+        &spending.due
+    };
+    let held = holds(h.status, &ms, due, today);
     let hold_texts: Vec<Msg> = held.iter().map(|x| x.texts()).collect();
     let rows = tranche_rows(conn, h.id).await?;
     let mut tranches = Vec::with_capacity(rows.len());
     let mut sums = AwardSums {
         amount: h.amount,
+        spent: spending.spent,
         ..Default::default()
     };
     for (i, r) in rows.into_iter().enumerate() {
@@ -387,6 +440,8 @@ async fn finance(
         payments: pays,
         ledger: AwardLedger::new(h.number.clone(), h.applicant.clone(), h.status, sums),
         can_edit: !matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated),
+        spending,
+        closeout,
     })
 }
 
@@ -657,7 +712,7 @@ async fn pass_signing(
 
 /// Releases what an ending award leaves unpaid: approved or failed payments are cancelled
 /// with `why`, each tranche's unpaid part goes back to the call.
-async fn release(
+pub(super) async fn release(
     conn: &mut SqliteConnection,
     stamp: &Stamp,
     h: &Head,
@@ -720,10 +775,23 @@ async fn release(
     Ok(())
 }
 
+/// The refusal of a plain move to completed: close-out reads the final report and decides
+/// the unspent balance first.
+pub(crate) fn completed_by_closeout(number: &str) -> Error {
+    DisbursementError::NotReadyToComplete {
+        award: number.to_string(),
+        why: Msg::new(
+            "结题请办理结题手续（核对决算报告、处理结余资金）",
+            "an award is completed by its close-out (final report, unspent balance)",
+        ),
+    }
+    .into()
+}
+
 /// What an award's move along its lifecycle does to its disbursement, in the same
-/// transaction: accepting signs the task book (the signing milestone passes); completing
-/// needs the final acceptance passed and no payment in flight, and releases what is left
-/// unpaid; terminating cancels payments in flight and releases what is left unpaid.
+/// transaction: accepting signs the task book (the signing milestone passes); terminating
+/// cancels payments in flight and releases what is left unpaid; completing is refused here,
+/// as it is done by close-out.
 pub(crate) async fn on_award_status(
     conn: &mut SqliteConnection,
     stamp: &Stamp,
@@ -733,47 +801,8 @@ pub(crate) async fn on_award_status(
     let h = head(conn, number).await?;
     match to {
         AwardStatus::Accepted => pass_signing(conn, stamp, &h, stamp.today()).await,
-        AwardStatus::Completed => {
-            let ms = milestones(conn, h.id, stamp.today()).await?;
-            let accepted = ms
-                .iter()
-                .any(|m| m.kind == MilestoneKind::Acceptance && m.passed());
-            let not_ready = |why: Msg| -> Error {
-                DisbursementError::NotReadyToComplete {
-                    award: h.number.clone(),
-                    why,
-                }
-                .into()
-            };
-            if !accepted {
-                return Err(not_ready(Msg::new(
-                    "结题验收尚未通过",
-                    "its final acceptance has not passed",
-                )));
-            }
-            let (in_flight,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM payments WHERE award_id = $1 AND status IN ('approved', 'failed')",
-            )
-            .bind(h.id)
-            .fetch_one(&mut *conn)
-            .await?;
-            if in_flight > 0 {
-                return Err(not_ready(Msg::new(
-                    format!("尚有 {in_flight} 笔已审批未完成的拨款"),
-                    format!("{in_flight} approved payments are not yet paid or cancelled"),
-                )));
-            }
-            release(
-                conn,
-                stamp,
-                &h,
-                &Msg::new(
-                    "结题，未拨部分释放",
-                    "completed: the unpaid part is released",
-                ),
-            )
-            .await
-        }
+        // Completion settles the money: it goes through close-out.
+        AwardStatus::Completed => Err(completed_by_closeout(&h.number)),
         AwardStatus::Terminated => {
             release(
                 conn,
@@ -818,7 +847,7 @@ fn find_milestone<'a>(
         })
 }
 
-fn open_award(h: &Head) -> Result<(), Error> {
+pub(super) fn open_award(h: &Head) -> Result<(), Error> {
     if matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated) {
         return Err(DisbursementError::AwardClosed {
             award: h.number.clone(),
@@ -1343,6 +1372,18 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
         s.pending = money("award_totals", award, pending)?;
         s.paid = money("award_totals", award, paid)?;
         s.recovered = money("award_totals", award, recovered)?;
+    }
+    let spent: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT r.award_id, SUM(l.amount_fen)
+         FROM spending_reports r JOIN spending_lines l ON l.report_id = r.id
+         JOIN awards w ON w.id = r.award_id
+         WHERE w.call_id = $1 GROUP BY r.award_id",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (award, fen) in spent {
+        sums.entry(award).or_default().spent = money("spending_lines", award, fen)?;
     }
     let mut awards = Vec::with_capacity(rows.len());
     for r in rows {

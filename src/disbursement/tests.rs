@@ -43,10 +43,10 @@ fn an_overdue_milestone_holds_payments_and_the_hold_lifts_when_it_is_decided() {
     let mut m = milestone(MilestoneKind::Midterm, d(2028, 1, 1));
     let ms = [m.clone()];
     assert!(
-        holds(AwardStatus::Active, &ms, d(2028, 1, 1)).is_empty(),
+        holds(AwardStatus::Active, &ms, &[], d(2028, 1, 1)).is_empty(),
         "due today is not late"
     );
-    let h = holds(AwardStatus::Active, &ms, d(2028, 1, 2));
+    let h = holds(AwardStatus::Active, &ms, &[], d(2028, 1, 2));
     assert_eq!(
         h,
         [Hold::OverdueMilestone {
@@ -61,7 +61,7 @@ fn an_overdue_milestone_holds_payments_and_the_hold_lifts_when_it_is_decided() {
     );
     m.outcome = Some(Outcome::Passed);
     m.decided_on = Some(d(2028, 1, 5));
-    assert!(holds(AwardStatus::Active, &[m], d(2028, 3, 1)).is_empty());
+    assert!(holds(AwardStatus::Active, &[m], &[], d(2028, 3, 1)).is_empty());
 }
 
 #[test]
@@ -79,11 +79,17 @@ fn a_conditional_pass_keeps_the_gate_shut_and_holds_once_its_date_passes() {
         holds(
             AwardStatus::Active,
             std::slice::from_ref(&m),
+            &[],
             d(2028, 3, 31)
         )
         .is_empty()
     );
-    let h = holds(AwardStatus::Active, std::slice::from_ref(&m), d(2028, 4, 1));
+    let h = holds(
+        AwardStatus::Active,
+        std::slice::from_ref(&m),
+        &[],
+        d(2028, 4, 1),
+    );
     assert!(matches!(h[..], [Hold::OverdueConditions { .. }]), "{h:?}");
     assert!(
         Outcome::may_follow(m.outcome),
@@ -99,14 +105,14 @@ fn a_failed_milestone_suspends_and_status_holds_name_themselves() {
     let mut m = milestone(MilestoneKind::Midterm, d(2028, 1, 1));
     m.outcome = Some(Outcome::Failed);
     m.decided_on = Some(d(2028, 1, 10));
-    let h = holds(AwardStatus::Active, &[m], d(2028, 1, 11));
+    let h = holds(AwardStatus::Active, &[m], &[], d(2028, 1, 11));
     assert!(matches!(h[..], [Hold::Suspended { .. }]));
     assert!(h[0].texts().zh.contains("资助已暂停"), "{:?}", h[0].texts());
     assert_eq!(
-        holds(AwardStatus::Offered, &[], d(2027, 1, 1)),
+        holds(AwardStatus::Offered, &[], &[], d(2027, 1, 1)),
         [Hold::NotSigned]
     );
-    let closed = holds(AwardStatus::Terminated, &[], d(2027, 1, 1));
+    let closed = holds(AwardStatus::Terminated, &[], &[], d(2027, 1, 1));
     assert_eq!(closed[0].texts().zh, "资助已终止");
     assert_eq!(closed[0].texts().en, "the award is terminated");
 }
@@ -119,4 +125,23 @@ fn a_paid_entry_never_changes_and_a_failed_one_is_approved_again() {
     assert!(Paid.next().is_empty() && Cancelled.next().is_empty());
     assert!(Approved.holds_money() && Paid.holds_money());
     assert!(!Failed.holds_money() && !Cancelled.holds_money());
+}
+
+#[test]
+fn an_overdue_report_holds_payments_until_it_is_submitted() {
+    let due = spending::reports_due(d(2027, 1, 1), 2, d(2029, 3, 31), &[], d(2028, 2, 1));
+    let h = holds(AwardStatus::Active, &[], &due, d(2028, 2, 1));
+    assert_eq!(h.len(), 1);
+    assert_eq!(
+        h[0].texts().zh,
+        "第 1 年度经费使用情况报告应于 2028-01-31 提交，已逾期"
+    );
+    let due = spending::reports_due(d(2027, 1, 1), 2, d(2029, 3, 31), &[1], d(2028, 2, 1));
+    assert!(holds(AwardStatus::Active, &[], &due, d(2028, 2, 1)).is_empty());
+    let due = spending::reports_due(d(2027, 1, 1), 2, d(2029, 3, 31), &[1], d(2029, 4, 1));
+    let h = holds(AwardStatus::Active, &[], &due, d(2029, 4, 1));
+    assert_eq!(
+        h[0].texts().en,
+        "the final spending report was due on 2029-03-31 and is overdue"
+    );
 }

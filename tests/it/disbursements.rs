@@ -82,6 +82,23 @@ fn outcome(number: &str, milestone: &str, outcome: &str, rectify_by: &str) -> Ou
     }
 }
 
+fn report_form(number: &str, year: &str, lines: &[(&str, &str)]) -> d::ReportForm {
+    d::ReportForm {
+        award: number.into(),
+        year: year.into(),
+        r#final: "".into(),
+        submitted_on: "".into(),
+        note: "".into(),
+        lines: lines
+            .iter()
+            .map(|(c, a)| d::LineForm {
+                category: (*c).into(),
+                amount: (*a).into(),
+            })
+            .collect(),
+    }
+}
+
 /// Approves and pays a tranche in full.
 async fn pay(db: &Db, s: &Stamp, number: &str, tranche: u32) -> d::Payment {
     let p = d::approve(&db.pool, s, &approve_form(number, tranche, ""))
@@ -407,6 +424,11 @@ async fn an_overdue_milestone_holds_approvals_until_it_is_decided() {
         en.contains("the mid-term review was due on 2028-01-01 and is overdue"),
         "{en}"
     );
+    // The first year's spending report is late too (due a month after the year): both named.
+    assert!(
+        zh.contains("第 1 年度经费使用情况报告应于 2028-01-31 提交，已逾期"),
+        "{zh}"
+    );
     let f = d::award_finance(&db.pool, &a.number, late.today())
         .await
         .expect("f");
@@ -421,9 +443,24 @@ async fn an_overdue_milestone_holds_approvals_until_it_is_decided() {
     )
     .await
     .expect("conditional");
+    let e = d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 1, ""))
+        .await
+        .expect_err("the report is still late");
+    assert_eq!(e.code(), "payments_held");
+    d::report(
+        &db.pool,
+        &on(2028, 2, 3),
+        &report_form(
+            &a.number,
+            "1",
+            &[("equipment", "300000"), ("operations", "200000")],
+        ),
+    )
+    .await
+    .expect("report");
     d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 1, ""))
         .await
-        .expect("the hold lifted");
+        .expect("the holds lifted");
     let e = d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 2, ""))
         .await
         .expect_err("conditions open");
@@ -917,4 +954,332 @@ async fn awards_issued_before_disbursements_get_their_schedule_once() {
         .await
         .expect("the chain holds");
     ledger_balances(&db).await;
+}
+
+#[tokio::test]
+async fn spending_is_read_against_the_approved_budget_and_flagged() {
+    let (db, awards) = awarded().await;
+    let a = &awards[1];
+    let s = on(2028, 1, 20);
+    let f = d::award_finance(&db.pool, &a.number, s.today())
+        .await
+        .expect("f");
+    let line = |f: &d::AwardFinance, c: &str, y: u32| {
+        f.spending
+            .budget
+            .iter()
+            .find(|l| l.category.as_str() == c && l.year == y)
+            .map(|l| l.amount)
+            .unwrap_or_default()
+    };
+    assert_eq!(f.spending.version, 1);
+    let ops1 = line(&f, "operations", 1);
+    let ind1 = line(&f, "indirect", 1);
+    // Operations 15% over the whole award's line, indirect one fen over.
+    let ops_all: i64 = f
+        .spending
+        .budget
+        .iter()
+        .filter(|l| l.category.as_str() == "operations")
+        .map(|l| l.amount.fen())
+        .sum();
+    let ind_all: i64 = f
+        .spending
+        .budget
+        .iter()
+        .filter(|l| l.category.as_str() == "indirect")
+        .map(|l| l.amount.fen())
+        .sum();
+    let over_ops = Money::from_fen(ops_all * 115 / 100).expect("m");
+    let over_ind = Money::from_fen(ind_all + 1).expect("m");
+    assert!(!ops1.is_zero() && !ind1.is_zero());
+    let f = d::report(
+        &db.pool,
+        &s,
+        &report_form(
+            &a.number,
+            "1",
+            &[
+                ("operations", &over_ops.to_string()),
+                ("indirect", &over_ind.to_string()),
+            ],
+        ),
+    )
+    .await
+    .expect("report");
+    let zh: Vec<&str> = f.spending.flags.iter().map(|m| m.zh.as_str()).collect();
+    let en: Vec<&str> = f.spending.flags.iter().map(|m| m.en.as_str()).collect();
+    assert_eq!(zh.len(), 2, "{zh:?}");
+    assert!(
+        zh[0].starts_with("业务费支出") && zh[0].ends_with("的 10% 容差"),
+        "{zh:?}"
+    );
+    assert!(
+        en[1].starts_with("indirect costs of") && en[1].ends_with("(they are never raised)"),
+        "{en:?}"
+    );
+    let ops = f
+        .spending
+        .categories
+        .iter()
+        .find(|c| c.category.as_str() == "operations")
+        .expect("ops");
+    assert_eq!(ops.over.fen(), over_ops.fen() - ops_all);
+    assert_eq!(
+        f.spending.years[0].actual,
+        over_ops.checked_add(over_ind).expect("m")
+    );
+    assert_eq!(f.ledger.spent, f.spending.spent);
+
+    // A corrected report replaces the year's figures, and the audit log keeps both.
+    let f = d::report(
+        &db.pool,
+        &s,
+        &report_form(&a.number, "1", &[("operations", "1000")]),
+    )
+    .await
+    .expect("corrected");
+    assert!(f.spending.flags.is_empty());
+    assert_eq!(f.spending.spent, yuan("1000"));
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'report' AND action IN ('submit', 'correct')
+         AND before_json IS NOT NULL",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("n");
+    assert_eq!(n, 1);
+    let e = d::report(&db.pool, &s, &report_form(&a.number, "3", &[]))
+        .await
+        .expect_err("a 24-month award has two years");
+    assert_eq!(e.invalid_fields()[0].rule, "year_out_of_range");
+    ledger_balances(&db).await;
+}
+
+#[tokio::test]
+async fn adjustments_never_raise_indirect_costs_and_some_wait_for_approval() {
+    let (db, awards) = awarded().await;
+    let a = &awards[2];
+    let s = on(2027, 6, 1);
+    let adjust = |from: &str, to: &str, amount: &str| d::AdjustForm {
+        award: a.number.as_str().into(),
+        year: "1".into(),
+        from: from.into(),
+        to: to.into(),
+        amount: amount.into(),
+        reason: "研究方案调整".into(),
+    };
+    let e = d::adjust(&db.pool, &s, &adjust("operations", "indirect", "1000"))
+        .await
+        .expect_err("indirect never raised");
+    let i = &e.invalid_fields()[0];
+    assert_eq!((i.field.as_str(), i.rule), ("to", "indirect_never_raised"));
+    let (zh, en) = both(&e);
+    assert!(zh.contains("间接费用不得调增"), "{zh}");
+    assert!(en.contains("indirect costs may never be raised"), "{en}");
+
+    // Operations → personnel: the institution's own decision, recorded and in force.
+    let f = d::adjust(&db.pool, &s, &adjust("operations", "personnel", "20000"))
+        .await
+        .expect("recorded");
+    assert_eq!(f.spending.version, 2);
+    assert_eq!(f.spending.adjustments[0].status.as_str(), "recorded");
+    let before: i64 = f.spending.original.iter().map(|l| l.amount.fen()).sum();
+    let after: i64 = f.spending.budget.iter().map(|l| l.amount.fen()).sum();
+    assert_eq!(before, after, "an adjustment moves money, never adds it");
+    assert_eq!(before, a.amount.fen(), "the budget is the award");
+
+    // Operations → equipment: the call wants the agency's approval.
+    let f = d::adjust(&db.pool, &s, &adjust("operations", "equipment", "30000"))
+        .await
+        .expect("requested");
+    let req = &f.spending.adjustments[0];
+    assert_eq!((req.status.as_str(), req.version), ("requested", None));
+    assert_eq!(f.spending.version, 2, "not in force until approved");
+    let decide = |decision: &str, note: &str| d::AdjustDecisionForm {
+        adjustment: req.id.to_string().into(),
+        decision: decision.into(),
+        note: note.into(),
+    };
+    let e = d::decide_adjustment(&db.pool, &s, &decide("refuse", ""))
+        .await
+        .expect_err("a refusal says why");
+    assert_eq!(e.invalid_fields()[0].field, "note");
+    let f = d::decide_adjustment(&db.pool, &on(2027, 6, 3), &decide("approve", "同意"))
+        .await
+        .expect("approved");
+    assert_eq!(f.spending.version, 3);
+    let e = d::decide_adjustment(&db.pool, &s, &decide("approve", ""))
+        .await
+        .expect_err("decided once");
+    assert_eq!(e.invalid_fields()[0].rule, "already_decided");
+    let e = d::adjust(
+        &db.pool,
+        &s,
+        &adjust("operations", "personnel", "999999999"),
+    )
+    .await
+    .expect_err("more than the line");
+    assert_eq!(e.invalid_fields()[0].rule, "more_than_line");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'adjustment'")
+        .fetch_one(&db.pool)
+        .await
+        .expect("n");
+    assert_eq!(n, 3, "recorded, requested, approved");
+}
+
+/// Pays an award through to its acceptance: first tranche, mid-term passed, second tranche,
+/// both reports, acceptance passed, last tranche.
+async fn carry_through(db: &Db, number: &str, spent_each_year: &str) {
+    pay(db, &on(2027, 1, 5), number, 1).await;
+    d::report(
+        &db.pool,
+        &on(2028, 1, 10),
+        &report_form(number, "1", &[("operations", spent_each_year)]),
+    )
+    .await
+    .expect("year 1");
+    d::record_outcome(
+        &db.pool,
+        &on(2028, 1, 10),
+        &outcome(number, "midterm", "passed", ""),
+    )
+    .await
+    .expect("mid-term");
+    pay(db, &on(2028, 1, 11), number, 2).await;
+    d::report(
+        &db.pool,
+        &on(2029, 2, 1),
+        &report_form(number, "2", &[("personnel", spent_each_year)]),
+    )
+    .await
+    .expect("final");
+    d::record_outcome(
+        &db.pool,
+        &on(2029, 3, 1),
+        &outcome(number, "acceptance", "passed", ""),
+    )
+    .await
+    .expect("acceptance");
+}
+
+#[tokio::test]
+async fn close_out_keeps_a_passed_projects_balance_and_recovers_a_failed_ones() {
+    let (db, awards) = awarded().await;
+    let a = &awards[6];
+    let e = d::closeout(
+        &db.pool,
+        &on(2027, 2, 1),
+        &d::CloseoutForm {
+            award: a.number.as_str().into(),
+            note: "".into(),
+        },
+    )
+    .await
+    .expect_err("too early");
+    assert_eq!(e.code(), "not_ready_to_complete");
+    assert!(
+        both(&e)
+            .1
+            .contains("its final acceptance has not been decided")
+    );
+
+    carry_through(&db, &a.number, "100000").await;
+    pay(&db, &on(2029, 3, 2), &a.number, 3).await;
+    let e =
+        decision::set_award_status(&db.pool, &on(2029, 3, 3), &a.number, AwardStatus::Completed)
+            .await
+            .expect_err("completion is by close-out");
+    assert!(both(&e).0.contains("结题请办理结题手续"), "{}", both(&e).0);
+    let f = d::closeout(
+        &db.pool,
+        &on(2029, 3, 5),
+        &d::CloseoutForm {
+            award: a.number.as_str().into(),
+            note: "验收通过".into(),
+        },
+    )
+    .await
+    .expect("closed out");
+    let c = f.closeout.as_ref().expect("closeout");
+    assert_eq!(f.status, AwardStatus::Completed);
+    assert_eq!(c.spent, yuan("200000"));
+    assert_eq!(c.balance.fen(), a.amount.fen() - 20_000_000);
+    assert!(
+        c.kept && c.clawback.is_none(),
+        "a passed project keeps its balance"
+    );
+    assert!(f.ledger.outstanding.is_zero());
+    assert!(
+        f.holds.iter().any(|h| h.en.contains("completed")),
+        "{:?}",
+        f.holds
+    );
+    assert_eq!(
+        d::unspent_words(c).zh,
+        format!("结余资金 {} 留归承担单位使用", c.balance.format_yuan())
+    );
+
+    // A failed mid-term review: the award is suspended, its final report marked early, the
+    // balance recovered and the rest released.
+    let b = &awards[7];
+    pay(&db, &on(2027, 1, 5), &b.number, 1).await;
+    d::record_outcome(
+        &db.pool,
+        &on(2028, 1, 10),
+        &outcome(&b.number, "midterm", "failed", ""),
+    )
+    .await
+    .expect("failed");
+    let e = d::closeout(
+        &db.pool,
+        &on(2028, 2, 1),
+        &d::CloseoutForm {
+            award: b.number.as_str().into(),
+            note: "".into(),
+        },
+    )
+    .await
+    .expect_err("no final report");
+    assert!(both(&e).0.contains("尚未提交决算报告"), "{}", both(&e).0);
+    let mut last = report_form(&b.number, "1", &[("equipment", "500000.50")]);
+    last.r#final = "true".into();
+    d::report(&db.pool, &on(2028, 2, 1), &last)
+        .await
+        .expect("final report");
+    let f = d::closeout(
+        &db.pool,
+        &on(2028, 2, 2),
+        &d::CloseoutForm {
+            award: b.number.as_str().into(),
+            note: "中期检查未通过".into(),
+        },
+    )
+    .await
+    .expect("closed out");
+    let c = f.closeout.as_ref().expect("closeout");
+    assert_eq!(f.status, AwardStatus::Terminated);
+    let paid = b.amount.fen() * 4000 / 10_000;
+    assert_eq!(c.balance.fen(), paid - 50_000_050);
+    assert!(!c.kept && c.clawback.is_some());
+    assert_eq!(
+        f.ledger.net_paid,
+        yuan("500000.50"),
+        "what is left with the grantee is what it spent"
+    );
+    assert_eq!(f.ledger.released.fen(), b.amount.fen() - paid);
+    assert!(f.ledger.outstanding.is_zero() && f.ledger.balance.is_zero());
+    let e = d::closeout(
+        &db.pool,
+        &on(2028, 2, 3),
+        &d::CloseoutForm {
+            award: b.number.as_str().into(),
+            note: "".into(),
+        },
+    )
+    .await
+    .expect_err("once");
+    assert_eq!(e.code(), "award_closed");
+    let l = ledger_balances(&db).await;
+    assert_eq!(l.spent, yuan("700000.50"));
 }

@@ -104,3 +104,75 @@ fn awards_are_paid_out_by_their_schedule_from_the_command_line() {
     let bad = cli.fails(&["cashflow", "--call", CALL, "--by", "week", "--lang", "en"]);
     assert!(bad.contains("group by month, quarter or year"), "{bad}");
 }
+
+#[test]
+fn spending_is_reported_adjusted_and_closed_out_from_the_command_line() {
+    let cli = Cli::new();
+    cli.at("2026-12-01T10:00:00+08:00");
+    cli.ok(&["demo", "--stage", "awarded"]);
+    let awards = json(&cli.ok(&["awards", "--call", CALL, "--json"]));
+    let n = awards[0]["number"].as_str().expect("number").to_string();
+    let n = n.as_str();
+
+    cli.at("2027-06-01T10:00:00+08:00");
+    let f = json(&cli.ok(&[
+        "report",
+        n,
+        "--year",
+        "1",
+        "--line",
+        "operations=120000",
+        "--line",
+        "personnel=30000.50",
+        "--json",
+    ]));
+    assert_eq!(f["spending"]["spent"], "150000.50");
+    assert_eq!(f["ledger"]["spent"], "150000.50");
+    let bad = cli.fails(&[
+        "report", n, "--year", "1", "--line", "travel=1", "--lang", "en",
+    ]);
+    assert!(bad.contains("\"travel\" is not a budget category"), "{bad}");
+
+    let zh = cli.fails(&[
+        "adjust",
+        "request",
+        n,
+        "--from",
+        "operations",
+        "--to",
+        "indirect",
+        "--amount",
+        "1000",
+        "--reason",
+        "调增间接",
+        "--lang",
+        "zh",
+    ]);
+    assert!(zh.contains("间接费用不得调增"), "{zh}");
+    let f = json(&cli.ok(&[
+        "adjust",
+        "request",
+        n,
+        "--from",
+        "operations",
+        "--to",
+        "personnel",
+        "--amount",
+        "10000",
+        "--reason",
+        "增加研究生劳务",
+        "--json",
+    ]));
+    assert_eq!(f["spending"]["version"], 2);
+    let shown = cli.ok(&["schedule", n, "--lang", "zh"]);
+    assert!(
+        shown.contains("批复预算与支出 v2") && shown.contains("已备案"),
+        "{shown}"
+    );
+
+    let early = cli.fails(&["closeout", n, "--lang", "en"]);
+    assert!(
+        early.contains("its final acceptance has not been decided"),
+        "{early}"
+    );
+}
