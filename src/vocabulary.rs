@@ -1,11 +1,14 @@
 //! The words of the domain in both languages, for front ends that show codes: statuses,
-//! budget categories, eligibility reasons, funding modes, milestones. One list, kept here, so
+//! budget categories, eligibility reasons, funding modes, milestones, and the words of
+//! disbursement (outcomes, payment and tranche statuses, adjustments, unspent balances). One list, kept here, so
 //! that no front end writes its own.
 
 use serde::Serialize;
 
-use crate::call::{CallStatus, FundingMode, Milestone};
+use crate::call::{CallStatus, FundingMode, Milestone, Unspent};
 use crate::decision::AwardStatus;
+use crate::disbursement::spending::AdjustmentStatus;
+use crate::disbursement::{MilestoneKind, Outcome, PaymentStatus, TrancheStatus};
 use crate::lang::Lang;
 use crate::proposal::{Category, ProposalStatus, REASON_CODES, reason_label};
 
@@ -25,6 +28,12 @@ pub struct Vocabulary {
     pub funding_mode: Vec<Term>,
     pub milestone: Vec<Term>,
     pub award_status: Vec<Term>,
+    pub unspent: Vec<Term>,
+    pub milestone_kind: Vec<Term>,
+    pub outcome: Vec<Term>,
+    pub payment_status: Vec<Term>,
+    pub tranche_status: Vec<Term>,
+    pub adjustment_status: Vec<Term>,
 }
 
 fn terms<T: Copy>(
@@ -55,6 +64,28 @@ pub fn vocabulary() -> Vocabulary {
         funding_mode: terms(FundingMode::ALL, FundingMode::as_str, FundingMode::label),
         milestone: terms(Milestone::ALL, Milestone::as_str, Milestone::label),
         award_status: terms(AwardStatus::ALL, AwardStatus::as_str, AwardStatus::label),
+        unspent: terms(Unspent::ALL, Unspent::as_str, Unspent::label),
+        milestone_kind: terms(
+            MilestoneKind::ALL,
+            MilestoneKind::as_str,
+            MilestoneKind::label,
+        ),
+        outcome: terms(Outcome::ALL, Outcome::as_str, Outcome::label),
+        payment_status: terms(
+            PaymentStatus::ALL,
+            PaymentStatus::as_str,
+            PaymentStatus::label,
+        ),
+        tranche_status: terms(
+            TrancheStatus::ALL,
+            TrancheStatus::as_str,
+            TrancheStatus::label,
+        ),
+        adjustment_status: terms(
+            AdjustmentStatus::ALL,
+            AdjustmentStatus::as_str,
+            AdjustmentStatus::label,
+        ),
     }
 }
 
@@ -73,6 +104,12 @@ mod tests {
             &v.funding_mode,
             &v.milestone,
             &v.award_status,
+            &v.unspent,
+            &v.milestone_kind,
+            &v.outcome,
+            &v.payment_status,
+            &v.tranche_status,
+            &v.adjustment_status,
         ] {
             let mut codes: Vec<_> = list.iter().map(|t| t.code).collect();
             codes.sort_unstable();

@@ -8,13 +8,15 @@ pub(crate) enum Stage {
     Proposals,
     Reviewed,
     Awarded,
+    Disbursing,
 }
 
 /// Load (or complete) the sample call with its 40 proposals.
 #[derive(Args)]
 pub(crate) struct DemoArgs {
     /// How far to carry the sample: `proposals` (registered and checked), `reviewed`
-    /// (reviewer pool, draw and scores) or `awarded` (decided, awards issued)
+    /// (reviewer pool, draw and scores), `awarded` (decided, awards issued) or `disbursing`
+    /// (a year into the awards: paid, reviewed at mid-term, reported, one suspended)
     #[arg(long, value_enum, default_value_t = Stage::Proposals)]
     stage: Stage,
     /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
@@ -72,6 +74,28 @@ pub(crate) async fn run(
                     r.reviewed.loaded.call,
                     r.awards,
                     r.committed.format_yuan()
+                ),
+            })?;
+            Ok(())
+        }
+        (None, Stage::Disbursing) => {
+            let r = demo::load_disbursing(pool, stamp).await?;
+            out.show(&r, |r| match out.lang {
+                Lang::Zh => println!(
+                    "示例资助计划 {} 执行一年：{} 项资助，已拨付 {}（{} 条拨款记录），{} 项暂停",
+                    r.awarded.reviewed.loaded.call,
+                    r.awarded.awards,
+                    r.paid.format_yuan(),
+                    r.payments,
+                    r.suspended
+                ),
+                Lang::En => println!(
+                    "Sample call {} a year on: {} awards, {} paid ({} entries), {} suspended",
+                    r.awarded.reviewed.loaded.call,
+                    r.awarded.awards,
+                    r.paid.format_yuan(),
+                    r.payments,
+                    r.suspended
                 ),
             })?;
             Ok(())

@@ -366,6 +366,8 @@ pub enum Unspent {
 }
 
 impl Unspent {
+    pub const ALL: [Unspent; 2] = [Unspent::KeepIfPassed, Unspent::Recover];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Unspent::KeepIfPassed => "keep_if_passed",

@@ -344,6 +344,24 @@ pub enum TrancheStatus {
 }
 
 impl TrancheStatus {
+    pub const ALL: [TrancheStatus; 5] = [
+        TrancheStatus::Scheduled,
+        TrancheStatus::Approved,
+        TrancheStatus::PartlyPaid,
+        TrancheStatus::Paid,
+        TrancheStatus::Released,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrancheStatus::Scheduled => "scheduled",
+            TrancheStatus::Approved => "approved",
+            TrancheStatus::PartlyPaid => "partly_paid",
+            TrancheStatus::Paid => "paid",
+            TrancheStatus::Released => "released",
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             TrancheStatus::Scheduled => lang.pick("待拨付", "scheduled"),

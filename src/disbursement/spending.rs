@@ -34,6 +34,13 @@ pub enum AdjustmentStatus {
 }
 
 impl AdjustmentStatus {
+    pub const ALL: [AdjustmentStatus; 4] = [
+        AdjustmentStatus::Recorded,
+        AdjustmentStatus::Requested,
+        AdjustmentStatus::Approved,
+        AdjustmentStatus::Refused,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AdjustmentStatus::Recorded => "recorded",
@@ -44,14 +51,7 @@ impl AdjustmentStatus {
     }
 
     pub fn parse(s: &str) -> Option<AdjustmentStatus> {
-        [
-            AdjustmentStatus::Recorded,
-            AdjustmentStatus::Requested,
-            AdjustmentStatus::Approved,
-            AdjustmentStatus::Refused,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        AdjustmentStatus::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {

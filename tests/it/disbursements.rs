@@ -1283,3 +1283,54 @@ async fn close_out_keeps_a_passed_projects_balance_and_recovers_a_failed_ones() 
     let l = ledger_balances(&db).await;
     assert_eq!(l.spent, yuan("700000.50"));
 }
+
+#[tokio::test]
+async fn the_sample_a_year_on_shows_every_kind_of_case_and_balances() {
+    let db = db().await;
+    let r = grantdesk::demo::load_disbursing(&db.pool, &stamp())
+        .await
+        .expect("disbursing");
+    assert_eq!(r.suspended, 1);
+    assert!(
+        r.payments >= 21,
+        "first tranches of 12, second of 9: {}",
+        r.payments
+    );
+    let again = grantdesk::demo::load_disbursing(&db.pool, &stamp())
+        .await
+        .expect("again");
+    assert_eq!(
+        (again.payments, again.paid),
+        (r.payments, r.paid),
+        "idempotent"
+    );
+    let awards = decision::awards(&db.pool, CALL).await.expect("awards");
+    assert!(awards.iter().all(|a| a.status == AwardStatus::Active));
+    let day = day(2028, 2, 1);
+    let mut flagged = 0;
+    let mut conditional = 0;
+    let mut failed_and_repaid = 0;
+    let mut late_report = 0;
+    for a in &awards {
+        let f = d::award_finance(&db.pool, &a.number, day).await.expect("f");
+        flagged += usize::from(!f.spending.flags.is_empty());
+        conditional += usize::from(
+            f.milestones
+                .iter()
+                .any(|m| m.outcome == Some(d::Outcome::Conditional)),
+        );
+        failed_and_repaid += usize::from(
+            f.payments
+                .iter()
+                .any(|p| p.reason.contains("银行退回") || p.bank_ref == "BOC-20270115-0003"),
+        );
+        late_report += usize::from(f.holds.iter().any(|h| h.zh.contains("经费使用情况报告")));
+    }
+    assert_eq!(
+        (flagged, conditional, failed_and_repaid, late_report),
+        (1, 1, 1, 1)
+    );
+    let l = ledger_balances(&db).await;
+    assert_eq!(l.recovered, yuan("30000"));
+    grantdesk::audit::verify(&db.pool).await.expect("chain");
+}

@@ -39,6 +39,9 @@ pub async fn load_sample(state: State<'_, AppState>, stage: Option<String>) -> R
         Some("awarded") => demo::load_awarded(&state.pool(), &state.stamp())
             .await
             .map(|r| r.reviewed.loaded),
+        Some("disbursing") => demo::load_disbursing(&state.pool(), &state.stamp())
+            .await
+            .map(|r| r.awarded.reviewed.loaded),
         _ => demo::load(&state.pool(), &state.stamp()).await,
     }
     .or_fail(&state)

@@ -8,6 +8,7 @@ export async function renderCallForm(app, code) {
   const back = code ? `#/call/${encodeURIComponent(code)}` : '#/calls';
   const modes = app.vocab.funding_mode.map((m) => [m.code, pick(m)]);
   const milestones = app.vocab.milestone.map((m) => [m.code, pick(m)]);
+  const unspent = app.vocab.unspent.map((m) => [m.code, pick(m)]);
   const f = (path, key, options) => field(model, path, t(key), options);
 
   const form = editForm(
@@ -39,6 +40,12 @@ export async function renderCallForm(app, code) {
       rowsEditor(model, 'rubric', [['key', t('f_key')], ['name_zh', t('f_name_zh')], ['name_en', t('f_name_en')], ['weight', t('f_weight')], ['max_score', t('f_max_score')]], () => ({ key: '', name_zh: '', name_en: '', weight: '', max_score: '10' })),
       h('h2', { class: 'spaced' }, t('f_tranches')),
       rowsEditor(model, 'tranches', [['milestone', t('f_milestone'), { choices: milestones }], ['share', t('f_share')]], () => ({ milestone: 'signing', share: '' })),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('section_spending')),
+      h('div', { class: 'grid' }, f('spend_tolerance', 'f_spend_tolerance'), f('adjust_approval', 'f_adjust_approval', { placeholder: 'equipment, operations, personnel' }), f('unspent', 'f_unspent', { choices: unspent })),
     ),
   );
   return h('section', {}, h('h1', {}, code ? t('edit_call', { code }) : t('new_call')), form);

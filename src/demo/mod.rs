@@ -13,6 +13,10 @@ use crate::money::Money;
 use crate::proposal::{self, ApplicantForm, BudgetLineForm, ProposalForm};
 use crate::store::{Pool, Stamp};
 
+mod disbursing;
+
+pub use disbursing::{Disbursing, load_disbursing};
+
 pub const CALL_CODE: &str = "BJ-AIXR-2026";
 
 fn t(s: &str) -> Text {
