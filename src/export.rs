@@ -292,10 +292,11 @@ pub struct File {
 }
 
 /// The tables a call can be exported as.
-pub const TABLES: [&str; 3] = ["proposals", "ranking", "awards"];
+pub const TABLES: [&str; 5] = ["proposals", "ranking", "awards", "ledger", "cashflow"];
 
-/// A call's table (`proposals`, `ranking` in the given order, or `awards`) as a file named
-/// `<call>-<table>.<ext>`; any other name is refused.
+/// A call's table (`proposals`, `ranking` in the given order, `awards`, the `ledger`, or the
+/// `cashflow` plan: by month in a CSV, by month, quarter and year on three sheets of an XLSX)
+/// as a file named `<call>-<table>.<ext>`; any other name is refused.
 pub async fn table_file(
     pool: &crate::store::Pool,
     call: &str,
@@ -307,6 +308,30 @@ pub async fn table_file(
         "proposals" => proposals(pool, call).await?,
         "ranking" => ranking(pool, call, order).await?,
         "awards" => awards(pool, call).await?,
+        "ledger" => crate::disbursement::sheets::ledger_table(
+            &crate::disbursement::ledger(pool, call).await?,
+        ),
+        "cashflow" => {
+            use crate::disbursement::{Period, cash_flow, sheets::cash_table};
+            let mut sheets = Vec::new();
+            for by in [Period::Month, Period::Quarter, Period::Year] {
+                sheets.push(cash_table(&cash_flow(pool, call, by).await?));
+            }
+            let rows = sheets[0].rows.len();
+            let bytes = match format {
+                Format::Csv => csv(&sheets[0])?,
+                Format::Xlsx => xlsx(&sheets)?,
+            };
+            return Ok(File {
+                name: format!(
+                    "{}-用款计划.{}",
+                    call.trim().to_ascii_uppercase(),
+                    format.extension()
+                ),
+                bytes,
+                rows,
+            });
+        }
         other => {
             return Err(crate::Error::invalid(
                 "what",

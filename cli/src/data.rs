@@ -21,7 +21,7 @@ pub(crate) enum ImportCmd {
 /// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension.
 #[derive(Args)]
 pub(crate) struct ExportArgs {
-    /// proposals, ranking or awards
+    /// proposals, ranking, awards, ledger or cashflow
     what: String,
     #[arg(long)]
     call: String,

@@ -361,6 +361,170 @@ pub(crate) async fn closeout(
     out.show(&f, |f| print_finance(f, out))
 }
 
+#[derive(Subcommand)]
+pub(crate) enum PaymentsCmd {
+    /// Gather a call's approved payments of a period into a payment batch (支付清单)
+    Batch {
+        #[arg(long)]
+        call: String,
+        /// Approved from this day (default: the earliest)
+        #[arg(long, default_value = "")]
+        from: String,
+        /// Approved up to this day (default: today)
+        #[arg(long, default_value = "")]
+        to: String,
+        /// Also write it to this .csv or .xlsx file
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the file if it exists (never the database)
+        #[arg(long)]
+        force: bool,
+    },
+    /// The batches of a call
+    List {
+        #[arg(long)]
+        call: String,
+    },
+    /// Show a batch, or write it to a .csv or .xlsx file
+    Show {
+        reference: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Record a whole batch paid, with the bank's reference of the batch
+    Paid {
+        reference: String,
+        #[arg(long = "ref")]
+        bank_ref: String,
+        #[arg(long, default_value = "")]
+        on: String,
+    },
+}
+
+pub(crate) async fn payments(
+    pool: &Pool,
+    stamp: &Stamp,
+    db: &Path,
+    c: PaymentsCmd,
+    out: &Out,
+) -> Result<(), Error> {
+    let (b, file, force) = match c {
+        PaymentsCmd::List { call } => {
+            let list = d::batches(pool, &call).await?;
+            return out.show(&list, |list| {
+                let rows = list
+                    .iter()
+                    .map(|b| {
+                        vec![
+                            b.reference.clone(),
+                            format!("{} – {}", b.from_on, b.to_on),
+                            b.payments.to_string(),
+                            b.total.format_yuan(),
+                            b.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        out.t("支付清单", "batch"),
+                        out.t("审批期间", "approved"),
+                        out.t("笔数", "payments"),
+                        out.t("金额", "total"),
+                        out.t("支付日期", "paid on"),
+                    ],
+                    rows,
+                );
+            });
+        }
+        PaymentsCmd::Batch {
+            call,
+            from,
+            to,
+            out: file,
+            force,
+        } => {
+            let form = d::BatchForm {
+                call: call.into(),
+                from: from.into(),
+                to: to.into(),
+            };
+            (d::create_batch(pool, stamp, &form).await?, file, force)
+        }
+        PaymentsCmd::Show {
+            reference,
+            out: file,
+            force,
+        } => (d::batch(pool, &reference).await?, file, force),
+        PaymentsCmd::Paid {
+            reference,
+            bank_ref,
+            on,
+        } => {
+            let form = d::BatchPaidForm {
+                batch: reference.into(),
+                on: on.into(),
+                bank_ref: bank_ref.into(),
+            };
+            (d::batch_paid(pool, stamp, &form).await?, None, false)
+        }
+    };
+    if let Some(file) = file {
+        let table = d::sheets::batch_table(&b);
+        let bytes = grantdesk::export::Format::of_path(&file).write(&table)?;
+        grantdesk::export::write(&file, &bytes, force, db)?;
+        eprintln!("{} {}", out.t("已导出", "Written:"), file.display());
+    }
+    out.show(&b, |b| print_batch(b, out))
+}
+
+fn print_batch(b: &d::Batch, out: &Out) {
+    println!(
+        "{}  {}  {} – {}{}",
+        b.reference,
+        b.call,
+        b.from_on,
+        b.to_on,
+        b.paid_on
+            .map(|d| format!("  {} {d}", out.t("已支付", "paid on")))
+            .unwrap_or_default()
+    );
+    let rows = b
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("#{}", r.payment),
+                r.payee.clone(),
+                r.bank.clone(),
+                r.account.clone(),
+                r.amount.format_yuan(),
+                r.purpose.clone(),
+                r.status.label(out.lang).to_string(),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            out.t("记录", "entry"),
+            out.t("收款单位", "payee"),
+            out.t("开户银行", "bank"),
+            out.t("账号", "account"),
+            out.t("金额", "amount"),
+            out.t("用途", "purpose"),
+            out.t("状态", "status"),
+        ],
+        rows,
+    );
+    println!(
+        "{} {}  {}",
+        out.t("合计", "total"),
+        b.total.format_yuan(),
+        b.total_capital
+    );
+}
+
 #[derive(Args)]
 pub(crate) struct LedgerArgs {
     #[arg(long)]

@@ -127,6 +127,9 @@ enum Command {
     /// Approve, pay, fail, approve again or cancel a payment; record a clawback
     #[command(subcommand)]
     Pay(disburse::PayCmd),
+    /// Payment batches for the finance office (支付清单): gather, list, show or export, mark paid
+    #[command(subcommand)]
+    Payments(disburse::PaymentsCmd),
     /// Record (or correct) an award's spending report for a project year
     Report(disburse::ReportArgs),
     /// Request a budget adjustment, or approve or refuse one
@@ -280,6 +283,7 @@ async fn act(
         Command::Schedule(a) => disburse::schedule(pool, stamp, a, out).await,
         Command::Milestone(c) => disburse::milestone(pool, stamp, c, out).await,
         Command::Pay(c) => disburse::pay(pool, stamp, c, out).await,
+        Command::Payments(c) => disburse::payments(pool, stamp, &path, c, out).await,
         Command::Report(a) => disburse::report(pool, stamp, a, out).await,
         Command::Adjust(c) => disburse::adjust(pool, stamp, c, out).await,
         Command::Closeout { number, note } => {

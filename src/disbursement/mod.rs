@@ -12,12 +12,14 @@
 //! Every rule that depends on the date takes it as an argument (`today`), never from the
 //! clock, so tests can move time.
 
+pub mod batch;
 pub mod bench;
 mod error;
 pub mod form;
 pub mod ledger;
 mod reports;
 pub mod schedule;
+pub mod sheets;
 pub mod spending;
 pub(crate) mod store;
 
@@ -29,6 +31,10 @@ use crate::error::Msg;
 use crate::lang::Lang;
 use crate::money::Money;
 
+pub use batch::{
+    Batch, BatchForm, BatchPaidForm, BatchRow, BatchSummary, batch, batch_paid, batches,
+    create_batch,
+};
 pub use error::DisbursementError;
 pub use form::{
     AdjustDecisionForm, AdjustForm, ApproveForm, ClawbackForm, CloseoutForm, EditForm, LineForm,

@@ -1334,3 +1334,130 @@ async fn the_sample_a_year_on_shows_every_kind_of_case_and_balances() {
     assert_eq!(l.recovered, yuan("30000"));
     grantdesk::audit::verify(&db.pool).await.expect("chain");
 }
+
+#[tokio::test]
+async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
+    let (db, awards) = awarded().await;
+    let s = on(2027, 1, 6);
+    let mut ids = Vec::new();
+    for a in &awards[..4] {
+        let p = d::approve(&db.pool, &s, &approve_form(&a.number, 1, ""))
+            .await
+            .expect("approve");
+        ids.push(p.id);
+    }
+    let b = d::create_batch(
+        &db.pool,
+        &on(2027, 1, 7),
+        &d::BatchForm {
+            call: CALL.into(),
+            from: "".into(),
+            to: "".into(),
+        },
+    )
+    .await
+    .expect("batch");
+    assert_eq!(b.reference, "BJ-AIXR-2026-ZF-20270107-01");
+    assert_eq!(b.rows.len(), 4);
+    let sum: i64 = awards[..4]
+        .iter()
+        .map(|a| a.amount.fen() * 4000 / 10_000)
+        .sum();
+    assert_eq!(b.total.fen(), sum);
+    assert_eq!(b.total_capital, b.total.capital());
+    assert!(b.total_capital.starts_with("人民币") && b.total_capital.ends_with('整'));
+    assert!(
+        b.rows[0].purpose.ends_with("第1笔科研经费（签订任务书）"),
+        "{}",
+        b.rows[0].purpose
+    );
+    assert_eq!(b.rows[0].credit_code.len(), 18);
+    let sheet = d::sheets::batch_table(&b);
+    assert_eq!(sheet.headers[6], "金额大写");
+    assert_eq!(sheet.rows.len(), 5, "four payments and the total");
+    let e = d::create_batch(
+        &db.pool,
+        &on(2027, 1, 7),
+        &d::BatchForm {
+            call: CALL.into(),
+            from: "".into(),
+            to: "".into(),
+        },
+    )
+    .await
+    .expect_err("all are in a batch already");
+    assert_eq!(e.invalid_fields()[0].rule, "nothing_to_pay");
+
+    // One transfer is returned before the batch is paid: the rest are paid together.
+    d::failed(
+        &db.pool,
+        &on(2027, 1, 8),
+        &paid_form(ids[1], "", "账号有误"),
+    )
+    .await
+    .expect("failed");
+    let paid = d::batch_paid(
+        &db.pool,
+        &on(2027, 1, 9),
+        &d::BatchPaidForm {
+            batch: b.reference.as_str().into(),
+            on: "".into(),
+            bank_ref: "ICBC-PL-0109".into(),
+        },
+    )
+    .await
+    .expect("paid");
+    assert_eq!(paid.paid_on, Some(day(2027, 1, 9)));
+    let statuses: Vec<&str> = paid.rows.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["paid", "failed", "paid", "paid"]);
+    assert_eq!(paid.rows[0].bank_ref, format!("ICBC-PL-0109/{}", ids[0]));
+    let e = d::batch_paid(
+        &db.pool,
+        &on(2027, 1, 10),
+        &d::BatchPaidForm {
+            batch: b.reference.as_str().into(),
+            on: "".into(),
+            bank_ref: "X".into(),
+        },
+    )
+    .await
+    .expect_err("nothing left");
+    assert_eq!(e.invalid_fields()[0].rule, "batch_settled");
+    let awards_now = decision::awards(&db.pool, CALL).await.expect("awards");
+    assert_eq!(awards_now[0].status, AwardStatus::Active);
+    assert_eq!(
+        awards_now[1].status,
+        AwardStatus::Accepted,
+        "its payment failed"
+    );
+    let l = ledger_balances(&db).await;
+    assert_eq!(l.paid.fen(), sum - awards[1].amount.fen() * 4000 / 10_000);
+
+    // The ledger and the plan export like the other tables.
+    let f = grantdesk::export::table_file(
+        &db.pool,
+        CALL,
+        "ledger",
+        grantdesk::review::ranking::Aggregate::Mean,
+        grantdesk::export::Format::Csv,
+    )
+    .await
+    .expect("ledger");
+    let text = String::from_utf8(f.bytes[3..].to_vec()).expect("utf-8");
+    assert!(
+        text.starts_with("资助文号,承担单位,状态,资助金额（元）"),
+        "{text}"
+    );
+    assert_eq!(f.rows, awards.len() + 1, "a row per award and the total");
+    let f = grantdesk::export::table_file(
+        &db.pool,
+        CALL,
+        "cashflow",
+        grantdesk::review::ranking::Aggregate::Mean,
+        grantdesk::export::Format::Xlsx,
+    )
+    .await
+    .expect("plan");
+    assert_eq!(f.name, "BJ-AIXR-2026-用款计划.xlsx");
+    assert_eq!(&f.bytes[..2], b"PK");
+}
