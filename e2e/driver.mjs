@@ -37,8 +37,9 @@ export function tempDb() {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Window {
-  static async open(db = tempDb()) {
-    const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--db', db] } } } };
+  /** `args`: more flags for the app, e.g. ['--now', '2028-02-01T10:00:00+08:00']. */
+  static async open(db = tempDb(), args = []) {
+    const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--db', db, ...args] } } } };
     let value;
     // Once in a long run WebKitGTK has failed to initialise GTK at start-up; try again once.
     for (let attempt = 1; ; attempt += 1) {

@@ -552,3 +552,68 @@ test('a database whose audit log was altered opens with a warning that names the
     await other.close();
   }
 });
+
+test('a year into the awards: a mid-term review passed, the second tranche approved and paid, the timeline, ledger and chart move', async () => {
+  // The sample carried a year on by the command line; the window opened on 1 February 2028.
+  const db = tempDb();
+  execFileSync(CLI, ['--db', db, 'demo', '--stage', 'disbursing']);
+  const w = await Window.open(db, ['--now', '2028-02-01T10:00:00+08:00']);
+  const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  try {
+    await w.useLang('zh');
+    await w.go('#/call/BJ-AIXR-2026/finance');
+    await w.waitFor('[data-test=finance] [data-test=cash-chart]');
+    // Holds and overdue items first: the suspended award leads.
+    const first = await w.textOf('[data-test=attention-list] [data-test=attention]');
+    assert.match(first, /京科资〔2026〕第004号[\s\S]*资助已暂停/);
+    assert.match(await w.textOf('[data-test=attention-list]'), /第 1 年度经费使用情况报告应于 2028-01-31 提交，已逾期/);
+    assert.match(await w.textOf('[data-test=cash-warning]'), /2029 年计划拨付 .*超出该年度预算 ¥0\.00/);
+    const paidBefore = await w.exec("return document.querySelector('[data-test=cum-paid]').dataset.last;");
+    await sleep(300);
+    writeFileSync(join(dir, 'finance-zh.png'), await w.screenshot());
+
+    const number = '京科资〔2026〕第002号';
+    await w.go(`#/call/BJ-AIXR-2026/award/${encodeURIComponent(number)}`);
+    await w.waitFor('[data-test=award] [data-test=timeline]');
+    assert.match(await w.textOf('[data-test=tranche][data-seq="2"] [data-test=blocked]'), /限期整改/);
+    // Asked anyway, the core refuses and says why, in the window's language.
+    await w.useLang('en');
+    await w.waitFor('[data-test=tranche][data-seq="2"] [data-test=approve-2]');
+    await w.click('[data-test=approve-2]');
+    const refused = await w.waitFor('[data-test=error]');
+    assert.match(await w.text(refused), /tranche 2 of award .* cannot be approved yet: the mid-term review passed with conditions/);
+    await w.useLang('zh');
+
+    // The conditions are met: the mid-term review passes, tranche 2 is approved and paid.
+    await w.waitFor('[data-test=milestone][data-kind=midterm] [data-test=outcome]');
+    await w.exec("const s = document.querySelector('[data-test=milestone][data-kind=midterm] [data-test=outcome]'); s.value = 'passed';");
+    await w.type('[data-test=milestone][data-kind=midterm] [data-test=outcome-note]', '整改材料经专家复核通过');
+    await w.click('[data-test=milestone][data-kind=midterm] [data-test=record-outcome]');
+    await w.waitFor('[data-test=milestone][data-kind=midterm] [data-test=milestone-outcome]', { text: '通过' });
+    await w.waitFor('[data-test=tl-milestone][data-kind=midterm][data-outcome=passed]');
+    await w.click('[data-test=approve-2]');
+    await w.waitFor('[data-test=payment][data-status=approved]');
+    await w.type('[data-test=payment][data-status=approved] [data-test=payment-note]', 'BOC-20280201-0002');
+    await w.click('[data-test=payment][data-status=approved] [data-test=pay-paid]');
+    await w.waitFor('[data-test=tranche][data-seq="2"] [data-test=tranche-status]', { text: '已拨付' });
+    const dots = await w.exec("return [...document.querySelectorAll('[data-test=tl-tranche]')].map((d) => d.dataset.status);");
+    assert.deepEqual(dots, ['paid', 'paid', 'scheduled']);
+    assert.equal(await w.textOf('[data-test=ledger-paid]'), '¥3,912,000.00');
+    await w.exec("document.querySelector('[data-test=timeline]').scrollIntoView({ block: 'start' });");
+    await sleep(300);
+    writeFileSync(join(dir, 'award-zh.png'), await w.screenshot());
+    await w.exec("document.querySelector('[data-test=payments]').scrollIntoView({ block: 'start' });");
+    await sleep(300);
+    writeFileSync(join(dir, 'award-spending-zh.png'), await w.screenshot());
+
+    // The call's chart moved by what was paid.
+    await w.go('#/call/BJ-AIXR-2026/finance');
+    await w.waitFor('[data-test=finance] [data-test=cash-chart]');
+    const paidAfter = await w.exec("return document.querySelector('[data-test=cum-paid]').dataset.last;");
+    const fen = (s) => BigInt(s.replace('.', ''));
+    assert.equal(fen(paidAfter) - fen(paidBefore), 195600000n, '¥1,956,000.00 more paid');
+  } finally {
+    await w.close();
+  }
+});

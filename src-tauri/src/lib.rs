@@ -23,6 +23,8 @@ pub struct AppState {
     /// The agency's time zone (a setting), read at start and when it is changed: every act is
     /// dated in it.
     zone: Mutex<chrono_tz::Tz>,
+    /// The moment `--now` fixes (like `GRANTDESK_NOW`), for demonstrations and tests.
+    now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl AppState {
@@ -33,7 +35,14 @@ impl AppState {
             lang: Mutex::new(lang),
             warnings: Vec::new(),
             zone: Mutex::new(grantdesk::settings::DEFAULT_TIME_ZONE),
+            now: None,
         }
+    }
+
+    /// Every act dated at this moment instead of the clock's (`--now`).
+    pub fn at(mut self, now: Option<chrono::DateTime<chrono::Utc>>) -> AppState {
+        self.now = now;
+        self
     }
 
     pub fn in_zone(self, zone: chrono_tz::Tz) -> AppState {
@@ -56,7 +65,10 @@ impl AppState {
 
     /// Who acts and when, in the agency's time zone.
     fn stamp(&self) -> Stamp {
-        Stamp::now_for_os_user().in_zone(self.zone())
+        match self.now {
+            Some(at) => Stamp::new(store::os_account(), at).in_zone(self.zone()),
+            None => Stamp::now_for_os_user().in_zone(self.zone()),
+        }
     }
 
     pub fn with_warnings(mut self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {
@@ -127,17 +139,38 @@ pub(crate) fn system_lang() -> Lang {
     ])
 }
 
-/// `--db PATH` from the command line, as for the CLI.
-fn db_flag(args: &[String]) -> Option<PathBuf> {
+/// A flag's value from the command line: `--name VALUE` or `--name=VALUE`.
+fn flag(args: &[String], name: &str) -> Option<String> {
+    let eq = format!("{name}=");
     args.iter()
-        .position(|a| a == "--db")
+        .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from)
+        .cloned()
         .or_else(|| {
             args.iter()
-                .find_map(|a| a.strip_prefix("--db="))
-                .map(PathBuf::from)
+                .find_map(|a| a.strip_prefix(&eq))
+                .map(str::to_string)
         })
+}
+
+/// `--db PATH` from the command line, as for the CLI.
+fn db_flag(args: &[String]) -> Option<PathBuf> {
+    flag(args, "--db").map(PathBuf::from)
+}
+
+/// `--now 2028-02-01T10:00:00+08:00`: the moment every act is dated at, as `GRANTDESK_NOW`
+/// does for the command line — for demonstrations and the end-to-end tests, which must see
+/// the same dates on any day.
+fn now_flag(args: &[String]) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    flag(args, "--now")
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .map_err(|e| {
+                    format!("--now {s}: {e} (use RFC 3339, e.g. 2028-02-01T10:00:00+08:00)")
+                })
+        })
+        .transpose()
 }
 
 /// Starts the window on the database chosen by `--db`, `GRANTDESK_DB` or the data directory.
@@ -151,14 +184,19 @@ pub fn run() -> Result<(), String> {
     // in the window, not only here.
     let zone = tauri::async_runtime::block_on(grantdesk::settings::time_zone(&pool))
         .map_err(|e| e.message(Lang::En))?;
-    let stamp = Stamp::now_for_os_user().in_zone(zone);
+    let now = now_flag(&args)?;
+    let stamp = match now {
+        Some(at) => Stamp::new(store::os_account(), at).in_zone(zone),
+        None => Stamp::now_for_os_user().in_zone(zone),
+    };
     let warnings = tauri::async_runtime::block_on(grantdesk::startup::check(&pool, &path, &stamp));
     for w in &warnings {
         eprintln!("GrantDesk: {}", w.message.en);
     }
     let state = AppState::new(pool, path, system_lang())
         .with_warnings(warnings)
-        .in_zone(zone);
+        .in_zone(zone)
+        .at(now);
     with_commands(tauri::Builder::default().manage(state))
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())

@@ -464,3 +464,18 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
     tx.commit().await?;
     Ok(after)
 }
+
+/// A batch as a spreadsheet file named by its reference (`<reference>.csv` or `.xlsx`).
+pub async fn batch_file(
+    pool: &Pool,
+    reference: &str,
+    format: crate::export::Format,
+) -> Result<crate::export::File, Error> {
+    let b = batch(pool, reference).await?;
+    let table = super::sheets::batch_table(&b);
+    Ok(crate::export::File {
+        name: format!("{}.{}", b.reference, format.extension()),
+        bytes: format.write(&table)?,
+        rows: b.rows.len(),
+    })
+}

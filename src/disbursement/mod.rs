@@ -17,6 +17,7 @@ pub mod bench;
 mod error;
 pub mod form;
 pub mod ledger;
+pub mod overview;
 mod reports;
 pub mod schedule;
 pub mod sheets;
@@ -32,8 +33,8 @@ use crate::lang::Lang;
 use crate::money::Money;
 
 pub use batch::{
-    Batch, BatchForm, BatchPaidForm, BatchRow, BatchSummary, batch, batch_paid, batches,
-    create_batch,
+    Batch, BatchForm, BatchPaidForm, BatchRow, BatchSummary, batch, batch_file, batch_paid,
+    batches, create_batch,
 };
 pub use error::DisbursementError;
 pub use form::{
@@ -41,6 +42,7 @@ pub use form::{
     MilestoneForm, OutcomeForm, PaidForm, ReportForm,
 };
 pub use ledger::{AwardLedger, CallLedger, CashFlow, CashRow, Period};
+pub use overview::{Attention, CallFinance, call_finance};
 pub use reports::{adjust, closeout, decide_adjustment, report, unspent_words};
 pub use store::{
     AwardFinance, add_milestone, again, approve, award_finance, backfill, cancel, cash_flow,

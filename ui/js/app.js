@@ -15,6 +15,8 @@ import { renderReviewers } from './views/reviewers.js';
 import { renderMatrix } from './views/matrix.js';
 import { renderDecision } from './views/decision.js';
 import { renderAwards } from './views/awards.js';
+import { renderFinance } from './views/finance.js';
+import { renderAward } from './views/award.js';
 import { renderSettings } from './views/settings.js';
 import { renderImport } from './views/importer.js';
 
@@ -29,10 +31,10 @@ export const app = {
     if (location.hash === hash) route();
     else location.hash = hash;
   },
-  /** The label of a domain code (statuses, categories, reasons…) in the current language. */
-  term(kind, code) {
+  /** The label of a domain code (statuses, categories, reasons…) in the current (or given) language. */
+  term(kind, code, inLang) {
     const found = app.vocab?.[kind]?.find((x) => x.code === code);
-    return found ? pick(found) : code;
+    return found ? pick(found, null, inLang) : code;
   },
   toast(message) {
     show(message, false);
@@ -102,6 +104,8 @@ async function resolve(p) {
   if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
   if (p[0] === 'call' && p[2] === 'decision') return renderDecision(app, p[1]);
   if (p[0] === 'call' && p[2] === 'awards') return renderAwards(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'finance') return renderFinance(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'award' && p[3]) return renderAward(app, p[1], p[3]);
   if (p[0] === 'call' && p[2] === 'import') return renderImport(app, p[1]);
   if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
   if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);

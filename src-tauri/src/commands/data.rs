@@ -104,8 +104,8 @@ pub async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<
 
 #[derive(Serialize)]
 pub struct ExportedTable {
-    path: String,
-    rows: usize,
+    pub(crate) path: String,
+    pub(crate) rows: usize,
 }
 
 /// Writes an export into `exports/` beside the database; returns where it went.

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod calls;
 pub mod data;
 pub mod decide;
+pub mod disburse;
 pub mod proposals;
 pub mod review;
 

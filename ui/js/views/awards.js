@@ -55,7 +55,7 @@ export async function renderAwards(app, code) {
         h(
           'tr',
           { 'data-number': a.number },
-          h('td', { 'data-test': 'award-number' }, a.number),
+          h('td', { 'data-test': 'award-number' }, h('a', { href: `${here}/award/${encodeURIComponent(a.number)}` }, a.number)),
           h('td', {}, h('a', { href: `${here}/p/${encodeURIComponent(a.reference)}` }, a.reference)),
           h('td', {}, pick(a, 'title') || a.title),
           h('td', {}, a.applicant),
@@ -91,7 +91,7 @@ export async function renderAwards(app, code) {
     'section',
     { 'data-test': 'awards' },
     h('h1', {}, `${t('awards')} — ${c.code}`, h('span', { class: `badge ${c.status}` }, app.term('call_status', c.status))),
-    h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`), ' · ', h('a', { href: `${here}/decision` }, t('decision_board'))),
+    h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`), ' · ', h('a', { href: `${here}/decision` }, t('decision_board')), ' · ', h('a', { href: `${here}/finance`, 'data-test': 'to-finance' }, t('finance'))),
     h(
       'div',
       { class: 'actions' },

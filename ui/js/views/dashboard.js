@@ -96,6 +96,7 @@ export async function renderDashboard(app, code) {
     actions.push(h('a', { class: 'button', href: `${here}/ranking`, 'data-test': 'show-ranking' }, t('ranking')));
     actions.push(h('a', { class: 'button', href: `${here}/decision`, 'data-test': 'show-decision' }, t('decision_board')));
     actions.push(h('a', { class: 'button primary', href: `${here}/awards`, 'data-test': 'show-awards' }, t('awards')));
+    actions.push(h('a', { class: 'button primary', href: `${here}/finance`, 'data-test': 'show-finance' }, t('finance')));
   }
   const move = (label, status) => {
     const b = h('button', { 'data-test': `to-${status}`, onclick: () => act(app, b, 'set_call_status', { code: c.code, status }, reload) }, label);
