@@ -147,6 +147,10 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             );
             println!("  one award's page:             {:>7.1} ms", ms(f.award));
             println!(
+                "  the call's finance page:      {:>7.1} ms  (every award looked at for attention)",
+                ms(f.page)
+            );
+            println!(
                 "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
                 ms(f.ledger + f.cash_by_month)
             );

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::{Period, award_finance, cash_flow, ledger};
+
 use crate::call::{self, AppropriationForm};
 use crate::error::Error;
 use crate::form::Text;
@@ -29,6 +30,8 @@ pub struct Figures {
     pub cash_by_month: Duration,
     pub cash_by_year: Duration,
     pub award: Duration,
+    /// The whole finance page: ledger, plans and every award looked at for attention.
+    pub page: Duration,
     pub balanced: bool,
     pub paid: crate::money::Money,
 }
@@ -182,6 +185,12 @@ pub async fn run(
         fastest(|| async { cash_flow(&pool, CODE, Period::Month).await.map(drop) }).await?;
     let cash_by_year =
         fastest(|| async { cash_flow(&pool, CODE, Period::Year).await.map(drop) }).await?;
+    let page = fastest(|| async {
+        super::call_finance(&pool, CODE, Period::Month, stamp.today())
+            .await
+            .map(drop)
+    })
+    .await?;
     let first = format!("BENCH〔2099〕{:05}", 1);
     let award =
         fastest(|| async { award_finance(&pool, &first, stamp.today()).await.map(drop) }).await?;
@@ -195,6 +204,7 @@ pub async fn run(
         cash_by_month,
         cash_by_year,
         award,
+        page,
         balanced: l.balanced && raw == l.paid.fen(),
         paid: l.paid,
     })

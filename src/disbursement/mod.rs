@@ -42,7 +42,7 @@ pub use form::{
     MilestoneForm, OutcomeForm, PaidForm, ReportForm,
 };
 pub use ledger::{AwardLedger, CallLedger, CashFlow, CashRow, Period};
-pub use overview::{Attention, CallFinance, call_finance};
+pub use overview::{Attention, CallFinance, award_finances, call_finance};
 pub use reports::{adjust, closeout, decide_adjustment, report, unspent_words};
 pub use store::{
     AwardFinance, add_milestone, again, approve, award_finance, backfill, cancel, cash_flow,

@@ -2,13 +2,18 @@
 //! that need an officer's attention (holds, overdue items, flags, adjustments waiting for
 //! approval, close-outs due) first, and its payment batches.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::batch::{BatchSummary, batches};
 use super::ledger::{CallLedger, CashFlow, Period};
+use super::reports::{self, Scope};
 use super::spending::AdjustmentStatus;
-use super::store::{finance, head};
+use super::store::{
+    AwardFinance, assemble, heads_of_call, milestone_from, milestone_rows, money, tranche_rows_of,
+};
 use super::{MilestoneKind, Outcome, TrancheStatus, cash_flow, ledger};
 use crate::decision::AwardStatus;
 use crate::error::{Error, Msg};
@@ -42,6 +47,69 @@ pub struct CallFinance {
     pub unbatched: usize,
 }
 
+/// Every award of a call as its page shows it on `today`, read in one pass per table. The
+/// payment lists are left out (empty): the totals the database keeps stand for them in the
+/// ledgers. Everything else is what [`super::award_finance`] gives award by award.
+pub async fn award_finances(
+    pool: &Pool,
+    call: &str,
+    today: NaiveDate,
+) -> Result<Vec<AwardFinance>, Error> {
+    let mut out = Vec::new();
+    let mut conn = pool.acquire().await?;
+    // Every award's facts in one read per table, then each award's page assembled from them
+    // (its payment list left out: the totals the database keeps stand for it).
+    let call_id = crate::call::store_get_on(&mut conn, call).await?.id;
+    let scope = Scope::Call(call_id);
+    let mut milestones = milestone_rows(&mut conn, scope).await?;
+    let mut tranches = tranche_rows_of(&mut conn, scope).await?;
+    let mut budgets = reports::budgets(&mut conn, scope).await?;
+    let mut adjustments = reports::adjustments(&mut conn, scope).await?;
+    let mut reps = reports::reports(&mut conn, scope).await?;
+    let mut closeouts = reports::closeouts(&mut conn, scope).await?;
+    let recovered: HashMap<i64, i64> = sqlx::query_as(
+        "SELECT s.award_id, s.recovered_fen FROM award_totals s JOIN awards w ON w.id = s.award_id
+         WHERE w.call_id = $1",
+    )
+    .bind(call_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    for h in heads_of_call(&mut conn, call_id).await? {
+        let ms = milestones
+            .remove(&h.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| milestone_from(r, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        let spending = reports::spending_from(
+            &h,
+            &ms,
+            budgets.remove(&h.id).unwrap_or_default(),
+            adjustments.remove(&h.id).unwrap_or_default(),
+            reps.remove(&h.id).unwrap_or_default(),
+            today,
+        );
+        let back = money(
+            "award_totals",
+            h.id,
+            recovered.get(&h.id).copied().unwrap_or(0),
+        )?;
+        out.push(assemble(
+            &h,
+            ms,
+            tranches.remove(&h.id).unwrap_or_default(),
+            Vec::new(),
+            back,
+            spending,
+            closeouts.remove(&h.id),
+            today,
+        )?);
+    }
+    Ok(out)
+}
+
 /// The call's finances on `today`, its plan grouped `by` month, quarter or year.
 pub async fn call_finance(
     pool: &Pool,
@@ -57,10 +125,7 @@ pub async fn call_finance(
         cash_flow(pool, call, Period::Month).await?
     };
     let mut attention = Vec::new();
-    let mut conn = pool.acquire().await?;
-    for a in &l.awards {
-        let h = head(&mut conn, &a.number).await?;
-        let f = finance(&mut conn, &h, today).await?;
+    for f in award_finances(pool, call, today).await? {
         let mut items: Vec<Msg> = f.holds.clone();
         let held = !items.is_empty() && f.closeout.is_none();
         for t in f
@@ -136,7 +201,6 @@ pub async fn call_finance(
             });
         }
     }
-    drop(conn);
     attention.sort_by_key(|a| (!a.suspended, !a.held));
     let (unbatched,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM payments p JOIN awards w ON w.id = p.award_id

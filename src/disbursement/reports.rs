@@ -1,6 +1,8 @@
 //! Use cases of spending: reports from the grantee, budget adjustments and their approval,
 //! and close-out (结题). Each write is one transaction with its audit entry.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use sqlx::{FromRow, SqliteConnection};
 
@@ -25,30 +27,55 @@ fn category(table: &'static str, id: i64, s: &str) -> Result<Category, Error> {
     Category::parse(s).ok_or_else(|| corrupt(table, id, s))
 }
 
-async fn original_budget(
+/// Whose rows a read takes: one award's, or every award's of a call (for the call's page).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Scope {
+    Award(i64),
+    Call(i64),
+}
+
+impl Scope {
+    /// The condition on `awards w`, with its one parameter.
+    pub(super) fn filter(self) -> (&'static str, i64) {
+        match self {
+            Scope::Award(id) => ("w.id = $1", id),
+            Scope::Call(id) => ("w.call_id = $1", id),
+        }
+    }
+
+    /// One award's rows out of a read by award.
+    pub(super) fn one<T>(award: i64, mut by: HashMap<i64, Vec<T>>) -> Vec<T> {
+        by.remove(&award).unwrap_or_default()
+    }
+}
+
+pub(super) async fn budgets(
     conn: &mut SqliteConnection,
-    award: i64,
-) -> Result<Vec<BudgetLine>, Error> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT category, year, amount_fen FROM award_budget_lines WHERE award_id = $1
-         ORDER BY year, category",
-    )
-    .bind(award)
+    scope: Scope,
+) -> Result<HashMap<i64, Vec<BudgetLine>>, Error> {
+    let (cond, id) = scope.filter();
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT l.award_id, l.category, l.year, l.amount_fen FROM award_budget_lines l
+         JOIN awards w ON w.id = l.award_id WHERE {cond} ORDER BY l.award_id, l.year, l.category"
+    )))
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    rows.into_iter()
-        .map(|(c, y, f)| {
-            Ok(BudgetLine {
-                category: category("award_budget_lines", award, &c)?,
-                year: u32::try_from(y).map_err(|_| corrupt("award_budget_lines", award, "year"))?,
-                amount: money("award_budget_lines", award, f)?,
-            })
-        })
-        .collect()
+    let mut out: HashMap<i64, Vec<BudgetLine>> = HashMap::new();
+    let t = "award_budget_lines";
+    for (award, c, y, f) in rows {
+        out.entry(award).or_default().push(BudgetLine {
+            category: category(t, award, &c)?,
+            year: u32::try_from(y).map_err(|_| corrupt(t, award, "year"))?,
+            amount: money(t, award, f)?,
+        });
+    }
+    Ok(out)
 }
 
 #[derive(FromRow)]
 struct AdjustmentRow {
+    award_id: i64,
     id: i64,
     year: i64,
     from_category: String,
@@ -63,76 +90,100 @@ struct AdjustmentRow {
     decision_note: String,
 }
 
-async fn adjustments(conn: &mut SqliteConnection, award: i64) -> Result<Vec<Adjustment>, Error> {
-    let rows: Vec<AdjustmentRow> = sqlx::query_as(
-        "SELECT id, year, from_category, to_category, amount_fen, reason, status, requested_on,
-             requested_by, decided_on, decided_by, decision_note
-         FROM budget_adjustments WHERE award_id = $1 ORDER BY COALESCE(decided_on, requested_on), id",
-    )
-    .bind(award)
+pub(super) async fn adjustments(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> Result<HashMap<i64, Vec<Adjustment>>, Error> {
+    let (cond, id) = scope.filter();
+    let rows: Vec<AdjustmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT b.award_id, b.id, b.year, b.from_category, b.to_category, b.amount_fen, b.reason,
+             b.status, b.requested_on, b.requested_by, b.decided_on, b.decided_by, b.decision_note
+         FROM budget_adjustments b JOIN awards w ON w.id = b.award_id WHERE {cond}
+         ORDER BY COALESCE(b.decided_on, b.requested_on), b.id"
+    )))
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     let t = "budget_adjustments";
-    rows.into_iter()
-        .map(|r| {
-            Ok(Adjustment {
-                year: u32::try_from(r.year).map_err(|_| corrupt(t, r.id, "year"))?,
-                from: category(t, r.id, &r.from_category)?,
-                to: category(t, r.id, &r.to_category)?,
-                amount: money(t, r.id, r.amount_fen)?,
-                status: AdjustmentStatus::parse(&r.status)
-                    .ok_or_else(|| corrupt(t, r.id, &r.status))?,
-                requested_on: day(t, r.id, &r.requested_on)?,
-                decided_on: r
-                    .decided_on
-                    .as_deref()
-                    .map(|s| day(t, r.id, s))
-                    .transpose()?,
-                id: r.id,
-                reason: r.reason,
-                requested_by: r.requested_by,
-                decided_by: r.decided_by,
-                decision_note: r.decision_note,
-                version: None,
-            })
-        })
-        .collect()
+    let mut out: HashMap<i64, Vec<Adjustment>> = HashMap::new();
+    for r in rows {
+        out.entry(r.award_id).or_default().push(Adjustment {
+            year: u32::try_from(r.year).map_err(|_| corrupt(t, r.id, "year"))?,
+            from: category(t, r.id, &r.from_category)?,
+            to: category(t, r.id, &r.to_category)?,
+            amount: money(t, r.id, r.amount_fen)?,
+            status: AdjustmentStatus::parse(&r.status)
+                .ok_or_else(|| corrupt(t, r.id, &r.status))?,
+            requested_on: day(t, r.id, &r.requested_on)?,
+            decided_on: r
+                .decided_on
+                .as_deref()
+                .map(|s| day(t, r.id, s))
+                .transpose()?,
+            id: r.id,
+            reason: r.reason,
+            requested_by: r.requested_by,
+            decided_by: r.decided_by,
+            decision_note: r.decision_note,
+            version: None,
+        });
+    }
+    Ok(out)
 }
 
-async fn reports(conn: &mut SqliteConnection, award: i64) -> Result<Vec<Report>, Error> {
-    let heads: Vec<(i64, i64, bool, String, String)> = sqlx::query_as(
-        "SELECT id, year, is_final, submitted_on, note FROM spending_reports
-         WHERE award_id = $1 ORDER BY year",
-    )
-    .bind(award)
+#[derive(FromRow)]
+struct ReportRow {
+    award_id: i64,
+    id: i64,
+    year: i64,
+    is_final: bool,
+    submitted_on: String,
+    note: String,
+}
+
+pub(super) async fn reports(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> Result<HashMap<i64, Vec<Report>>, Error> {
+    let (cond, id) = scope.filter();
+    let heads: Vec<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.award_id, r.id, r.year, r.is_final, r.submitted_on, r.note
+         FROM spending_reports r JOIN awards w ON w.id = r.award_id WHERE {cond}
+         ORDER BY r.award_id, r.year"
+    )))
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let lines: Vec<(i64, String, i64)> = sqlx::query_as(
+    let lines: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT l.report_id, l.category, l.amount_fen FROM spending_lines l
-         JOIN spending_reports r ON r.id = l.report_id WHERE r.award_id = $1",
-    )
-    .bind(award)
+         JOIN spending_reports r ON r.id = l.report_id JOIN awards w ON w.id = r.award_id
+         WHERE {cond}"
+    )))
+    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     let t = "spending_reports";
-    heads
-        .into_iter()
-        .map(|(id, year, is_final, on, note)| {
-            let mut mine = Vec::new();
-            for (_, c, f) in lines.iter().filter(|l| l.0 == id) {
-                mine.push((category(t, id, c)?, money(t, id, *f)?));
-            }
-            mine.sort_by_key(|l| Category::ALL.iter().position(|c| *c == l.0));
-            Ok(Report {
-                id,
-                year: u32::try_from(year).map_err(|_| corrupt(t, id, "year"))?,
-                is_final,
-                submitted_on: day(t, id, &on)?,
-                note,
-                lines: mine,
-            })
-        })
-        .collect()
+    let mut by_report: HashMap<i64, Vec<(Category, Money)>> = HashMap::new();
+    for (report, c, f) in lines {
+        by_report
+            .entry(report)
+            .or_default()
+            .push((category(t, report, &c)?, money(t, report, f)?));
+    }
+    let mut out: HashMap<i64, Vec<Report>> = HashMap::new();
+    for r in heads {
+        let mut mine = by_report.remove(&r.id).unwrap_or_default();
+        mine.sort_by_key(|l| Category::ALL.iter().position(|c| *c == l.0));
+        out.entry(r.award_id).or_default().push(Report {
+            year: u32::try_from(r.year).map_err(|_| corrupt(t, r.id, "year"))?,
+            is_final: r.is_final,
+            submitted_on: day(t, r.id, &r.submitted_on)?,
+            id: r.id,
+            note: r.note,
+            lines: mine,
+        });
+    }
+    Ok(out)
 }
 
 /// An award's spending: its budget as approved and as adjusted, its reports against it, the
@@ -143,11 +194,24 @@ pub(super) async fn spending(
     milestones: &[Milestone],
     today: NaiveDate,
 ) -> Result<Spending, Error> {
-    let original = original_budget(conn, h.id).await?;
-    let mut adjs = adjustments(conn, h.id).await?;
+    let scope = Scope::Award(h.id);
+    let original = Scope::one(h.id, budgets(conn, scope).await?);
+    let adjs = Scope::one(h.id, adjustments(conn, scope).await?);
+    let reps = Scope::one(h.id, reports(conn, scope).await?);
+    Ok(spending_from(h, milestones, original, adjs, reps, today))
+}
+
+/// The spending of an award from what was read of it.
+pub(super) fn spending_from(
+    h: &Head,
+    milestones: &[Milestone],
+    original: Vec<BudgetLine>,
+    mut adjs: Vec<Adjustment>,
+    reps: Vec<Report>,
+    today: NaiveDate,
+) -> Spending {
     let budget = current_budget(&original, &mut adjs);
     let version = adjs.iter().filter_map(|a| a.version).max().unwrap_or(1);
-    let reps = reports(conn, h.id).await?;
     let (categories, years, flags) = analyse(&budget, &reps, h.tolerance);
     let final_due = milestones
         .iter()
@@ -162,7 +226,7 @@ pub(super) async fn spending(
     }
     let spent = reps.iter().fold(Money::ZERO, |a, r| add(a, r.total()));
     adjs.reverse();
-    Ok(Spending {
+    Spending {
         version,
         original,
         budget,
@@ -175,11 +239,12 @@ pub(super) async fn spending(
         spent,
         tolerance: h.tolerance,
         needs_approval: h.approval.clone(),
-    })
+    }
 }
 
 #[derive(FromRow)]
 struct CloseoutRow {
+    award_id: i64,
     closed_on: String,
     outcome: String,
     spent_fen: i64,
@@ -189,30 +254,45 @@ struct CloseoutRow {
     note: String,
 }
 
+pub(super) async fn closeouts(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> Result<HashMap<i64, Closeout>, Error> {
+    let (cond, id) = scope.filter();
+    let rows: Vec<CloseoutRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT c.award_id, c.closed_on, c.outcome, c.spent_fen, c.balance_fen, c.kept,
+             c.clawback_id, c.note
+         FROM closeouts c JOIN awards w ON w.id = c.award_id WHERE {cond}"
+    )))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let t = "closeouts";
+    let mut out = HashMap::new();
+    for r in rows {
+        let award = r.award_id;
+        out.insert(
+            award,
+            Closeout {
+                closed_on: day(t, award, &r.closed_on)?,
+                outcome: AwardStatus::parse(&r.outcome)
+                    .ok_or_else(|| corrupt(t, award, &r.outcome))?,
+                spent: money(t, award, r.spent_fen)?,
+                balance: money(t, award, r.balance_fen)?,
+                kept: r.kept,
+                clawback: r.clawback_id,
+                note: r.note,
+            },
+        );
+    }
+    Ok(out)
+}
+
 pub(super) async fn closeout_of(
     conn: &mut SqliteConnection,
     award: i64,
 ) -> Result<Option<Closeout>, Error> {
-    let row: Option<CloseoutRow> = sqlx::query_as(
-        "SELECT closed_on, outcome, spent_fen, balance_fen, kept, clawback_id, note
-         FROM closeouts WHERE award_id = $1",
-    )
-    .bind(award)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let t = "closeouts";
-    row.map(|r| {
-        Ok(Closeout {
-            closed_on: day(t, award, &r.closed_on)?,
-            outcome: AwardStatus::parse(&r.outcome).ok_or_else(|| corrupt(t, award, &r.outcome))?,
-            spent: money(t, award, r.spent_fen)?,
-            balance: money(t, award, r.balance_fen)?,
-            kept: r.kept,
-            clawback: r.clawback_id,
-            note: r.note,
-        })
-    })
-    .transpose()
+    Ok(closeouts(conn, Scope::Award(award)).await?.remove(&award))
 }
 
 fn not_closed_out(f: &AwardFinance) -> Result<(), Error> {

@@ -11,6 +11,7 @@ use sqlx::{FromRow, SqliteConnection};
 
 use super::form::{ApproveForm, ClawbackForm, EditForm, MilestoneForm, OutcomeForm, PaidForm};
 use super::ledger::{AwardLedger, AwardSums, CallLedger, CashFlow, Flow, Period};
+use super::reports::Scope;
 use super::schedule::{self, Edit, Slot};
 use super::{
     DisbursementError, Gate, Milestone, MilestoneKind, Outcome, Payment, PaymentKind,
@@ -54,7 +55,7 @@ pub(super) fn sub(a: Money, b: Money) -> Money {
 // Reading an award's finances
 
 #[derive(FromRow)]
-struct HeadRow {
+pub(super) struct HeadRow {
     id: i64,
     number: String,
     call_id: i64,
@@ -112,13 +113,14 @@ impl Head {
     }
 }
 
-const HEAD_SELECT: &str = "SELECT w.id, w.number, w.call_id, c.code AS call, a.name AS applicant,
+pub(super) const HEAD_SELECT: &str =
+    "SELECT w.id, w.number, w.call_id, c.code AS call, a.name AS applicant,
         p.title, w.status, w.amount_fen, w.decided_on, w.start_on, w.end_on, c.duration_months,
         c.spend_tolerance_bp, c.adjust_approval, c.unspent_policy
     FROM awards w JOIN proposals p ON p.id = w.proposal_id
     JOIN applicants a ON a.id = p.applicant_id JOIN calls c ON c.id = w.call_id";
 
-fn head_from(r: HeadRow) -> Result<Head, Error> {
+pub(super) fn head_from(r: HeadRow) -> Result<Head, Error> {
     let t = "awards";
     Ok(Head {
         status: AwardStatus::parse(&r.status).ok_or_else(|| corrupt(t, r.id, &r.status))?,
@@ -148,6 +150,20 @@ fn head_from(r: HeadRow) -> Result<Head, Error> {
     })
 }
 
+/// Every award of a call, in number order.
+pub(super) async fn heads_of_call(
+    conn: &mut SqliteConnection,
+    call_id: i64,
+) -> Result<Vec<Head>, Error> {
+    let rows: Vec<HeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{HEAD_SELECT} WHERE w.call_id = $1 ORDER BY w.number_year, w.number_seq"
+    )))
+    .bind(call_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(head_from).collect()
+}
+
 pub(super) async fn head(conn: &mut SqliteConnection, number: &str) -> Result<Head, Error> {
     let row: Option<HeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{HEAD_SELECT} WHERE w.number = $1"
@@ -162,7 +178,8 @@ pub(super) async fn head(conn: &mut SqliteConnection, number: &str) -> Result<He
 }
 
 #[derive(FromRow)]
-struct MilestoneRow {
+pub(super) struct MilestoneRow {
+    pub(super) award_id: i64,
     id: i64,
     kind: String,
     name: String,
@@ -178,44 +195,62 @@ async fn milestones(
     award: i64,
     today: NaiveDate,
 ) -> Result<Vec<Milestone>, Error> {
-    let rows: Vec<MilestoneRow> = sqlx::query_as(
-        "SELECT id, kind, name, due_on, outcome, decided_on, rectify_by, note
-         FROM milestones WHERE award_id = $1 ORDER BY due_on, id",
-    )
-    .bind(award)
-    .fetch_all(&mut *conn)
-    .await?;
-    let t = "milestones";
-    rows.into_iter()
-        .map(|r| {
-            let outcome = match &r.outcome {
-                Some(o) => Some(Outcome::parse(o).ok_or_else(|| corrupt(t, r.id, o))?),
-                None => None,
-            };
-            let opt = |s: &Option<String>| s.as_deref().map(|s| day(t, r.id, s)).transpose();
-            let mut m = Milestone {
-                id: r.id,
-                kind: MilestoneKind::parse(&r.kind).ok_or_else(|| corrupt(t, r.id, &r.kind))?,
-                name: r.name,
-                due_on: day(t, r.id, &r.due_on)?,
-                outcome,
-                decided_on: opt(&r.decided_on)?,
-                rectify_by: opt(&r.rectify_by)?,
-                note: r.note,
-                overdue: false,
-                outcomes: Vec::new(),
-            };
-            m.overdue = m.overdue_on(today);
-            if Outcome::may_follow(m.outcome) && m.kind != MilestoneKind::Signing {
-                m.outcomes = Outcome::ALL.to_vec();
-            }
-            Ok(m)
-        })
+    Scope::one(award, milestone_rows(conn, Scope::Award(award)).await?)
+        .into_iter()
+        .map(|r| milestone_from(r, today))
         .collect()
 }
 
+pub(super) async fn milestone_rows(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> Result<HashMap<i64, Vec<MilestoneRow>>, Error> {
+    let (cond, id) = scope.filter();
+    let rows: Vec<MilestoneRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT m.award_id, m.id, m.kind, m.name, m.due_on, m.outcome, m.decided_on,
+             m.rectify_by, m.note
+         FROM milestones m JOIN awards w ON w.id = m.award_id WHERE {cond}
+         ORDER BY m.award_id, m.due_on, m.id"
+    )))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out: HashMap<i64, Vec<MilestoneRow>> = HashMap::new();
+    for r in rows {
+        out.entry(r.award_id).or_default().push(r);
+    }
+    Ok(out)
+}
+
+pub(super) fn milestone_from(r: MilestoneRow, today: NaiveDate) -> Result<Milestone, Error> {
+    let t = "milestones";
+    let outcome = match &r.outcome {
+        Some(o) => Some(Outcome::parse(o).ok_or_else(|| corrupt(t, r.id, o))?),
+        None => None,
+    };
+    let opt = |s: &Option<String>| s.as_deref().map(|s| day(t, r.id, s)).transpose();
+    let mut m = Milestone {
+        id: r.id,
+        kind: MilestoneKind::parse(&r.kind).ok_or_else(|| corrupt(t, r.id, &r.kind))?,
+        name: r.name,
+        due_on: day(t, r.id, &r.due_on)?,
+        outcome,
+        decided_on: opt(&r.decided_on)?,
+        rectify_by: opt(&r.rectify_by)?,
+        note: r.note,
+        overdue: false,
+        outcomes: Vec::new(),
+    };
+    m.overdue = m.overdue_on(today);
+    if Outcome::may_follow(m.outcome) && m.kind != MilestoneKind::Signing {
+        m.outcomes = Outcome::ALL.to_vec();
+    }
+    Ok(m)
+}
+
 #[derive(FromRow)]
-struct TrancheRow {
+pub(super) struct TrancheRow {
+    pub(super) award_id: i64,
     id: i64,
     amount_fen: i64,
     due_on: String,
@@ -227,18 +262,40 @@ struct TrancheRow {
     entries: i64,
 }
 
-async fn tranche_rows(conn: &mut SqliteConnection, award: i64) -> Result<Vec<TrancheRow>, Error> {
-    Ok(sqlx::query_as(
-        "SELECT t.id, t.amount_fen, t.due_on, t.milestone_id, t.released_on, t.released_fen,
+pub(super) async fn tranche_rows(
+    conn: &mut SqliteConnection,
+    award: i64,
+) -> Result<Vec<TrancheRow>, Error> {
+    Ok(Scope::one(
+        award,
+        tranche_rows_of(conn, Scope::Award(award)).await?,
+    ))
+}
+
+/// The tranches with what is approved and paid of each, by award, in schedule order.
+pub(super) async fn tranche_rows_of(
+    conn: &mut SqliteConnection,
+    scope: Scope,
+) -> Result<HashMap<i64, Vec<TrancheRow>>, Error> {
+    let (cond, id) = scope.filter();
+    let rows: Vec<TrancheRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT t.award_id, t.id, t.amount_fen, t.due_on, t.milestone_id, t.released_on,
+             t.released_fen,
              COALESCE(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END), 0) AS pending_fen,
              COALESCE(SUM(CASE WHEN p.status = 'paid' THEN p.amount_fen END), 0) AS paid_fen,
              COUNT(p.id) AS entries
-         FROM tranches t LEFT JOIN payments p ON p.tranche_id = t.id
-         WHERE t.award_id = $1 GROUP BY t.id ORDER BY t.seq",
-    )
-    .bind(award)
+         FROM tranches t JOIN awards w ON w.id = t.award_id
+         LEFT JOIN payments p ON p.tranche_id = t.id
+         WHERE {cond} GROUP BY t.id ORDER BY t.award_id, t.seq"
+    )))
+    .bind(id)
     .fetch_all(&mut *conn)
-    .await?)
+    .await?;
+    let mut out: HashMap<i64, Vec<TrancheRow>> = HashMap::new();
+    for r in rows {
+        out.entry(r.award_id).or_default().push(r);
+    }
+    Ok(out)
 }
 
 #[derive(FromRow)]
@@ -344,6 +401,28 @@ pub(super) async fn finance(
     let ms = milestones(conn, h.id, today).await?;
     let spending = super::reports::spending(conn, h, &ms, today).await?;
     let closeout = super::reports::closeout_of(conn, h.id).await?;
+    let rows = tranche_rows(conn, h.id).await?;
+    let pays = payments(conn, h.id).await?;
+    let recovered = pays
+        .iter()
+        .filter(|p| p.kind == PaymentKind::Clawback)
+        .fold(Money::ZERO, |a, p| add(a, p.amount));
+    assemble(h, ms, rows, pays, recovered, spending, closeout, today)
+}
+
+/// An award's page from what was read of it: the holds on `today`, each tranche's state and
+/// what blocks it, the ledger. Shared by one award's read and the call's read of all.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn assemble(
+    h: &Head,
+    ms: Vec<Milestone>,
+    rows: Vec<TrancheRow>,
+    pays: Vec<Payment>,
+    recovered: Money,
+    spending: super::spending::Spending,
+    closeout: Option<super::spending::Closeout>,
+    today: NaiveDate,
+) -> Result<AwardFinance, Error> {
     // Once closed out, an award owes no more reports.
     let due: &[super::spending::ReportDue] = if closeout.is_some() {
         &[]
@@ -352,11 +431,11 @@ pub(super) async fn finance(
     };
     let held = holds(h.status, &ms, due, today);
     let hold_texts: Vec<Msg> = held.iter().map(|x| x.texts()).collect();
-    let rows = tranche_rows(conn, h.id).await?;
     let mut tranches = Vec::with_capacity(rows.len());
     let mut sums = AwardSums {
         amount: h.amount,
         spent: spending.spent,
+        recovered,
         ..Default::default()
     };
     for (i, r) in rows.into_iter().enumerate() {
@@ -416,11 +495,6 @@ pub(super) async fn finance(
             blocked,
         });
     }
-    let pays = payments(conn, h.id).await?;
-    sums.recovered = pays
-        .iter()
-        .filter(|p| p.kind == PaymentKind::Clawback)
-        .fold(Money::ZERO, |a, p| add(a, p.amount));
     let suspended = ms.iter().any(|m| m.outcome == Some(Outcome::Failed))
         && !matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated);
     Ok(AwardFinance {

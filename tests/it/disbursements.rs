@@ -1333,6 +1333,34 @@ async fn the_sample_a_year_on_shows_every_kind_of_case_and_balances() {
     let l = ledger_balances(&db).await;
     assert_eq!(l.recovered, yuan("30000"));
     grantdesk::audit::verify(&db.pool).await.expect("chain");
+
+    // The call's page reads every award at once; each is what the award's own page says.
+    let all = d::award_finances(&db.pool, CALL, day).await.expect("all");
+    assert_eq!(all.len(), awards.len());
+    for bulk in all {
+        let mut one = d::award_finance(&db.pool, &bulk.number, day)
+            .await
+            .expect("one");
+        one.payments.clear();
+        assert_eq!(bulk, one, "{}", one.number);
+    }
+    let page = d::call_finance(&db.pool, CALL, Period::Quarter, day)
+        .await
+        .expect("page");
+    assert!(
+        page.attention[0].suspended,
+        "the suspended award first: {:?}",
+        page.attention[0]
+    );
+    assert!(page.attention[1].held, "then the held ones");
+    assert!(page.attention.iter().any(|a| {
+        a.items
+            .iter()
+            .any(|m| m.en.contains("adjustment #2 awaits approval"))
+    }));
+    assert_eq!(page.ledger, l);
+    assert_eq!(page.monthly.rows.len(), 27);
+    assert_eq!(page.cash.by, Period::Quarter);
 }
 
 #[tokio::test]
