@@ -12,7 +12,8 @@ use super::spending::{
     current_budget, reports_due,
 };
 use super::store::{
-    AwardFinance, Head, add, corrupt, day, finance, head, money, open_award, release, sub,
+    AwardFinance, Head, add, corrupt, day, finance, head, money, open_award, record_clawback,
+    release, sub,
 };
 use super::{DisbursementError, Milestone, MilestoneKind, Outcome};
 use crate::audit::{self, Change};
@@ -628,20 +629,8 @@ pub async fn closeout(
     let mut clawback = None;
     if !kept && !balance.is_zero() {
         let reason = "结余资金收回 / unspent balance recovered at close-out";
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO payments (award_id, kind, amount_fen, status, approved_on, approved_by,
-                 paid_on, paid_by, reason, created_at, updated_at)
-             VALUES ($1, 'clawback', $2, 'paid', $3, $4, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(h.id)
-        .bind(-balance.fen())
-        .bind(date_text(today))
-        .bind(&stamp.actor)
-        .bind(reason)
-        .bind(&at)
-        .fetch_one(&mut *tx)
-        .await?;
-        clawback = Some(id);
+        let p = record_clawback(&mut tx, stamp, &h, balance, today, reason).await?;
+        clawback = Some(p.id);
     }
     release(
         &mut tx,

@@ -1368,6 +1368,20 @@ pub async fn clawback(pool: &Pool, stamp: &Stamp, form: &ClawbackForm) -> Result
         }
         .into());
     }
+    let p = record_clawback(&mut tx, stamp, &h, amount, on, &reason).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Writes a clawback (a negative entry, received on `on`) with its audit entry.
+pub(super) async fn record_clawback(
+    conn: &mut SqliteConnection,
+    stamp: &Stamp,
+    h: &Head,
+    amount: Money,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<Payment, Error> {
     let at = stamp.at_text();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO payments (award_id, kind, amount_fen, status, approved_on, approved_by,
@@ -1378,18 +1392,17 @@ pub async fn clawback(pool: &Pool, stamp: &Stamp, form: &ClawbackForm) -> Result
     .bind(-amount.fen())
     .bind(date_text(on))
     .bind(&stamp.actor)
-    .bind(&reason)
+    .bind(reason)
     .bind(&at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    let p = payment_from(payment_row(&mut tx, id).await?)?;
+    let p = payment_from(payment_row(conn, id).await?)?;
     audit::record(
-        &mut tx,
+        conn,
         stamp,
         Change::new("payment", id, "clawback").after(&p)?,
     )
     .await?;
-    tx.commit().await?;
     Ok(p)
 }
 
