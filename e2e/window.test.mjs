@@ -613,6 +613,16 @@ test('a year into the awards: a mid-term review passed, the second tranche appro
     const paidAfter = await w.exec("return document.querySelector('[data-test=cum-paid]').dataset.last;");
     const fen = (s) => BigInt(s.replace('.', ''));
     assert.equal(fen(paidAfter) - fen(paidBefore), 195600000n, '¥1,956,000.00 more paid');
+
+    // The same pages in English, as an English-reading officer sees them.
+    await w.useLang('en');
+    await w.waitFor('[data-test=attention-list]', { text: 'the award is suspended' });
+    await sleep(300);
+    writeFileSync(join(dir, 'finance-en.png'), await w.screenshot());
+    await w.go(`#/call/BJ-AIXR-2026/award/${encodeURIComponent('京科资〔2026〕第004号')}`);
+    await w.waitFor('[data-test=award] [data-test=holds]', { text: 'the award is suspended' });
+    await sleep(300);
+    writeFileSync(join(dir, 'award-en.png'), await w.screenshot());
   } finally {
     await w.close();
   }

@@ -93,6 +93,8 @@ async function route() {
   }
   if (mine !== generation) return; // a newer navigation won
   mount(main(), view);
+  // A new page starts at its top, whatever the last one was scrolled to.
+  main().scrollTop = 0;
   main().focus({ preventScroll: true });
 }
 

@@ -3,8 +3,8 @@
 // BigInt fen; only pixel positions are numbers.
 
 import { s } from './dom.js';
-import { t, pick } from './i18n.js';
-import { fenOf, formatWan } from './format.js';
+import { t, pick, lang } from './i18n.js';
+import { fenOf, formatShort } from './format.js';
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date. */
 export function dayOf(text) {
@@ -85,9 +85,9 @@ export function timeline(f, term) {
     const y = 106 + (i % 2) * 22;
     svg.appendChild(s('line', { x1: xx, x2: xx, y1: axisY, y2: y - 7, stroke: color }));
     const dot = s('circle', { cx: xx, cy: y, r: 7, fill: tr.status === 'scheduled' ? '#fff' : color, stroke: color, 'stroke-width': 2, 'data-test': 'tl-tranche', 'data-status': tr.status });
-    dot.appendChild(s('title', {}, `${t('tranche_n', { n: tr.seq })} ${formatWan(tr.amount)} · ${term('tranche_status', tr.status)}`));
+    dot.appendChild(s('title', {}, `${t('tranche_n', { n: tr.seq })} ${formatShort(tr.amount, lang())} · ${term('tranche_status', tr.status)}`));
     svg.appendChild(dot);
-    svg.appendChild(s('text', { ...beside(xx), y: y + 4, 'font-size': 11, fill: '#1b2430' }, `${t('tranche_n', { n: tr.seq })} ${formatWan(tr.amount)}`));
+    svg.appendChild(s('text', { ...beside(xx), y: y + 4, 'font-size': 11, fill: '#1b2430' }, `${t('tranche_n', { n: tr.seq })} ${formatShort(tr.amount, lang())}`));
   });
   const now = x(f.today);
   svg.appendChild(s('line', { x1: now, x2: now, y1: 8, y2: H - 6, stroke: '#b42318', 'stroke-dasharray': '4 3', 'data-test': 'tl-today' }));
@@ -117,7 +117,7 @@ export function cumulativeChart(rows) {
     const y = box.y0 + box.height - (box.height * q) / 4;
     svg.appendChild(s('line', { x1: box.x0, x2: box.x0 + box.width, y1: y, y2: y, stroke: '#eef1f5' }));
     const fen = (max * BigInt(q)) / 4n;
-    svg.appendChild(s('text', { x: box.x0 - 6, y: y + 4, 'font-size': 10, fill: '#5b6778', 'text-anchor': 'end' }, formatWan(`${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`)));
+    svg.appendChild(s('text', { x: box.x0 - 6, y: y + 4, 'font-size': 10, fill: '#5b6778', 'text-anchor': 'end' }, formatShort(`${fen / 100n}.${String(fen % 100n).padStart(2, '0')}`, lang())));
   }
   rows.forEach((r, i) => {
     if (rows.length > 1 && i % 6 !== 0 && i !== rows.length - 1) return;

@@ -48,3 +48,18 @@ export function compareMoney(a, b) {
   const y = fenOf(b) ?? -1n;
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * A short amount for charts and notes, as each reader expects it: 万元 in Chinese
+ * ("187.60万元"), millions in English ("¥1.88m", half up to the hundredth of a million;
+ * under a million in plain yuan).
+ */
+export function formatShort(text, inLang = 'zh') {
+  if (inLang !== 'en') return formatWan(text);
+  const fen = fenOf(text);
+  if (fen === null) return String(text ?? '');
+  if (fen < 100000000n) return formatYuan(text);
+  // Hundredths of a million yuan are 1,000,000 fen.
+  const hundredths = (fen + 500000n) / 1000000n;
+  return `¥${fenText(hundredths)}m`;
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fenOf, formatYuan, formatWan, formatPermille, compareMoney } from '../js/format.js';
+import { fenOf, formatYuan, formatWan, formatPermille, compareMoney, formatShort } from '../js/format.js';
 
 test('money strings become exact fen', () => {
   assert.equal(fenOf('5000000.00'), 500000000n);
@@ -39,4 +39,13 @@ test('money compares exactly, not as floats', () => {
   assert.equal(compareMoney('9007199254740993.00', '9007199254740992.99'), 1);
   assert.equal(compareMoney('10.00', '9.99'), 1);
   assert.equal(compareMoney('1.50', '1.5'), 0);
+});
+
+test('short amounts: 万元 in Chinese, millions in English, half up', () => {
+  assert.equal(formatShort('1876000.00', 'zh'), '187.60万元');
+  assert.equal(formatShort('1876000.00', 'en'), '¥1.88m');
+  assert.equal(formatShort('60000000.00', 'en'), '¥60.00m');
+  assert.equal(formatShort('1004999.99', 'en'), '¥1.00m');
+  assert.equal(formatShort('1005000.00', 'en'), '¥1.01m');
+  assert.equal(formatShort('999999.99', 'en'), '¥999,999.99');
 });

@@ -23,7 +23,7 @@ export async function renderAward(app, code, number) {
 
     const holds = f.holds.length === 0 ? null : h(
       'div',
-      { class: 'toast error', 'data-test': 'holds' },
+      { class: 'holds', 'data-test': 'holds', role: 'alert' },
       h('strong', {}, t('payments_held')),
       h('ul', {}, f.holds.map((m) => h('li', {}, pick(m)))),
     );

@@ -4,8 +4,8 @@
 
 import { call } from '../api.js';
 import { h, mount } from '../dom.js';
-import { t, pick } from '../i18n.js';
-import { formatYuan, formatWan } from '../format.js';
+import { t, pick, lang } from '../i18n.js';
+import { formatYuan, formatShort } from '../format.js';
 import { exportButtons } from '../exporter.js';
 import { cumulativeChart } from '../chart.js';
 
@@ -66,10 +66,10 @@ export async function renderFinance(app, code) {
       h(
         'div',
         { class: 'cards' },
-        card('kpi-budget', t('total_budget'), formatYuan(l.budget), formatWan(l.budget)),
+        card('kpi-budget', t('total_budget'), formatYuan(l.budget), formatShort(l.budget, lang())),
         card('kpi-awarded', t('awarded'), formatYuan(l.awarded), null),
-        card('kpi-paid', t('net_paid'), formatYuan(l.net_paid), `${t('paid')} ${formatWan(l.paid)} · ${t('recovered')} ${formatWan(l.recovered)}`),
-        card('kpi-outstanding', t('outstanding'), formatYuan(l.outstanding), `${t('pending')} ${formatWan(l.pending)}`),
+        card('kpi-paid', t('net_paid'), formatYuan(l.net_paid), `${t('paid')} ${formatShort(l.paid, lang())} · ${t('recovered')} ${formatShort(l.recovered, lang())}`),
+        card('kpi-outstanding', t('outstanding'), formatYuan(l.outstanding), `${t('pending')} ${formatShort(l.pending, lang())}`),
         card('kpi-uncommitted', t('uncommitted'), formatYuan(l.uncommitted), l.balanced ? t('ledger_balanced') : t('ledger_unbalanced')),
       ),
       h('div', { class: 'panel', 'data-test': 'attention-list' }, h('h2', {}, t('attention')), attention),
