@@ -84,6 +84,14 @@ pub(crate) enum MilestoneCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Reschedule an undecided milestone; the tranches waiting for it on its old date follow
+    Move {
+        number: String,
+        /// midterm, acceptance, or an added milestone's name
+        milestone: String,
+        #[arg(long)]
+        due: String,
+    },
     /// Add a milestone of your own (e.g. an on-site inspection)
     Add {
         number: String,
@@ -117,6 +125,18 @@ pub(crate) async fn milestone(
                 note: note.into(),
             };
             d::record_outcome(pool, stamp, &form).await?
+        }
+        MilestoneCmd::Move {
+            number,
+            milestone,
+            due,
+        } => {
+            let form = d::MoveMilestoneForm {
+                award: number.into(),
+                milestone: milestone.into(),
+                due_on: due.into(),
+            };
+            d::move_milestone(pool, stamp, &form).await?
         }
         MilestoneCmd::Add { number, name, due } => {
             let form = MilestoneForm {

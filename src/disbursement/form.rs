@@ -294,6 +294,29 @@ impl MilestoneForm {
     }
 }
 
+/// A milestone moved to a new due date (a review rescheduled).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct MoveMilestoneForm {
+    pub award: Text,
+    pub milestone: Text,
+    pub due_on: Text,
+}
+
+impl MoveMilestoneForm {
+    pub(crate) fn check(&self) -> Result<NaiveDate, DisbursementError> {
+        let mut c = Checks::default();
+        c.require_text("award", self.award.as_str());
+        c.require_text("milestone", self.milestone.as_str());
+        let due = if self.due_on.as_str().is_empty() {
+            c.push(required("due_on"));
+            None
+        } else {
+            date(&mut c, "due_on", &self.due_on, NaiveDate::MIN)
+        };
+        done(c, due)
+    }
+}
+
 /// A change to one award's schedule: `split`, `move`, `gate`, `transfer` or `merge`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct EditForm {

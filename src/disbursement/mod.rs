@@ -39,14 +39,14 @@ pub use batch::{
 pub use error::DisbursementError;
 pub use form::{
     AdjustDecisionForm, AdjustForm, ApproveForm, ClawbackForm, CloseoutForm, EditForm, LineForm,
-    MilestoneForm, OutcomeForm, PaidForm, ReportForm,
+    MilestoneForm, MoveMilestoneForm, OutcomeForm, PaidForm, ReportForm,
 };
 pub use ledger::{AwardLedger, CallLedger, CashFlow, CashRow, Period};
 pub use overview::{Attention, CallFinance, award_finances, call_finance};
 pub use reports::{adjust, closeout, decide_adjustment, report, unspent_words};
 pub use store::{
     AwardFinance, add_milestone, again, approve, award_finance, backfill, cancel, cash_flow,
-    clawback, edit_schedule, failed, ledger, paid, record_outcome,
+    clawback, edit_schedule, failed, ledger, move_milestone, paid, record_outcome,
 };
 
 /// Which milestone: the three every award has, or one an officer added.

@@ -1060,6 +1060,83 @@ pub async fn add_milestone(
     Ok(after)
 }
 
+/// Moves an undecided milestone to a new date; the tranches waiting for it that were due on
+/// its old date, and hold no payment yet, move with it.
+pub async fn move_milestone(
+    pool: &Pool,
+    stamp: &Stamp,
+    form: &super::form::MoveMilestoneForm,
+) -> Result<AwardFinance, Error> {
+    let due = form.check()?;
+    let today = stamp.today();
+    let mut tx = begin_write(pool).await?;
+    let h = head(&mut tx, form.award.as_str()).await?;
+    open_award(&h)?;
+    let ms = milestones(&mut tx, h.id, today).await?;
+    let m = find_milestone(&ms, &h.number, form.milestone.as_str())?.clone();
+    if let Some(outcome) = m.outcome {
+        return Err(DisbursementError::Decided {
+            award: h.number,
+            milestone: m.title(),
+            outcome,
+        }
+        .into());
+    }
+    if due < h.start_on {
+        return Err(Error::invalid(
+            "due_on",
+            "due_before_start",
+            format!("计划日期 {due} 早于资助开始日 {}", h.start_on),
+            format!(
+                "the due date {due} is before the award starts on {}",
+                h.start_on
+            ),
+        ));
+    }
+    let before = schedule_state(&mut tx, h.id).await?;
+    let at = stamp.at_text();
+    sqlx::query("UPDATE milestones SET due_on = $2, updated_at = $3 WHERE id = $1")
+        .bind(m.id)
+        .bind(date_text(due))
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE tranches SET due_on = $3, updated_at = $4
+         WHERE milestone_id = $1 AND due_on = $2 AND released_on IS NULL
+           AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tranche_id = tranches.id)",
+    )
+    .bind(m.id)
+    .bind(date_text(m.due_on))
+    .bind(date_text(due))
+    .bind(&at)
+    .execute(&mut *tx)
+    .await?;
+    // Keep the schedule's numbering in date order.
+    let rows = tranche_rows(&mut tx, h.id).await?;
+    let mut order: Vec<(i64, String)> = rows.iter().map(|r| (r.id, r.due_on.clone())).collect();
+    order.sort_by(|a, b| a.1.cmp(&b.1));
+    for (i, (id, _)) in order.iter().enumerate() {
+        sqlx::query("UPDATE tranches SET seq = $2 WHERE id = $1 AND seq <> $2")
+            .bind(id)
+            .bind(i as i64 + 1)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let after_state = schedule_state(&mut tx, h.id).await?;
+    audit::record(
+        &mut tx,
+        stamp,
+        Change::new("schedule", &h.number, "move_milestone")
+            .before(&before)?
+            .after(&after_state)?,
+    )
+    .await?;
+    let after = finance(&mut tx, &h, today).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 // ---------------------------------------------------------------------------------------
 // Reshaping the schedule
 

@@ -1489,3 +1489,54 @@ async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
     assert_eq!(f.name, "BJ-AIXR-2026-用款计划.xlsx");
     assert_eq!(&f.bytes[..2], b"PK");
 }
+
+#[tokio::test]
+async fn a_rescheduled_review_takes_its_waiting_tranche_along() {
+    let (db, awards) = awarded().await;
+    let a = &awards[8];
+    let s = on(2027, 11, 20);
+    let mv = |milestone: &str, due: &str| d::MoveMilestoneForm {
+        award: a.number.as_str().into(),
+        milestone: milestone.into(),
+        due_on: due.into(),
+    };
+    let f = d::move_milestone(&db.pool, &s, &mv("midterm", "2028-03-15"))
+        .await
+        .expect("moved");
+    let mid = f
+        .milestones
+        .iter()
+        .find(|m| m.kind == d::MilestoneKind::Midterm)
+        .expect("mid");
+    assert_eq!(mid.due_on, day(2028, 3, 15));
+    assert_eq!(
+        f.tranches[1].due_on,
+        day(2028, 3, 15),
+        "the tranche waiting for it follows"
+    );
+    assert_eq!(f.tranches[0].due_on, day(2027, 1, 1), "the others stay");
+    // Not overdue on 2028-02-01 any more: no hold from it.
+    let later = d::award_finance(&db.pool, &a.number, day(2028, 2, 1))
+        .await
+        .expect("f");
+    assert!(
+        !later.milestones.iter().any(|m| m.overdue),
+        "{:?}",
+        later.milestones
+    );
+    let e = d::move_milestone(&db.pool, &s, &mv("signing", "2027-02-01"))
+        .await
+        .expect_err("decided");
+    assert_eq!(e.code(), "milestone_decided");
+    let e = d::move_milestone(&db.pool, &s, &mv("midterm", "2026-06-01"))
+        .await
+        .expect_err("before the start");
+    assert_eq!(e.invalid_fields()[0].rule, "due_before_start");
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'schedule' AND action = 'move_milestone'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("n");
+    assert_eq!(n, 1);
+}

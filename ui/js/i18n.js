@@ -200,6 +200,7 @@ const TEXT = {
   uncommitted: ['未使用', 'Uncommitted'],
   year_report: ['第 {n} 年度报告', 'Report for year {n}'],
   outcome_on: ['结论日期', 'Decided on'],
+  reschedule: ['改期', 'Reschedule'],
   section_spending: ['经费使用规则', 'Spending rules'],
   f_spend_tolerance: ['科目超支容差（%）', 'Tolerance over a budget line (%)'],
   f_adjust_approval: ['调增须审批的科目', 'Categories raised only with approval'],

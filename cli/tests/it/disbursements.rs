@@ -170,6 +170,21 @@ fn spending_is_reported_adjusted_and_closed_out_from_the_command_line() {
         "{shown}"
     );
 
+    let other = awards[1]["number"].as_str().expect("number");
+    let f = json(&cli.ok(&[
+        "milestone",
+        "move",
+        other,
+        "midterm",
+        "--due",
+        "2028-03-15",
+        "--json",
+    ]));
+    assert_eq!(
+        f["tranches"][1]["due_on"], "2028-03-15",
+        "the mid-term tranche follows its review"
+    );
+
     let early = cli.fails(&["closeout", n, "--lang", "en"]);
     assert!(
         early.contains("its final acceptance has not been decided"),

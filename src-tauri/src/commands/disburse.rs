@@ -55,6 +55,16 @@ pub async fn record_outcome(state: State<'_, AppState>, form: OutcomeForm) -> Re
 }
 
 #[tauri::command]
+pub async fn move_milestone(
+    state: State<'_, AppState>,
+    form: d::MoveMilestoneForm,
+) -> Reply<AwardFinance> {
+    d::move_milestone(&state.pool(), &state.stamp(), &form)
+        .await
+        .or_fail(&state)
+}
+
+#[tauri::command]
 pub async fn add_milestone(state: State<'_, AppState>, form: MilestoneForm) -> Reply<AwardFinance> {
     d::add_milestone(&state.pool(), &state.stamp(), &form)
         .await

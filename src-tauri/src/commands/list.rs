@@ -52,6 +52,7 @@ commands! {
     disburse::edit_schedule,
     disburse::record_outcome,
     disburse::add_milestone,
+    disburse::move_milestone,
     disburse::approve_payment,
     disburse::move_payment,
     disburse::record_clawback,

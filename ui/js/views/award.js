@@ -36,8 +36,13 @@ export async function renderAward(app, code, number) {
         const on = h('input', { class: 'date', placeholder: f.today, 'data-test': 'outcome-on' });
         const by = h('input', { class: 'date', placeholder: t('rectify_by'), 'data-test': 'rectify-by' });
         const note = h('input', { placeholder: t('note'), 'data-test': 'outcome-note' });
-        const form = () => ({ award: f.number, milestone: m.kind === 'extra' ? m.name : m.kind, outcome: outcome.value, decided_on: on.value, rectify_by: by.value, note: note.value });
+        const which = m.kind === 'extra' ? m.name : m.kind;
+        const form = () => ({ award: f.number, milestone: which, outcome: outcome.value, decided_on: on.value, rectify_by: by.value, note: note.value });
         action = h('span', { class: 'decide' }, outcome, on, by, note, doButton(app, t('record'), 'record-outcome', () => call('record_outcome', { form: form() }), redraw));
+        if (!m.outcome) {
+          const due = h('input', { class: 'date', placeholder: m.due_on, 'data-test': 'move-due' });
+          action = [action, h('span', { class: 'decide' }, due, doButton(app, t('reschedule'), 'move-milestone', () => call('move_milestone', { form: { award: f.number, milestone: which, due_on: due.value } }), redraw))];
+        }
       }
       return h(
         'tr',
