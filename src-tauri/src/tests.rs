@@ -397,3 +397,119 @@ fn the_capability_grants_exactly_the_listed_commands() {
     listed.sort();
     assert_eq!(granted, listed);
 }
+
+/// Every disbursement command, called with what the window's views send, on the sample a year
+/// into its awards (the window opened with `--now 2028-02-01T10:00:00+08:00`).
+#[test]
+fn every_disbursement_command_takes_what_the_window_sends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("shell.db");
+    let pool = tauri::async_runtime::block_on(grantdesk::store::open(&path)).expect("open");
+    let now = chrono::DateTime::parse_from_rfc3339("2028-02-01T10:00:00+08:00")
+        .expect("now")
+        .with_timezone(&chrono::Utc);
+    let app =
+        with_commands(mock_builder().manage(AppState::new(pool, path, Lang::En).at(Some(now))))
+            .build(tauri::generate_context!())
+            .expect("mock app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    let h = Harness { window, dir };
+    let call = "BJ-AIXR-2026";
+    invoke(&h, "load_sample", json!({ "stage": "disbursing" })).expect("sample");
+    let two = "京科资〔2026〕第002号";
+    let f = invoke(&h, "award_finance", json!({ "number": two })).expect("award");
+    assert_eq!(f["today"], "2028-02-01");
+    assert_eq!(f["tranches"].as_array().map(Vec::len), Some(3));
+    let edit = |action: &str, extra: Value| {
+        let mut form = json!({ "award": two, "action": action, "tranche": "3", "to": "", "amount": "", "due_on": "", "milestone": "" });
+        for (k, v) in extra.as_object().expect("object") {
+            form[k] = v.clone();
+        }
+        invoke(&h, "edit_schedule", json!({ "form": form }))
+    };
+    let f = edit("split", json!({ "amount": "1000" })).expect("split");
+    assert_eq!(f["tranches"].as_array().map(Vec::len), Some(4));
+    invoke(
+        &h,
+        "add_milestone",
+        json!({ "form": { "award": two, "name": "现场核查", "due_on": "2028-06-01" } }),
+    )
+    .expect("add");
+    invoke(
+        &h,
+        "move_milestone",
+        json!({ "form": { "award": two, "milestone": "现场核查", "due_on": "2028-07-01" } }),
+    )
+    .expect("move");
+    invoke(&h, "record_outcome", json!({ "form": { "award": two, "milestone": "midterm", "outcome": "passed", "decided_on": "", "rectify_by": "", "note": "" } })).expect("outcome");
+    let p = invoke(
+        &h,
+        "approve_payment",
+        json!({ "form": { "award": two, "tranche": "2", "amount": "" } }),
+    )
+    .expect("approve");
+    assert_eq!(p["status"], "approved");
+    let b = invoke(
+        &h,
+        "create_batch",
+        json!({ "form": { "call": call, "from": "", "to": "" } }),
+    )
+    .expect("batch");
+    let reference = b["reference"].as_str().expect("reference").to_string();
+    assert_eq!(
+        invoke(&h, "get_batch", json!({ "reference": reference })).expect("get")["rows"][0]["payment"],
+        p["id"]
+    );
+    let exported = invoke(
+        &h,
+        "export_batch",
+        json!({ "reference": reference, "xlsx": true }),
+    )
+    .expect("export");
+    assert!(std::path::Path::new(exported["path"].as_str().expect("path")).exists());
+    let paid = invoke(
+        &h,
+        "batch_paid",
+        json!({ "form": { "batch": reference, "on": "", "bank_ref": "ICBC-1" } }),
+    )
+    .expect("paid");
+    assert_eq!(paid["rows"][0]["status"], "paid");
+    let e = invoke(&h, "move_payment", json!({ "form": { "payment": p["id"].to_string(), "on": "", "note": "x" }, "to": "failed" })).expect_err("paid is final");
+    assert_eq!(e["code"], "illegal_payment_transition");
+    invoke(
+        &h,
+        "record_clawback",
+        json!({ "form": { "award": two, "amount": "1000", "reason": "收回", "on": "" } }),
+    )
+    .expect("clawback");
+    let late = "京科资〔2026〕第008号";
+    let f = invoke(&h, "submit_report", json!({ "form": { "award": late, "year": "1", "final": "", "submitted_on": "", "note": "", "lines": [{ "category": "operations", "amount": "1000" }] } })).expect("report");
+    assert!(
+        f["holds"].as_array().is_some_and(Vec::is_empty),
+        "the late report's hold lifted: {}",
+        f["holds"]
+    );
+    invoke(&h, "adjust_budget", json!({ "form": { "award": late, "year": "1", "from": "operations", "to": "personnel", "amount": "100", "reason": "r" } })).expect("adjust");
+    let f = invoke(
+        &h,
+        "decide_adjustment",
+        json!({ "form": { "adjustment": "2", "decision": "approve", "note": "" } }),
+    )
+    .expect("decide");
+    assert_eq!(f["spending"]["adjustments"][0]["status"], "approved");
+    let e = invoke(
+        &h,
+        "close_out",
+        json!({ "form": { "award": "京科资〔2026〕第004号", "note": "" } }),
+    )
+    .expect_err("no final report");
+    assert_eq!(e["code"], "not_ready_to_complete");
+    let page = invoke(&h, "call_finance", json!({ "call": call, "by": "year" })).expect("page");
+    assert_eq!(page["cash"]["by"], "year");
+    assert_eq!(page["ledger"]["balanced"], true);
+    let e = invoke(&h, "call_finance", json!({ "call": call, "by": "week" }))
+        .expect_err("bad grouping");
+    assert_eq!(e["code"], "invalid_input");
+}
