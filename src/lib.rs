@@ -15,6 +15,7 @@ pub mod export;
 pub mod form;
 pub mod import;
 pub mod lang;
+pub mod letter;
 pub mod money;
 pub mod percent;
 pub mod proposal;

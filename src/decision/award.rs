@@ -124,6 +124,17 @@ pub struct Award {
     pub budget: Vec<BudgetLine>,
 }
 
+impl Award {
+    /// The English title, or the Chinese one where none was given.
+    pub fn title_en_or_title(&self) -> &str {
+        if self.title_en.trim().is_empty() {
+            &self.title
+        } else {
+            &self.title_en
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ mod decisions;
 mod disbursements;
 mod exports;
 mod import;
+mod letters;
 mod proposals;
 mod review;
 mod sample;
