@@ -9,6 +9,7 @@ mod data;
 mod decide;
 mod demo;
 mod disburse;
+mod letters;
 mod out;
 mod proposals;
 mod review;
@@ -145,6 +146,9 @@ enum Command {
     Ledger(disburse::LedgerArgs),
     /// The cash-flow plan of a call by month, quarter or year, against its appropriations
     Cashflow(disburse::CashflowArgs),
+    /// Write an award's letter (立项通知书) as PDF: `letter NUMBER --out FILE`; or check that a
+    /// file is a letter GrantDesk issued: `letter verify FILE`
+    Letter(letters::LetterArgs),
     /// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension
     Export(data::ExportArgs),
     /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
@@ -189,6 +193,7 @@ fn main() -> ExitCode {
     let out = Out {
         lang,
         json: cli.json,
+        chosen: cli.lang.is_some(),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -291,6 +296,7 @@ async fn act(
         }
         Command::Ledger(a) => disburse::ledger(pool, stamp, a, out).await,
         Command::Cashflow(a) => disburse::cashflow(pool, a, out).await,
+        Command::Letter(a) => letters::run(pool, stamp, &path, a, out).await,
         Command::Export(a) => data::export(pool, &path, a, out).await,
         Command::Import(c) => data::import(pool, stamp, c, out).await,
         Command::Settings(a) => settings::run(pool, stamp, a, out).await,

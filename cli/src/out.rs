@@ -6,6 +6,8 @@ use crate::prelude::*;
 pub(crate) struct Out {
     pub(crate) lang: Lang,
     pub(crate) json: bool,
+    /// `--lang` was given (not taken from the locale): what a letter is written in.
+    pub(crate) chosen: bool,
 }
 
 impl Out {

@@ -398,3 +398,160 @@ pub async fn of_award(
     letter(&award, &finance, &credit_code, &topic, agency, lang)
         .map_err(|e| crate::Error::invalid("award", "letter_does_not_add_up", e.0.zh, e.0.en))
 }
+
+pub mod font;
+pub mod pdf;
+
+/// A letter written and entered in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issued {
+    pub number: String,
+    /// 1 for the first letter of the award, one more for each reissue.
+    pub version: u32,
+    /// SHA-256 of the exact bytes of the file, as the register keeps it.
+    pub sha256: String,
+    pub lang: Lang,
+    pub pages: usize,
+    pub bytes: usize,
+    pub path: String,
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes an award's letter to `out` and enters it in the register (the audit log) with its
+/// version and the SHA-256 of its bytes, in one transaction: a letter that could not be
+/// written is not registered, and a file is left only if it is. Refused before anything is
+/// written if the font lacks a character of the letter (the characters and the font named).
+#[allow(clippy::too_many_arguments)]
+pub async fn write(
+    pool: &crate::store::Pool,
+    stamp: &crate::store::Stamp,
+    number: &str,
+    agency: &Agency,
+    lang: Lang,
+    font: &font::LetterFont,
+    out: &std::path::Path,
+    replace: bool,
+    db: &std::path::Path,
+) -> Result<Issued, crate::Error> {
+    let content = of_award(pool, number, agency, lang).await?;
+    let missing = font.missing(&content.characters());
+    if !missing.is_empty() {
+        let list: String = missing
+            .iter()
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|c| format!("“{c}”"))
+            .collect::<Vec<_>>()
+            .join("、");
+        return Err(crate::Error::invalid(
+            "font",
+            "font_lacks_characters",
+            format!(
+                "字体 {}（{}）缺少通知书中的字符 {list}，未生成通知书：请在设置中选择包含这些字符的字体",
+                font.family,
+                font.path.display()
+            ),
+            format!(
+                "the font {} ({}) has no glyph for {list} in the letter; nothing was written: choose a font that has them in the settings",
+                font.family,
+                font.path.display()
+            ),
+        ));
+    }
+    let pages = layout::layout(&content, &|t, s| font.measure(t, s));
+    let bytes = pdf::render(&content.title, &pages, font)
+        .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
+    let digest = sha256(&bytes);
+    let mut tx = crate::store::begin_write(pool).await?;
+    let (earlier,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'letter' AND entity_id = $1 AND action = 'issue'",
+    )
+    .bind(&content.number)
+    .fetch_one(&mut *tx)
+    .await?;
+    let issued = Issued {
+        number: content.number.clone(),
+        version: u32::try_from(earlier + 1).unwrap_or(u32::MAX),
+        sha256: digest,
+        lang,
+        pages: pages.len(),
+        bytes: bytes.len(),
+        path: out.display().to_string(),
+    };
+    crate::audit::record(
+        &mut tx,
+        stamp,
+        crate::audit::Change::new("letter", &content.number, "issue").after(&issued)?,
+    )
+    .await?;
+    crate::export::write(out, &bytes, replace, db)?;
+    if let Err(e) = tx.commit().await {
+        let _ = std::fs::remove_file(out);
+        return Err(e.into());
+    }
+    Ok(issued)
+}
+
+/// What the register says of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// The letter it is, if GrantDesk issued these exact bytes.
+    pub issued: Option<Issued>,
+    /// A later version of the same award's letter exists.
+    pub superseded: bool,
+    pub sha256: String,
+}
+
+/// Whether a file is a letter GrantDesk issued: its SHA-256 looked up in the register.
+pub async fn verify(pool: &crate::store::Pool, bytes: &[u8]) -> Result<Verdict, crate::Error> {
+    let digest = sha256(bytes);
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT entity_id, after_json FROM audit_log WHERE entity = 'letter' AND action = 'issue'
+         ORDER BY seq",
+    )
+    .fetch_all(pool)
+    .await?;
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        version: u32,
+        sha256: String,
+        lang: Lang,
+        pages: usize,
+        bytes: usize,
+        path: String,
+    }
+    let mut found: Option<Issued> = None;
+    let mut latest: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for (number, json) in rows {
+        let Some(e) = json.and_then(|j| serde_json::from_str::<Entry>(&j).ok()) else {
+            continue;
+        };
+        latest.insert(number.clone(), e.version);
+        if e.sha256 == digest {
+            found = Some(Issued {
+                number,
+                version: e.version,
+                sha256: e.sha256,
+                lang: e.lang,
+                pages: e.pages,
+                bytes: e.bytes,
+                path: e.path,
+            });
+        }
+    }
+    let superseded = found
+        .as_ref()
+        .is_some_and(|f| latest.get(&f.number).is_some_and(|v| *v > f.version));
+    Ok(Verdict {
+        issued: found,
+        superseded,
+        sha256: digest,
+    })
+}

@@ -191,3 +191,36 @@ fn spending_is_reported_adjusted_and_closed_out_from_the_command_line() {
         "{early}"
     );
 }
+
+#[test]
+fn a_letter_is_written_and_verified_from_the_command_line() {
+    let cli = Cli::new();
+    cli.at("2026-12-01T10:00:00+08:00");
+    cli.ok(&["demo", "--stage", "awarded"]);
+    let awards = json(&cli.ok(&["awards", "--call", CALL, "--json"]));
+    let n = awards[2]["number"].as_str().expect("number").to_string();
+    let pdf = cli.dir.path().join("letter.pdf");
+    let path = pdf.to_str().expect("path");
+    let issued = json(&cli.ok(&["letter", &n, "--out", path, "--json"]));
+    assert_eq!(issued["version"], 1);
+    assert_eq!(issued["lang"], "zh", "Chinese unless asked");
+    let said = cli.ok(&["letter", "verify", path, "--lang", "en"]);
+    assert!(
+        said.starts_with("Genuine: a letter GrantDesk issued for") && said.contains(&n),
+        "{said}"
+    );
+    let mut bytes = std::fs::read(&pdf).expect("pdf");
+    bytes.truncate(bytes.len() - 1);
+    let edited = cli.dir.path().join("edited.pdf");
+    std::fs::write(&edited, &bytes).expect("write");
+    let said = cli.ok(&[
+        "letter",
+        "verify",
+        edited.to_str().expect("path"),
+        "--lang",
+        "zh",
+    ]);
+    assert!(said.starts_with("不符"), "{said}");
+    let e = cli.fails(&["letter", &n, "--out", path, "--lang", "en"]);
+    assert!(e.contains("exists"), "an existing file is kept: {e}");
+}

@@ -1,0 +1,135 @@
+//! The Chinese font a letter is set in: found on the machine (Noto Serif/Sans CJK SC on
+//! Debian and Ubuntu, 宋体/仿宋 on Windows, Songti on macOS) or named in the settings, parsed
+//! once, measured for the layout, and checked to cover every character before anything is
+//! written (a missing glyph would print as an empty box).
+
+use std::path::{Path, PathBuf};
+
+use printpdf::ParsedFont;
+
+use crate::error::Msg;
+
+/// Where Simplified Chinese fonts are found, in the order tried.
+pub const CANDIDATES: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "C:\\Windows\\Fonts\\simfang.ttf",
+    "C:\\Windows\\Fonts\\simsun.ttc",
+    "/System/Library/Fonts/Supplemental/Songti.ttc",
+    "/Library/Fonts/Songti.ttc",
+];
+
+/// A parsed font and where it came from.
+pub struct LetterFont {
+    pub parsed: ParsedFont,
+    pub path: PathBuf,
+    pub face: u32,
+    /// Its family name, as the refusals name it.
+    pub family: String,
+    units_per_em: f32,
+}
+
+fn family(face: &ttf_parser::Face) -> String {
+    face.names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FAMILY)
+        .find_map(|n| n.to_string())
+        .unwrap_or_default()
+}
+
+/// The face of a collection meant for Simplified Chinese: one whose family says SC (Noto,
+/// Source Han) or is a Chinese office font; else the first.
+fn sc_face(data: &[u8]) -> (u32, String) {
+    let n = ttf_parser::fonts_in_collection(data).unwrap_or(1);
+    let mut first = None;
+    for i in 0..n {
+        if let Ok(face) = ttf_parser::Face::parse(data, i) {
+            let name = family(&face);
+            if name.contains(" SC")
+                || name.contains("SimSun")
+                || name.contains("FangSong")
+                || name.contains("Songti SC")
+            {
+                return (i, name);
+            }
+            first.get_or_insert((i, name));
+        }
+    }
+    first.unwrap_or((0, String::new()))
+}
+
+impl LetterFont {
+    /// Loads a font file (a collection's Simplified Chinese face).
+    pub fn load(path: &Path) -> Result<LetterFont, Msg> {
+        let unreadable = |why: String| {
+            Msg::new(
+                format!("无法读取字体文件 {}：{why}", path.display()),
+                format!("the font file {} cannot be read: {why}", path.display()),
+            )
+        };
+        let data = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+        let (face, family) = sc_face(&data);
+        let units_per_em = ttf_parser::Face::parse(&data, face)
+            .map(|f| f32::from(f.units_per_em()))
+            .map_err(|e| unreadable(e.to_string()))?;
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(&data, face as usize, &mut warnings)
+            .ok_or_else(|| unreadable(format!("{warnings:?}")))?;
+        Ok(LetterFont {
+            parsed,
+            path: path.to_path_buf(),
+            face,
+            family,
+            units_per_em,
+        })
+    }
+
+    /// The first Simplified Chinese font found on the machine.
+    pub fn find() -> Result<LetterFont, Msg> {
+        for c in CANDIDATES {
+            let p = Path::new(c);
+            if p.is_file()
+                && let Ok(f) = LetterFont::load(p)
+            {
+                return Ok(f);
+            }
+        }
+        Err(Msg::new(
+            "本机没有找到简体中文字体（如 Noto Serif CJK SC、宋体、仿宋）：请安装 fonts-noto-cjk 或在设置中指定字体文件",
+            "no Simplified Chinese font was found on this machine (such as Noto Serif CJK SC, SimSun, FangSong): install fonts-noto-cjk or name a font file in the settings",
+        ))
+    }
+
+    fn glyph(&self, c: char) -> Option<u16> {
+        self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0)
+    }
+
+    /// The characters the font cannot print.
+    pub fn missing(&self, chars: &[char]) -> Vec<char> {
+        chars
+            .iter()
+            .copied()
+            .filter(|c| !c.is_whitespace() && self.glyph(*c).is_none())
+            .collect()
+    }
+
+    /// The width of a text in millimetres at a size in points, from the font's advances as
+    /// the PDF writes them (whole thousandths of an em).
+    pub fn measure(&self, text: &str, size: f32) -> f32 {
+        let em: f32 = text
+            .chars()
+            .map(|c| match self.glyph(c) {
+                Some(g) => {
+                    (f32::from(self.parsed.get_horizontal_advance(g)) * 1000.0 / self.units_per_em)
+                        .trunc()
+                        / 1000.0
+                }
+                None => 1.0,
+            })
+            .sum();
+        em * size * super::layout::MM_PER_PT
+    }
+}
