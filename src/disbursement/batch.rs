@@ -384,26 +384,28 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
             format!("batch {} has no payment left to pay", before.reference),
         ));
     }
-    if let Some(r) = before
-        .rows
-        .iter()
-        .find(|r| r.status == PaymentStatus::Approved)
-    {
-        let approved: (String,) = sqlx::query_as("SELECT approved_on FROM payments WHERE id = $1")
-            .bind(r.payment)
-            .fetch_one(&mut *tx)
-            .await?;
-        if parse_date(&approved.0).is_some_and(|a| on < a) {
-            return Err(Error::invalid(
-                "on",
-                "paid_before_approved",
-                format!("支付日期 {on} 早于审批日期 {}", approved.0),
-                format!(
-                    "the payment date {on} is before an approval on {}",
-                    approved.0
-                ),
-            ));
-        }
+    if before.paid_on.is_some() {
+        return Err(Error::invalid(
+            "batch",
+            "batch_settled",
+            format!("支付清单 {} 已标记支付", before.reference),
+            format!("batch {} is already marked paid", before.reference),
+        ));
+    }
+    // Never paid before it was approved: the latest approval of the batch bounds the date.
+    let (latest,): (Option<String>,) = sqlx::query_as(
+        "SELECT MAX(approved_on) FROM payments WHERE batch_id = $1 AND status = 'approved'",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(latest) = latest.filter(|l| parse_date(l).is_some_and(|a| on < a)) {
+        return Err(Error::invalid(
+            "on",
+            "paid_before_approved",
+            format!("支付日期 {on} 早于清单中的审批日期 {latest}"),
+            format!("the payment date {on} is before an approval in the batch on {latest}"),
+        ));
     }
     let at = stamp.at_text();
     let mut awards = Vec::new();
@@ -422,6 +424,14 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
         .bind(format!("{}/{}", form.bank_ref.as_str(), r.payment))
         .bind(&at)
         .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            stamp,
+            Change::new("payment", r.payment, "paid")
+                .before(&PaymentStatus::Approved)?
+                .after(&(PaymentStatus::Paid, on, &before.reference))?,
+        )
         .await?;
         awards.push(r.award.clone());
     }

@@ -24,7 +24,7 @@ pub mod sheets;
 pub mod spending;
 pub(crate) mod store;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::call::Milestone as TemplateMilestone;
@@ -106,6 +106,20 @@ impl From<TemplateMilestone> for MilestoneKind {
     }
 }
 
+/// `d` plus `months` months; the last day of a month stays the last day (2029-02-28 + 3 →
+/// 2029-05-31), other days are kept or clamped to the month's end.
+pub fn add_months(d: NaiveDate, months: u32) -> Option<NaiveDate> {
+    use chrono::Months;
+    let last_of_month = d.succ_opt().is_some_and(|n| n.day0() == 0);
+    if last_of_month {
+        d.succ_opt()?
+            .checked_add_months(Months::new(months))?
+            .pred_opt()
+    } else {
+        d.checked_add_months(Months::new(months))
+    }
+}
+
 /// How many months after the award's end its final acceptance is due (结题验收 is applied
 /// for within three months of the end of the project period).
 pub const ACCEPTANCE_MONTHS_AFTER_END: u32 = 3;
@@ -125,9 +139,7 @@ pub fn milestone_due(
         MilestoneKind::Midterm => start
             .checked_add_months(Months::new(months.div_ceil(2)))
             .unwrap_or(end),
-        MilestoneKind::Acceptance => end
-            .checked_add_months(Months::new(ACCEPTANCE_MONTHS_AFTER_END))
-            .unwrap_or(end),
+        MilestoneKind::Acceptance => add_months(end, ACCEPTANCE_MONTHS_AFTER_END).unwrap_or(end),
     }
 }
 
@@ -174,6 +186,16 @@ impl Outcome {
     /// Passed and failed are final; conditions met or not are recorded as a second outcome.
     pub fn may_follow(prior: Option<Outcome>) -> bool {
         matches!(prior, None | Some(Outcome::Conditional))
+    }
+
+    /// What may be recorded after `prior`: anything at first; after a conditional pass only
+    /// whether the conditions were met (passed) or not (failed) — never a new deadline.
+    pub fn next(prior: Option<Outcome>) -> Vec<Outcome> {
+        match prior {
+            None => Outcome::ALL.to_vec(),
+            Some(Outcome::Conditional) => vec![Outcome::Passed, Outcome::Failed],
+            Some(_) => Vec::new(),
+        }
     }
 }
 

@@ -600,6 +600,25 @@ pub async fn closeout(
             )));
         }
     };
+    if outcome == AwardStatus::Completed
+        && let Some(t) = f
+            .tranches
+            .iter()
+            .find(|t| !t.open.is_zero() && t.blocked.is_empty() && t.released_on.is_none())
+    {
+        return Err(not_ready(Msg::new(
+            format!(
+                "第 {} 笔尚有 {} 可拨付：验收通过的项目请先拨付",
+                t.seq,
+                t.open.format_yuan()
+            ),
+            format!(
+                "tranche {} still has {} to pay: a project that passed is paid before it is closed out",
+                t.seq,
+                t.open.format_yuan()
+            ),
+        )));
+    }
     let Some(last) = f.spending.reports.iter().find(|r| r.is_final) else {
         return Err(not_ready(Msg::new(
             "尚未提交决算报告（最后一年度的经费使用情况报告）",

@@ -401,9 +401,11 @@ pub fn reports_due(
             let due_on = if is_final {
                 final_due
             } else {
+                // A month after the project year's last day.
                 start
-                    .checked_add_months(Months::new(12 * year + 1))
+                    .checked_add_months(Months::new(12 * year))
                     .and_then(|d| d.pred_opt())
+                    .and_then(|end| super::add_months(end, 1))
                     .unwrap_or(final_due)
             };
             let done = submitted.contains(&year);

@@ -242,8 +242,8 @@ pub(super) fn milestone_from(r: MilestoneRow, today: NaiveDate) -> Result<Milest
         outcomes: Vec::new(),
     };
     m.overdue = m.overdue_on(today);
-    if Outcome::may_follow(m.outcome) && m.kind != MilestoneKind::Signing {
-        m.outcomes = Outcome::ALL.to_vec();
+    if m.kind != MilestoneKind::Signing {
+        m.outcomes = Outcome::next(m.outcome);
     }
     Ok(m)
 }
@@ -748,6 +748,15 @@ pub async fn backfill(pool: &Pool, stamp: &Stamp) -> Result<usize, Error> {
         if !matches!(h.status, AwardStatus::Offered | AwardStatus::Terminated) {
             pass_signing(&mut tx, stamp, &h, h.decided_on).await?;
         }
+        // An award that ended before schedules existed owes nothing more: its schedule is
+        // released at once, so the call's ledger does not count it as outstanding.
+        if matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated) {
+            let why = Msg::new(
+                "资助在拨付计划建立前已结束",
+                "the award ended before schedules existed",
+            );
+            release(&mut tx, stamp, &h, &why).await?;
+        }
         done += 1;
     }
     tx.commit().await?;
@@ -956,7 +965,10 @@ pub async fn record_outcome(
         }
         .into());
     }
-    if let Some(prior) = m.outcome.filter(|_| !Outcome::may_follow(m.outcome)) {
+    if let Some(prior) = m
+        .outcome
+        .filter(|_| !Outcome::next(m.outcome).contains(&d.outcome))
+    {
         return Err(DisbursementError::Decided {
             award: h.number,
             milestone: m.title(),
@@ -1363,8 +1375,10 @@ async fn move_payment(
             .await?;
         }
         PaymentStatus::Failed | PaymentStatus::Cancelled => {
+            // Out of its batch: approved again, it goes into the next batch made.
             sqlx::query(
-                "UPDATE payments SET status = $2, reason = $3, updated_at = $4 WHERE id = $1",
+                "UPDATE payments SET status = $2, reason = $3, updated_at = $4, batch_id = NULL
+                 WHERE id = $1",
             )
             .bind(p.id)
             .bind(to.as_str())

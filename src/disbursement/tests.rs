@@ -145,3 +145,30 @@ fn an_overdue_report_holds_payments_until_it_is_submitted() {
         "the final spending report was due on 2029-03-31 and is overdue"
     );
 }
+
+#[test]
+fn month_ends_stay_month_ends_and_other_days_keep_their_place() {
+    assert_eq!(add_months(d(2029, 2, 28), 3), Some(d(2029, 5, 31)));
+    assert_eq!(add_months(d(2028, 12, 31), 3), Some(d(2029, 3, 31)));
+    assert_eq!(add_months(d(2028, 3, 30), 1), Some(d(2028, 4, 30)));
+    assert_eq!(add_months(d(2027, 1, 15), 1), Some(d(2027, 2, 15)));
+    // A project starting on 2027-03-31: its first year ends 2028-03-30, the report is due
+    // a month later, 2028-04-30 (not a day early).
+    let due = spending::reports_due(d(2027, 3, 31), 2, d(2029, 6, 30), &[], d(2028, 4, 30));
+    assert_eq!(due[0].due_on, d(2028, 4, 30));
+    assert!(!due[0].overdue);
+    assert_eq!(
+        milestone_due(MilestoneKind::Acceptance, d(2027, 3, 1), d(2029, 2, 28), 24),
+        d(2029, 5, 31)
+    );
+}
+
+#[test]
+fn after_a_conditional_pass_only_met_or_not_may_follow() {
+    assert_eq!(Outcome::next(None), Outcome::ALL);
+    assert_eq!(
+        Outcome::next(Some(Outcome::Conditional)),
+        [Outcome::Passed, Outcome::Failed]
+    );
+    assert!(Outcome::next(Some(Outcome::Passed)).is_empty());
+}

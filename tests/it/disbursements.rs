@@ -461,6 +461,14 @@ async fn an_overdue_milestone_holds_approvals_until_it_is_decided() {
     d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 1, ""))
         .await
         .expect("the holds lifted");
+    let e = d::record_outcome(
+        &db.pool,
+        &on(2028, 2, 3),
+        &outcome(&a.number, "midterm", "conditional", "2028-09-30"),
+    )
+    .await
+    .expect_err("no second deadline");
+    assert_eq!(e.code(), "milestone_decided");
     let e = d::approve(&db.pool, &on(2028, 2, 3), &approve_form(&a.number, 2, ""))
         .await
         .expect_err("conditions open");
@@ -928,6 +936,12 @@ async fn awards_issued_before_disbursements_get_their_schedule_once() {
         .execute(&db.pool)
         .await
         .expect("rm");
+    // One of them had been terminated then.
+    sqlx::query("UPDATE awards SET status = 'terminated' WHERE number = $1")
+        .bind(&awards[3].number)
+        .execute(&db.pool)
+        .await
+        .expect("terminated");
     let s = on(2027, 2, 1);
     assert_eq!(
         d::backfill(&db.pool, &s).await.expect("backfill"),
@@ -953,7 +967,16 @@ async fn awards_issued_before_disbursements_get_their_schedule_once() {
     grantdesk::audit::verify(&db.pool)
         .await
         .expect("the chain holds");
-    ledger_balances(&db).await;
+    let l = ledger_balances(&db).await;
+    let ended = l
+        .awards
+        .iter()
+        .find(|x| x.number == awards[3].number)
+        .expect("award");
+    assert!(
+        ended.outstanding.is_zero() && ended.released == ended.amount,
+        "an ended award owes nothing: {ended:?}"
+    );
 }
 
 #[tokio::test]
@@ -1185,6 +1208,17 @@ async fn close_out_keeps_a_passed_projects_balance_and_recovers_a_failed_ones() 
     );
 
     carry_through(&db, &a.number, "100000").await;
+    let e = d::closeout(
+        &db.pool,
+        &on(2029, 3, 2),
+        &d::CloseoutForm {
+            award: a.number.as_str().into(),
+            note: "".into(),
+        },
+    )
+    .await
+    .expect_err("the last tranche is still to pay");
+    assert!(both(&e).1.contains("tranche 3 still has"), "{}", both(&e).1);
     pay(&db, &on(2029, 3, 2), &a.number, 3).await;
     let e =
         decision::set_award_status(&db.pool, &on(2029, 3, 3), &a.number, AwardStatus::Completed)
@@ -1437,7 +1471,21 @@ async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
     .expect("paid");
     assert_eq!(paid.paid_on, Some(day(2027, 1, 9)));
     let statuses: Vec<&str> = paid.rows.iter().map(|r| r.status.as_str()).collect();
-    assert_eq!(statuses, ["paid", "failed", "paid", "paid"]);
+    assert_eq!(
+        statuses,
+        ["paid", "paid", "paid"],
+        "the returned one left the batch"
+    );
+    let (entries,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'payment' AND action = 'paid'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("n");
+    assert_eq!(
+        entries, 3,
+        "each payment paid by the batch has its own entry"
+    );
     assert_eq!(paid.rows[0].bank_ref, format!("ICBC-PL-0109/{}", ids[0]));
     let e = d::batch_paid(
         &db.pool,
@@ -1451,6 +1499,38 @@ async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
     .await
     .expect_err("nothing left");
     assert_eq!(e.invalid_fields()[0].rule, "batch_settled");
+    // Approved again, the returned payment goes into the next batch; a batch is not paid
+    // before its latest approval.
+    d::again(&db.pool, &on(2027, 1, 12), &paid_form(ids[1], "", ""))
+        .await
+        .expect("again");
+    let b2 = d::create_batch(
+        &db.pool,
+        &on(2027, 1, 12),
+        &d::BatchForm {
+            call: CALL.into(),
+            from: "".into(),
+            to: "".into(),
+        },
+    )
+    .await
+    .expect("second batch");
+    assert_eq!(
+        b2.rows.iter().map(|r| r.payment).collect::<Vec<_>>(),
+        [ids[1]]
+    );
+    let e = d::batch_paid(
+        &db.pool,
+        &on(2027, 1, 13),
+        &d::BatchPaidForm {
+            batch: b2.reference.as_str().into(),
+            on: "2027-01-11".into(),
+            bank_ref: "X".into(),
+        },
+    )
+    .await
+    .expect_err("before its approval");
+    assert_eq!(e.invalid_fields()[0].rule, "paid_before_approved");
     let awards_now = decision::awards(&db.pool, CALL).await.expect("awards");
     assert_eq!(awards_now[0].status, AwardStatus::Active);
     assert_eq!(
