@@ -930,6 +930,22 @@ fn find_milestone<'a>(
         })
 }
 
+/// Nothing of an award falls due before it starts.
+fn not_before_start(h: &Head, due: NaiveDate) -> Result<(), Error> {
+    if due < h.start_on {
+        return Err(Error::invalid(
+            "due_on",
+            "due_before_start",
+            format!("计划日期 {due} 早于资助开始日 {}", h.start_on),
+            format!(
+                "the due date {due} is before the award starts on {}",
+                h.start_on
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn open_award(h: &Head) -> Result<(), Error> {
     if matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated) {
         return Err(DisbursementError::AwardClosed {
@@ -1039,17 +1055,7 @@ pub async fn add_milestone(
             format!("award {} already has a milestone \"{name}\"", h.number),
         ));
     }
-    if due < h.start_on {
-        return Err(Error::invalid(
-            "due_on",
-            "due_before_start",
-            format!("计划日期 {due} 早于资助开始日 {}", h.start_on),
-            format!(
-                "the due date {due} is before the award starts on {}",
-                h.start_on
-            ),
-        ));
-    }
+    not_before_start(&h, due)?;
     let at = stamp.at_text();
     sqlx::query(
         "INSERT INTO milestones (award_id, kind, name, due_on, created_at, updated_at)
@@ -1094,17 +1100,7 @@ pub async fn move_milestone(
         }
         .into());
     }
-    if due < h.start_on {
-        return Err(Error::invalid(
-            "due_on",
-            "due_before_start",
-            format!("计划日期 {due} 早于资助开始日 {}", h.start_on),
-            format!(
-                "the due date {due} is before the award starts on {}",
-                h.start_on
-            ),
-        ));
-    }
+    not_before_start(&h, due)?;
     let before = schedule_state(&mut tx, h.id).await?;
     let at = stamp.at_text();
     sqlx::query("UPDATE milestones SET due_on = $2, updated_at = $3 WHERE id = $1")
