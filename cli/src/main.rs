@@ -9,11 +9,13 @@ mod data;
 mod decide;
 mod demo;
 mod disburse;
+mod finance;
 mod letters;
 mod out;
 mod proposals;
 mod review;
 mod settings;
+mod spending;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -130,12 +132,12 @@ enum Command {
     Pay(disburse::PayCmd),
     /// Payment batches for the finance office (支付清单): gather, list, show or export, mark paid
     #[command(subcommand)]
-    Payments(disburse::PaymentsCmd),
+    Payments(finance::PaymentsCmd),
     /// Record (or correct) an award's spending report for a project year
-    Report(disburse::ReportArgs),
+    Report(spending::ReportArgs),
     /// Request a budget adjustment, or approve or refuse one
     #[command(subcommand)]
-    Adjust(disburse::AdjustCmd),
+    Adjust(spending::AdjustCmd),
     /// Close out an award (结题): final report, unspent balance kept or recovered
     Closeout {
         number: String,
@@ -143,9 +145,9 @@ enum Command {
         note: String,
     },
     /// The ledger of a call (budget, awarded, paid, recovered, outstanding) or of one award
-    Ledger(disburse::LedgerArgs),
+    Ledger(finance::LedgerArgs),
     /// The cash-flow plan of a call by month, quarter or year, against its appropriations
-    Cashflow(disburse::CashflowArgs),
+    Cashflow(finance::CashflowArgs),
     /// Write an award's letter (立项通知书) as PDF: `letter NUMBER --out FILE`; or check that a
     /// file is a letter GrantDesk issued: `letter verify FILE`
     Letter(letters::LetterArgs),
@@ -288,14 +290,14 @@ async fn act(
         Command::Schedule(a) => disburse::schedule(pool, stamp, a, out).await,
         Command::Milestone(c) => disburse::milestone(pool, stamp, c, out).await,
         Command::Pay(c) => disburse::pay(pool, stamp, c, out).await,
-        Command::Payments(c) => disburse::payments(pool, stamp, &path, c, out).await,
-        Command::Report(a) => disburse::report(pool, stamp, a, out).await,
-        Command::Adjust(c) => disburse::adjust(pool, stamp, c, out).await,
+        Command::Payments(c) => finance::payments(pool, stamp, &path, c, out).await,
+        Command::Report(a) => spending::report(pool, stamp, a, out).await,
+        Command::Adjust(c) => spending::adjust(pool, stamp, c, out).await,
         Command::Closeout { number, note } => {
-            disburse::closeout(pool, stamp, number, note, out).await
+            spending::closeout(pool, stamp, number, note, out).await
         }
-        Command::Ledger(a) => disburse::ledger(pool, stamp, a, out).await,
-        Command::Cashflow(a) => disburse::cashflow(pool, a, out).await,
+        Command::Ledger(a) => finance::ledger(pool, stamp, a, out).await,
+        Command::Cashflow(a) => finance::cashflow(pool, a, out).await,
         Command::Letter(a) => letters::run(pool, stamp, &path, a, out).await,
         Command::Export(a) => data::export(pool, &path, a, out).await,
         Command::Import(c) => data::import(pool, stamp, c, out).await,

@@ -179,6 +179,18 @@ impl Period {
         }
     }
 
+    /// A grouping as typed (empty: by month), or the refusal naming the field `by`.
+    pub fn of(s: &str) -> Result<Period, crate::Error> {
+        Period::parse(s).ok_or_else(|| {
+            crate::Error::invalid(
+                "by",
+                "unknown_period",
+                "分组应为 month（月）、quarter（季度）或 year（年）",
+                "group by month, quarter or year",
+            )
+        })
+    }
+
     /// The period a date falls in, as a sortable key: (year, index within the year).
     fn key(self, d: NaiveDate) -> (i32, u32) {
         match self {

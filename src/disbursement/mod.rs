@@ -45,8 +45,9 @@ pub use ledger::{AwardLedger, CallLedger, CashFlow, CashRow, Period};
 pub use overview::{Attention, CallFinance, award_finances, call_finance};
 pub use reports::{adjust, closeout, decide_adjustment, report, unspent_words};
 pub use store::{
-    AwardFinance, add_milestone, again, approve, award_finance, backfill, cancel, cash_flow,
-    clawback, edit_schedule, failed, ledger, move_milestone, paid, record_outcome,
+    AwardFinance, add_milestone, again, approve, award_finance, award_finance_in_call, backfill,
+    cancel, cash_flow, clawback, edit_schedule, failed, ledger, move_milestone, paid,
+    record_outcome,
 };
 
 /// Which milestone: the three every award has, or one an officer added.

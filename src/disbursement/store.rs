@@ -530,6 +530,25 @@ pub async fn award_finance(
     finance(&mut conn, &h, today).await
 }
 
+/// One award's disbursement, refused unless the award is of the call named.
+pub async fn award_finance_in_call(
+    pool: &Pool,
+    call: &str,
+    number: &str,
+    today: NaiveDate,
+) -> Result<AwardFinance, Error> {
+    let f = award_finance(pool, number, today).await?;
+    if f.call != call.trim() {
+        return Err(Error::invalid(
+            "award",
+            "not_in_call",
+            format!("资助 {} 不属于资助计划 {}", f.number, call.trim()),
+            format!("award {} is not of call {}", f.number, call.trim()),
+        ));
+    }
+    Ok(f)
+}
+
 // ---------------------------------------------------------------------------------------
 // Creating the schedule when an award is issued
 

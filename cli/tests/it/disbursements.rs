@@ -185,6 +185,11 @@ fn spending_is_reported_adjusted_and_closed_out_from_the_command_line() {
         "the mid-term tranche follows its review"
     );
 
+    let mine = json(&cli.ok(&["ledger", "--call", CALL, "--award", n, "--json"]));
+    assert_eq!(mine["number"], n);
+    let other = cli.fails(&["ledger", "--call", "BJ-OTHER", "--award", n, "--lang", "en"]);
+    assert!(other.contains("is not of call BJ-OTHER"), "{other}");
+
     let early = cli.fails(&["closeout", n, "--lang", "en"]);
     assert!(
         early.contains("its final acceptance has not been decided"),

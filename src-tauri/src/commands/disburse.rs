@@ -23,17 +23,7 @@ pub async fn call_finance(
     call: String,
     by: Option<String>,
 ) -> Reply<CallFinance> {
-    let by = match Period::parse(by.as_deref().unwrap_or("")) {
-        Some(p) => p,
-        None => {
-            return Err(state.fail(Error::invalid(
-                "by",
-                "unknown_period",
-                "分组应为 month（月）、quarter（季度）或 year（年）",
-                "group by month, quarter or year",
-            )));
-        }
-    };
+    let by = Period::of(by.as_deref().unwrap_or("")).or_fail(&state)?;
     let today = state.stamp().today();
     d::call_finance(&state.pool(), &call, by, today)
         .await
