@@ -38,6 +38,15 @@ pub(crate) enum BenchCmd {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// Award letters as PDF: the awarded sample's letters repeated up to `count`, on one
+    /// core and on all, then registered and written
+    Letters {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Work in this new directory and keep the database and the letters there
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
         #[arg(long, default_value_t = 10_000)]
@@ -153,6 +162,76 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             println!(
                 "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
                 ms(f.ledger + f.cash_by_month)
+            );
+            Ok(())
+        }
+        BenchCmd::Letters { count, keep } => {
+            let dir = work_dir(keep.as_ref())?;
+            let f = grantdesk::letter::bench::run(&dir, count, &Stamp::now_for_os_user()).await;
+            if keep.is_none() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            let f = f?;
+            let rate = |d: std::time::Duration| f.letters as f64 / d.as_secs_f64().max(1e-9);
+            println!(
+                "letters bench: {} letters ({} pages), font {}",
+                f.letters, f.pages, f.font
+            );
+            println!("  parse the face (once):        {:>8.1} ms", ms(f.parse));
+            println!(
+                "  the batch's subset (once):    {:>8.1} ms  (each letter then {})",
+                ms(f.press),
+                if f.cuts {
+                    "cuts its own from it"
+                } else {
+                    "is subset by printpdf"
+                }
+            );
+            let per = |d: std::time::Duration| ms(d) / f.letters.max(1) as f64;
+            println!("  per letter, one thread:");
+            println!("    layout                      {:>8.3} ms", per(f.layout));
+            println!(
+                "    printpdf builds the PDF     {:>8.3} ms",
+                per(f.steps.build)
+            );
+            println!(
+                "    the font program cut        {:>8.3} ms",
+                per(f.steps.cut)
+            );
+            println!(
+                "    streams compressed          {:>8.3} ms",
+                per(f.steps.compress)
+            );
+            println!(
+                "    file bytes written out      {:>8.3} ms",
+                per(f.steps.save)
+            );
+            println!(
+                "  one core:   {:>8.1} ms  = {:>6.0} letters/s  (target >= 300)",
+                ms(f.one_core),
+                rate(f.one_core)
+            );
+            println!(
+                "  {} threads: {:>8.1} ms  = {:>6.0} letters/s",
+                f.threads,
+                ms(f.all_cores),
+                rate(f.all_cores)
+            );
+            println!(
+                "  size: {:.1} KB mean, {:.1} KB largest  (target < 60 KB)",
+                f.bytes_mean as f64 / 1024.0,
+                f.bytes_max as f64 / 1024.0
+            );
+            println!(
+                "  registered (audit entry, SHA-256) and written to files: {:.1} ms = {:.0} letters/s",
+                ms(f.register),
+                rate(f.register)
+            );
+            println!(
+                "  printpdf as documented (subset + optimise per file): {:.0} letters/s, {:.1} KB each ({} letters)",
+                f.documented_n as f64 / f.documented.as_secs_f64().max(1e-9),
+                f.documented_bytes as f64 / 1024.0,
+                f.documented_n
             );
             Ok(())
         }

@@ -59,6 +59,22 @@ pub(crate) async fn run(
                 },
                 v.sha256
             ),
+            None if v.merged.is_some() => {
+                let m = v
+                    .merged
+                    .as_ref()
+                    .map(|m| (m.call.as_str(), m.letters.len()));
+                let (call, n) = m.unwrap_or_default();
+                println!(
+                    "{} {call} ({n} {})  (SHA-256 {})",
+                    out.t(
+                        "真实：本系统出具的合并通知书文件，项目指南",
+                        "Genuine: the merged letters GrantDesk wrote for call"
+                    ),
+                    out.t("份", "letters"),
+                    v.sha256
+                );
+            }
             None => println!(
                 "{}  (SHA-256 {})",
                 out.t(
@@ -78,11 +94,7 @@ pub(crate) async fn run(
             "name the PDF file with --out",
         ));
     };
-    let font = match &a.font {
-        Some(p) => LetterFont::load(p),
-        None => LetterFont::find(),
-    }
-    .map_err(|m| Error::invalid("font", "font_unavailable", m.zh, m.en))?;
+    let font = font(a.font.as_deref())?;
     let lang = if out.chosen { out.lang } else { Lang::Zh };
     let issued = letter::write(
         pool,
@@ -108,5 +120,101 @@ pub(crate) async fn run(
             i.bytes / 1024,
             i.sha256
         );
+    })
+}
+
+fn font(path: Option<&Path>) -> Result<LetterFont, Error> {
+    match path {
+        Some(p) => LetterFont::load(p),
+        None => LetterFont::find(),
+    }
+    .map_err(|m| Error::invalid("font", "font_unavailable", m.zh, m.en))
+}
+
+#[derive(Args)]
+pub(crate) struct LettersArgs {
+    /// The call whose issued awards get their letters
+    #[arg(long)]
+    call: String,
+    /// The folder to write them into (created if missing); files are named by award number
+    #[arg(long)]
+    out: PathBuf,
+    /// Also one PDF holding every letter, to print
+    #[arg(long)]
+    merged: Option<PathBuf>,
+    /// Replace files that exist (never the database)
+    #[arg(long)]
+    force: bool,
+    /// The font file (default: a Simplified Chinese font found on this machine)
+    #[arg(long)]
+    font: Option<PathBuf>,
+}
+
+/// `letters --call CODE --out DIR`: with a progress bar on a terminal's standard error,
+/// nothing when it is not a terminal (piped, or under a test).
+pub(crate) async fn run_call(
+    pool: &Pool,
+    stamp: &Stamp,
+    db: &Path,
+    a: LettersArgs,
+    out: &Out,
+) -> Result<(), Error> {
+    use std::io::{IsTerminal, Write};
+    let font = font(a.font.as_deref())?;
+    let lang = if out.chosen { out.lang } else { Lang::Zh };
+    let tty = std::io::stderr().is_terminal();
+    let bar = |done: usize, total: usize| {
+        if tty {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            eprint!(
+                "\r{} [{}{}] {done}/{total}",
+                out.t("通知书", "Letters"),
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        }
+        true
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let batch = letter::write_call(
+        pool,
+        stamp,
+        &a.call,
+        &Agency::sample(),
+        lang,
+        &font,
+        &a.out,
+        a.merged.as_deref(),
+        a.force,
+        db,
+        threads,
+        &bar,
+    )
+    .await?;
+    out.show(&batch, |b| {
+        let bytes: usize = b.issued.iter().map(|i| i.bytes).sum();
+        println!(
+            "{} {} {} {}  ({} KB {})",
+            out.t("已写出", "Written:"),
+            b.issued.len(),
+            out.t("份通知书到", "letters into"),
+            b.dir,
+            bytes / 1024 / b.issued.len().max(1),
+            out.t("每份", "each on average")
+        );
+        if let Some(m) = &b.merged {
+            println!(
+                "{} {} ({} {})",
+                out.t("合并文件", "Merged file:"),
+                m.path,
+                m.pages,
+                out.t("页", "pages")
+            );
+        }
     })
 }

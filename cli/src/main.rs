@@ -151,6 +151,9 @@ enum Command {
     /// Write an award's letter (立项通知书) as PDF: `letter NUMBER --out FILE`; or check that a
     /// file is a letter GrantDesk issued: `letter verify FILE`
     Letter(letters::LetterArgs),
+    /// Write the letters of every issued award of a call into a folder, one PDF each (and,
+    /// with --merged, one PDF of them all), each entered in the register
+    Letters(letters::LettersArgs),
     /// Export a table to a spreadsheet: CSV (UTF-8 with BOM) or XLSX, by the file's extension
     Export(data::ExportArgs),
     /// Import from a spreadsheet (CSV in UTF-8 or GB18030/GBK, or XLSX)
@@ -299,6 +302,7 @@ async fn act(
         Command::Ledger(a) => finance::ledger(pool, stamp, a, out).await,
         Command::Cashflow(a) => finance::cashflow(pool, a, out).await,
         Command::Letter(a) => letters::run(pool, stamp, &path, a, out).await,
+        Command::Letters(a) => letters::run_call(pool, stamp, &path, a, out).await,
         Command::Export(a) => data::export(pool, &path, a, out).await,
         Command::Import(c) => data::import(pool, stamp, c, out).await,
         Command::Settings(a) => settings::run(pool, stamp, a, out).await,

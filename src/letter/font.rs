@@ -3,6 +3,7 @@
 //! once, measured for the layout, and checked to cover every character before anything is
 //! written (a missing glyph would print as an empty box).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use printpdf::ParsedFont;
@@ -30,6 +31,9 @@ pub struct LetterFont {
     /// Its family name, as the refusals name it.
     pub family: String,
     units_per_em: f32,
+    /// Every character the face maps: its glyph and advance (font units), read once so that
+    /// measuring a line is a table lookup.
+    glyphs: HashMap<char, (u16, u16)>,
 }
 
 fn family(face: &ttf_parser::Face) -> String {
@@ -72,9 +76,24 @@ impl LetterFont {
         };
         let data = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
         let (face, family) = sc_face(&data);
-        let units_per_em = ttf_parser::Face::parse(&data, face)
-            .map(|f| f32::from(f.units_per_em()))
-            .map_err(|e| unreadable(e.to_string()))?;
+        let parsed_face =
+            ttf_parser::Face::parse(&data, face).map_err(|e| unreadable(e.to_string()))?;
+        let units_per_em = f32::from(parsed_face.units_per_em());
+        let mut glyphs = HashMap::new();
+        if let Some(cmap) = parsed_face.tables().cmap {
+            for sub in cmap.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|cp| {
+                    if let Some(c) = char::from_u32(cp)
+                        && let Some(g) = sub.glyph_index(cp)
+                        && g.0 != 0
+                    {
+                        glyphs.entry(c).or_insert_with(|| {
+                            (g.0, parsed_face.glyph_hor_advance(g).unwrap_or(0))
+                        });
+                    }
+                });
+            }
+        }
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&data, face as usize, &mut warnings)
             .ok_or_else(|| unreadable(format!("{warnings:?}")))?;
@@ -84,6 +103,7 @@ impl LetterFont {
             face,
             family,
             units_per_em,
+            glyphs,
         })
     }
 
@@ -103,8 +123,8 @@ impl LetterFont {
         ))
     }
 
-    fn glyph(&self, c: char) -> Option<u16> {
-        self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0)
+    pub(crate) fn glyph(&self, c: char) -> Option<u16> {
+        self.glyphs.get(&c).map(|g| g.0)
     }
 
     /// The characters the font cannot print.
@@ -121,11 +141,9 @@ impl LetterFont {
     pub fn measure(&self, text: &str, size: f32) -> f32 {
         let em: f32 = text
             .chars()
-            .map(|c| match self.glyph(c) {
-                Some(g) => {
-                    (f32::from(self.parsed.get_horizontal_advance(g)) * 1000.0 / self.units_per_em)
-                        .trunc()
-                        / 1000.0
+            .map(|c| match self.glyphs.get(&c) {
+                Some((_, advance)) => {
+                    (f32::from(*advance) * 1000.0 / self.units_per_em).trunc() / 1000.0
                 }
                 None => 1.0,
             })

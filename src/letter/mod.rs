@@ -324,81 +324,101 @@ impl Letter {
     pub fn date_text(&self) -> String {
         date_text(self.date, self.lang)
     }
-
-    /// Every character the letter prints, once each (for checking a font covers them).
-    pub fn characters(&self) -> Vec<char> {
-        let mut all: Vec<char> = [
-            &self.number,
-            &self.letterhead,
-            &self.agency,
-            &self.title,
-            &self.addressee,
-        ]
-        .into_iter()
-        .flat_map(|s| s.chars())
-        .chain(self.body.iter().flat_map(|s| s.chars()))
-        .chain(self.conditions.iter().flat_map(|s| s.chars()))
-        .chain(self.date_text().chars())
-        .chain(tables(self).flat_map(|s| s.chars()))
-        .chain("— 0123456789".chars())
-        .filter(|c| !c.is_whitespace())
-        .collect();
-        all.sort_unstable();
-        all.dedup();
-        all
-    }
 }
 
-fn cells(t: &Table) -> impl Iterator<Item = &String> {
-    t.headers
-        .iter()
-        .chain(t.rows.iter().flatten())
-        .chain(t.total.iter())
-}
-
-fn tables(l: &Letter) -> impl Iterator<Item = &String> {
-    cells(&l.schedule).chain(l.budget.iter().flat_map(cells))
-}
-
-/// The letter of an issued award as it stands in the database, on the day given (its
-/// schedule as it is then).
+/// The letter of an issued award as it stands in the database.
 pub async fn of_award(
     pool: &crate::store::Pool,
     number: &str,
     agency: &Agency,
     lang: Lang,
 ) -> Result<Letter, crate::Error> {
-    let found: Option<(String, String)> = sqlx::query_as(
-        "SELECT c.code, a.credit_code FROM awards w JOIN calls c ON c.id = w.call_id
-         JOIN proposals p ON p.id = w.proposal_id JOIN applicants a ON a.id = p.applicant_id
-         WHERE w.number = $1",
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT c.code FROM awards w JOIN calls c ON c.id = w.call_id WHERE w.number = $1",
     )
     .bind(number.trim())
     .fetch_optional(pool)
     .await?;
-    let Some((call_code, credit_code)) = found else {
+    let Some((call_code,)) = found else {
         return Err(
             crate::disbursement::DisbursementError::AwardNotFound(number.trim().into()).into(),
         );
     };
-    let call = crate::call::get(pool, &call_code).await?;
-    let award = crate::decision::awards(pool, &call_code)
-        .await?
-        .into_iter()
-        .find(|a| a.number == number.trim())
-        .ok_or_else(|| {
-            crate::disbursement::DisbursementError::AwardNotFound(number.trim().into())
-        })?;
-    let finance = crate::disbursement::award_finance(pool, number, award.decided_on).await?;
-    let topic = call
-        .spec
-        .topic(&award.topic)
-        .map(|t| lang.pick(&t.name_zh, &t.name_en).to_string())
-        .unwrap_or_else(|| award.topic.clone());
-    letter(&award, &finance, &credit_code, &topic, agency, lang)
-        .map_err(|e| crate::Error::invalid("award", "letter_does_not_add_up", e.0.zh, e.0.en))
+    let mut all = of_call(pool, &call_code, Some(number.trim()), agency, lang).await?;
+    all.pop().ok_or_else(|| {
+        crate::disbursement::DisbursementError::AwardNotFound(number.trim().into()).into()
+    })
 }
 
+/// The letters of a call's issued awards (or of the one named), in award-number order, read
+/// in one pass per table.
+pub async fn of_call(
+    pool: &crate::store::Pool,
+    call_code: &str,
+    only: Option<&str>,
+    agency: &Agency,
+    lang: Lang,
+) -> Result<Vec<Letter>, crate::Error> {
+    let call = crate::call::get(pool, call_code).await?;
+    let codes: std::collections::HashMap<String, String> = sqlx::query_as(
+        "SELECT w.number, a.credit_code FROM awards w JOIN calls c ON c.id = w.call_id
+         JOIN proposals p ON p.id = w.proposal_id JOIN applicants a ON a.id = p.applicant_id
+         WHERE c.code = $1",
+    )
+    .bind(call_code)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .collect();
+    let awards: Vec<Award> = crate::decision::awards(pool, call_code)
+        .await?
+        .into_iter()
+        .filter(|a| only.is_none_or(|n| a.number == n))
+        .collect();
+    let mut finances: std::collections::HashMap<String, AwardFinance> = match only {
+        Some(n) => {
+            let Some(a) = awards.first() else {
+                return Ok(Vec::new());
+            };
+            let f = crate::disbursement::award_finance(pool, n, a.decided_on).await?;
+            [(f.number.clone(), f)].into_iter().collect()
+        }
+        None => {
+            let today = awards
+                .iter()
+                .map(|a| a.decided_on)
+                .max()
+                .unwrap_or_default();
+            crate::disbursement::award_finances(pool, call_code, today)
+                .await?
+                .into_iter()
+                .map(|f| (f.number.clone(), f))
+                .collect()
+        }
+    };
+    let mut out = Vec::with_capacity(awards.len());
+    for award in &awards {
+        let Some(finance) = finances.remove(&award.number) else {
+            continue;
+        };
+        let topic = call
+            .spec
+            .topic(&award.topic)
+            .map(|t| lang.pick(&t.name_zh, &t.name_en).to_string())
+            .unwrap_or_else(|| award.topic.clone());
+        let credit_code = codes.get(&award.number).map(String::as_str).unwrap_or("");
+        out.push(
+            letter(award, &finance, credit_code, &topic, agency, lang).map_err(|e| {
+                crate::Error::invalid("award", "letter_does_not_add_up", e.0.zh, e.0.en)
+            })?,
+        );
+    }
+    out.sort_by(|a, b| a.number.cmp(&b.number));
+    Ok(out)
+}
+
+pub mod bench;
+pub mod cff;
 pub mod font;
 pub mod pdf;
 
@@ -424,6 +444,199 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Refuses, before anything is written, letters the font cannot print: the characters,
+/// the font and (in a batch) the awards are named.
+pub fn check_font(letters: &[Laid], font: &font::LetterFont) -> Result<(), crate::Error> {
+    let mut missing: Vec<char> = Vec::new();
+    let mut awards: Vec<&str> = Vec::new();
+    for l in letters {
+        let m = font.missing(&printed(std::slice::from_ref(l)));
+        if !m.is_empty() {
+            awards.push(&l.number);
+            missing.extend(m);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    let list = missing
+        .iter()
+        .map(|c| format!("“{c}”"))
+        .collect::<Vec<_>>()
+        .join("、");
+    let shown = awards
+        .iter()
+        .take(5)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = awards.len().saturating_sub(5);
+    let (of_zh, of_en) = if letters.len() > 1 {
+        (
+            format!(
+                "（资助 {shown}{}）",
+                if more > 0 {
+                    format!(" 等 {} 项", awards.len())
+                } else {
+                    String::new()
+                }
+            ),
+            format!(
+                " (award {shown}{})",
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    Err(crate::Error::invalid(
+        "font",
+        "font_lacks_characters",
+        format!(
+            "字体 {}（{}）缺少通知书中的字符 {list}{of_zh}，未生成通知书：请在设置中选择包含这些字符的字体",
+            font.family,
+            font.path.display()
+        ),
+        format!(
+            "the font {} ({}) has no glyph for {list} in the letter{of_en}; nothing was written: choose a font that has them in the settings",
+            font.family,
+            font.path.display()
+        ),
+    ))
+}
+
+/// A letter laid out on its pages: what is printed, numbering and page numbers included.
+pub struct Laid {
+    pub number: String,
+    pub lang: Lang,
+    pub title: String,
+    pub pages: Vec<layout::Page>,
+}
+
+/// Lays letters out with the font's measures.
+pub fn lay_out(letters: &[Letter], font: &font::LetterFont) -> Vec<Laid> {
+    letters
+        .iter()
+        .map(|l| Laid {
+            number: l.number.clone(),
+            lang: l.lang,
+            title: l.title.clone(),
+            pages: layout::layout(l, &|t, s| font.measure(t, s)),
+        })
+        .collect()
+}
+
+/// Every character the pages print, spaces included, once each: what the font must have,
+/// and what the batch's subset of it holds.
+pub fn printed(letters: &[Laid]) -> Vec<char> {
+    let mut all: Vec<char> = letters
+        .iter()
+        .flat_map(|l| &l.pages)
+        .flat_map(|p| &p.runs)
+        .flat_map(|r| r.text.chars())
+        .filter(|c| !c.is_control())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// A letter as PDF, not yet written or registered.
+pub struct Made {
+    pub number: String,
+    pub lang: Lang,
+    pub pages: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders laid-out letters with a press made for them, on `threads` threads.
+pub fn make(
+    letters: &[Laid],
+    press: &pdf::Press,
+    at: i64,
+    threads: usize,
+) -> Result<Vec<Made>, crate::Error> {
+    let one = |l: &Laid| -> Result<Made, crate::Error> {
+        let bytes = press
+            .render(&l.title, &l.pages, at)
+            .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
+        Ok(Made {
+            number: l.number.clone(),
+            lang: l.lang,
+            pages: l.pages.len(),
+            bytes,
+        })
+    };
+    let threads = threads.clamp(1, letters.len().max(1));
+    if threads == 1 {
+        return letters.iter().map(one).collect();
+    }
+    let chunk = letters.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = letters
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Result<Vec<_>, _>>()))
+            .collect();
+        let mut out = Vec::with_capacity(letters.len());
+        for h in handles {
+            match h.join() {
+                Ok(part) => out.extend(part?),
+                Err(_) => {
+                    return Err(crate::Error::invalid(
+                        "letter",
+                        "pdf_failed",
+                        "生成 PDF 时出错",
+                        "the PDF could not be made",
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// Enters a made letter in the register (the audit log) with its version and the SHA-256 of
+/// its bytes, and writes the file, in the transaction given: the caller commits, or removes
+/// the file if the commit fails.
+async fn register(
+    tx: &mut crate::store::Tx,
+    stamp: &crate::store::Stamp,
+    made: &Made,
+    out: &std::path::Path,
+    replace: bool,
+    db: &std::path::Path,
+) -> Result<Issued, crate::Error> {
+    let (earlier,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'letter' AND entity_id = $1 AND action = 'issue'",
+    )
+    .bind(&made.number)
+    .fetch_one(&mut **tx)
+    .await?;
+    let issued = Issued {
+        number: made.number.clone(),
+        version: u32::try_from(earlier + 1).unwrap_or(u32::MAX),
+        sha256: sha256(&made.bytes),
+        lang: made.lang,
+        pages: made.pages,
+        bytes: made.bytes.len(),
+        path: out.display().to_string(),
+    };
+    crate::audit::record(
+        tx,
+        stamp,
+        crate::audit::Change::new("letter", &made.number, "issue").after(&issued)?,
+    )
+    .await?;
+    crate::export::write(out, &made.bytes, replace, db)?;
+    Ok(issued)
+}
+
 /// Writes an award's letter to `out` and enters it in the register (the audit log) with its
 /// version and the SHA-256 of its bytes, in one transaction: a letter that could not be
 /// written is not registered, and a file is left only if it is. Refused before anything is
@@ -441,62 +654,215 @@ pub async fn write(
     db: &std::path::Path,
 ) -> Result<Issued, crate::Error> {
     let content = of_award(pool, number, agency, lang).await?;
-    let missing = font.missing(&content.characters());
-    if !missing.is_empty() {
-        let list: String = missing
-            .iter()
-            .collect::<Vec<_>>()
-            .iter()
-            .map(|c| format!("“{c}”"))
-            .collect::<Vec<_>>()
-            .join("、");
-        return Err(crate::Error::invalid(
-            "font",
-            "font_lacks_characters",
-            format!(
-                "字体 {}（{}）缺少通知书中的字符 {list}，未生成通知书：请在设置中选择包含这些字符的字体",
-                font.family,
-                font.path.display()
-            ),
-            format!(
-                "the font {} ({}) has no glyph for {list} in the letter; nothing was written: choose a font that has them in the settings",
-                font.family,
-                font.path.display()
-            ),
-        ));
-    }
-    let pages = layout::layout(&content, &|t, s| font.measure(t, s));
-    let bytes = pdf::render(&content.title, &pages, font)
+    let letters = lay_out(&[content], font);
+    check_font(&letters, font)?;
+    let press = pdf::Press::new(font, &printed(&letters))
         .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
-    let digest = sha256(&bytes);
+    let made = make(&letters, &press, stamp.at.timestamp(), 1)?;
     let mut tx = crate::store::begin_write(pool).await?;
-    let (earlier,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM audit_log WHERE entity = 'letter' AND entity_id = $1 AND action = 'issue'",
-    )
-    .bind(&content.number)
-    .fetch_one(&mut *tx)
-    .await?;
-    let issued = Issued {
-        number: content.number.clone(),
-        version: u32::try_from(earlier + 1).unwrap_or(u32::MAX),
-        sha256: digest,
-        lang,
-        pages: pages.len(),
-        bytes: bytes.len(),
-        path: out.display().to_string(),
-    };
-    crate::audit::record(
-        &mut tx,
-        stamp,
-        crate::audit::Change::new("letter", &content.number, "issue").after(&issued)?,
-    )
-    .await?;
-    crate::export::write(out, &bytes, replace, db)?;
+    let issued = register(&mut tx, stamp, &made[0], out, replace, db).await?;
     if let Err(e) = tx.commit().await {
         let _ = std::fs::remove_file(out);
         return Err(e.into());
     }
     Ok(issued)
+}
+
+/// A file name made from an award number that any file system takes: the characters
+/// Windows refuses (`\ / : * ? " < > |`) and control characters become `_`, trailing dots
+/// and spaces go, and a device name (`CON`, `NUL`, `COM1`…) gets a `_` in front.
+pub fn file_name(number: &str, lang: Lang) -> String {
+    let mut name: String = number
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_control() || "\\/:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    while name.ends_with(['.', ' ']) {
+        name.pop();
+    }
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let device = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str())
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem[3..].chars().all(|c| c.is_ascii_digit()));
+    if name.is_empty() || device {
+        name.insert(0, '_');
+    }
+    match lang {
+        Lang::Zh => format!("{name}.pdf"),
+        Lang::En => format!("{name}-en.pdf"),
+    }
+}
+
+/// How far a batch has come: letters written of the total. The callback returns `false`
+/// to stop (the letters written so far stay written and registered).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
+
+/// What a batch wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Batch {
+    pub call: String,
+    pub dir: String,
+    pub issued: Vec<Issued>,
+    /// The merged file, if one was asked for and the batch ran to the end.
+    pub merged: Option<Issued>,
+    /// Stopped before the end (by the officer).
+    pub cancelled: bool,
+    pub total: usize,
+}
+
+/// How many letters are rendered and registered in one transaction.
+const CHUNK: usize = 50;
+
+/// Writes the letters of every issued award of a call into `dir` (named by
+/// [`file_name`]), each entered in the register; with `merged`, one more PDF holding them
+/// all, registered as a bundle. Checked first (the font covers every letter, each adds
+/// up); then written in chunks of [`CHUNK`], each chunk in one transaction, the progress
+/// told after each chunk. Existing files are refused unless `replace`.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_call(
+    pool: &crate::store::Pool,
+    stamp: &crate::store::Stamp,
+    call: &str,
+    agency: &Agency,
+    lang: Lang,
+    font: &font::LetterFont,
+    dir: &std::path::Path,
+    merged: Option<&std::path::Path>,
+    replace: bool,
+    db: &std::path::Path,
+    threads: usize,
+    progress: Progress<'_>,
+) -> Result<Batch, crate::Error> {
+    let letters = of_call(pool, call, None, agency, lang).await?;
+    if letters.is_empty() {
+        return Err(crate::Error::invalid(
+            "call",
+            "no_awards_issued",
+            format!("项目指南 {call} 还没有已下达的资助，没有通知书可出具"),
+            format!("call {call} has no issued awards: there is no letter to write"),
+        ));
+    }
+    let letters = lay_out(&letters, font);
+    check_font(&letters, font)?;
+    std::fs::create_dir_all(dir).map_err(|e| crate::error::FileError::Unwritable {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    if !replace {
+        // Refused before any is written: a batch never stops half way on a name taken.
+        for l in &letters {
+            let p = dir.join(file_name(&l.number, lang));
+            if p.exists() {
+                return Err(crate::error::FileError::Exists {
+                    path: p.display().to_string(),
+                }
+                .into());
+            }
+        }
+    }
+    let press = pdf::Press::new(font, &printed(&letters))
+        .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
+    let at = stamp.at.timestamp();
+    let total = letters.len();
+    let mut batch = Batch {
+        call: call.to_string(),
+        dir: dir.display().to_string(),
+        issued: Vec::with_capacity(total),
+        merged: None,
+        cancelled: false,
+        total,
+    };
+    for part in letters.chunks(CHUNK) {
+        if !progress(batch.issued.len(), total) {
+            batch.cancelled = true;
+            return Ok(batch);
+        }
+        let made = make(part, &press, at, threads)?;
+        let mut tx = crate::store::begin_write(pool).await?;
+        let mut written = Vec::with_capacity(made.len());
+        for m in &made {
+            let path = dir.join(file_name(&m.number, lang));
+            match register(&mut tx, stamp, m, &path, replace, db).await {
+                Ok(i) => written.push(i),
+                Err(e) => {
+                    for w in &written {
+                        let _ = std::fs::remove_file(&w.path);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        if let Err(e) = tx.commit().await {
+            for w in &written {
+                let _ = std::fs::remove_file(&w.path);
+            }
+            return Err(e.into());
+        }
+        batch.issued.extend(written);
+    }
+    progress(total, total);
+    if let Some(file) = merged {
+        let pages: Vec<layout::Page> = letters
+            .iter()
+            .flat_map(|l| l.pages.iter().cloned())
+            .collect();
+        let title = match lang {
+            Lang::Zh => format!("{call} 立项通知书"),
+            Lang::En => format!("{call} award letters"),
+        };
+        let bytes = press
+            .render(&title, &pages, at)
+            .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
+        let made = Made {
+            number: call.to_string(),
+            lang,
+            pages: pages.len(),
+            bytes,
+        };
+        let issued = Issued {
+            number: call.to_string(),
+            version: 0,
+            sha256: sha256(&made.bytes),
+            lang,
+            pages: made.pages,
+            bytes: made.bytes.len(),
+            path: file.display().to_string(),
+        };
+        #[derive(Serialize)]
+        struct Bundle<'a> {
+            #[serde(flatten)]
+            file: &'a Issued,
+            letters: Vec<(&'a str, u32)>,
+        }
+        let mut tx = crate::store::begin_write(pool).await?;
+        crate::audit::record(
+            &mut tx,
+            stamp,
+            crate::audit::Change::new("letters", call, "merge").after(&Bundle {
+                file: &issued,
+                letters: batch
+                    .issued
+                    .iter()
+                    .map(|i| (i.number.as_str(), i.version))
+                    .collect(),
+            })?,
+        )
+        .await?;
+        crate::export::write(file, &made.bytes, replace, db)?;
+        if let Err(e) = tx.commit().await {
+            let _ = std::fs::remove_file(file);
+            return Err(e.into());
+        }
+        batch.merged = Some(issued);
+    }
+    Ok(batch)
 }
 
 /// What the register says of a file.
@@ -506,14 +872,25 @@ pub struct Verdict {
     pub issued: Option<Issued>,
     /// A later version of the same award's letter exists.
     pub superseded: bool,
+    /// The merged file of a call's letters it is (the call, and each letter's number and
+    /// version), if GrantDesk wrote these exact bytes as one.
+    pub merged: Option<Merged>,
     pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Merged {
+    pub call: String,
+    pub letters: Vec<(String, u32)>,
+    pub path: String,
 }
 
 /// Whether a file is a letter GrantDesk issued: its SHA-256 looked up in the register.
 pub async fn verify(pool: &crate::store::Pool, bytes: &[u8]) -> Result<Verdict, crate::Error> {
     let digest = sha256(bytes);
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT entity_id, after_json FROM audit_log WHERE entity = 'letter' AND action = 'issue'
+    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT entity, entity_id, after_json FROM audit_log
+         WHERE (entity = 'letter' AND action = 'issue') OR (entity = 'letters' AND action = 'merge')
          ORDER BY seq",
     )
     .fetch_all(pool)
@@ -526,13 +903,26 @@ pub async fn verify(pool: &crate::store::Pool, bytes: &[u8]) -> Result<Verdict, 
         pages: usize,
         bytes: usize,
         path: String,
+        #[serde(default)]
+        letters: Vec<(String, u32)>,
     }
     let mut found: Option<Issued> = None;
+    let mut merged: Option<Merged> = None;
     let mut latest: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    for (number, json) in rows {
+    for (entity, number, json) in rows {
         let Some(e) = json.and_then(|j| serde_json::from_str::<Entry>(&j).ok()) else {
             continue;
         };
+        if entity == "letters" {
+            if e.sha256 == digest {
+                merged = Some(Merged {
+                    call: number,
+                    letters: e.letters,
+                    path: e.path,
+                });
+            }
+            continue;
+        }
         latest.insert(number.clone(), e.version);
         if e.sha256 == digest {
             found = Some(Issued {
@@ -552,6 +942,35 @@ pub async fn verify(pool: &crate::store::Pool, bytes: &[u8]) -> Result<Verdict, 
     Ok(Verdict {
         issued: found,
         superseded,
+        merged,
         sha256: digest,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_on_any_file_system() {
+        assert_eq!(
+            file_name("京科资〔2026〕第001号", Lang::Zh),
+            "京科资〔2026〕第001号.pdf"
+        );
+        assert_eq!(
+            file_name("京科资〔2026〕第001号", Lang::En),
+            "京科资〔2026〕第001号-en.pdf"
+        );
+        assert_eq!(
+            file_name("A/B\\C:D*E?F\"G<H>I|J", Lang::Zh),
+            "A_B_C_D_E_F_G_H_I_J.pdf"
+        );
+        assert_eq!(file_name("x\u{7}y. . ", Lang::Zh), "x_y.pdf");
+        assert_eq!(file_name("CON", Lang::Zh), "_CON.pdf");
+        assert_eq!(file_name("com1", Lang::Zh), "_com1.pdf");
+        assert_eq!(file_name("COMET", Lang::Zh), "COMET.pdf");
+        // Never a path out of the folder.
+        assert_eq!(file_name("../..", Lang::Zh), ".._.pdf");
+        assert_eq!(file_name("..", Lang::Zh), "_.pdf");
+    }
 }

@@ -356,3 +356,228 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
     .expect_err("unwritable");
     assert_eq!(grantdesk::Coded::code(&e), "file_unwritable");
 }
+
+/// The pages as pixels (PPM at 40 dpi), page by page.
+fn pixels(pdf: &std::path::Path, dir: &std::path::Path, name: &str) -> Vec<Vec<u8>> {
+    let prefix = dir.join(name);
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "40",
+            pdf.to_str().expect("p"),
+            prefix.to_str().expect("p"),
+        ],
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{name}-")) && n.ends_with(".ppm"))
+        })
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|p| std::fs::read(p).expect("ppm"))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_would() {
+    let db = db().await;
+    grantdesk::demo::load_awarded(&db.pool, &stamp())
+        .await
+        .expect("awarded");
+    let font = letter::font::LetterFont::find().expect("a Chinese font (fonts-noto-cjk)");
+    let zh = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Lang::Zh)
+        .await
+        .expect("letters");
+    let en = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Lang::En)
+        .await
+        .expect("letters");
+    assert_eq!(zh.len(), 12);
+    // The bulk read gives each award the letter it gets on its own.
+    for l in [&zh[0], &zh[11]] {
+        let one = letter::of_award(&db.pool, &l.number, &Agency::sample(), Lang::Zh)
+            .await
+            .expect("one");
+        assert_eq!(&one, l);
+    }
+    let laid = letter::lay_out(&zh, &font);
+    let press = letter::pdf::Press::new(&font, &letter::printed(&laid)).expect("press");
+    if font.path.extension().is_some_and(|e| e == "ttc") {
+        assert!(
+            press.cuts(),
+            "Noto CJK is CID-keyed CFF: each letter cuts its own subset"
+        );
+    }
+    let dir = db.dir.path();
+    for (i, l) in [&zh[0], &zh[5], &zh[11]].into_iter().enumerate() {
+        let pages = layout::layout(l, &|t, s| font.measure(t, s));
+        let ours = press.render(&l.title, &pages, 0).expect("press");
+        assert!(
+            ours.len() < 60 * 1024,
+            "{}: {} bytes, over 60 KB",
+            l.number,
+            ours.len()
+        );
+        let theirs = letter::pdf::documented(&l.title, &pages, &font).expect("printpdf");
+        let (a, b) = (
+            dir.join(format!("ours{i}.pdf")),
+            dir.join(format!("theirs{i}.pdf")),
+        );
+        std::fs::write(&a, &ours).expect("w");
+        std::fs::write(&b, &theirs).expect("w");
+        let (pa, pb) = (
+            pixels(&a, dir, &format!("ours{i}")),
+            pixels(&b, dir, &format!("theirs{i}")),
+        );
+        assert_eq!(pa.len(), pages.len());
+        assert!(
+            pa == pb,
+            "{}: the pages differ from printpdf's own",
+            l.number
+        );
+        assert_eq!(
+            tool("pdftotext", &[a.to_str().expect("p"), "-"]),
+            tool("pdftotext", &[b.to_str().expect("p"), "-"]),
+            "the same text extracted"
+        );
+    }
+    // An English letter in a press made for the Chinese ones' characters and its own.
+    let mut both = zh.clone();
+    both.push(en[3].clone());
+    let press = letter::pdf::Press::new(&font, &letter::printed(&letter::lay_out(&both, &font)))
+        .expect("press");
+    let pages = layout::layout(&en[3], &|t, s| font.measure(t, s));
+    let ours = dir.join("en.pdf");
+    std::fs::write(&ours, press.render(&en[3].title, &pages, 0).expect("r")).expect("w");
+    let theirs = dir.join("en-theirs.pdf");
+    std::fs::write(
+        &theirs,
+        letter::pdf::documented(&en[3].title, &pages, &font).expect("p"),
+    )
+    .expect("w");
+    assert!(pixels(&ours, dir, "en") == pixels(&theirs, dir, "en-theirs"));
+}
+
+#[tokio::test]
+async fn a_call_s_letters_are_written_together_with_a_merged_file() {
+    let db = db().await;
+    grantdesk::demo::load_awarded(&db.pool, &stamp())
+        .await
+        .expect("awarded");
+    let font = letter::font::LetterFont::find().expect("a Chinese font");
+    let dir = db.dir.path().join("letters");
+    let merged = db.dir.path().join("all.pdf");
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |done: usize, total: usize| {
+        seen.lock().expect("lock").push((done, total));
+        true
+    };
+    let batch = letter::write_call(
+        &db.pool,
+        &stamp(),
+        CALL,
+        &Agency::sample(),
+        Lang::Zh,
+        &font,
+        &dir,
+        Some(&merged),
+        false,
+        &db.path(),
+        2,
+        &progress,
+    )
+    .await
+    .expect("written");
+    assert_eq!(
+        (batch.issued.len(), batch.total, batch.cancelled),
+        (12, 12, false)
+    );
+    assert_eq!(seen.lock().expect("lock").last(), Some(&(12, 12)));
+    let awards = grantdesk::decision::awards(&db.pool, CALL)
+        .await
+        .expect("awards");
+    let mut pages = 0;
+    for a in &awards {
+        let path = dir.join(letter::file_name(&a.number, Lang::Zh));
+        let bytes = std::fs::read(&path).expect("a file per award, named by its number");
+        let v = letter::verify(&db.pool, &bytes).await.expect("verify");
+        let i = v.issued.expect("genuine");
+        assert_eq!((i.number.as_str(), i.version), (a.number.as_str(), 1));
+        pages += i.pages;
+        let text: String = tool("pdftotext", &[path.to_str().expect("p"), "-"])
+            .split_whitespace()
+            .collect();
+        assert!(text.contains(&a.number) && text.contains(&a.applicant));
+    }
+    let m = batch.merged.expect("merged");
+    assert_eq!(m.pages, pages);
+    let v = letter::verify(&db.pool, &std::fs::read(&merged).expect("merged"))
+        .await
+        .expect("verify");
+    let bundle = v.merged.expect("the merged file is registered");
+    assert_eq!(bundle.call, CALL);
+    assert_eq!(bundle.letters.len(), 12);
+    assert!(v.issued.is_none());
+    let info = tool("pdfinfo", &[merged.to_str().expect("p")]);
+    let shown = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    assert_eq!(shown, Some(pages), "{info}");
+
+    // Again without replacing: refused before any file is written or registered.
+    let before: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&db.pool)
+        .await
+        .expect("n");
+    let e = letter::write_call(
+        &db.pool,
+        &stamp(),
+        CALL,
+        &Agency::sample(),
+        Lang::Zh,
+        &font,
+        &dir,
+        None,
+        false,
+        &db.path(),
+        1,
+        &|_, _| true,
+    )
+    .await
+    .expect_err("the files exist");
+    assert_eq!(grantdesk::Coded::code(&e), "file_exists");
+    let after: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&db.pool)
+        .await
+        .expect("n");
+    assert_eq!(before, after);
+
+    // Cancelled before the first letter: nothing written, nothing registered.
+    let other = db.dir.path().join("cancelled");
+    let b = letter::write_call(
+        &db.pool,
+        &stamp(),
+        CALL,
+        &Agency::sample(),
+        Lang::En,
+        &font,
+        &other,
+        None,
+        false,
+        &db.path(),
+        1,
+        &|_, _| false,
+    )
+    .await
+    .expect("cancelled");
+    assert!(b.cancelled && b.issued.is_empty());
+    assert_eq!(std::fs::read_dir(&other).expect("dir").count(), 0);
+}

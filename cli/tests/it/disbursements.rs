@@ -229,3 +229,67 @@ fn a_letter_is_written_and_verified_from_the_command_line() {
     let e = cli.fails(&["letter", &n, "--out", path, "--lang", "en"]);
     assert!(e.contains("exists"), "an existing file is kept: {e}");
 }
+
+#[test]
+fn a_call_s_letters_are_written_into_a_folder_quietly_when_piped() {
+    let cli = Cli::new();
+    cli.at("2026-12-01T10:00:00+08:00");
+    cli.ok(&["demo", "--stage", "awarded"]);
+    let dir = cli.dir.path().join("letters");
+    let merged = cli.dir.path().join("all.pdf");
+    let out = cli.run(&[
+        "letters",
+        "--call",
+        CALL,
+        "--out",
+        dir.to_str().expect("p"),
+        "--merged",
+        merged.to_str().expect("p"),
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // No progress bar on a pipe: standard error stays empty.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Written: 12 letters into"), "{said}");
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    assert_eq!(files.len(), 12);
+    assert!(files.iter().all(|f| f.ends_with("-en.pdf")), "{files:?}");
+    let said = cli.ok(&[
+        "letter",
+        "verify",
+        merged.to_str().expect("p"),
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        said.starts_with("Genuine: the merged letters GrantDesk wrote for call")
+            && said.contains("12 letters"),
+        "{said}"
+    );
+    let e = cli.fails(&[
+        "letters",
+        "--call",
+        CALL,
+        "--out",
+        dir.to_str().expect("p"),
+        "--lang",
+        "en",
+    ]);
+    assert!(e.contains("exists"), "{e}");
+    // The Chinese letters have their own names beside them.
+    cli.ok(&["letters", "--call", CALL, "--out", dir.to_str().expect("p")]);
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 24);
+}
