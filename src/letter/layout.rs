@@ -371,8 +371,12 @@ impl Doc<'_> {
         let mut row_top = self.y - s.body * MM_PER_PT;
         self.header(t, &xs, &mut row_top);
         let all: Vec<&Vec<String>> = t.rows.iter().chain(std::iter::once(&t.total)).collect();
-        for r in all {
-            if row_top + s.row > s.top + s.height {
+        let n = all.len();
+        for (i, r) in all.into_iter().enumerate() {
+            // The total never stands alone under a repeated header: the last row goes over
+            // with it.
+            let keep = if i + 2 == n { 2.0 } else { 1.0 };
+            if row_top + keep * s.row > s.top + s.height {
                 self.pages.push(Page::default());
                 row_top = s.top;
                 self.header(t, &xs, &mut row_top);

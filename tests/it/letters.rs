@@ -123,6 +123,52 @@ async fn a_long_title_wraps_and_a_table_split_over_pages_repeats_its_header() {
     }
 }
 
+/// The first-column text of the table row just above a total row, on its page.
+fn above_total(p: &layout::Page, total: &str, size: f32) -> Option<String> {
+    let t = p.runs.iter().find(|r| r.text == total && r.size == size)?;
+    p.runs
+        .iter()
+        .filter(|r| r.size == size && (r.x - t.x).abs() < 0.01 && r.baseline < t.baseline)
+        .max_by(|a, b| a.baseline.total_cmp(&b.baseline))
+        .map(|r| r.text.clone())
+}
+
+#[tokio::test]
+async fn a_total_row_never_stands_alone_under_a_repeated_header() {
+    let db = db().await;
+    grantdesk::demo::load_awarded(&db.pool, &stamp())
+        .await
+        .expect("awarded");
+    let awards = grantdesk::decision::awards(&db.pool, CALL)
+        .await
+        .expect("awards");
+    let base = letter::of_award(&db.pool, &awards[0].number, &Agency::sample(), Lang::Zh)
+        .await
+        .expect("letter");
+    // Titles of every length from one to four lines move the tables over every point of
+    // the page break; some put a total row first on the next page without the rule.
+    let mut checked = 0;
+    for k in 0..80 {
+        let mut l = base.clone();
+        l.title = format!("关于“{}”项目立项的通知", "研".repeat(k));
+        for p in layout::layout(&l, &fake) {
+            for header in [
+                &l.schedule.headers[0],
+                &l.budget.as_ref().expect("budget").headers[0],
+            ] {
+                if let Some(above) = above_total(&p, "合计", 12.0) {
+                    checked += 1;
+                    assert_ne!(
+                        &above, header,
+                        "title of {k}: a total alone under its header"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
 fn tool(name: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(name)
         .args(args)
