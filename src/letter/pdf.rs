@@ -174,6 +174,9 @@ impl Press {
     ) -> Result<Vec<u8>, Msg> {
         let start = Instant::now();
         let mut doc = PdfDocument::new(title);
+        doc.metadata.info.creator = "GrantDesk".into();
+        doc.metadata.info.producer =
+            concat!("GrantDesk ", env!("CARGO_PKG_VERSION"), " (printpdf)").into();
         if let Ok(t) = printpdf::OffsetDateTime::from_unix_timestamp(at) {
             doc.metadata.info.creation_date = t;
             doc.metadata.info.modification_date = t;

@@ -627,3 +627,98 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
     assert!(b.cancelled && b.issued.is_empty());
     assert_eq!(std::fs::read_dir(&other).expect("dir").count(), 0);
 }
+
+/// The words of a PDF with their page and position in whole points, as `pdftotext -bbox`
+/// reads them: a layout check that does not depend on the bytes.
+fn positioned(pdf: &std::path::Path) -> String {
+    let html = tool("pdftotext", &["-bbox", pdf.to_str().expect("p"), "-"]);
+    let mut out = String::new();
+    let mut page = 0;
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+        }
+        let Some(rest) = line.strip_prefix("<word ") else {
+            continue;
+        };
+        let attr = |name: &str| -> f64 {
+            rest.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let text = rest
+            .split('>')
+            .nth(1)
+            .and_then(|t| t.split('<').next())
+            .unwrap_or("");
+        out.push_str(&format!(
+            "{page} {:.0} {:.0} {}\n",
+            attr("xMin"),
+            attr("yMin"),
+            text
+        ));
+    }
+    out
+}
+
+/// Compares with `tests/it/golden/NAME`; `GRANTDESK_UPDATE_GOLDEN=1` rewrites it instead.
+fn golden(name: &str, got: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/golden")
+        .join(name);
+    if std::env::var_os("GRANTDESK_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("dir")).expect("dir");
+        std::fs::write(&path, got).expect("golden written");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (GRANTDESK_UPDATE_GOLDEN=1 writes it)",
+            path.display()
+        )
+    });
+    if want != got {
+        let first = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(got.lines().count()));
+        panic!(
+            "the layout of {name} changed at line {}:\n  was: {:?}\n  now: {:?}\n(if intended, rerun with GRANTDESK_UPDATE_GOLDEN=1 and look at the pages)",
+            first + 1,
+            want.lines().nth(first),
+            got.lines().nth(first)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_layout_of_the_sample_letters_is_as_it_was_approved() {
+    let db = db().await;
+    grantdesk::demo::load_awarded(&db.pool, &stamp())
+        .await
+        .expect("awarded");
+    let awards = grantdesk::decision::awards(&db.pool, CALL)
+        .await
+        .expect("awards");
+    let font = letter::font::LetterFont::find().expect("a Chinese font");
+    for (lang, name) in [(Lang::Zh, "letter-zh.txt"), (Lang::En, "letter-en.txt")] {
+        let out = db.dir.path().join(name).with_extension("pdf");
+        letter::write(
+            &db.pool,
+            &stamp(),
+            &awards[0].number,
+            &Agency::sample(),
+            lang,
+            &font,
+            &out,
+            false,
+            &db.path(),
+        )
+        .await
+        .expect("written");
+        golden(name, &positioned(&out));
+    }
+}
