@@ -1,7 +1,8 @@
 //! `grantdesk letter`: an award's letter (立项通知书) as PDF, and the register that tells a
 //! genuine one from an edited one.
 
-use grantdesk::letter::{self, Agency, font::LetterFont};
+use grantdesk::letter::font::{Fonts, LetterFont};
+use grantdesk::letter::{self, Agency};
 
 use crate::prelude::*;
 
@@ -94,18 +95,10 @@ pub(crate) async fn run(
             "name the PDF file with --out",
         ));
     };
-    let font = font(a.font.as_deref())?;
+    let (agency, fonts) = agency(pool, a.font.as_deref()).await?;
     let lang = if out.chosen { out.lang } else { Lang::Zh };
     let issued = letter::write(
-        pool,
-        stamp,
-        number,
-        &Agency::sample(),
-        lang,
-        &font,
-        &file,
-        a.force,
-        db,
+        pool, stamp, number, &agency, lang, &fonts, &file, a.force, db,
     )
     .await?;
     out.show(&issued, |i| {
@@ -123,11 +116,15 @@ pub(crate) async fn run(
     })
 }
 
-fn font(path: Option<&Path>) -> Result<LetterFont, Error> {
+/// The agency (from the settings) and its fonts, or the font file named on the command line
+/// for everything.
+async fn agency(pool: &Pool, path: Option<&Path>) -> Result<(Agency, Fonts), Error> {
+    let agency = grantdesk::settings::agency(pool).await?;
     match path {
-        Some(p) => LetterFont::load(p),
-        None => LetterFont::find(),
+        Some(p) => LetterFont::load(p).map(|body| Fonts { body, title: None }),
+        None => Fonts::of(&agency),
     }
+    .map(|f| (agency, f))
     .map_err(|m| Error::invalid("font", "font_unavailable", m.zh, m.en))
 }
 
@@ -160,7 +157,7 @@ pub(crate) async fn run_call(
     out: &Out,
 ) -> Result<(), Error> {
     use std::io::{IsTerminal, Write};
-    let font = font(a.font.as_deref())?;
+    let (agency, fonts) = agency(pool, a.font.as_deref()).await?;
     let lang = if out.chosen { out.lang } else { Lang::Zh };
     let tty = std::io::stderr().is_terminal();
     let bar = |done: usize, total: usize| {
@@ -185,9 +182,9 @@ pub(crate) async fn run_call(
         pool,
         stamp,
         &a.call,
-        &Agency::sample(),
+        &agency,
         lang,
-        &font,
+        &fonts,
         &a.out,
         a.merged.as_deref(),
         a.force,

@@ -176,7 +176,8 @@ enum Command {
     },
     /// List the rolling backups beside the database
     Backups,
-    /// Show the agency's settings, or set its time zone (the day every act is dated)
+    /// Show or set the agency's settings: its time zone (the day every act is dated) and the
+    /// agency that issues the letters (names, letterhead, standard conditions, fonts)
     Settings(settings::SettingsArgs),
     /// Rerunnable benchmarks, printing figures
     #[command(subcommand)]

@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::font::LetterFont;
+use super::font::Fonts;
 use super::pdf::{Press, Timings};
-use super::{Agency, CHUNK, Letter, Made, lay_out, layout, make, of_call, printed, register};
+use super::{Agency, CHUNK, Letter, Made, lay_out, layout, make, of_call, register};
 use crate::error::Error;
 use crate::lang::Lang;
 use crate::store::{self, Stamp, begin_write};
@@ -54,13 +54,14 @@ pub async fn run(dir: &Path, count: usize, stamp: &Stamp) -> Result<Figures, Err
     let invalid = |m: crate::error::Msg| Error::invalid("letter", "pdf_failed", m.zh, m.en);
 
     let t = Instant::now();
-    let font = LetterFont::find().map_err(invalid)?;
+    let fonts = Fonts::found().map_err(invalid)?;
+    let font = &fonts.body;
     let parse = t.elapsed();
     let t = Instant::now();
-    let laid = lay_out(&letters, &font);
+    let laid = lay_out(&letters, &fonts);
     let layout_time = t.elapsed();
     let t = Instant::now();
-    let press = Press::new(&font, &printed(&laid)).map_err(invalid)?;
+    let press = Press::new(&fonts, &laid).map_err(invalid)?;
     let press_time = t.elapsed();
 
     // The steps, one thread.
@@ -76,7 +77,7 @@ pub async fn run(dir: &Path, count: usize, stamp: &Stamp) -> Result<Figures, Err
     let mut one_core = Duration::MAX;
     for _ in 0..3 {
         let t = Instant::now();
-        let laid = lay_out(&letters, &font);
+        let laid = lay_out(&letters, &fonts);
         made = make(&laid, &press, at, 1)?;
         one_core = one_core.min(t.elapsed());
     }
@@ -84,7 +85,7 @@ pub async fn run(dir: &Path, count: usize, stamp: &Stamp) -> Result<Figures, Err
     let mut all_cores = Duration::MAX;
     for _ in 0..3 {
         let t = Instant::now();
-        let laid = lay_out(&letters, &font);
+        let laid = lay_out(&letters, &fonts);
         let again = make(&laid, &press, at, threads)?;
         all_cores = all_cores.min(t.elapsed());
         drop(again);
@@ -113,7 +114,7 @@ pub async fn run(dir: &Path, count: usize, stamp: &Stamp) -> Result<Figures, Err
     let mut documented_bytes = 0;
     for l in &letters[..documented_n] {
         let pages = layout::layout(l, &|s, size| font.measure(s, size));
-        documented_bytes += super::pdf::documented(&l.title, &pages, &font)
+        documented_bytes += super::pdf::documented(&l.title, &pages, font)
             .map_err(invalid)?
             .len();
     }

@@ -500,6 +500,11 @@ impl Source {
 }
 
 impl Source {
+    /// The program as read.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
     /// Every glyph of the font, its subroutines inlined: the same font without subroutines.
     pub fn flattened(&self) -> Option<Vec<u8>> {
         self.subset(&self.cids.iter().copied().collect())

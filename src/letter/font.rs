@@ -151,3 +151,43 @@ impl LetterFont {
         em * size * super::layout::MM_PER_PT
     }
 }
+
+/// The fonts a letter is set in: the body's, and the title's (the issuing-authority mark
+/// and the title) when the agency set one apart.
+pub struct Fonts {
+    pub body: LetterFont,
+    pub title: Option<LetterFont>,
+}
+
+impl Fonts {
+    /// One font for everything: found on the machine.
+    pub fn found() -> Result<Fonts, Msg> {
+        Ok(Fonts {
+            body: LetterFont::find()?,
+            title: None,
+        })
+    }
+
+    /// The agency's fonts: the files its settings name, else one found on the machine.
+    pub fn of(agency: &super::Agency) -> Result<Fonts, Msg> {
+        let body = match &agency.body_font {
+            Some(p) => LetterFont::load(Path::new(p))?,
+            None => LetterFont::find()?,
+        };
+        let title = match &agency.title_font {
+            Some(p) if Some(p) != agency.body_font.as_ref() => {
+                Some(LetterFont::load(Path::new(p))?)
+            }
+            _ => None,
+        };
+        Ok(Fonts { body, title })
+    }
+
+    /// The font of a face.
+    pub fn face(&self, face: super::layout::Face) -> &LetterFont {
+        match (face, &self.title) {
+            (super::layout::Face::Title, Some(t)) => t,
+            _ => &self.body,
+        }
+    }
+}

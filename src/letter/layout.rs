@@ -161,6 +161,12 @@ pub fn wrap(text: &str, size: f32, width: f32, first_indent: f32, m: Measure) ->
 
 /// Lays a letter out on pages.
 pub fn layout(letter: &Letter, m: Measure) -> Vec<Page> {
+    layout_faces(letter, m, m)
+}
+
+/// Lays a letter out with the body face measured by `m` and the title face (the mark and
+/// the title) by `t`.
+pub fn layout_faces(letter: &Letter, m: Measure, t: Measure) -> Vec<Page> {
     let zh = letter.lang == Lang::Zh;
     let s = if zh { &ZH } else { &EN };
     let mut doc = Doc {
@@ -170,16 +176,17 @@ pub fn layout(letter: &Letter, m: Measure) -> Vec<Page> {
         y: s.top,
     };
     let centre = |text: &str, size: f32| s.left + (s.width - m(text, size)) / 2.0;
+    let centre_t = |text: &str, size: f32| s.left + (s.width - t(text, size)) / 2.0;
     let red = if zh { Ink::Red } else { Ink::Black };
     // The issuing-authority mark: centred, shrunk to fit the type area if it must.
     let mut mark = if zh { 30.0 } else { 18.0 };
-    while mark > 12.0 && m(&letter.letterhead, mark) > s.width {
+    while mark > 12.0 && t(&letter.letterhead, mark) > s.width {
         mark -= 1.0;
     }
     let mark_top = if zh { s.top + 35.0 } else { s.top };
     let mark_base = mark_top + mark * MM_PER_PT * 0.88;
     doc.run(
-        centre(&letter.letterhead, mark),
+        centre_t(&letter.letterhead, mark),
         mark_base,
         mark,
         Face::Title,
@@ -222,10 +229,17 @@ pub fn layout(letter: &Letter, m: Measure) -> Vec<Page> {
     });
     // The title two lines below the line, centred, wrapped.
     doc.y = line_y + 2.0 * s.pitch;
-    for l in wrap(&letter.title, s.title, s.width, 0.0, m) {
+    for l in wrap(&letter.title, s.title, s.width, 0.0, t) {
         doc.need(s.title * MM_PER_PT * 1.6);
         let y = doc.y;
-        doc.run(centre(&l, s.title), y, s.title, Face::Title, Ink::Black, &l);
+        doc.run(
+            centre_t(&l, s.title),
+            y,
+            s.title,
+            Face::Title,
+            Ink::Black,
+            &l,
+        );
         doc.y += s.title * MM_PER_PT * 1.6;
     }
     // The addressee one line below, flush left; then the body.

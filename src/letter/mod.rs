@@ -19,7 +19,7 @@ use crate::proposal::Category;
 /// Who issues the letters: the agency's names, its letterhead (发文机关标志), the standard
 /// conditions and the signature block. Settings will keep these; [`Agency::sample`] is the
 /// sample agency's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Agency {
     pub name: Msg,
     pub letterhead: Msg,
@@ -27,6 +27,12 @@ pub struct Agency {
     /// funds), one paragraph each.
     pub conditions_zh: Vec<String>,
     pub conditions_en: Vec<String>,
+    /// The font files of the title (小标宋 where the agency has it) and of the body (仿宋);
+    /// none: a Simplified Chinese font found on the machine.
+    #[serde(default)]
+    pub title_font: Option<String>,
+    #[serde(default)]
+    pub body_font: Option<String>,
 }
 
 impl Agency {
@@ -47,6 +53,8 @@ impl Agency {
                 "A failed mid-term review suspends later payments; if the final acceptance fails or the project is terminated, the unspent balance is recovered.".into(),
                 "Funds withheld, diverted or claimed under false pretences are recovered, and those responsible are held to account under the law.".into(),
             ],
+            title_font: None,
+            body_font: None,
         }
     }
 }
@@ -446,11 +454,28 @@ fn sha256(bytes: &[u8]) -> String {
 
 /// Refuses, before anything is written, letters the font cannot print: the characters,
 /// the font and (in a batch) the awards are named.
-pub fn check_font(letters: &[Laid], font: &font::LetterFont) -> Result<(), crate::Error> {
+pub fn check_font(letters: &[Laid], fonts: &font::Fonts) -> Result<(), crate::Error> {
+    let faces: &[Option<layout::Face>] = if fonts.title.is_some() {
+        &[Some(layout::Face::Body), Some(layout::Face::Title)]
+    } else {
+        &[None]
+    };
+    for face in faces {
+        let font = fonts.face(face.unwrap_or(layout::Face::Body));
+        lacks(letters, font, *face)?;
+    }
+    Ok(())
+}
+
+fn lacks(
+    letters: &[Laid],
+    font: &font::LetterFont,
+    face: Option<layout::Face>,
+) -> Result<(), crate::Error> {
     let mut missing: Vec<char> = Vec::new();
     let mut awards: Vec<&str> = Vec::new();
     for l in letters {
-        let m = font.missing(&printed(std::slice::from_ref(l)));
+        let m = font.missing(&printed(std::slice::from_ref(l), face));
         if !m.is_empty() {
             awards.push(&l.number);
             missing.extend(m);
@@ -519,26 +544,30 @@ pub struct Laid {
     pub pages: Vec<layout::Page>,
 }
 
-/// Lays letters out with the font's measures.
-pub fn lay_out(letters: &[Letter], font: &font::LetterFont) -> Vec<Laid> {
+/// Lays letters out with the fonts' measures.
+pub fn lay_out(letters: &[Letter], fonts: &font::Fonts) -> Vec<Laid> {
+    let title = fonts.face(layout::Face::Title);
     letters
         .iter()
         .map(|l| Laid {
             number: l.number.clone(),
             lang: l.lang,
             title: l.title.clone(),
-            pages: layout::layout(l, &|t, s| font.measure(t, s)),
+            pages: layout::layout_faces(l, &|t, s| fonts.body.measure(t, s), &|t, s| {
+                title.measure(t, s)
+            }),
         })
         .collect()
 }
 
-/// Every character the pages print, spaces included, once each: what the font must have,
-/// and what the batch's subset of it holds.
-pub fn printed(letters: &[Laid]) -> Vec<char> {
+/// Every character the pages print in a face (or in any), spaces included, once each: what
+/// the font must have, and what the batch's subset of it holds.
+pub fn printed(letters: &[Laid], face: Option<layout::Face>) -> Vec<char> {
     let mut all: Vec<char> = letters
         .iter()
         .flat_map(|l| &l.pages)
         .flat_map(|p| &p.runs)
+        .filter(|r| face.is_none_or(|f| r.face == f))
         .flat_map(|r| r.text.chars())
         .filter(|c| !c.is_control())
         .collect();
@@ -648,15 +677,15 @@ pub async fn write(
     number: &str,
     agency: &Agency,
     lang: Lang,
-    font: &font::LetterFont,
+    fonts: &font::Fonts,
     out: &std::path::Path,
     replace: bool,
     db: &std::path::Path,
 ) -> Result<Issued, crate::Error> {
     let content = of_award(pool, number, agency, lang).await?;
-    let letters = lay_out(&[content], font);
-    check_font(&letters, font)?;
-    let press = pdf::Press::new(font, &printed(&letters))
+    let letters = lay_out(&[content], fonts);
+    check_font(&letters, fonts)?;
+    let press = pdf::Press::new(fonts, &letters)
         .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
     let made = make(&letters, &press, stamp.at.timestamp(), 1)?;
     let mut tx = crate::store::begin_write(pool).await?;
@@ -732,7 +761,7 @@ pub async fn write_call(
     call: &str,
     agency: &Agency,
     lang: Lang,
-    font: &font::LetterFont,
+    fonts: &font::Fonts,
     dir: &std::path::Path,
     merged: Option<&std::path::Path>,
     replace: bool,
@@ -749,8 +778,8 @@ pub async fn write_call(
             format!("call {call} has no issued awards: there is no letter to write"),
         ));
     }
-    let letters = lay_out(&letters, font);
-    check_font(&letters, font)?;
+    let letters = lay_out(&letters, fonts);
+    check_font(&letters, fonts)?;
     std::fs::create_dir_all(dir).map_err(|e| crate::error::FileError::Unwritable {
         path: dir.display().to_string(),
         reason: e.to_string(),
@@ -767,7 +796,7 @@ pub async fn write_call(
             }
         }
     }
-    let press = pdf::Press::new(font, &printed(&letters))
+    let press = pdf::Press::new(fonts, &letters)
         .map_err(|m| crate::Error::invalid("letter", "pdf_failed", m.zh, m.en))?;
     let at = stamp.at.timestamp();
     let total = letters.len();

@@ -11,8 +11,8 @@ use printpdf::{
 };
 
 use super::cff;
-use super::font::LetterFont;
-use super::layout::{Ink, Page};
+use super::font::{Fonts, LetterFont};
+use super::layout::{Face, Ink, Page};
 use crate::error::Msg;
 
 const PAGE_W: f32 = 210.0;
@@ -37,12 +37,19 @@ enum Embed {
     Printpdf,
 }
 
-/// The font of a batch of letters parsed once: the subset of the face for every character
-/// the batch prints (so each letter's PDF is built from a small font rather than the whole
-/// face), and how each letter carries it.
-pub struct Press {
+/// One face of a batch: the subset of the font for every character the batch prints in it
+/// (so each letter's PDF is built from a small font rather than the whole face), and how
+/// each letter carries it.
+struct PressFont {
     font: ParsedFont,
     embed: Embed,
+}
+
+/// The fonts of a batch of letters, parsed and subset once: the body's, and the title's when
+/// the agency set one apart.
+pub struct Press {
+    body: PressFont,
+    title: Option<PressFont>,
     level: Level,
 }
 
@@ -119,10 +126,9 @@ fn failed(why: impl std::fmt::Display) -> Msg {
     )
 }
 
-impl Press {
-    /// The press for a batch whose letters print `chars` (the caller has checked the font
-    /// has them all).
-    pub fn new(font: &LetterFont, chars: &[char]) -> Result<Press, Msg> {
+impl PressFont {
+    /// One face of the press, for the characters the batch prints in it.
+    fn new(font: &LetterFont, chars: &[char]) -> Result<PressFont, Msg> {
         let glyphs: BTreeMap<u16, String> = chars
             .iter()
             .filter_map(|c| font.glyph(*c).map(|g| (g, c.to_string())))
@@ -145,16 +151,44 @@ impl Press {
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
             .ok_or_else(|| failed(format!("{warnings:?}")))?;
-        Ok(Press {
+        Ok(PressFont {
             font: parsed,
             embed,
+        })
+    }
+}
+
+impl Press {
+    /// The press for a batch of laid-out letters (the caller has checked the fonts have
+    /// every character they print).
+    pub fn new(fonts: &Fonts, letters: &[super::Laid]) -> Result<Press, Msg> {
+        let (body, title) = match &fonts.title {
+            Some(t) => (
+                PressFont::new(&fonts.body, &super::printed(letters, Some(Face::Body)))?,
+                Some(PressFont::new(
+                    t,
+                    &super::printed(letters, Some(Face::Title)),
+                )?),
+            ),
+            None => (
+                PressFont::new(&fonts.body, &super::printed(letters, None))?,
+                None,
+            ),
+        };
+        Ok(Press {
+            body,
+            title,
             level: LEVEL,
         })
     }
 
+    fn faces(&self) -> impl Iterator<Item = &PressFont> {
+        std::iter::once(&self.body).chain(self.title.as_ref())
+    }
+
     /// Whether each letter gets its own subset cut from the batch's (the fast way).
     pub fn cuts(&self) -> bool {
-        matches!(self.embed, Embed::Cut(_))
+        self.faces().all(|f| matches!(f.embed, Embed::Cut(_)))
     }
 
     /// The PDF of a letter's pages, dated `at` (Unix seconds). A problem printpdf reports as
@@ -182,9 +216,13 @@ impl Press {
             doc.metadata.info.modification_date = t;
             doc.metadata.info.metadata_date = t;
         }
-        let id = doc.add_font(&self.font);
+        let body = doc.add_font(&self.body.font);
+        let title = self
+            .title
+            .as_ref()
+            .map_or_else(|| body.clone(), |t| doc.add_font(&t.font));
         for p in pages {
-            doc.pages.push(page(p, &id));
+            doc.pages.push(page(p, &body, &title));
         }
         let opts = PdfSaveOptions {
             subset_fonts: !self.cuts(),
@@ -201,8 +239,15 @@ impl Press {
         }
         let built = Instant::now();
         t.build += built - start;
-        if let Embed::Cut(source) = &self.embed {
-            cut(&mut lo, source)?;
+        let sources: Vec<&cff::Source> = self
+            .faces()
+            .filter_map(|f| match &f.embed {
+                Embed::Cut(s) => Some(&**s),
+                Embed::Printpdf => None,
+            })
+            .collect();
+        if !sources.is_empty() {
+            cut(&mut lo, &sources)?;
         }
         let cut_at = Instant::now();
         t.cut += cut_at - built;
@@ -245,78 +290,108 @@ fn codes(w: &[Object], into: &mut BTreeSet<u16>) {
     }
 }
 
-/// Replaces the batch's font program by the letter's own cut, and names the font as a
-/// subset (`ABCDEF+Name`, the tag from the glyphs it holds) as PDF readers expect.
-fn cut(doc: &mut lopdf::Document, source: &cff::Source) -> Result<(), Msg> {
-    let mut used = BTreeSet::new();
-    for obj in doc.objects.values() {
-        if let Object::Dictionary(d) = obj
-            && let Ok(Object::Array(desc)) = d.get(b"DescendantFonts")
-        {
-            for f in desc {
-                if let Object::Dictionary(f) = f
-                    && let Ok(Object::Array(w)) = f.get(b"W")
-                {
-                    codes(w, &mut used);
-                }
+/// Replaces each batch font program by the letter's own cut of it, and names each font as
+/// a subset (`ABCDEF+Name`, the tag from the glyphs it holds) as PDF readers expect. A font
+/// program that is none of the batch's (printpdf subset it itself) is left as it is.
+fn cut(doc: &mut lopdf::Document, sources: &[&cff::Source]) -> Result<(), Msg> {
+    use lopdf::ObjectId;
+    // Each font: its dictionary, its descriptor and program, and the codes it shows.
+    struct Used {
+        font: ObjectId,
+        descriptor: ObjectId,
+        program: ObjectId,
+        codes: BTreeSet<u16>,
+    }
+    let mut fonts = Vec::new();
+    for (id, obj) in &doc.objects {
+        let Object::Dictionary(d) = obj else { continue };
+        let Ok(Object::Array(desc)) = d.get(b"DescendantFonts") else {
+            continue;
+        };
+        for f in desc {
+            let Object::Dictionary(f) = f else { continue };
+            let mut codes_used = BTreeSet::new();
+            if let Ok(Object::Array(w)) = f.get(b"W") {
+                codes(w, &mut codes_used);
             }
+            let Ok(descriptor) = f.get(b"FontDescriptor").and_then(Object::as_reference) else {
+                continue;
+            };
+            let Ok(program) = doc
+                .get_object(descriptor)
+                .and_then(Object::as_dict)
+                .and_then(|d| d.get(b"FontFile3"))
+                .and_then(Object::as_reference)
+            else {
+                continue;
+            };
+            fonts.push(Used {
+                font: *id,
+                descriptor,
+                program,
+                codes: codes_used,
+            });
         }
     }
-    let program = source
-        .subset(&used)
-        .ok_or_else(|| failed("the font's outlines could not be cut"))?;
-    let tag: String = {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        for c in &used {
-            h.update(c.to_be_bytes());
-        }
-        h.finalize()
+    for used in fonts {
+        let Ok(Object::Stream(stream)) = doc.get_object_mut(used.program) else {
+            continue;
+        };
+        let Some(source) = sources
             .iter()
-            .take(6)
-            .map(|b| char::from(b'A' + b % 26))
-            .collect()
-    };
-    let tagged = |name: &[u8]| {
-        let mut v = format!("{tag}+").into_bytes();
-        v.extend(name);
-        Object::Name(v)
-    };
-    for obj in doc.objects.values_mut() {
-        match obj {
-            Object::Stream(s)
-                if s.dict.get(b"Subtype").and_then(Object::as_name).ok()
-                    == Some(b"CIDFontType0C".as_slice()) =>
-            {
-                s.set_content(program.clone());
+            .find(|s| s.data() == stream.content.as_slice())
+        else {
+            continue;
+        };
+        let program = source
+            .subset(&used.codes)
+            .ok_or_else(|| failed("the font's outlines could not be cut"))?;
+        stream.set_content(program);
+        let tag: String = {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(source.data().len().to_be_bytes());
+            for c in &used.codes {
+                h.update(c.to_be_bytes());
             }
-            Object::Dictionary(d) => {
-                if let Ok(Object::Name(n)) = d.get(b"FontName") {
-                    let t = tagged(n);
-                    d.set("FontName", t);
-                }
-                if let Ok(Object::Name(n)) = d.get(b"BaseFont") {
-                    let t = tagged(n);
-                    d.set("BaseFont", t);
-                }
-                if let Ok(Object::Array(desc)) = d.get_mut(b"DescendantFonts") {
-                    for f in desc.iter_mut() {
-                        if let Object::Dictionary(f) = f
-                            && let Ok(Object::Name(n)) = f.get(b"BaseFont")
-                        {
-                            let t = tagged(n);
-                            f.set("BaseFont", t);
-                        }
+            h.finalize()
+                .iter()
+                .take(6)
+                .map(|b| char::from(b'A' + b % 26))
+                .collect()
+        };
+        let tagged = |name: &[u8]| {
+            let mut v = format!("{tag}+").into_bytes();
+            v.extend(name);
+            Object::Name(v)
+        };
+        if let Ok(Object::Dictionary(d)) = doc.get_object_mut(used.descriptor)
+            && let Ok(Object::Name(n)) = d.get(b"FontName")
+        {
+            let t = tagged(n);
+            d.set("FontName", t);
+        }
+        if let Ok(Object::Dictionary(d)) = doc.get_object_mut(used.font) {
+            if let Ok(Object::Name(n)) = d.get(b"BaseFont") {
+                let t = tagged(n);
+                d.set("BaseFont", t);
+            }
+            if let Ok(Object::Array(desc)) = d.get_mut(b"DescendantFonts") {
+                for f in desc.iter_mut() {
+                    if let Object::Dictionary(f) = f
+                        && let Ok(Object::Name(n)) = f.get(b"BaseFont")
+                    {
+                        let t = tagged(n);
+                        f.set("BaseFont", t);
                     }
                 }
             }
-            _ => {}
         }
     }
     Ok(())
 }
 
-fn page(p: &Page, id: &printpdf::FontId) -> PdfPage {
+fn page(p: &Page, body: &printpdf::FontId, title: &printpdf::FontId) -> PdfPage {
     let mut ops = Vec::new();
     for r in &p.rules {
         ops.extend([
@@ -346,7 +421,10 @@ fn page(p: &Page, id: &printpdf::FontId) -> PdfPage {
             Op::StartTextSection,
             Op::SetFillColor { col: colour(r.ink) },
             Op::SetFont {
-                font: PdfFontHandle::External(id.clone()),
+                font: PdfFontHandle::External(match r.face {
+                    Face::Body => body.clone(),
+                    Face::Title => title.clone(),
+                }),
                 size: Pt(r.size),
             },
             Op::SetTextMatrix {
@@ -368,7 +446,7 @@ pub fn documented(title: &str, pages: &[Page], font: &LetterFont) -> Result<Vec<
     let mut doc = PdfDocument::new(title);
     let id = doc.add_font(&font.parsed);
     for p in pages {
-        doc.pages.push(page(p, &id));
+        doc.pages.push(page(p, &id, &id));
     }
     let opts = PdfSaveOptions {
         subset_fonts: true,

@@ -192,7 +192,7 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
         .await
         .expect("awards");
     let a = &awards[0];
-    let font = letter::font::LetterFont::find().expect("a Chinese font (fonts-noto-cjk)");
+    let font = letter::font::Fonts::found().expect("a Chinese font (fonts-noto-cjk)");
     let out = db.dir.path().join("letter.pdf");
     let issued = letter::write(
         &db.pool,
@@ -324,7 +324,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         .await
         .expect("awards");
     let a = &awards[1];
-    let font = letter::font::LetterFont::find().expect("a Chinese font");
+    let font = letter::font::Fonts::found().expect("a Chinese font");
     // A rare name (outside the basic plane) and a private-use character no font has.
     sqlx::query("UPDATE proposals SET pi_name = '吉𠮷龘\u{E000}' WHERE reference = $1")
         .bind(&a.reference)
@@ -350,7 +350,9 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         grantdesk::Coded::message(&e, Lang::En),
     );
     assert!(
-        zh.contains("缺少通知书中的字符") && zh.contains('\u{E000}') && zh.contains(&font.family),
+        zh.contains("缺少通知书中的字符")
+            && zh.contains('\u{E000}')
+            && zh.contains(&font.body.family),
         "{zh}"
     );
     assert!(en.contains("has no glyph for"), "{en}");
@@ -366,7 +368,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         .execute(&db.pool)
         .await
         .expect("name");
-    let lacks = font.missing(&['𠮷', '龘']);
+    let lacks = font.body.missing(&['𠮷', '龘']);
     let r = letter::write(
         &db.pool,
         &stamp(),
@@ -438,7 +440,7 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
     grantdesk::demo::load_awarded(&db.pool, &stamp())
         .await
         .expect("awarded");
-    let font = letter::font::LetterFont::find().expect("a Chinese font (fonts-noto-cjk)");
+    let font = letter::font::Fonts::found().expect("a Chinese font (fonts-noto-cjk)");
     let zh = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Lang::Zh)
         .await
         .expect("letters");
@@ -454,8 +456,8 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
         assert_eq!(&one, l);
     }
     let laid = letter::lay_out(&zh, &font);
-    let press = letter::pdf::Press::new(&font, &letter::printed(&laid)).expect("press");
-    if font.path.extension().is_some_and(|e| e == "ttc") {
+    let press = letter::pdf::Press::new(&font, &laid).expect("press");
+    if font.body.path.extension().is_some_and(|e| e == "ttc") {
         assert!(
             press.cuts(),
             "Noto CJK is CID-keyed CFF: each letter cuts its own subset"
@@ -463,7 +465,7 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
     }
     let dir = db.dir.path();
     for (i, l) in [&zh[0], &zh[5], &zh[11]].into_iter().enumerate() {
-        let pages = layout::layout(l, &|t, s| font.measure(t, s));
+        let pages = layout::layout(l, &|t, s| font.body.measure(t, s));
         let ours = press.render(&l.title, &pages, 0).expect("press");
         assert!(
             ours.len() < 60 * 1024,
@@ -471,7 +473,7 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
             l.number,
             ours.len()
         );
-        let theirs = letter::pdf::documented(&l.title, &pages, &font).expect("printpdf");
+        let theirs = letter::pdf::documented(&l.title, &pages, &font.body).expect("printpdf");
         let (a, b) = (
             dir.join(format!("ours{i}.pdf")),
             dir.join(format!("theirs{i}.pdf")),
@@ -497,15 +499,14 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
     // An English letter in a press made for the Chinese ones' characters and its own.
     let mut both = zh.clone();
     both.push(en[3].clone());
-    let press = letter::pdf::Press::new(&font, &letter::printed(&letter::lay_out(&both, &font)))
-        .expect("press");
-    let pages = layout::layout(&en[3], &|t, s| font.measure(t, s));
+    let press = letter::pdf::Press::new(&font, &letter::lay_out(&both, &font)).expect("press");
+    let pages = layout::layout(&en[3], &|t, s| font.body.measure(t, s));
     let ours = dir.join("en.pdf");
     std::fs::write(&ours, press.render(&en[3].title, &pages, 0).expect("r")).expect("w");
     let theirs = dir.join("en-theirs.pdf");
     std::fs::write(
         &theirs,
-        letter::pdf::documented(&en[3].title, &pages, &font).expect("p"),
+        letter::pdf::documented(&en[3].title, &pages, &font.body).expect("p"),
     )
     .expect("w");
     assert!(pixels(&ours, dir, "en") == pixels(&theirs, dir, "en-theirs"));
@@ -517,7 +518,7 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
     grantdesk::demo::load_awarded(&db.pool, &stamp())
         .await
         .expect("awarded");
-    let font = letter::font::LetterFont::find().expect("a Chinese font");
+    let font = letter::font::Fonts::found().expect("a Chinese font");
     let dir = db.dir.path().join("letters");
     let merged = db.dir.path().join("all.pdf");
     let seen = std::sync::Mutex::new(Vec::new());
@@ -703,7 +704,7 @@ async fn the_layout_of_the_sample_letters_is_as_it_was_approved() {
     let awards = grantdesk::decision::awards(&db.pool, CALL)
         .await
         .expect("awards");
-    let font = letter::font::LetterFont::find().expect("a Chinese font");
+    let font = letter::font::Fonts::found().expect("a Chinese font");
     for (lang, name) in [(Lang::Zh, "letter-zh.txt"), (Lang::En, "letter-en.txt")] {
         let out = db.dir.path().join(name).with_extension("pdf");
         letter::write(
@@ -720,5 +721,128 @@ async fn the_layout_of_the_sample_letters_is_as_it_was_approved() {
         .await
         .expect("written");
         golden(name, &positioned(&out));
+    }
+}
+
+#[tokio::test]
+async fn the_agency_s_settings_name_it_and_set_its_fonts_in_the_letters() {
+    let db = db().await;
+    grantdesk::demo::load_awarded(&db.pool, &stamp())
+        .await
+        .expect("awarded");
+    let awards = grantdesk::decision::awards(&db.pool, CALL)
+        .await
+        .expect("awards");
+    use grantdesk::settings::{AgencyForm, agency, set_agency};
+    assert_eq!(
+        agency(&db.pool).await.expect("agency"),
+        Agency::sample(),
+        "the sample's agency until one is set"
+    );
+    let good = AgencyForm {
+        name_zh: "海淀区科学技术委员会".into(),
+        name_en: "Haidian District Science and Technology Commission".into(),
+        letterhead_zh: "海淀区科学技术委员会文件".into(),
+        letterhead_en: "Haidian District Science and Technology Commission".into(),
+        conditions_zh: "项目承担单位应按期报告。\n\n结余资金予以收回。".into(),
+        conditions_en: "Report on time.\nUnspent funds are recovered.".into(),
+        title_font: String::new(),
+        body_font: String::new(),
+    };
+    // Bad input: every field named, nothing changed.
+    let bad = AgencyForm {
+        name_zh: "  ".into(),
+        conditions_en: format!("{}\n", "x".repeat(401)),
+        title_font: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf".into(),
+        body_font: "/nonexistent/font.ttf".into(),
+        ..good.clone()
+    };
+    let e = set_agency(&db.pool, &stamp(), &bad)
+        .await
+        .expect_err("refused");
+    let fields: Vec<String> = match &e {
+        grantdesk::Error::Invalid(list) => list.iter().map(|i| i.field.clone()).collect(),
+        other => panic!("{other:?}"),
+    };
+    let mut want = vec!["name_zh", "conditions_en", "body_font"];
+    if std::path::Path::new(&bad.title_font).exists() {
+        want.insert(2, "title_font");
+    }
+    assert_eq!(fields, want);
+    assert_eq!(agency(&db.pool).await.expect("agency"), Agency::sample());
+
+    let set = set_agency(&db.pool, &stamp(), &good).await.expect("set");
+    assert_eq!(set.conditions_zh.len(), 2, "blank lines are not paragraphs");
+    assert_eq!(agency(&db.pool).await.expect("agency"), set);
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'settings' AND entity_id = 'agency'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("n");
+    assert_eq!(n, 1, "audited");
+    let fonts = letter::font::Fonts::of(&set).expect("fonts");
+    let out = db.dir.path().join("haidian.pdf");
+    letter::write(
+        &db.pool,
+        &stamp(),
+        &awards[0].number,
+        &set,
+        Lang::Zh,
+        &fonts,
+        &out,
+        false,
+        &db.path(),
+    )
+    .await
+    .expect("written");
+    let text: String = tool("pdftotext", &[out.to_str().expect("p"), "-"])
+        .split_whitespace()
+        .collect();
+    assert!(text.contains("海淀区科学技术委员会文件") && text.contains("二、结余资金予以收回。"));
+    assert!(!text.contains("北京市科研资助管理中心"));
+
+    // A title font apart (a bold serif, as agencies use 小标宋): two subset fonts.
+    let bold = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc";
+    if std::path::Path::new(bold).exists() {
+        let set = set_agency(
+            &db.pool,
+            &stamp(),
+            &AgencyForm {
+                title_font: bold.into(),
+                ..good.clone()
+            },
+        )
+        .await
+        .expect("set");
+        let fonts = letter::font::Fonts::of(&set).expect("fonts");
+        assert!(fonts.title.is_some());
+        let out = db.dir.path().join("two-fonts.pdf");
+        letter::write(
+            &db.pool,
+            &stamp(),
+            &awards[1].number,
+            &set,
+            Lang::Zh,
+            &fonts,
+            &out,
+            false,
+            &db.path(),
+        )
+        .await
+        .expect("written");
+        let listed = tool("pdffonts", &[out.to_str().expect("p")]);
+        let rows: Vec<&str> = listed.lines().skip(2).collect();
+        assert_eq!(rows.len(), 2, "{listed}");
+        assert!(rows.iter().any(|r| r.contains("Bold")), "{listed}");
+        assert!(
+            rows.iter()
+                .all(|r| r.contains("yes yes yes") && r.contains('+')),
+            "{listed}"
+        );
+        let text: String = tool("pdftotext", &[out.to_str().expect("p"), "-"])
+            .split_whitespace()
+            .collect();
+        assert!(text.contains(&awards[1].number) && text.contains("海淀区科学技术委员会文件"));
     }
 }
