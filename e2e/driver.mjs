@@ -1,7 +1,7 @@
 // A small WebDriver client over plain HTTP (fetch), for tauri-driver + WebKitWebDriver.
 // Each test opens the real GrantDesk window on its own temporary database.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,8 +30,18 @@ async function wd(method, path, body, timeout = 60000) {
   return json.value;
 }
 
+// Each test's folder (database, backups, exports) goes when the run ends, unless
+// GRANTDESK_KEEP_E2E is set to look at them: runs used to leave gigabytes behind.
+const made = [];
+process.on('exit', () => {
+  if (process.env.GRANTDESK_KEEP_E2E) return;
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDb() {
-  return join(mkdtempSync(join(tmpdir(), 'grantdesk-e2e-')), 'e2e.db');
+  const dir = mkdtempSync(join(tmpdir(), 'grantdesk-e2e-'));
+  made.push(dir);
+  return join(dir, 'e2e.db');
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

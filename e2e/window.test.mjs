@@ -627,3 +627,65 @@ test('a year into the awards: a mid-term review passed, the second tranche appro
     await w.close();
   }
 });
+
+test('award letters: one from the award page and all of the call with a merged file; the files verify, an edited one does not', async () => {
+  const db = tempDb();
+  execFileSync(CLI, ['--db', db, 'demo', '--stage', 'awarded']);
+  const w = await Window.open(db);
+  const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  try {
+    await w.useLang('zh');
+    // One award's letter from its page.
+    const number = '京科资〔2026〕第003号';
+    await w.go(`#/call/BJ-AIXR-2026/award/${encodeURIComponent(number)}`);
+    await w.waitFor('[data-test=award] [data-test=write-letter-zh]');
+    await w.click('[data-test=write-letter-zh]');
+    const one = await w.waitFor('[data-test=letter-written]', { text: '已写出' });
+    const said = await w.text(one);
+    assert.match(said, /第 1 版，2 页/);
+    const path = said.match(/已写出 (.+\.pdf)（/)[1];
+    assert.ok(path.endsWith(`exports/letters/${number}.pdf`), path);
+    const cli = execFileSync(CLI, ['--db', db, 'letter', 'verify', path, '--lang', 'en']).toString();
+    assert.match(cli, new RegExp(`Genuine: a letter GrantDesk issued for ${number} version v1`));
+
+    // Every letter of the call, with a merged file; the progress bar ends full.
+    await w.go('#/call/BJ-AIXR-2026/awards');
+    await w.waitFor('[data-test=letters-panel] [data-test=write-letters]');
+    await w.click('[data-test=letters-merged]');
+    await w.click('[data-test=write-letters]');
+    const result = await w.waitFor('[data-test=letters-result]', { text: '已写出 12 份通知书', timeout: 60000 });
+    assert.match(await w.text(result), /合并文件 .*-合并\.pdf（24 页）/);
+    const bar = await w.exec("const p = document.querySelector('[data-test=letters-progress]'); return [p.value, p.max];");
+    assert.deepEqual(bar, [12, 12]);
+    await sleep(300);
+    writeFileSync(join(dir, 'letters-zh.png'), await w.screenshot());
+
+    // The register tells the files apart: the batch's letter is version 2, the award page's
+    // one is now superseded; an altered copy matches nothing.
+    const batchFile = join(path, '..', 'BJ-AIXR-2026', `${number}.pdf`);
+    await chooseFile(w, '[data-test=verify-letter]', 'batch.pdf', readFileSync(batchFile));
+    await w.waitFor('[data-test=verify-result]', { text: `真实：本系统出具的 ${number} 第 2 版通知书` });
+    const bytes = readFileSync(path);
+    await chooseFile(w, '[data-test=verify-letter]', 'letter.pdf', bytes);
+    await w.waitFor('[data-test=verify-result]', { text: `真实但已被取代：${number} 第 1 版` });
+    const altered = Buffer.from(bytes);
+    altered[altered.length - 20] ^= 1;
+    await chooseFile(w, '[data-test=verify-letter]', 'altered.pdf', altered);
+    await w.waitFor('[data-test=verify-result]', { text: '不符' });
+
+    // The agency's settings: a bad entry is named beside its field; a good one is kept.
+    await w.go('#/settings');
+    await w.waitFor('[data-test=agency] [data-test=save-agency]');
+    await w.exec("document.querySelector('[data-test=agency-name_zh]').value = '';");
+    await w.click('[data-test=save-agency]');
+    await w.waitFor('[data-field=name_zh].invalid');
+    await w.exec("document.querySelector('[data-test=agency-name_zh]').value = '海淀区科学技术委员会';");
+    await w.click('[data-test=save-agency]');
+    await w.waitFor('[data-test=toast]', { text: '出具机构已保存' });
+    const shown = execFileSync(CLI, ['--db', db, 'settings', '--json']).toString();
+    assert.equal(JSON.parse(shown).agency.name.zh, '海淀区科学技术委员会');
+  } finally {
+    await w.close();
+  }
+});

@@ -76,7 +76,7 @@ pub async fn set_time_zone(pool: &Pool, stamp: &Stamp, name: &str) -> Result<Tz,
 
 /// What an officer enters for the agency: names, letterhead, the standard conditions of its
 /// letters (one paragraph a line) and, optionally, the font files of titles and body text.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct AgencyForm {
     pub name_zh: String,
     pub name_en: String,

@@ -25,6 +25,17 @@ pub struct AppState {
     zone: Mutex<chrono_tz::Tz>,
     /// The moment `--now` fixes (like `GRANTDESK_NOW`), for demonstrations and tests.
     now: Option<chrono::DateTime<chrono::Utc>>,
+    /// The letters being written, for the window's progress bar and its cancel button.
+    letters: LettersRun,
+}
+
+/// A run of letters: how far it is, and whether the officer asked it to stop.
+#[derive(Default)]
+pub struct LettersRun {
+    running: std::sync::atomic::AtomicBool,
+    cancel: std::sync::atomic::AtomicBool,
+    done: std::sync::atomic::AtomicUsize,
+    total: std::sync::atomic::AtomicUsize,
 }
 
 impl AppState {
@@ -36,6 +47,7 @@ impl AppState {
             warnings: Vec::new(),
             zone: Mutex::new(grantdesk::settings::DEFAULT_TIME_ZONE),
             now: None,
+            letters: LettersRun::default(),
         }
     }
 

@@ -73,4 +73,12 @@ commands! {
     data::export_table,
     data::import_reviewers,
     data::import_scores,
+    letters::write_letter,
+    letters::write_letters,
+    letters::letters_progress,
+    letters::cancel_letters,
+    letters::verify_letter,
+    letters::get_agency,
+    letters::set_agency,
+    letters::open_folder,
 }

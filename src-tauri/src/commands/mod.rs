@@ -8,6 +8,7 @@ pub mod calls;
 pub mod data;
 pub mod decide;
 pub mod disburse;
+pub mod letters;
 pub mod proposals;
 pub mod review;
 

@@ -9,6 +9,7 @@ import { formatYuan } from '../format.js';
 import { timeline, milestoneTitle } from '../chart.js';
 import { spendingPanels } from './awardSpending.js';
 import { doButton } from '../act.js';
+import { letterButtons } from '../letters.js';
 
 const money = (m) => h('td', { class: 'num' }, formatYuan(m));
 
@@ -139,6 +140,7 @@ export async function renderAward(app, code, number) {
       root,
       h('h1', {}, `${f.number} — ${f.title}`, h('span', { class: `badge ${f.status}`, 'data-test': 'award-status' }, term('award_status', f.status)), f.suspended ? h('span', { class: 'badge failed', 'data-test': 'suspended' }, t('suspended')) : null),
       h('p', { class: 'sub' }, h('a', { href: `${here}/finance` }, `← ${t('finance')}`), ' · ', f.applicant, ' · ', formatYuan(f.amount), ' · ', `${f.start_on} – ${f.end_on}`, ' · ', t('as_of', { d: f.today })),
+      h('div', { class: 'actions' }, letterButtons(app, f.number)),
       holds,
       h('div', { class: 'panel' }, h('h2', {}, t('timeline')), timeline(f, term)),
       h('div', { class: 'panel' }, h('h2', {}, t('milestones')), h('table', { class: 'plain compact', 'data-test': 'milestones' }, h('thead', {}, h('tr', {}, [t('milestone'), t('due'), t('outcome'), t('outcome_on'), t('rectify_by'), t('note'), ''].map((x) => h('th', {}, x)))), h('tbody', {}, milestoneRows)), addMilestone),

@@ -1,11 +1,12 @@
 // The awards (资助) of a decided call: numbers, amounts, periods, status and the approved
-// budget; the public-notice list exported as XLSX or CSV.
+// budget; the public-notice list exported as XLSX or CSV; the award letters.
 
 import { call } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
 import { exportButtons } from '../exporter.js';
+import { lettersPanel } from '../letters.js';
 
 
 export async function renderAwards(app, code) {
@@ -25,6 +26,22 @@ export async function renderAwards(app, code) {
         );
     return h('tr', { class: 'details', hidden: true }, h('td', { colspan: 9 }, lines));
   }
+
+  // One award's letter from its row (Chinese; the award's page offers the English one too).
+  const letterButton = (a) => {
+    const b = h('button', { 'data-test': 'row-letter', title: t('write_letter'), onclick: async () => {
+      b.disabled = true;
+      try {
+        const i = await call('write_letter', { number: a.number, lang: 'zh' });
+        mount(exported, t('letter_written', { path: i.path, n: i.number, v: i.version, p: i.pages, kb: Math.round(i.bytes / 1024) }));
+      } catch (e) {
+        app.error(e);
+      } finally {
+        b.disabled = false;
+      }
+    } }, t('letter_short'));
+    return b;
+  };
 
   async function draw() {
     const awards = await call('list_awards', { call: c.code });
@@ -63,7 +80,7 @@ export async function renderAwards(app, code) {
           h('td', { class: 'num muted' }, a.amount === a.requested ? '' : formatYuan(a.requested)),
           h('td', {}, `${a.start_on} – ${a.end_on}`),
           h('td', {}, h('span', { class: `badge ${a.status}`, 'data-test': 'award-status' }, app.term('award_status', a.status))),
-          h('td', {}, toggle, ' ', moves),
+          h('td', {}, toggle, ' ', letterButton(a), ' ', moves),
         ),
         details,
       );
@@ -101,6 +118,7 @@ export async function renderAwards(app, code) {
       exportButtons(app, c.code, 'awards'),
     ),
     exported,
+    lettersPanel(app, c.code),
     h(
       'div',
       { class: 'panel' },

@@ -1,9 +1,11 @@
-// Settings: where the database is, backups (one a day kept automatically, or now), and
+// Settings: where the database is, the agency's time zone and the agency that issues the
+// award letters, backups (one a day kept automatically, or now), and
 // restoring one after the core has checked it. The replaced database is kept aside.
 
 import { call } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
+import { agencyForm } from '../letters.js';
 
 function infoLine(info) {
   return t('backup_info', { v: info.schema_version, c: info.calls, p: info.proposals, a: info.audit_entries, kb: Math.round(info.bytes / 1024) });
@@ -86,6 +88,7 @@ export async function renderSettings(app) {
   } }, t('save'));
 
   await draw();
+  const agency = await agencyForm(app);
   return h(
     'section',
     { 'data-test': 'settings' },
@@ -93,6 +96,8 @@ export async function renderSettings(app) {
     h('div', { class: 'panel' }, where),
     h('h2', {}, t('time_zone')),
     h('div', { class: 'filters' }, zone, saveZone, today),
+    h('h2', {}, t('agency')),
+    agency,
     h('h2', {}, t('backups')),
     h('p', { class: 'sub' }, t('backups_note')),
     h('div', { class: 'actions' }, now),
