@@ -216,26 +216,31 @@ pub fn write(path: &Path, bytes: &[u8], replace: bool, db: &Path) -> Result<(), 
         path: path.display().to_string(),
         reason: e.to_string(),
     };
-    if !replace {
-        // Created only if absent, atomically: no file that appears meanwhile is clobbered.
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => exists(),
-                _ => unwritable(e),
-            })?;
-        return f.write_all(bytes).and_then(|()| f.sync_all()).map_err(|e| {
-            let _ = std::fs::remove_file(path);
-            unwritable(e)
-        });
-    }
     let mut partial = path.file_name().unwrap_or_default().to_os_string();
     partial.push(".partial");
     let partial = path.with_file_name(partial);
-    std::fs::write(&partial, bytes).map_err(unwritable)?;
+    // Written whole beside it first: a crash or a full disk never leaves a partial file
+    // under the real name.
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&partial).map_err(unwritable)?;
+        if let Err(e) = f.write_all(bytes).and_then(|()| f.sync_all()) {
+            let _ = std::fs::remove_file(&partial);
+            return Err(unwritable(e));
+        }
+    }
+    if !replace {
+        // Linked under its name only if the name is free, atomically: no file that appears
+        // meanwhile is clobbered. (Where the file system has no hard links, checked first.)
+        let linked = match std::fs::hard_link(&partial, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+            Err(_) if path.exists() => Err(exists()),
+            Err(_) => std::fs::rename(&partial, path).map_err(unwritable),
+        };
+        let _ = std::fs::remove_file(&partial);
+        return linked;
+    }
     std::fs::rename(&partial, path).map_err(|e| {
         let _ = std::fs::remove_file(&partial);
         unwritable(e)

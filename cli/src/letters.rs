@@ -96,7 +96,7 @@ pub(crate) async fn run(
         ));
     };
     let (agency, fonts) = agency(pool, a.font.as_deref()).await?;
-    let lang = if out.chosen { out.lang } else { Lang::Zh };
+    let lang = out.chosen.then_some(out.lang);
     let issued = letter::write(
         pool, stamp, number, &agency, lang, &fonts, &file, a.force, db,
     )
@@ -158,7 +158,7 @@ pub(crate) async fn run_call(
 ) -> Result<(), Error> {
     use std::io::{IsTerminal, Write};
     let (agency, fonts) = agency(pool, a.font.as_deref()).await?;
-    let lang = if out.chosen { out.lang } else { Lang::Zh };
+    let lang = out.chosen.then_some(out.lang);
     let tty = std::io::stderr().is_terminal();
     let bar = |done: usize, total: usize| {
         if tty {

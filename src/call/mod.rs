@@ -431,6 +431,8 @@ pub struct CallSpec {
     /// The categories an adjustment raises only with the agency's approval.
     pub adjust_approval: Vec<Category>,
     pub unspent: Unspent,
+    /// The language of its award letters unless the officer picks the other (Chinese).
+    pub letter_lang: crate::lang::Lang,
 }
 
 /// A stored call.
@@ -587,6 +589,8 @@ pub struct CallForm {
     pub adjust_approval: Text,
     /// `keep_if_passed` (default) or `recover`.
     pub unspent: Text,
+    /// The language of the award letters: `zh` (default) or `en`.
+    pub letter_lang: Text,
 }
 
 impl CallForm {
@@ -613,6 +617,7 @@ impl CallForm {
             spend_tolerance: t("10"),
             adjust_approval: t("equipment"),
             unspent: t("keep_if_passed"),
+            letter_lang: t("zh"),
             topics: vec![TopicForm::default()],
             rubric: vec![
                 criterion("innovation", "创新性", "Innovation", "30"),
@@ -868,6 +873,20 @@ impl CallForm {
         let tranches = self.tranches(&mut c);
         let appropriations = self.appropriations(&mut c, total_budget);
         let (spend_tolerance, adjust_approval, unspent) = self.spending(&mut c);
+        let letter_lang = match self.letter_lang.as_str() {
+            "" => crate::lang::Lang::Zh,
+            s => crate::lang::Lang::parse(s)
+                .filter(|_| matches!(s, "zh" | "en"))
+                .unwrap_or_else(|| {
+                    c.push(Invalid::new(
+                        "letter_lang",
+                        "letter_lang_unknown",
+                        format!("“{s}”不是通知书语言；应为 zh 或 en"),
+                        format!("\"{s}\" is not a language for the letters; use zh or en"),
+                    ));
+                    crate::lang::Lang::Zh
+                }),
+        };
 
         match (
             code,
@@ -920,6 +939,7 @@ impl CallForm {
                 spend_tolerance,
                 adjust_approval,
                 unspent,
+                letter_lang,
             }),
             _ => Err(CallError::Invalid(c.0)),
         }
@@ -1281,6 +1301,7 @@ impl From<&CallSpec> for CallForm {
                 .collect::<Vec<_>>()
                 .join(",")),
             unspent: t(s.unspent.as_str().to_string()),
+            letter_lang: t(s.letter_lang.pick("zh", "en").to_string()),
         }
     }
 }

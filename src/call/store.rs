@@ -34,6 +34,7 @@ struct CallRow {
     spend_tolerance_bp: i64,
     adjust_approval: String,
     unspent_policy: String,
+    letter_lang: String,
     status: String,
     created_at: String,
     updated_at: String,
@@ -149,6 +150,8 @@ impl TryFrom<CallRows> for Call {
                 .collect::<Result<_, _>>()?,
             unspent: super::Unspent::parse(&c.unspent_policy)
                 .ok_or_else(|| corrupt(id, "unspent_policy"))?,
+            letter_lang: crate::lang::Lang::parse(&c.letter_lang)
+                .ok_or_else(|| corrupt(id, "letter_lang"))?,
             rubric: r
                 .criteria
                 .into_iter()
@@ -382,9 +385,9 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
         "INSERT INTO calls (code, title_zh, title_en, total_budget_fen, max_awards, award_floor_fen,
             award_ceiling_fen, duration_months, opens_on, closes_on, funding_mode, min_reviewers,
             max_proposals_per_applicant, disagreement_threshold_cp, award_number_pattern, status,
-            created_at, updated_at, spend_tolerance_bp, adjust_approval, unspent_policy)
+            created_at, updated_at, spend_tolerance_bp, adjust_approval, unspent_policy, letter_lang)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $15, $16, 'draft', $14, $14,
-            $17, $18, $19)
+            $17, $18, $19, $20)
          RETURNING id",
     )
     .bind(spec.code.as_str())
@@ -406,6 +409,7 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
     .bind(i64::from(spec.spend_tolerance.basis_points()))
     .bind(approval_text(&spec))
     .bind(spec.unspent.as_str())
+    .bind(spec.letter_lang.pick("zh", "en"))
     .fetch_one(&mut *tx)
     .await?;
     write_children(&mut tx, id, &spec).await?;
@@ -502,7 +506,7 @@ pub async fn update(
             closes_on = $10, funding_mode = $11, min_reviewers = $12,
             max_proposals_per_applicant = $13, updated_at = $14, disagreement_threshold_cp = $15,
             award_number_pattern = $16, spend_tolerance_bp = $17, adjust_approval = $18,
-            unspent_policy = $19
+            unspent_policy = $19, letter_lang = $20
          WHERE id = $1",
     )
     .bind(before.id)
@@ -524,6 +528,7 @@ pub async fn update(
     .bind(i64::from(spec.spend_tolerance.basis_points()))
     .bind(approval_text(&spec))
     .bind(spec.unspent.as_str())
+    .bind(spec.letter_lang.pick("zh", "en"))
     .execute(&mut *tx)
     .await?;
     write_children(&mut tx, before.id, &spec).await?;

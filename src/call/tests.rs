@@ -303,4 +303,15 @@ fn spending_rules_default_to_the_reform_and_refuse_what_makes_no_sense() {
         "no category needs approval"
     );
     assert_eq!(spec.unspent, super::Unspent::Recover);
+    assert_eq!(
+        spec.letter_lang,
+        crate::lang::Lang::Zh,
+        "Chinese letters by default"
+    );
+    f.letter_lang = "fr".into();
+    assert!(has(&f, "letter_lang", "letter_lang_unknown"));
+    f.letter_lang = "en".into();
+    let spec = f.validate().expect("valid");
+    assert_eq!(spec.letter_lang, crate::lang::Lang::En);
+    assert_eq!(CallForm::from(&spec).letter_lang.as_str(), "en");
 }

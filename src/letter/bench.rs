@@ -43,7 +43,7 @@ pub async fn run(dir: &Path, count: usize, stamp: &Stamp) -> Result<Figures, Err
     let pool = store::open(&dir.join("letters.db")).await?;
     crate::demo::load_awarded(&pool, stamp).await?;
     let agency = Agency::sample();
-    let sample = of_call(&pool, crate::demo::CALL_CODE, None, &agency, Lang::Zh).await?;
+    let sample = of_call(&pool, crate::demo::CALL_CODE, None, &agency, Some(Lang::Zh)).await?;
     let letters: Vec<Letter> = (0..count.max(1))
         .map(|i| {
             let mut l = sample[i % sample.len()].clone();

@@ -88,7 +88,22 @@ pub struct Letter {
 
 /// Why a letter cannot be written: named, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LetterError(pub Msg);
+pub struct LetterError {
+    /// The field at fault (`award` when the figures do not add up).
+    pub field: &'static str,
+    pub rule: &'static str,
+    pub message: Msg,
+}
+
+impl LetterError {
+    fn sums(message: Msg) -> LetterError {
+        LetterError {
+            field: "award",
+            rule: "letter_does_not_add_up",
+            message,
+        }
+    }
+}
 
 fn date_text(d: NaiveDate, lang: Lang) -> String {
     use chrono::Datelike;
@@ -104,7 +119,8 @@ fn sum(items: impl IntoIterator<Item = Money>) -> Option<Money> {
 
 /// The letter of an award, from the award, its finances (the schedule) and the agency; the
 /// issue date is the date of the decision. Refused, naming the figures, if the schedule or
-/// the budget does not add up to the award (it always does unless the data were altered).
+/// the budget does not add up to the award (it always does unless the data were altered), or
+/// naming the field if one it prints is empty.
 pub fn letter(
     award: &Award,
     finance: &AwardFinance,
@@ -114,10 +130,56 @@ pub fn letter(
     lang: Lang,
 ) -> Result<Letter, LetterError> {
     let zh = lang == Lang::Zh;
+    // What a letter cannot go without, named (data altered outside GrantDesk, or an import
+    // of old records, could leave one empty).
+    for (value, field, zh_name, en_name) in [
+        (award.title.as_str(), "title", "项目名称", "project title"),
+        (
+            award.applicant.as_str(),
+            "applicant",
+            "承担单位",
+            "institution",
+        ),
+        (
+            credit_code,
+            "applicant.credit_code",
+            "统一社会信用代码",
+            "unified social credit code",
+        ),
+        (
+            award.pi_name.as_str(),
+            "pi_name",
+            "项目负责人",
+            "principal investigator",
+        ),
+        (
+            agency.name.get(lang),
+            "agency",
+            "出具机构名称",
+            "agency's name",
+        ),
+    ] {
+        if value.trim().is_empty() {
+            return Err(LetterError {
+                field,
+                rule: "required_for_letter",
+                message: Msg::new(
+                    format!(
+                        "资助 {} 缺少{zh_name}（{field}），不能出具通知书",
+                        award.number
+                    ),
+                    format!(
+                        "award {} has no {en_name} ({field}): no letter can be written",
+                        award.number
+                    ),
+                ),
+            });
+        }
+    }
     let amount = award.amount;
     let scheduled = sum(finance.tranches.iter().map(|t| t.amount));
     if scheduled != Some(amount) {
-        return Err(LetterError(Msg::new(
+        return Err(LetterError::sums(Msg::new(
             format!(
                 "资助 {} 的拨付计划合计 {}，与资助金额 {} 不符，不能出具通知书",
                 award.number,
@@ -134,7 +196,7 @@ pub fn letter(
     }
     let budget_total = sum(finance.spending.budget.iter().map(|l| l.amount));
     if !finance.spending.budget.is_empty() && budget_total != Some(amount) {
-        return Err(LetterError(Msg::new(
+        return Err(LetterError::sums(Msg::new(
             format!(
                 "资助 {} 的批复预算合计 {}，与资助金额 {} 不符，不能出具通知书",
                 award.number,
@@ -339,7 +401,7 @@ pub async fn of_award(
     pool: &crate::store::Pool,
     number: &str,
     agency: &Agency,
-    lang: Lang,
+    lang: Option<Lang>,
 ) -> Result<Letter, crate::Error> {
     let found: Option<(String,)> = sqlx::query_as(
         "SELECT c.code FROM awards w JOIN calls c ON c.id = w.call_id WHERE w.number = $1",
@@ -359,15 +421,16 @@ pub async fn of_award(
 }
 
 /// The letters of a call's issued awards (or of the one named), in award-number order, read
-/// in one pass per table.
+/// in one pass per table; in `lang`, else in the call's letter language.
 pub async fn of_call(
     pool: &crate::store::Pool,
     call_code: &str,
     only: Option<&str>,
     agency: &Agency,
-    lang: Lang,
+    lang: Option<Lang>,
 ) -> Result<Vec<Letter>, crate::Error> {
     let call = crate::call::get(pool, call_code).await?;
+    let lang = lang.unwrap_or(call.spec.letter_lang);
     let codes: std::collections::HashMap<String, String> = sqlx::query_as(
         "SELECT w.number, a.credit_code FROM awards w JOIN calls c ON c.id = w.call_id
          JOIN proposals p ON p.id = w.proposal_id JOIN applicants a ON a.id = p.applicant_id
@@ -416,9 +479,8 @@ pub async fn of_call(
             .unwrap_or_else(|| award.topic.clone());
         let credit_code = codes.get(&award.number).map(String::as_str).unwrap_or("");
         out.push(
-            letter(award, &finance, credit_code, &topic, agency, lang).map_err(|e| {
-                crate::Error::invalid("award", "letter_does_not_add_up", e.0.zh, e.0.en)
-            })?,
+            letter(award, &finance, credit_code, &topic, agency, lang)
+                .map_err(|e| crate::Error::invalid(e.field, e.rule, e.message.zh, e.message.en))?,
         );
     }
     out.sort_by(|a, b| a.number.cmp(&b.number));
@@ -676,7 +738,7 @@ pub async fn write(
     stamp: &crate::store::Stamp,
     number: &str,
     agency: &Agency,
-    lang: Lang,
+    lang: Option<Lang>,
     fonts: &font::Fonts,
     out: &std::path::Path,
     replace: bool,
@@ -729,6 +791,16 @@ pub fn file_name(number: &str, lang: Lang) -> String {
     }
 }
 
+/// The merged file of a call's letters: `BJ-AIXR-2026-合并.pdf`, `BJ-AIXR-2026-all-en.pdf`.
+pub fn merged_file_name(call: &str, lang: Lang) -> String {
+    let safe = file_name(call, Lang::Zh);
+    let stem = safe.trim_end_matches(".pdf");
+    match lang {
+        Lang::Zh => format!("{stem}-合并.pdf"),
+        Lang::En => format!("{stem}-all-en.pdf"),
+    }
+}
+
 /// How far a batch has come: letters written of the total. The callback returns `false`
 /// to stop (the letters written so far stay written and registered).
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
@@ -760,7 +832,7 @@ pub async fn write_call(
     stamp: &crate::store::Stamp,
     call: &str,
     agency: &Agency,
-    lang: Lang,
+    lang: Option<Lang>,
     fonts: &font::Fonts,
     dir: &std::path::Path,
     merged: Option<&std::path::Path>,
@@ -770,6 +842,7 @@ pub async fn write_call(
     progress: Progress<'_>,
 ) -> Result<Batch, crate::Error> {
     let letters = of_call(pool, call, None, agency, lang).await?;
+    let lang = letters.first().map_or(Lang::Zh, |l| l.lang);
     if letters.is_empty() {
         return Err(crate::Error::invalid(
             "call",

@@ -33,7 +33,7 @@ async fn every_award_letter_adds_up_and_stays_on_its_pages() {
     let agency = Agency::sample();
     for a in &awards {
         for lang in [Lang::Zh, Lang::En] {
-            let l = letter::of_award(&db.pool, &a.number, &agency, lang)
+            let l = letter::of_award(&db.pool, &a.number, &agency, Some(lang))
                 .await
                 .expect("letter");
             assert_eq!(l.number, a.number);
@@ -96,9 +96,14 @@ async fn a_long_title_wraps_and_a_table_split_over_pages_repeats_its_header() {
     let awards = grantdesk::decision::awards(&db.pool, CALL)
         .await
         .expect("awards");
-    let mut l = letter::of_award(&db.pool, &awards[0].number, &Agency::sample(), Lang::Zh)
-        .await
-        .expect("letter");
+    let mut l = letter::of_award(
+        &db.pool,
+        &awards[0].number,
+        &Agency::sample(),
+        Some(Lang::Zh),
+    )
+    .await
+    .expect("letter");
     l.title = format!("关于“{}”项目立项的通知", "面向沉浸式文旅的".repeat(60));
     // Many tranches push the schedule over a page break.
     let row = l.schedule.rows[0].clone();
@@ -142,9 +147,14 @@ async fn a_total_row_never_stands_alone_under_a_repeated_header() {
     let awards = grantdesk::decision::awards(&db.pool, CALL)
         .await
         .expect("awards");
-    let base = letter::of_award(&db.pool, &awards[0].number, &Agency::sample(), Lang::Zh)
-        .await
-        .expect("letter");
+    let base = letter::of_award(
+        &db.pool,
+        &awards[0].number,
+        &Agency::sample(),
+        Some(Lang::Zh),
+    )
+    .await
+    .expect("letter");
     // Titles of every length from one to four lines move the tables over every point of
     // the page break; some put a total row first on the next page without the rule.
     let mut checked = 0;
@@ -199,7 +209,7 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
         &stamp(),
         &a.number,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         &out,
         false,
@@ -275,7 +285,7 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
         &stamp(),
         &a.number,
         &Agency::sample(),
-        Lang::En,
+        Some(Lang::En),
         &font,
         &again,
         false,
@@ -298,7 +308,7 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
         &stamp(),
         &a.number,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         &out,
         false,
@@ -307,6 +317,11 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
     .await
     .expect_err("exists");
     assert_eq!(grantdesk::Coded::code(&e), "file_exists");
+    assert!(
+        !out.with_file_name("letter.pdf.partial").exists(),
+        "the temporary file is gone"
+    );
+    assert_eq!(std::fs::read(&out).expect("kept"), bytes, "the existing file untouched");
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'letter'")
         .fetch_one(&db.pool)
         .await
@@ -337,7 +352,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         &stamp(),
         &a.number,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         &out,
         false,
@@ -374,7 +389,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         &stamp(),
         &a.number,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         &out,
         false,
@@ -388,13 +403,46 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
     } else {
         assert!(r.is_err() && !out.exists());
     }
+    // A field the letter prints left empty (altered outside GrantDesk): named, nothing written.
+    sqlx::query("UPDATE proposals SET pi_name = ' ' WHERE reference = $1")
+        .bind(&a.reference)
+        .execute(&db.pool)
+        .await
+        .expect("name");
+    let empty = db.dir.path().join("empty-name.pdf");
+    let e = letter::write(
+        &db.pool,
+        &stamp(),
+        &a.number,
+        &Agency::sample(),
+        Some(Lang::En),
+        &font,
+        &empty,
+        false,
+        &db.path(),
+    )
+    .await
+    .expect_err("no principal investigator");
+    match &e {
+        grantdesk::Error::Invalid(list) => assert_eq!(list[0].field, "pi_name"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        grantdesk::Coded::message(&e, Lang::En).contains("has no principal investigator (pi_name)")
+    );
+    assert!(!empty.exists());
+    sqlx::query("UPDATE proposals SET pi_name = '黄海燕' WHERE reference = $1")
+        .bind(&a.reference)
+        .execute(&db.pool)
+        .await
+        .expect("name");
     // An unwritable folder: a clear error, no file, nothing registered.
     let e = letter::write(
         &db.pool,
         &stamp(),
         &a.number,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         std::path::Path::new("/nonexistent-dir/x.pdf"),
         false,
@@ -441,16 +489,28 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
         .await
         .expect("awarded");
     let font = letter::font::Fonts::found().expect("a Chinese font (fonts-noto-cjk)");
-    let zh = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Lang::Zh)
+    let zh = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Some(Lang::Zh))
         .await
         .expect("letters");
-    let en = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Lang::En)
+    let en = letter::of_call(&db.pool, CALL, None, &Agency::sample(), Some(Lang::En))
         .await
         .expect("letters");
     assert_eq!(zh.len(), 12);
+    // Unless asked, a call's letters are in its letter language.
+    assert!(zh.iter().all(|l| l.lang == Lang::Zh));
+    sqlx::query("UPDATE calls SET letter_lang = 'en' WHERE code = $1")
+        .bind(CALL)
+        .execute(&db.pool)
+        .await
+        .expect("en");
+    let default = letter::of_call(&db.pool, CALL, None, &Agency::sample(), None)
+        .await
+        .expect("letters");
+    assert!(default.iter().all(|l| l.lang == Lang::En));
+    assert_eq!(default, en);
     // The bulk read gives each award the letter it gets on its own.
     for l in [&zh[0], &zh[11]] {
-        let one = letter::of_award(&db.pool, &l.number, &Agency::sample(), Lang::Zh)
+        let one = letter::of_award(&db.pool, &l.number, &Agency::sample(), Some(Lang::Zh))
             .await
             .expect("one");
         assert_eq!(&one, l);
@@ -531,7 +591,7 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
         &stamp(),
         CALL,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         &dir,
         Some(&merged),
@@ -589,7 +649,7 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
         &stamp(),
         CALL,
         &Agency::sample(),
-        Lang::Zh,
+        Some(Lang::Zh),
         &font,
         &dir,
         None,
@@ -614,7 +674,7 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
         &stamp(),
         CALL,
         &Agency::sample(),
-        Lang::En,
+        Some(Lang::En),
         &font,
         &other,
         None,
@@ -712,7 +772,7 @@ async fn the_layout_of_the_sample_letters_is_as_it_was_approved() {
             &stamp(),
             &awards[0].number,
             &Agency::sample(),
-            lang,
+            Some(lang),
             &font,
             &out,
             false,
@@ -788,7 +848,7 @@ async fn the_agency_s_settings_name_it_and_set_its_fonts_in_the_letters() {
         &stamp(),
         &awards[0].number,
         &set,
-        Lang::Zh,
+        Some(Lang::Zh),
         &fonts,
         &out,
         false,
@@ -823,7 +883,7 @@ async fn the_agency_s_settings_name_it_and_set_its_fonts_in_the_letters() {
             &stamp(),
             &awards[1].number,
             &set,
-            Lang::Zh,
+            Some(Lang::Zh),
             &fonts,
             &out,
             false,

@@ -204,6 +204,7 @@ const TEXT = {
   section_spending: ['经费使用规则', 'Spending rules'],
   f_spend_tolerance: ['科目超支容差（%）', 'Tolerance over a budget line (%)'],
   f_adjust_approval: ['调增须审批的科目', 'Categories raised only with approval'],
+  f_letter_lang: ['通知书语言', 'Language of the award letters'],
   f_unspent: ['结余资金', 'Unspent balance'],
   f_disagreement_threshold: ['意见分歧阈值（标准差，百分制）', 'Disagreement threshold (std dev, 0–100 scale)'],
   f_topic_code: ['代码', 'Code'],

@@ -73,8 +73,9 @@ export function verifyField(app) {
 }
 
 /** Every issued award's letter of a call: language, merged file, progress, cancel. */
-export function lettersPanel(app, callCode) {
+export function lettersPanel(app, callCode, callLang = 'zh') {
   const lang = h('select', { 'data-test': 'letters-lang' }, h('option', { value: 'zh' }, '中文'), h('option', { value: 'en' }, 'English'));
+  lang.value = callLang === 'en' ? 'en' : 'zh';
   const merged = h('input', { type: 'checkbox', 'data-test': 'letters-merged' });
   const bar = h('progress', { max: 1, value: 0, hidden: true, 'data-test': 'letters-progress' });
   const count = h('span', { class: 'muted' });

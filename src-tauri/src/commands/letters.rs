@@ -31,7 +31,6 @@ pub async fn write_letter(
     lang: Option<Lang>,
 ) -> Reply<Issued> {
     let (agency, fonts) = agency_and_fonts(&state).await?;
-    let lang = lang.unwrap_or(Lang::Zh);
     let dir = letters_dir(&state);
     std::fs::create_dir_all(&dir)
         .map_err(|e| grantdesk::error::FileError::Unwritable {
@@ -39,13 +38,22 @@ pub async fn write_letter(
             reason: e.to_string(),
         })
         .or_fail(&state)?;
+    let lang = match lang {
+        Some(l) => l,
+        None => {
+            letter::of_award(&state.pool(), &number, &agency, None)
+                .await
+                .or_fail(&state)?
+                .lang
+        }
+    };
     let out = dir.join(letter::file_name(&number, lang));
     letter::write(
         &state.pool(),
         &state.stamp(),
         &number,
         &agency,
-        lang,
+        Some(lang),
         &fonts,
         &out,
         true,
@@ -88,17 +96,20 @@ pub async fn write_letters(
     run.total.store(0, Ordering::SeqCst);
     let result = async {
         let (agency, fonts) = agency_and_fonts(&state).await?;
-        let lang = lang.unwrap_or(Lang::Zh);
+        let lang = match lang {
+            Some(l) => l,
+            None => {
+                call::get(&state.pool(), &call)
+                    .await
+                    .or_fail(&state)?
+                    .spec
+                    .letter_lang
+            }
+        };
         let safe = letter::file_name(&call, Lang::Zh);
-        let stem = safe.trim_end_matches(".pdf");
         let base = letters_dir(&state);
-        let dir = base.join(stem);
-        let merged_file = merged.then(|| {
-            base.join(match lang {
-                Lang::Zh => format!("{stem}-合并.pdf"),
-                Lang::En => format!("{stem}-all-en.pdf"),
-            })
-        });
+        let dir = base.join(safe.trim_end_matches(".pdf"));
+        let merged_file = merged.then(|| base.join(letter::merged_file_name(&call, lang)));
         let progress = |done: usize, total: usize| {
             run.done.store(done, Ordering::SeqCst);
             run.total.store(total, Ordering::SeqCst);
@@ -109,7 +120,7 @@ pub async fn write_letters(
             &state.stamp(),
             &call,
             &agency,
-            lang,
+            Some(lang),
             &fonts,
             &dir,
             merged_file.as_deref(),

@@ -118,7 +118,7 @@ export async function renderAwards(app, code) {
       exportButtons(app, c.code, 'awards'),
     ),
     exported,
-    lettersPanel(app, c.code),
+    lettersPanel(app, c.code, c.letter_lang),
     h(
       'div',
       { class: 'panel' },

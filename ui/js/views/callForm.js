@@ -45,7 +45,7 @@ export async function renderCallForm(app, code) {
       'fieldset',
       {},
       h('legend', {}, t('section_spending')),
-      h('div', { class: 'grid' }, f('spend_tolerance', 'f_spend_tolerance'), f('adjust_approval', 'f_adjust_approval', { placeholder: 'equipment, operations, personnel' }), f('unspent', 'f_unspent', { choices: unspent })),
+      h('div', { class: 'grid' }, f('spend_tolerance', 'f_spend_tolerance'), f('adjust_approval', 'f_adjust_approval', { placeholder: 'equipment, operations, personnel' }), f('unspent', 'f_unspent', { choices: unspent }), f('letter_lang', 'f_letter_lang', { choices: [['zh', '中文'], ['en', 'English']] })),
     ),
   );
   return h('section', {}, h('h1', {}, code ? t('edit_call', { code }) : t('new_call')), form);
