@@ -321,7 +321,11 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
         !out.with_file_name("letter.pdf.partial").exists(),
         "the temporary file is gone"
     );
-    assert_eq!(std::fs::read(&out).expect("kept"), bytes, "the existing file untouched");
+    assert_eq!(
+        std::fs::read(&out).expect("kept"),
+        bytes,
+        "the existing file untouched"
+    );
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'letter'")
         .fetch_one(&db.pool)
         .await
