@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::font::Fonts;
 use super::pdf::{Press, Timings};
-use super::{Agency, CHUNK, Letter, Made, lay_out, layout, make, of_call, register};
+use super::register::{CHUNK, enter};
+use super::{Agency, Letter, Made, lay_out, layout, make, of_call};
 use crate::error::Error;
 use crate::lang::Lang;
 use crate::store::{self, Stamp, begin_write};
@@ -102,7 +103,7 @@ pub async fn run(dir: &Path, count: usize, stamp: &Stamp) -> Result<Figures, Err
         let mut tx = begin_write(&pool).await?;
         for m in part {
             let path = out.join(super::file_name(&m.number, m.lang));
-            register(&mut tx, stamp, m, &path, false, &db).await?;
+            enter(&mut tx, stamp, m, &path, false, &db).await?;
         }
         tx.commit().await?;
     }
