@@ -86,8 +86,9 @@ inWindow('an invalid credit code is refused beside its field and the count stays
   await w.type('[data-cell="operations|1"]', '2000000');
   // Enter in a field saves the form.
   await w.keys('[name="applicant.name"]', '\uE007');
-  const message = await w.textOf('[data-error-for="applicant.credit_code"]');
-  assert.match(message, /校验码错误：应为“6”，实为“7”/);
+  // The refusal comes back from the core a moment later: wait for it (read at once, it raced).
+  const slot = await w.waitFor('[data-error-for="applicant.credit_code"]', { text: '校验码错误' });
+  assert.match(await w.text(slot), /校验码错误：应为“6”，实为“7”/);
   assert.equal(await w.exec("return document.querySelector('[data-field=\"applicant.credit_code\"]').classList.contains('invalid');"), true);
   const list = await w.invoke('list_proposals', { query: { call: 'BJ-AIXR-2026' } });
   assert.equal(list.ok.length, 40, 'nothing was saved');
