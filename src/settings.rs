@@ -46,27 +46,40 @@ pub async fn time_zone(pool: &Pool) -> Result<Tz, Error> {
     }
 }
 
+/// Writes a setting in the transaction given (the caller audits it); returns its value
+/// before.
+async fn put(
+    tx: &mut crate::store::Tx,
+    key: &str,
+    value: &str,
+    stamp: &Stamp,
+) -> Result<Option<String>, Error> {
+    let before: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(stamp.at_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(before.map(|(v,)| v))
+}
+
 /// Sets the agency's time zone, audited.
 pub async fn set_time_zone(pool: &Pool, stamp: &Stamp, name: &str) -> Result<Tz, Error> {
     let zone = parse_time_zone(name).map_err(|i| Error::Invalid(vec![i]))?;
     let mut tx = begin_write(pool).await?;
-    let before: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'time_zone'")
-            .fetch_optional(&mut *tx)
-            .await?;
-    sqlx::query(
-        "INSERT INTO settings (key, value, updated_at) VALUES ('time_zone', $1, $2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(zone.name())
-    .bind(stamp.at_text())
-    .execute(&mut *tx)
-    .await?;
+    let before = put(&mut tx, "time_zone", zone.name(), stamp).await?;
     audit::record(
         &mut tx,
         stamp,
         Change::new("settings", "time_zone", "update")
-            .before(&before.map(|b| b.0))?
+            .before(&before)?
             .after(&zone.name())?,
     )
     .await?;
@@ -255,19 +268,8 @@ pub async fn set_agency(pool: &Pool, stamp: &Stamp, form: &AgencyForm) -> Result
         reason: e.to_string(),
     })?;
     let mut tx = begin_write(pool).await?;
-    let before: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'agency'")
-            .fetch_optional(&mut *tx)
-            .await?;
-    let before: Option<Agency> = before.and_then(|(v,)| serde_json::from_str(&v).ok());
-    sqlx::query(
-        "INSERT INTO settings (key, value, updated_at) VALUES ('agency', $1, $2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-    )
-    .bind(&value)
-    .bind(stamp.at_text())
-    .execute(&mut *tx)
-    .await?;
+    let before = put(&mut tx, "agency", &value, stamp).await?;
+    let before: Option<Agency> = before.and_then(|v| serde_json::from_str(&v).ok());
     audit::record(
         &mut tx,
         stamp,
