@@ -74,15 +74,7 @@ async fn put(
 pub async fn set_time_zone(pool: &Pool, stamp: &Stamp, name: &str) -> Result<Tz, Error> {
     let zone = parse_time_zone(name).map_err(|i| Error::Invalid(vec![i]))?;
     let mut tx = begin_write(pool).await?;
-    let before = put(&mut tx, "time_zone", zone.name(), stamp).await?;
-    audit::record(
-        &mut tx,
-        stamp,
-        Change::new("settings", "time_zone", "update")
-            .before(&before)?
-            .after(&zone.name())?,
-    )
-    .await?;
+    put_time_zone(&mut tx, stamp, zone).await?;
     tx.commit().await?;
     Ok(zone)
 }
@@ -241,7 +233,7 @@ impl AgencyForm {
 }
 
 /// The agency that issues the letters, as kept in the settings; until it is set, the
-/// sample's fictional agency (the first-run questions come with the package, issue #15).
+/// sample's fictional agency (the window's first run asks for the real one: `first_run`).
 pub async fn agency(pool: &Pool) -> Result<Agency, Error> {
     let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = 'agency'")
         .fetch_optional(pool)
@@ -259,25 +251,96 @@ pub async fn agency(pool: &Pool) -> Result<Agency, Error> {
     }
 }
 
-/// Sets the agency, audited; bad input changes nothing.
-pub async fn set_agency(pool: &Pool, stamp: &Stamp, form: &AgencyForm) -> Result<Agency, Error> {
-    let agency = form.parse().map_err(Error::Invalid)?;
-    let value = serde_json::to_string(&agency).map_err(|e| StoreError::Corrupt {
+/// Whether the agency has been set (the first-run questions are asked until it is).
+pub async fn agency_is_set(pool: &Pool) -> Result<bool, Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM settings WHERE key = 'agency'")
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Writes the agency in the transaction given, audited.
+async fn put_agency(
+    tx: &mut crate::store::Tx,
+    stamp: &Stamp,
+    agency: &Agency,
+) -> Result<(), Error> {
+    let value = serde_json::to_string(agency).map_err(|e| StoreError::Corrupt {
         table: "settings",
         id: "agency".into(),
         reason: e.to_string(),
     })?;
-    let mut tx = begin_write(pool).await?;
-    let before = put(&mut tx, "agency", &value, stamp).await?;
+    let before = put(tx, "agency", &value, stamp).await?;
     let before: Option<Agency> = before.and_then(|v| serde_json::from_str(&v).ok());
     audit::record(
-        &mut tx,
+        tx,
         stamp,
         Change::new("settings", "agency", "update")
             .before(&before)?
-            .after(&agency)?,
+            .after(agency)?,
     )
-    .await?;
+    .await
+}
+
+/// Writes the time zone in the transaction given, audited.
+async fn put_time_zone(tx: &mut crate::store::Tx, stamp: &Stamp, zone: Tz) -> Result<(), Error> {
+    let before = put(tx, "time_zone", zone.name(), stamp).await?;
+    audit::record(
+        tx,
+        stamp,
+        Change::new("settings", "time_zone", "update")
+            .before(&before)?
+            .after(&zone.name())?,
+    )
+    .await
+}
+
+/// Sets the agency, audited; bad input changes nothing.
+pub async fn set_agency(pool: &Pool, stamp: &Stamp, form: &AgencyForm) -> Result<Agency, Error> {
+    let agency = form.parse().map_err(Error::Invalid)?;
+    let mut tx = begin_write(pool).await?;
+    put_agency(&mut tx, stamp, &agency).await?;
     tx.commit().await?;
     Ok(agency)
+}
+
+/// What the first run asks: who the agency is, where it is, and the letterhead of its
+/// letters. The standard conditions and fonts stay as they are (the sample's conditions at
+/// first), to be changed on the settings page.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct FirstRunForm {
+    pub name_zh: String,
+    pub name_en: String,
+    pub letterhead_zh: String,
+    pub letterhead_en: String,
+    pub time_zone: String,
+}
+
+/// The first run's answers, kept together: the agency and its time zone in one transaction,
+/// each audited; every field that breaks a rule is named and nothing is written.
+pub async fn first_run(
+    pool: &Pool,
+    stamp: &Stamp,
+    form: &FirstRunForm,
+) -> Result<(Agency, Tz), Error> {
+    let mut whole = AgencyForm::of(&agency(pool).await?);
+    whole.name_zh.clone_from(&form.name_zh);
+    whole.name_en.clone_from(&form.name_en);
+    whole.letterhead_zh.clone_from(&form.letterhead_zh);
+    whole.letterhead_en.clone_from(&form.letterhead_en);
+    let parsed = whole.parse();
+    let zone = parse_time_zone(&form.time_zone);
+    let (agency, zone) = match (parsed, zone) {
+        (Ok(a), Ok(z)) => (a, z),
+        (a, z) => {
+            let mut bad = a.err().unwrap_or_default();
+            bad.extend(z.err());
+            return Err(Error::Invalid(bad));
+        }
+    };
+    let mut tx = begin_write(pool).await?;
+    put_agency(&mut tx, stamp, &agency).await?;
+    put_time_zone(&mut tx, stamp, zone).await?;
+    tx.commit().await?;
+    Ok((agency, zone))
 }

@@ -425,6 +425,16 @@ pub async fn of_call(
     lang: Option<Lang>,
 ) -> Result<Vec<Letter>, crate::Error> {
     let call = crate::call::get(pool, call_code).await?;
+    // A real call's letters never go out in the name of the sample's fictional agency, which
+    // stands in until the agency is set (the window asks at its first run).
+    if call.spec.code.as_str() != crate::demo::CALL_CODE && *agency == Agency::sample() {
+        return Err(crate::Error::Invalid(vec![crate::error::Invalid::new(
+            "agency",
+            "agency_not_set",
+            "尚未设置出具通知书的机构：请先在“设置”中填写本机构的名称和发文机关标志",
+            "the agency that issues the letters is not set: enter its names and letterhead in Settings first",
+        )]));
+    }
     let lang = lang.unwrap_or(call.spec.letter_lang);
     let codes: std::collections::HashMap<String, String> = sqlx::query_as(
         "SELECT w.number, a.credit_code FROM awards w JOIN calls c ON c.id = w.call_id

@@ -13,4 +13,5 @@ mod letters;
 mod proposals;
 mod review;
 mod sample;
+mod settings;
 mod support;
