@@ -1,7 +1,7 @@
 // A small WebDriver client over plain HTTP (fetch), for tauri-driver + WebKitWebDriver.
 // Each test opens the real GrantDesk window on its own temporary database.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,12 +44,27 @@ export function tempDb() {
   return join(dir, 'e2e.db');
 }
 
+/**
+ * The officer's answer to the next file dialog (the shell's test seam, see
+ * src-tauri/src/dialog.rs): a path, or '' to cancel. Without one, a save dialog takes what it
+ * offers and an open dialog is cancelled.
+ */
+export function answerDialog(path) {
+  const file = process.env.GRANTDESK_TEST_DIALOG;
+  if (!file) throw new Error('GRANTDESK_TEST_DIALOG is not set: run the tests through e2e/run.sh');
+  writeFileSync(file, path);
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Window {
-  /** `args`: more flags for the app, e.g. ['--now', '2028-02-01T10:00:00+08:00']. */
+  /**
+   * `args`: more flags for the app, e.g. ['--now', '2028-02-01T10:00:00+08:00']. With `db`
+   * null, the app opens the database of its data directory, as an officer starts it.
+   */
   static async open(db = tempDb(), args = []) {
-    const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--db', db, ...args] } } } };
+    const all = db === null ? args : ['--db', db, ...args];
+    const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: all } } } };
     let value;
     // Once in a long run WebKitGTK has failed to initialise GTK at start-up; try again once.
     for (let attempt = 1; ; attempt += 1) {
@@ -148,6 +163,11 @@ export class Window {
 
   async screenshot() {
     return Buffer.from(await wd('GET', `/session/${this.id}/screenshot`), 'base64');
+  }
+
+  /** The window's outer rectangle {x, y, width, height}; with `to`, moves and resizes it first. */
+  rect(to) {
+    return to ? wd('POST', `/session/${this.id}/window/rect`, to) : wd('GET', `/session/${this.id}/window/rect`);
   }
 
   go(hash) {

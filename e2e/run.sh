@@ -7,8 +7,16 @@ cd "$(dirname "$0")/.."
 display="${E2E_DISPLAY:-:99}"
 port="${E2E_PORT:-4444}"
 pids=()
+# The window keeps its size, position and last call in the configuration folder: the tests
+# use their own, not the user's, and start from none.
+XDG_CONFIG_HOME="$(mktemp -d /tmp/grantdesk-e2e-config.XXXXXX)"
+export XDG_CONFIG_HOME
+# The test seam of the file dialogs (src-tauri/src/dialog.rs, debug builds only): a test
+# writes the officer's answer here before it clicks.
+export GRANTDESK_TEST_DIALOG="$XDG_CONFIG_HOME/dialog-answer"
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$XDG_CONFIG_HOME"
 }
 trap cleanup EXIT
 
@@ -31,6 +39,11 @@ if [ -n "${MEASURE:-}" ]; then
   node e2e/measure.mjs
   exit
 fi
+if [ -n "${TOUR:-}" ]; then
+  node e2e/tour.mjs
+  exit
+fi
 start=$(date +%s)
-timeout 1500 node --test --test-concurrency=1 "$@" e2e/
+# E2E_TESTS: other test files in the same harness (the installed package's, packaging/).
+timeout 1500 node --test --test-concurrency=1 "$@" ${E2E_TESTS:-e2e/}
 echo "e2e: $(( $(date +%s) - start )) s"

@@ -2,10 +2,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Window, ROOT, CLI, tempDb, sleep } from './driver.mjs';
+import { Window, ROOT, CLI, tempDb, sleep, answerDialog } from './driver.mjs';
 
 /** One window at a time (WebKitWebDriver holds one session), closed whatever happens. */
 function inWindow(name, body) {
@@ -44,6 +44,38 @@ inWindow('first run offers the sample; loaded, the dashboard shows the budget an
   const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'dashboard-zh.png'), await w.screenshot());
+});
+
+test('the window opens where it was left, on the call last opened on that database', async () => {
+  const db = tempDb();
+  let w = await Window.open(db);
+  try {
+    await loadSample(w);
+    await w.rect({ x: 40, y: 30, width: 1100, height: 720 });
+    await sleep(300);
+  } finally {
+    await w.close();
+  }
+  w = await Window.open(db);
+  try {
+    await w.waitFor('[data-test=dashboard]');
+    assert.match(await w.textOf('[data-test=kpi-budget]'), /¥60,000,000\.00/);
+    const r = await w.rect();
+    assert.deepEqual([r.x, r.y, r.width, r.height], [40, 30, 1100, 720]);
+    // Another database opens on its own start screen, in the same place.
+    await w.rect({ width: 1280, height: 840 });
+    await sleep(300);
+  } finally {
+    await w.close();
+  }
+  w = await Window.open();
+  try {
+    await w.waitFor('[data-test=start]');
+    const r = await w.rect();
+    assert.deepEqual([r.width, r.height], [1280, 840]);
+  } finally {
+    await w.close();
+  }
 });
 
 inWindow('a title with markup shows as text and runs nothing', async (w) => {
@@ -172,8 +204,26 @@ test('ten thousand proposals: the table draws only what is in view and filters a
   }
 });
 
-inWindow('a call and a proposal are entered through the forms, edited and submitted', async (w) => {
+inWindow('the first run asks for the agency; a call and a proposal are entered through the forms, edited and submitted', async (w) => {
   await w.useLang('en');
+  // A real call waits for the agency (its letters print it); bad answers are named.
+  await w.waitFor('[data-test=first-run]');
+  assert.equal(await w.exec("return document.querySelector('[data-test=new-call]').getAttribute('aria-disabled');"), 'true');
+  await w.type('[data-test=first-name_zh]', '北京市科学技术委员会');
+  await w.type('[data-test=first-letterhead_zh]', '文'.repeat(31));
+  await w.click('[data-test=first-save]');
+  await w.waitFor('[data-error-for="name_en"]', { text: "enter the agency's English name" });
+  await w.waitFor('[data-error-for="letterhead_zh"]', { text: 'at most 30 characters' });
+  await w.type('[data-test=first-name_en]', 'Beijing Municipal Science and Technology Commission');
+  await w.type('[data-test=first-letterhead_zh]', '北京市科学技术委员会文件');
+  await w.type('[data-test=first-letterhead_en]', 'Beijing Municipal Science and Technology Commission');
+  await w.exec("const s = document.querySelector('[data-test=first-time_zone]'); s.value = 'Asia/Urumqi'; s.dispatchEvent(new Event('change'));");
+  await w.click('[data-test=first-save]');
+  await w.waitFor('[data-test=first-done]', { text: 'Asia/Urumqi' });
+  const agency = (await w.invoke('get_agency')).ok;
+  assert.equal(agency.name_zh, '北京市科学技术委员会');
+  assert.equal(agency.letterhead_en, 'Beijing Municipal Science and Technology Commission');
+  assert.equal((await w.invoke('get_settings')).ok.time_zone, 'Asia/Urumqi');
   await w.click('[data-test=new-call]');
   await w.waitFor('[data-test=call-form]');
   const fill = async (name, value) => w.type(`[name="${name}"]`, value);
@@ -230,7 +280,7 @@ inWindow('a call and a proposal are entered through the forms, edited and submit
   assert.equal(p.ok.status, 'submitted');
   assert.equal(p.ok.submitted_on, '2027-04-01');
   const audit = await w.invoke('audit_verify');
-  assert.equal(audit.ok.entries, 6, 'call create, update, open; applicant and proposal create; submit');
+  assert.equal(audit.ok.entries, 8, 'the agency and its time zone; call create, update, open; applicant and proposal create; submit');
 });
 
 inWindow('review: draw reviewers, a conflicted one is never offered, scores move the ranking', async (w) => {
@@ -435,21 +485,51 @@ inWindow('backups: one at start, one on demand, and a restore that keeps the rep
   assert.equal(calls.ok.length, 1);
 });
 
-/** Puts a file into a file input, as choosing it in the dialog would. */
+/**
+ * Chooses a file in the button's system dialog (the test seam answers it): `bytes` saved as
+ * `name` beside the test's database first.
+ */
 async function chooseFile(w, css, name, bytes) {
-  await w.exec(
-    `const [css, name, b64] = arguments;
-     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-     const dt = new DataTransfer();
-     dt.items.add(new File([bytes], name));
-     const input = document.querySelector(css);
-     input.files = dt.files;
-     input.dispatchEvent(new Event('change'));`,
-    css,
-    name,
-    Buffer.from(bytes).toString('base64'),
-  );
+  const dir = join(dirname(w.db), 'chosen');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  answerDialog(path);
+  await w.click(css);
 }
+
+inWindow('files go where the officer chooses in the dialog; a cancelled dialog writes nothing; a backup on a stick restores', async (w) => {
+  await w.useLang('en');
+  await loadSample(w);
+  const dir = dirname(w.db);
+  mkdirSync(join(dir, 'desktop'));
+  await w.go('#/call/BJ-AIXR-2026/proposals');
+  answerDialog(join(dir, 'desktop', 'our proposals.xlsx'));
+  await w.click('[data-test=export-proposals-xlsx]');
+  await w.waitFor('[data-test=exported-proposals]', { text: 'our proposals.xlsx (40 rows)' });
+  assert.deepEqual([...readFileSync(join(dir, 'desktop', 'our proposals.xlsx')).subarray(0, 2)], [0x50, 0x4b]);
+  answerDialog('');
+  await w.click('[data-test=export-proposals-csv]');
+  await sleep(500);
+  assert.match(await w.textOf('[data-test=exported-proposals]'), /our proposals\.xlsx/, 'the note stays as it was');
+  assert.ok(!existsSync(join(dir, 'exports')), 'nothing written when cancelled');
+
+  await w.go('#/settings');
+  mkdirSync(join(dir, 'usb'));
+  const copy = join(dir, 'usb', 'before-review.db');
+  answerDialog(copy);
+  await w.click('[data-test=backup-to]');
+  await w.waitFor('[data-test=backup-result]', { text: `Backed up to ${copy}` });
+  const added = await w.invoke('create_reviewer', { form: { name: '王立新', affiliation: '北京理工大学', affiliation_code: '', email: 'wang@example.cn', phone: '010-1', topics: ['AI'] } });
+  assert.ok(added.ok, JSON.stringify(added));
+  answerDialog(copy);
+  await w.click('[data-test=restore-from-file]');
+  await w.waitFor('[data-test=backup-result]', { text: `${copy}: sound` });
+  await w.click('[data-test=restore-chosen-confirm]');
+  await w.waitFor('[data-test=kept-aside]');
+  assert.deepEqual((await w.invoke('list_reviewers')).ok, [], 'back to the copy');
+  assert.ok((await w.invoke('audit_verify')).ok);
+});
 
 inWindow('import: a GB18030 file is checked row by row and refused; a good one is imported; tables export', async (w) => {
   await w.useLang('zh');

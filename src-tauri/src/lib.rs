@@ -3,6 +3,8 @@
 //! it returns say what the user may do next.
 
 mod commands;
+mod dialog;
+mod memory;
 
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
@@ -27,6 +29,15 @@ pub struct AppState {
     now: Option<chrono::DateTime<chrono::Utc>>,
     /// The letters being written, for the window's progress bar and its cancel button.
     letters: LettersRun,
+    /// The window's place and the last call opened, kept between runs.
+    memory: memory::Memory,
+    /// Who answers the file dialogs: the officer, or the end-to-end tests' seam (`dialog`).
+    answers: dialog::Answers,
+    /// The folders the officer chose in a dialog during this run, the latest first: where the
+    /// next dialog starts, and what `open_folder` may open besides the exports.
+    chosen: Mutex<Vec<PathBuf>>,
+    /// A backup file the officer chose to restore from, checked and waiting for the go-ahead.
+    chosen_backup: Mutex<Option<PathBuf>>,
 }
 
 /// A run of letters: how far it is, and whether the officer asked it to stop.
@@ -48,6 +59,10 @@ impl AppState {
             zone: Mutex::new(grantdesk::settings::DEFAULT_TIME_ZONE),
             now: None,
             letters: LettersRun::default(),
+            memory: memory::Memory::default(),
+            answers: dialog::Answers::Native,
+            chosen: Mutex::new(Vec::new()),
+            chosen_backup: Mutex::new(None),
         }
     }
 
@@ -81,6 +96,40 @@ impl AppState {
             Some(at) => Stamp::new(store::os_account(), at).in_zone(self.zone()),
             None => Stamp::now_for_os_user().in_zone(self.zone()),
         }
+    }
+
+    /// Who answers the file dialogs (the tests' seam, or the officer).
+    pub fn answering(mut self, answers: dialog::Answers) -> AppState {
+        self.answers = answers;
+        self
+    }
+
+    /// A file the officer chose or saved in a dialog: its folder is remembered.
+    fn chose(&self, file: &std::path::Path) {
+        if let Some(dir) = file.parent() {
+            self.chose_folder(dir);
+        }
+    }
+
+    fn chose_folder(&self, dir: &std::path::Path) {
+        if let Ok(mut c) = self.chosen.lock() {
+            c.retain(|d| d != dir);
+            c.insert(0, dir.to_path_buf());
+            c.truncate(50);
+        }
+    }
+
+    fn chosen_folders(&self) -> Vec<PathBuf> {
+        self.chosen.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Where an open dialog starts: the last folder chosen, else the officer's home.
+    fn last_folder(&self) -> PathBuf {
+        self.chosen_folders()
+            .into_iter()
+            .next()
+            .or_else(|| std::env::var_os("HOME").map(PathBuf::from))
+            .unwrap_or_else(|| grantdesk::export::dir_beside(&self.db_path))
     }
 
     pub fn with_warnings(mut self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {
@@ -206,12 +255,84 @@ pub fn run() -> Result<(), String> {
         eprintln!("GrantDesk: {}", w.message.en);
     }
     let state = AppState::new(pool, path, system_lang())
+        .answering(dialog::Answers::from_env())
         .with_warnings(warnings)
         .in_zone(zone)
         .at(now);
     with_commands(tauri::Builder::default().manage(state))
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            use tauri::Manager;
+            if let Ok(dir) = app.path().app_config_dir() {
+                app.state::<AppState>().memory.open(dir.join("window.json"));
+            }
+            if let Some(window) = app.get_webview_window("main") {
+                put_back(&window, &app.state::<AppState>().memory);
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            use tauri::{Manager, WindowEvent};
+            if matches!(event, WindowEvent::Moved(_) | WindowEvent::Resized(_))
+                && let Some(place) = place_of(window)
+            {
+                window.state::<AppState>().memory.placed(place);
+            }
+        })
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())
+}
+
+/// Where the window is now (while it is neither minimised nor maximised, its own size and
+/// position; maximised, the size it had before with the flag).
+fn place_of<R: Runtime>(window: &tauri::Window<R>) -> Option<memory::Place> {
+    use tauri::Manager;
+    if window.is_minimized().unwrap_or(false) {
+        return None;
+    }
+    let maximized = window.is_maximized().unwrap_or(false);
+    if maximized {
+        let before = window.state::<AppState>().memory.window();
+        return before.map(|p| memory::Place {
+            maximized: true,
+            ..p
+        });
+    }
+    let at = window.outer_position().ok()?;
+    let size = window.inner_size().ok()?;
+    Some(memory::Place {
+        x: at.x,
+        y: at.y,
+        width: size.width,
+        height: size.height,
+        maximized: false,
+    })
+}
+
+/// Puts the window back where it was, if that is still on a screen.
+fn put_back<R: Runtime>(window: &tauri::WebviewWindow<R>, memory: &memory::Memory) {
+    let Some(place) = memory.window() else { return };
+    let screens: Vec<(i32, i32, u32, u32)> = window
+        .available_monitors()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            (
+                m.position().x,
+                m.position().y,
+                m.size().width,
+                m.size().height,
+            )
+        })
+        .collect();
+    if !memory::on_screen(&place, &screens) {
+        return;
+    }
+    let _ = window.set_size(tauri::PhysicalSize::new(place.width, place.height));
+    let _ = window.set_position(tauri::PhysicalPosition::new(place.x, place.y));
+    if place.maximized {
+        let _ = window.maximize();
+    }
 }
 
 #[cfg(test)]

@@ -145,6 +145,16 @@ async function start() {
     app.clearMessages();
     route();
   });
+  // Where the officer left off on this database: its last call, if it is still there.
+  if (!location.hash && app.info.last_call) {
+    try {
+      await call('get_call', { code: app.info.last_call });
+      location.hash = `#/call/${encodeURIComponent(app.info.last_call)}`;
+      return; // the hashchange routes
+    } catch {
+      // gone (a restore, another database): the list of calls
+    }
+  }
   await route();
 }
 

@@ -1,5 +1,5 @@
-// Export buttons for a table: the core writes the file into exports/ beside the database and
-// says where; the buttons only ask.
+// Export buttons for a table: the shell asks where in the system's dialog (exports/ beside
+// the database offered), the core writes the file; the buttons only ask, and say where.
 
 import { call } from './api.js';
 import { h, mount } from './dom.js';
@@ -13,7 +13,7 @@ export function exportButtons(app, callCode, what, order = () => null) {
       b.disabled = true;
       try {
         const r = await call('export_table', { call: callCode, what, xlsx, order: order() });
-        mount(note, t('exported_table', { path: r.path, n: r.rows }));
+        if (r) mount(note, t('exported_table', { path: r.path, n: r.rows }));
       } catch (e) {
         app.error(e);
       } finally {

@@ -2,11 +2,10 @@
 // bar that can be cancelled; checking a file against the register; the agency that issues
 // them. The core writes, registers and checks; these only ask and show.
 
-import { call } from './api.js';
+import { call, fileButton } from './api.js';
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
 import { showErrors } from './form.js';
-import { toBase64 } from './views/importer.js';
 
 function openFolder(app, path) {
   return h('button', { class: 'link', 'data-test': 'open-folder', onclick: async () => {
@@ -30,7 +29,7 @@ export function letterButtons(app, number) {
       b.disabled = true;
       try {
         const i = await call('write_letter', { number, lang });
-        mount(note, issuedLine(app, i));
+        if (i) mount(note, issuedLine(app, i));
       } catch (e) {
         app.error(e);
       } finally {
@@ -53,23 +52,14 @@ function verdictLine(v) {
   return h('span', { class: 'form-errors', 'data-test': 'verdict' }, t('letter_no_match'), ` (SHA-256 ${v.sha256.slice(0, 16)}…)`);
 }
 
-/** A file chooser that checks a PDF against the register of issued letters. */
+/** A file button (the system's dialog) that checks a PDF against the register of issued letters. */
 export function verifyField(app) {
   const result = h('span', { 'data-test': 'verify-result' });
-  const input = h('input', { type: 'file', accept: '.pdf', 'data-test': 'verify-letter', onchange: async (e) => {
-    const f = e.target.files?.[0];
-    if (!f) return;
+  const button = fileButton(h, { label: `${t('verify_letter')}…`, test: 'verify-letter', kind: 'pdf', onError: (e) => app.error(e), chosen: async (f) => {
     mount(result);
-    try {
-      const data = toBase64(new Uint8Array(await f.arrayBuffer()));
-      mount(result, verdictLine(await call('verify_letter', { upload: { call: '', name: f.name, data } })));
-    } catch (err) {
-      app.error(err);
-    } finally {
-      input.value = '';
-    }
+    mount(result, verdictLine(await call('verify_letter', { upload: { call: '', name: f.name, data: f.data } })));
   } });
-  return h('span', { class: 'inline' }, h('label', {}, t('verify_letter'), ' ', input), ' ', result);
+  return h('span', { class: 'inline' }, button, ' ', result);
 }
 
 /** Every issued award's letter of a call: language, merged file, progress, cancel. */
@@ -101,6 +91,10 @@ export function lettersPanel(app, callCode, callLang = 'zh') {
     }, 200);
     try {
       const b = await call('write_letters', { call: callCode, lang: lang.value, merged: merged.checked });
+      if (!b) {
+        bar.hidden = true; // the folder dialog was cancelled
+        return;
+      }
       bar.max = b.total;
       bar.value = b.issued.length;
       mount(count, `${b.issued.length} / ${b.total}`);

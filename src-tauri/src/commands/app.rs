@@ -8,6 +8,8 @@ pub struct AppInfo {
     system_lang: Lang,
     /// What the start found wrong; the window shows each until it is dismissed.
     warnings: Vec<grantdesk::startup::Warning>,
+    /// The call last opened on this database, to open on again.
+    last_call: Option<String>,
 }
 
 #[tauri::command]
@@ -17,6 +19,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         db_path: state.db_path.display().to_string(),
         system_lang: crate::system_lang(),
         warnings: state.warnings.clone(),
+        last_call: state.memory.last_call(&state.db_path),
     }
 }
 
@@ -63,6 +66,19 @@ pub struct SettingsView {
     time_zone: String,
     /// The agency's today in that zone.
     today: String,
+    /// Whether the agency has been named (the start screen asks until it is).
+    agency_set: bool,
+}
+
+async fn settings_view(state: &AppState, zone: chrono_tz::Tz) -> Reply<SettingsView> {
+    state.set_zone(zone);
+    Ok(SettingsView {
+        time_zone: zone.name().to_string(),
+        today: state.stamp().today().to_string(),
+        agency_set: grantdesk::settings::agency_is_set(&state.pool())
+            .await
+            .or_fail(state)?,
+    })
 }
 
 #[tauri::command]
@@ -70,11 +86,7 @@ pub async fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
     let zone = grantdesk::settings::time_zone(&state.pool())
         .await
         .or_fail(&state)?;
-    state.set_zone(zone);
-    Ok(SettingsView {
-        time_zone: zone.name().to_string(),
-        today: state.stamp().today().to_string(),
-    })
+    settings_view(&state, zone).await
 }
 
 /// Sets the agency's time zone (an IANA name such as Asia/Shanghai); every later act is dated
@@ -84,9 +96,18 @@ pub async fn set_time_zone(state: State<'_, AppState>, zone: String) -> Reply<Se
     let zone = grantdesk::settings::set_time_zone(&state.pool(), &state.stamp(), &zone)
         .await
         .or_fail(&state)?;
-    state.set_zone(zone);
-    Ok(SettingsView {
-        time_zone: zone.name().to_string(),
-        today: state.stamp().today().to_string(),
-    })
+    settings_view(&state, zone).await
+}
+
+/// The first run's answers: the agency's names, its letterhead and its time zone, kept
+/// together (or nothing, each bad field named).
+#[tauri::command]
+pub async fn first_run(
+    state: State<'_, AppState>,
+    form: grantdesk::settings::FirstRunForm,
+) -> Reply<SettingsView> {
+    let (_, zone) = grantdesk::settings::first_run(&state.pool(), &state.stamp(), &form)
+        .await
+        .or_fail(&state)?;
+    settings_view(&state, zone).await
 }

@@ -26,6 +26,75 @@ pub async fn backup_now(state: State<'_, AppState>) -> Reply<grantdesk::backup::
         .or_fail(&state)
 }
 
+/// A backup where the officer chooses (a USB stick, a network folder; `exports/` offered);
+/// `None` when the dialog was cancelled. An existing file is never overwritten.
+#[tauri::command]
+pub async fn backup_to<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Reply<Option<grantdesk::backup::BackupInfo>> {
+    let name = format!(
+        "grantdesk-{}.db",
+        state.stamp().local().format("%Y-%m-%dT%H%M%S")
+    );
+    let suggested = export::dir_beside(&state.db_path).join(name);
+    let Some(dest) = dialog::save_file(&app, &state.answers, state.lang(), &suggested).await else {
+        return Ok(None);
+    };
+    let info = grantdesk::backup::create(&state.pool(), &dest)
+        .await
+        .or_fail(&state)?;
+    state.chose(&dest);
+    Ok(Some(info))
+}
+
+/// A backup file chosen in the system's dialog, checked; kept for `restore_chosen`.
+#[derive(Serialize)]
+pub struct ChosenBackup {
+    path: String,
+    info: grantdesk::backup::BackupInfo,
+}
+
+/// Asks for a backup file anywhere (the officer's choice) and checks it without changing
+/// anything; `restore_chosen` then restores it. `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn choose_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Reply<Option<ChosenBackup>> {
+    let start = state.last_folder();
+    let Some(path) =
+        dialog::open_file(&app, &state.answers, state.lang(), Kind::Database, &start).await
+    else {
+        return Ok(None);
+    };
+    let info = grantdesk::backup::inspect(&path).await.or_fail(&state)?;
+    state.chose(&path);
+    if let Ok(mut c) = state.chosen_backup.lock() {
+        *c = Some(path.clone());
+    }
+    Ok(Some(ChosenBackup {
+        path: path.display().to_string(),
+        info,
+    }))
+}
+
+/// Restores the backup chosen with `choose_backup` (checked again first), as `restore_backup`.
+#[tauri::command]
+pub async fn restore_chosen(state: State<'_, AppState>) -> Reply<grantdesk::backup::Restored> {
+    let chosen = state.chosen_backup.lock().ok().and_then(|mut c| c.take());
+    let Some(path) = chosen else {
+        return Err(Error::invalid(
+            "backup",
+            "no_backup_chosen",
+            "请先选择要恢复的备份文件",
+            "choose the backup file to restore first",
+        ))
+        .or_fail(&state);
+    };
+    restore_from(&state, &path).await
+}
+
 /// Checks a backup in the backups folder (by name) without changing anything.
 #[tauri::command]
 pub async fn check_backup(
@@ -44,14 +113,22 @@ pub async fn restore_backup(
     name: String,
 ) -> Reply<grantdesk::backup::Restored> {
     let path = backup_path(&state, &name)?;
-    grantdesk::backup::inspect(&path).await.or_fail(&state)?;
+    restore_from(&state, &path).await
+}
+
+/// Checks a backup, then replaces the database by it; the window goes on with the restored one.
+async fn restore_from(
+    state: &AppState,
+    path: &std::path::Path,
+) -> Reply<grantdesk::backup::Restored> {
+    grantdesk::backup::inspect(path).await.or_fail(state)?;
     let old = state.pool();
     old.close().await;
-    let restored = grantdesk::backup::restore(&state.db_path, &path, &state.stamp(), true).await;
+    let restored = grantdesk::backup::restore(&state.db_path, path, &state.stamp(), true).await;
     // Whatever happened, the window needs a database again.
-    let pool = store::open(&state.db_path).await.or_fail(&state)?;
+    let pool = store::open(&state.db_path).await.or_fail(state)?;
     state.set_pool(pool);
-    restored.or_fail(&state)
+    restored.or_fail(state)
 }
 
 /// Only names of files in the backups folder are accepted: the window cannot reach others.

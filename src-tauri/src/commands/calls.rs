@@ -12,9 +12,12 @@ pub async fn get_call(state: State<'_, AppState>, code: String) -> Reply<Call> {
 
 #[tauri::command]
 pub async fn call_dashboard(state: State<'_, AppState>, code: String) -> Reply<Dashboard> {
-    dashboard::of_call(&state.pool(), &code)
+    let d = dashboard::of_call(&state.pool(), &code)
         .await
-        .or_fail(&state)
+        .or_fail(&state)?;
+    // The call the window opens on next time, on this database.
+    state.memory.opened_call(&state.db_path, &code);
+    Ok(d)
 }
 
 /// The form to edit a call with (its current definition), or a new call's starter form.

@@ -102,28 +102,94 @@ pub async fn import_scores(state: State<'_, AppState>, upload: Upload) -> Reply<
     .or_fail(&state)
 }
 
+/// A file the officer chose in the system's dialog, read for the window: its name and bytes
+/// in base64 (what an upload carries).
+#[derive(Serialize)]
+pub struct Chosen {
+    name: String,
+    data: String,
+}
+
+/// The largest file the window reads for an import or a check (a 100,000-proposal workbook
+/// is about 30 MB).
+const LARGEST: u64 = 256 * 1024 * 1024;
+
+/// Asks the officer for a file to import (`kind`: `sheet`) or to check (`pdf`) in the
+/// system's dialog and reads it; `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn choose_file<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    kind: String,
+) -> Reply<Option<Chosen>> {
+    let kind = if kind == "pdf" {
+        Kind::Pdf
+    } else {
+        Kind::Sheet
+    };
+    let start = state.last_folder();
+    let Some(path) = dialog::open_file(&app, &state.answers, state.lang(), kind, &start).await
+    else {
+        return Ok(None);
+    };
+    let unreadable = |reason: String| grantdesk::error::FileError::Unreadable {
+        path: path.display().to_string(),
+        reason,
+    };
+    let size = std::fs::metadata(&path)
+        .map_err(|e| unreadable(e.to_string()))
+        .or_fail(&state)?
+        .len();
+    if size > LARGEST {
+        return Err(unreadable(format!("{size} bytes: larger than {LARGEST}"))).or_fail(&state);
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| unreadable(e.to_string()))
+        .or_fail(&state)?;
+    state.chose(&path);
+    use base64::Engine;
+    Ok(Some(Chosen {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        data: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }))
+}
+
 #[derive(Serialize)]
 pub struct ExportedTable {
     pub(crate) path: String,
     pub(crate) rows: usize,
 }
 
-/// Writes an export into `exports/` beside the database; returns where it went.
-pub(crate) fn write_export(state: &AppState, file: &export::File) -> Reply<String> {
-    export::write_beside(&state.db_path, file)
-        .map(|p| p.display().to_string())
-        .or_fail(state)
+/// Asks where to save an export (`exports/` beside the database offered) and writes it there
+/// whole; `None` when the officer cancelled. The dialog has asked before replacing a file.
+pub(crate) async fn save_export<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    file: &export::File,
+) -> Reply<Option<String>> {
+    let suggested = export::dir_beside(&state.db_path).join(&file.name);
+    let Some(path) = dialog::save_file(app, &state.answers, state.lang(), &suggested).await else {
+        return Ok(None);
+    };
+    export::write(&path, &file.bytes, true, &state.db_path).or_fail(state)?;
+    state.chose(&path);
+    Ok(Some(path.display().to_string()))
 }
 
-/// Writes a table (proposals, ranking or awards) into `exports/` beside the database.
+/// Writes a table (proposals, ranking or awards) where the officer chooses; `None` when the
+/// dialog was cancelled.
 #[tauri::command]
-pub async fn export_table(
+pub async fn export_table<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     call: String,
     what: String,
     xlsx: bool,
     order: Option<Aggregate>,
-) -> Reply<ExportedTable> {
+) -> Reply<Option<ExportedTable>> {
     let format = if xlsx { Format::Xlsx } else { Format::Csv };
     let file = export::table_file(
         &state.pool(),
@@ -134,8 +200,11 @@ pub async fn export_table(
     )
     .await
     .or_fail(&state)?;
-    Ok(ExportedTable {
-        path: super::data::write_export(&state, &file)?,
+    let Some(path) = save_export(&app, &state, &file).await? else {
+        return Ok(None);
+    };
+    Ok(Some(ExportedTable {
+        path,
         rows: file.rows,
-    })
+    }))
 }

@@ -97,23 +97,26 @@ pub struct Exported {
     unfunded: usize,
 }
 
-/// Writes the public-notice list into `exports/` beside the database: XLSX with both lists,
+/// Writes the public-notice list where the officer chooses (`exports/` offered): XLSX with both lists,
 /// or CSV with one (`unfunded: true` for the proposals not funded).
 #[tauri::command]
-pub async fn export_notice(
+pub async fn export_notice<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     call: String,
     xlsx: bool,
     unfunded: Option<bool>,
-) -> Reply<Exported> {
+) -> Reply<Option<Exported>> {
     let format = if xlsx { Format::Xlsx } else { Format::Csv };
     let (n, file) = decision::notice_file(&state.pool(), &call, format, unfunded.unwrap_or(false))
         .await
         .or_fail(&state)?;
-    let path = super::data::write_export(&state, &file)?;
-    Ok(Exported {
+    let Some(path) = super::data::save_export(&app, &state, &file).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Exported {
         path,
         funded: n.funded,
         unfunded: n.unfunded,
-    })
+    }))
 }

@@ -149,19 +149,23 @@ pub async fn batch_paid(state: State<'_, AppState>, form: BatchPaidForm) -> Repl
         .or_fail(&state)
 }
 
-/// Writes a batch for the finance office into `exports/` beside the database.
+/// Writes a batch for the finance office where the officer chooses (`exports/` offered); `None` when cancelled.
 #[tauri::command]
-pub async fn export_batch(
+pub async fn export_batch<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     reference: String,
     xlsx: bool,
-) -> Reply<super::data::ExportedTable> {
+) -> Reply<Option<super::data::ExportedTable>> {
     let format = if xlsx { Format::Xlsx } else { Format::Csv };
     let file = d::batch_file(&state.pool(), &reference, format)
         .await
         .or_fail(&state)?;
-    Ok(super::data::ExportedTable {
-        path: super::data::write_export(&state, &file)?,
+    let Some(path) = super::data::save_export(&app, &state, &file).await? else {
+        return Ok(None);
+    };
+    Ok(Some(super::data::ExportedTable {
+        path,
         rows: file.rows,
-    })
+    }))
 }

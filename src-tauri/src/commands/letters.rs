@@ -1,7 +1,7 @@
 //! Award letters from the window: one award's, or every issued award's of a call (progress
 //! asked for by the window while it runs, and a way to stop), checking a file against the
-//! register, the agency that issues them, and opening the folder they went to. Files go into
-//! `exports/letters/` beside the database, as every export does.
+//! register, the agency that issues them, and opening the folder they went to. The officer
+//! chooses where in the system's dialog (`exports/letters/` beside the database offered).
 
 use std::sync::atomic::Ordering;
 
@@ -23,21 +23,17 @@ async fn agency_and_fonts(state: &AppState) -> Reply<(letter::Agency, Fonts)> {
     Ok((agency, fonts))
 }
 
-/// Writes one award's letter (Chinese unless `lang` says otherwise), registered.
+/// Writes one award's letter (in the call's letter language unless `lang` says otherwise),
+/// registered, where the officer chooses; `None` when the dialog was cancelled.
 #[tauri::command]
-pub async fn write_letter(
+pub async fn write_letter<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     number: String,
     lang: Option<Lang>,
-) -> Reply<Issued> {
+) -> Reply<Option<Issued>> {
     let (agency, fonts) = agency_and_fonts(&state).await?;
     let dir = letters_dir(&state);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| grantdesk::error::FileError::Unwritable {
-            path: dir.display().to_string(),
-            reason: e.to_string(),
-        })
-        .or_fail(&state)?;
     let lang = match lang {
         Some(l) => l,
         None => {
@@ -47,8 +43,11 @@ pub async fn write_letter(
                 .lang
         }
     };
-    let out = dir.join(letter::file_name(&number, lang));
-    letter::write(
+    let suggested = dir.join(letter::file_name(&number, lang));
+    let Some(out) = dialog::save_file(&app, &state.answers, state.lang(), &suggested).await else {
+        return Ok(None);
+    };
+    let issued = letter::write(
         &state.pool(),
         &state.stamp(),
         &number,
@@ -60,7 +59,9 @@ pub async fn write_letter(
         &state.db_path,
     )
     .await
-    .or_fail(&state)
+    .or_fail(&state)?;
+    state.chose(&out);
+    Ok(Some(issued))
 }
 
 /// How far the letters being written have come.
@@ -71,16 +72,23 @@ pub struct LettersProgress {
     total: usize,
 }
 
-/// Writes the letters of every issued award of a call into `exports/letters/CALL/`, and with
-/// `merged` one PDF of them all beside that folder. `letters_progress` tells how far it is;
+/// Writes the letters of every issued award of a call into a folder `CALL/` of the folder the
+/// officer chooses (`exports/letters/` offered), and with `merged` one PDF of them all beside
+/// that folder; `None` when the dialog was cancelled. `letters_progress` tells how far it is;
 /// `cancel_letters` stops it after the letters being written (those stay registered).
 #[tauri::command]
-pub async fn write_letters(
+pub async fn write_letters<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     call: String,
     lang: Option<Lang>,
     merged: bool,
-) -> Reply<Batch> {
+) -> Reply<Option<Batch>> {
+    let Some(base) =
+        dialog::pick_folder(&app, &state.answers, state.lang(), &letters_dir(&state)).await
+    else {
+        return Ok(None);
+    };
     let run = &state.letters;
     if run.running.swap(true, Ordering::SeqCst) {
         return Err(Error::invalid(
@@ -107,7 +115,6 @@ pub async fn write_letters(
             }
         };
         let safe = letter::file_name(&call, Lang::Zh);
-        let base = letters_dir(&state);
         let dir = base.join(safe.trim_end_matches(".pdf"));
         let merged_file = merged.then(|| base.join(letter::merged_file_name(&call, lang)));
         let progress = |done: usize, total: usize| {
@@ -134,7 +141,8 @@ pub async fn write_letters(
     }
     .await;
     run.running.store(false, Ordering::SeqCst);
-    result
+    state.chose_folder(&base);
+    result.map(Some)
 }
 
 #[tauri::command]
@@ -176,7 +184,8 @@ pub async fn set_agency(state: State<'_, AppState>, form: AgencyForm) -> Reply<A
         .or_fail(&state)
 }
 
-/// Opens a folder of the exports (nothing outside them) in the system's file manager.
+/// Opens, in the system's file manager, a folder of the exports or one the officer chose in a
+/// dialog during this run (nothing else).
 #[tauri::command]
 pub fn open_folder(state: State<'_, AppState>, path: String) -> Reply<()> {
     let exports = export::dir_beside(&state.db_path);
@@ -186,11 +195,12 @@ pub fn open_folder(state: State<'_, AppState>, path: String) -> Reply<()> {
     } else {
         p.parent().unwrap_or(p)
     };
-    let inside = folder
-        .canonicalize()
-        .ok()
-        .zip(exports.canonicalize().ok())
-        .is_some_and(|(f, e)| f.starts_with(e));
+    let inside = folder.canonicalize().ok().is_some_and(|f| {
+        std::iter::once(exports.clone())
+            .chain(state.chosen_folders())
+            .filter_map(|e| e.canonicalize().ok())
+            .any(|e| f.starts_with(e))
+    });
     if !inside {
         return Err(Error::invalid(
             "path",

@@ -17,7 +17,7 @@ mod prelude {
     pub(crate) use std::path::PathBuf;
 
     pub(crate) use serde::{Deserialize, Serialize};
-    pub(crate) use tauri::State;
+    pub(crate) use tauri::{AppHandle, Runtime, State};
 
     pub(crate) use grantdesk::call::{self, Call, CallForm, CallStatus};
     pub(crate) use grantdesk::dashboard::{self, Dashboard};
@@ -34,5 +34,6 @@ mod prelude {
     pub(crate) use grantdesk::vocabulary::Vocabulary;
     pub(crate) use grantdesk::{Error, Lang, audit};
 
+    pub(crate) use crate::dialog::{self, Kind};
     pub(crate) use crate::{AppState, OrFail, Reply};
 }

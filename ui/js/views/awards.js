@@ -33,7 +33,7 @@ export async function renderAwards(app, code) {
       b.disabled = true;
       try {
         const i = await call('write_letter', { number: a.number, lang: 'zh' });
-        mount(exported, t('letter_written', { path: i.path, n: i.number, v: i.version, p: i.pages, kb: Math.round(i.bytes / 1024) }));
+        if (i) mount(exported, t('letter_written', { path: i.path, n: i.number, v: i.version, p: i.pages, kb: Math.round(i.bytes / 1024) }));
       } catch (e) {
         app.error(e);
       } finally {
@@ -93,7 +93,7 @@ export async function renderAwards(app, code) {
       b.disabled = true;
       try {
         const r = await call('export_notice', { call: c.code, ...args });
-        mount(exported, t('exported_to', { path: r.path, f: r.funded, u: r.unfunded }));
+        if (r) mount(exported, t('exported_to', { path: r.path, f: r.funded, u: r.unfunded }));
       } catch (e) {
         app.error(e);
       } finally {

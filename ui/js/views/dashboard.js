@@ -1,35 +1,38 @@
 import { call } from '../api.js';
 import { h, s } from '../dom.js';
-import { t, pick } from '../i18n.js';
-import { formatYuan, formatWan, formatPermille } from '../format.js';
+import { t, pick, lang } from '../i18n.js';
+import { formatYuan, formatShort, formatPermille } from '../format.js';
 
 function card(test, label, value, note) {
   return h('div', { class: 'card', 'data-test': test }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), note ? h('div', { class: 'note' }, note) : null);
 }
 
-/** Budget against requests, drawn to one scale (the larger of the budget and the requests). */
+/**
+ * Budget against requests, drawn to one scale (the larger of the budget and the requests).
+ * Each label stands above its bar, so a long one (English) never runs under it.
+ */
 function budgetBar(d) {
   const scale = Math.max(1000, d.requested_permille, d.eligible_permille);
   const W = 640;
-  const labelW = 150;
-  const barW = W - labelW - 10;
+  const labelW = 0;
+  const barW = W - 10;
   const bars = [
     [t('total_budget'), 1000, d.call.total_budget, '#1d4f91', '#fff'],
     [t('requested_total'), d.requested_permille, d.proposals.requested, '#c9d7ec', '#1b2430'],
     [t('eligible_requested'), d.eligible_permille, d.eligible.requested, '#1f7a4d', '#fff'],
   ];
-  const rowH = 34;
+  const rowH = 44;
   const svg = s('svg', { viewBox: `0 0 ${W} ${bars.length * rowH + 10}`, width: '100%', role: 'img', 'data-test': 'budget-bar' });
   svg.appendChild(s('title', {}, t('budget_bar')));
   bars.forEach(([label, permille, amount, color, ink], i) => {
-    const y = i * rowH + 6;
+    const y = i * rowH + 18;
     const w = Math.max(2, (barW * permille) / scale);
-    svg.appendChild(s('text', { x: 0, y: y + 15, 'font-size': 12, fill: '#5b6778' }, label));
+    svg.appendChild(s('text', { x: 0, y: y - 5, 'font-size': 12, fill: '#5b6778', stroke: '#fff', 'stroke-width': 3, 'paint-order': 'stroke' }, label));
     svg.appendChild(s('rect', { x: labelW, y, width: w, height: 20, rx: 3, fill: color }));
     svg.appendChild(s('text', { x: labelW + 6, y: y + 15, 'font-size': 12, fill: permille > scale * 0.3 ? ink : '#1b2430' }, `${formatYuan(amount)} · ${formatPermille(permille)}`));
   });
   const budgetX = labelW + (barW * 1000) / scale;
-  svg.appendChild(s('line', { x1: budgetX, x2: budgetX, y1: 0, y2: bars.length * rowH + 6, stroke: '#b42318', 'stroke-dasharray': '4 3' }));
+  svg.appendChild(s('line', { x1: budgetX, x2: budgetX, y1: 4, y2: bars.length * rowH + 10, stroke: '#b42318', 'stroke-dasharray': '4 3' }));
   return svg;
 }
 
@@ -115,8 +118,8 @@ export async function renderDashboard(app, code) {
     h(
       'div',
       { class: 'cards' },
-      card('kpi-budget', t('total_budget'), formatYuan(c.total_budget), formatWan(c.total_budget)),
-      card('kpi-max-awards', t('max_awards'), String(c.max_awards), `${t('award_range')} ${formatWan(c.award_floor)} – ${formatWan(c.award_ceiling)}`),
+      card('kpi-budget', t('total_budget'), formatYuan(c.total_budget), formatShort(c.total_budget, lang())),
+      card('kpi-max-awards', t('max_awards'), String(c.max_awards), `${t('award_range')} ${formatShort(c.award_floor, lang())} – ${formatShort(c.award_ceiling, lang())}`),
       card('kpi-proposals', t('proposals'), String(d.proposals.count), null),
       card('kpi-requested', t('requested_total'), formatYuan(d.proposals.requested), t('of_budget', { p: formatPermille(d.requested_permille) })),
       card('kpi-eligibility', t('eligible_vs'), `${d.eligible.count} / ${d.ineligible.count}`, `${t('eligible_n', { n: d.eligible.count })} · ${t('ineligible_n', { n: d.ineligible.count })}`),
@@ -136,7 +139,7 @@ export async function renderDashboard(app, code) {
             'table',
             { class: 'plain', 'data-test': 'by-topic' },
             h('thead', {}, h('tr', {}, h('th', {}, t('col_topic')), h('th', {}, ''), h('th', { class: 'num' }, t('proposals')), h('th', { class: 'num' }, t('is_eligible')), h('th', { class: 'num' }, t('col_requested')))),
-            h('tbody', {}, d.by_topic.map((x) => h('tr', {}, h('td', {}, x.code), h('td', {}, pick(x, 'name')), h('td', { class: 'num' }, String(x.count)), h('td', { class: 'num' }, String(x.eligible.count)), h('td', { class: 'num' }, formatWan(x.requested))))),
+            h('tbody', {}, d.by_topic.map((x) => h('tr', {}, h('td', {}, x.code), h('td', {}, pick(x, 'name')), h('td', { class: 'num' }, String(x.count)), h('td', { class: 'num' }, String(x.eligible.count)), h('td', { class: 'num' }, formatShort(x.requested, lang()))))),
           ),
           topicChart(d),
         ),
@@ -155,7 +158,7 @@ export async function renderDashboard(app, code) {
             h('dt', {}, t('duration')), h('dd', {}, t('months', { n: c.duration_months })),
             h('dt', {}, t('col_window')), h('dd', {}, `${c.opens_on} – ${c.closes_on}`),
             h('dt', {}, t('funding_mode')), h('dd', {}, app.term('funding_mode', c.funding_mode)),
-            h('dt', {}, t('f_topics')), h('dd', {}, c.topics.map((x) => `${x.code} ${pick(x, 'name')}`).join('、')),
+            h('dt', {}, t('f_topics')), h('dd', {}, c.topics.map((x) => `${x.code} ${pick(x, 'name')}`).join(t('list_sep'))),
           ),
         ),
       ),

@@ -116,7 +116,7 @@ function batchesPanel(app, c, f, redraw) {
       const btn = h('button', { 'data-test': `batch-export-${xlsx ? 'xlsx' : 'csv'}`, onclick: async () => {
         try {
           const r = await call('export_batch', { reference: b.reference, xlsx });
-          mount(note, t('exported_table', { path: r.path, n: r.rows }));
+          if (r) mount(note, t('exported_table', { path: r.path, n: r.rows }));
         } catch (e) {
           app.error(e);
         }

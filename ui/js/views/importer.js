@@ -2,18 +2,9 @@
 // row → import (every row or none). The core reads, maps, checks and writes; this view only
 // sends the file and shows the answers.
 
-import { call } from '../api.js';
+import { call, fileButton } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, pick } from '../i18n.js';
-
-/** Bytes → base64, in slices so that large files do not overflow the argument list. */
-export function toBase64(bytes) {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
 
 export async function renderImport(app, code) {
   const c = await call('get_call', { code });
@@ -80,12 +71,12 @@ export async function renderImport(app, code) {
     }
   }
 
-  const file = h('input', { type: 'file', accept: '.csv,.xlsx', 'data-test': 'import-file', onchange: async (e) => {
-    const f = e.target.files?.[0];
-    if (!f) return;
+  const chosenName = h('span', { class: 'muted', 'data-test': 'import-file-name' });
+  const file = fileButton(h, { label: t('import_choose_button'), test: 'import-file', kind: 'sheet', onError: (e) => mount(errors, e.message ?? String(e)), chosen: async (f) => {
     state.name = f.name;
-    state.data = toBase64(new Uint8Array(await f.arrayBuffer()));
+    state.data = f.data;
     state.overrides = {};
+    chosenName.textContent = f.name;
     await check();
   } });
 
@@ -105,7 +96,7 @@ export async function renderImport(app, code) {
     { 'data-test': 'import' },
     h('h1', {}, `${t('import_heading')} — ${c.code}`),
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
-    h('div', { class: 'panel' }, h('p', {}, t('import_help')), h('label', { class: 'field' }, h('span', {}, t('import_choose')), file)),
+    h('div', { class: 'panel' }, h('p', {}, t('import_help')), h('div', { class: 'field' }, h('span', {}, t('import_choose')), h('span', { class: 'inline' }, file, ' ', chosenName))),
     errors,
     h('div', { class: 'panels' }, h('div', { class: 'panel' }, report), h('div', { class: 'panel' }, mapping)),
     h('div', { class: 'actions' }, run),

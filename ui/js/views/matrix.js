@@ -12,7 +12,7 @@ export async function renderMatrix(app, code) {
   const table = h(
     'table',
     { 'data-test': 'matrix' },
-    h('thead', {}, h('tr', {}, h('th', {}, ''), m.reviewers.map(([id, name, topics]) => h('th', { title: topics.join(', ') }, `R${id} ${name}`)))),
+    h('thead', {}, h('tr', {}, h('th', {}, ''), m.reviewers.map(([id, name, topics]) => h('th', { title: topics.join(', ') }, h('span', { class: 'vert', lang: /[\u3400-\u9fff]/.test(name) ? 'zh-CN' : undefined }, `R${id} ${name}`))))),
     h(
       'tbody',
       {},

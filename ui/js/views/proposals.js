@@ -50,7 +50,7 @@ export async function renderProposals(app, code) {
       h('span', {}, r.topic),
       h('span', { class: 'num' }, formatYuan(r.requested)),
       h('span', {}, app.term('proposal_status', r.status)),
-      h('span', {}, r.reasons.map((x) => app.term('reason', x)).join('、')),
+      h('span', {}, r.reasons.map((x) => app.term('reason', x)).join(t('list_sep'))),
     );
   }
 

@@ -87,6 +87,42 @@ export async function renderSettings(app) {
     }
   } }, t('save'));
 
+  // A copy anywhere (a USB stick, a network folder), and a restore from such a file: the
+  // system's dialog asks where; the core checks the file before anything is replaced.
+  const copy = h('button', { 'data-test': 'backup-to', onclick: async () => {
+    copy.disabled = true;
+    try {
+      const info = await call('backup_to');
+      if (info) showResult(h('p', { class: 'ok' }, t('backed_up', { path: info.path })), h('p', {}, infoLine(info)), h('p', { class: 'muted' }, `${t('audit_head')}: ${info.audit_head}`));
+    } catch (e) {
+      app.error(e);
+    } finally {
+      copy.disabled = false;
+    }
+  } }, t('backup_to'));
+  const fromFile = h('button', { 'data-test': 'restore-from-file', onclick: async () => {
+    try {
+      const chosen = await call('choose_backup');
+      if (!chosen) return;
+      const go = h('button', { class: 'danger', 'data-test': 'restore-chosen-confirm' }, t('restore_confirm', { name: chosen.path }));
+      go.addEventListener('click', async () => {
+        go.disabled = true;
+        try {
+          const r = await call('restore_chosen');
+          app.toast(t('restored', { name: chosen.path }));
+          showResult(h('p', { class: 'ok' }, t('restored', { name: chosen.path })), h('p', {}, infoLine(r.restored)), r.kept_aside ? h('p', { class: 'muted', 'data-test': 'kept-aside' }, t('kept_aside', { path: r.kept_aside })) : null);
+          await draw();
+        } catch (e) {
+          app.error(e);
+          go.disabled = false;
+        }
+      });
+      showResult(h('p', { class: 'ok' }, `${chosen.path}: ${t('backup_sound')}`), h('p', {}, infoLine(chosen.info)), h('div', { class: 'actions' }, go));
+    } catch (e) {
+      showResult(h('p', { class: 'form-errors' }, e.message));
+    }
+  } }, t('restore_from_file'));
+
   await draw();
   const agency = await agencyForm(app);
   return h(
@@ -100,7 +136,7 @@ export async function renderSettings(app) {
     agency,
     h('h2', {}, t('backups')),
     h('p', { class: 'sub' }, t('backups_note')),
-    h('div', { class: 'actions' }, now),
+    h('div', { class: 'actions' }, now, copy, fromFile),
     result,
     h('div', { class: 'panel' }, h('table', { class: 'plain', 'data-test': 'backups' }, h('thead', {}, h('tr', {}, h('th', {}, t('file')), h('th', { class: 'num' }, t('size')), h('th', {}, ''))), list)),
   );
