@@ -1,18 +1,20 @@
 # GrantDesk — the two commands of the README.
 #   make run    installs what is missing, builds and opens the GrantDesk window
 #   make test   runs every test: format, lints, unit, property, integration, shell command,
-#               UI logic (node --test) and end-to-end tests of the real window under Xvfb
+#               UI logic (node --test), end-to-end tests of the real window under Xvfb, and
+#               the package's: built, installed with apt-get, started, removed
+#   make package  builds the Debian package (.deb) of the window and the CLI
 # Both are idempotent and quick when everything is present.
 
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps test-deps fmt-check lint unit ui-test e2e screenshot measure
+.PHONY: run test deps test-deps fmt-check lint unit ui-test e2e package package-test screenshot measure tour
 
 run: deps
 	$(CARGO) run --release -p grantdesk-app
 
-test: test-deps fmt-check lint unit ui-test e2e
+test: test-deps fmt-check lint unit ui-test e2e package-test
 
 deps:
 	@bash .ci/deps
@@ -37,6 +39,16 @@ e2e:
 	$(CARGO) build -p grantdesk-app -p grantdesk-cli
 	bash e2e/run.sh
 
+# The .deb with Tauri's own bundler (packaging/deb.sh prints where it went).
+package:
+	@bash packaging/deb.sh >/dev/null
+
+# Builds the package, installs it with apt-get (sudo when not root), starts the installed
+# window under Xvfb, runs the installed CLI, removes the package and checks the user's data
+# stayed (packaging/install-test.sh).
+package-test:
+	bash packaging/install-test.sh
+
 # Refreshes the README's screenshots (docs/) from the end-to-end run.
 screenshot: test-deps
 	$(CARGO) build -p grantdesk-app -p grantdesk-cli
@@ -46,3 +58,9 @@ screenshot: test-deps
 measure: test-deps
 	$(CARGO) build -p grantdesk-app -p grantdesk-cli
 	MEASURE=1 bash e2e/run.sh
+
+# Screenshots of every view of the awarded sample in both languages at 1280 × 800, for
+# looking at (target/tour/).
+tour: test-deps
+	$(CARGO) build -p grantdesk-app -p grantdesk-cli
+	TOUR=1 bash e2e/run.sh
