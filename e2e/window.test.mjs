@@ -214,6 +214,9 @@ inWindow('the first run asks for the agency; a call and a proposal are entered t
   await w.click('[data-test=first-save]');
   await w.waitFor('[data-error-for="name_en"]', { text: "enter the agency's English name" });
   await w.waitFor('[data-error-for="letterhead_zh"]', { text: 'at most 30 characters' });
+  const shots = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, 'first-run-en.png'), await w.screenshot());
   await w.type('[data-test=first-name_en]', 'Beijing Municipal Science and Technology Commission');
   await w.type('[data-test=first-letterhead_zh]', '北京市科学技术委员会文件');
   await w.type('[data-test=first-letterhead_en]', 'Beijing Municipal Science and Technology Commission');
@@ -762,10 +765,18 @@ test('award letters: one from the award page and all of the call with a merged f
     await w.click('[data-test=save-agency]');
     await w.waitFor('[data-field=name_zh].invalid');
     await w.exec("document.querySelector('[data-test=agency-name_zh]').value = '海淀区科学技术委员会';");
+    // The title font chosen in the system's dialog (the seam answers it).
+    const font = '/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc';
+    answerDialog(font);
+    await w.click('[data-test=choose-title_font]');
+    const end = Date.now() + 5000;
+    while (Date.now() < end && (await w.exec("return document.querySelector('[data-test=agency-title_font]').value;")) !== font) await sleep(50);
+    assert.equal(await w.exec("return document.querySelector('[data-test=agency-title_font]').value;"), font);
     await w.click('[data-test=save-agency]');
     await w.waitFor('[data-test=toast]', { text: '出具机构已保存' });
     const shown = execFileSync(CLI, ['--db', db, 'settings', '--json']).toString();
     assert.equal(JSON.parse(shown).agency.name.zh, '海淀区科学技术委员会');
+    assert.equal(JSON.parse(shown).agency.title_font, font);
   } finally {
     await w.close();
   }

@@ -59,6 +59,8 @@ pub enum Kind {
     Pdf,
     /// A GrantDesk database (a backup).
     Database,
+    /// A font file for the letters.
+    Font,
 }
 
 impl Kind {
@@ -90,6 +92,10 @@ impl Kind {
                     "GrantDesk database"
                 },
                 &["db"],
+            ),
+            Kind::Font => (
+                if zh { "字体文件" } else { "Font files" },
+                &["ttf", "otf", "ttc", "otc"],
             ),
         }
     }

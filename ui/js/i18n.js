@@ -346,6 +346,7 @@ const TEXT = {
   import_help: ['从 Excel 或 WPS 导出的 CSV（UTF-8 或 GB18030/GBK，自动识别）或 XLSX 文件导入申请书及申请单位。先试运行并逐行检查，导入时全部成功或全部不写入；重复导入同一文件不会产生重复记录。', 'Import proposals with their applicants from a CSV (UTF-8 or GB18030/GBK, detected) or XLSX file exported from Excel or WPS. Every row is checked first; the import writes all rows or none, and importing the same file again creates no duplicates.'],
   import_choose: ['选择文件', 'Choose a file'],
   import_choose_button: ['选择文件…', 'Choose a file…'],
+  choose_file: ['选择…', 'Choose…'],
   import_mapping: ['列与字段', 'Columns and fields'],
   import_column: ['列', 'Column'],
   import_field: ['字段', 'Field'],

@@ -127,12 +127,23 @@ export function lettersPanel(app, callCode, callLang = 'zh') {
 export async function agencyForm(app) {
   const form = await call('get_agency');
   const inputs = {};
-  const field = (key, label, area = false) => {
+  const field = (key, label, area = false, pick = false) => {
     const input = area
       ? h('textarea', { rows: 5, id: `agency-${key}`, 'data-test': `agency-${key}` }, form[key])
       : h('input', { type: 'text', id: `agency-${key}`, value: form[key], 'data-test': `agency-${key}` });
     inputs[key] = input;
-    return h('div', { class: 'field', 'data-field': key }, h('label', { for: `agency-${key}` }, label), input, h('span', { class: 'field-error', 'data-error-for': key }));
+    // A font file is chosen in the system's dialog (or typed); the core checks it on saving.
+    const choose = pick
+      ? h('button', { type: 'button', 'data-test': `choose-${key}`, onclick: async () => {
+          try {
+            const path = await call('choose_font');
+            if (path) input.value = path;
+          } catch (e) {
+            app.error(e);
+          }
+        } }, t('choose_file'))
+      : null;
+    return h('div', { class: 'field', 'data-field': key }, h('label', { for: `agency-${key}` }, label), choose ? h('span', { class: 'inline input-with-button' }, input, choose) : input, h('span', { class: 'field-error', 'data-error-for': key }));
   };
   const parts = {
     name_zh: field('name_zh', t('agency_name_zh')),
@@ -141,8 +152,8 @@ export async function agencyForm(app) {
     letterhead_en: field('letterhead_en', t('letterhead_en')),
     conditions_zh: field('conditions_zh', t('conditions_zh'), true),
     conditions_en: field('conditions_en', t('conditions_en'), true),
-    title_font: field('title_font', t('title_font')),
-    body_font: field('body_font', t('body_font')),
+    title_font: field('title_font', t('title_font'), false, true),
+    body_font: field('body_font', t('body_font'), false, true),
   };
   const general = h('p', { class: 'form-errors', 'data-test': 'agency-errors', tabindex: '-1' });
   const root = h('div', { class: 'grid' }, Object.values(parts));

@@ -184,6 +184,22 @@ pub async fn set_agency(state: State<'_, AppState>, form: AgencyForm) -> Reply<A
         .or_fail(&state)
 }
 
+/// Asks for a font file in the system's dialog (from the system's fonts folder) for the
+/// agency's settings: its path, shown in the form and checked by the core when saved; `None`
+/// when cancelled.
+#[tauri::command]
+pub async fn choose_font<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Reply<Option<String>> {
+    let start = PathBuf::from("/usr/share/fonts");
+    Ok(
+        dialog::open_file(&app, &state.answers, state.lang(), Kind::Font, &start)
+            .await
+            .map(|p| p.display().to_string()),
+    )
+}
+
 /// Opens, in the system's file manager, a folder of the exports or one the officer chose in a
 /// dialog during this run (nothing else).
 #[tauri::command]

@@ -85,5 +85,6 @@ commands! {
     letters::verify_letter,
     letters::get_agency,
     letters::set_agency,
+    letters::choose_font,
     letters::open_folder,
 }

@@ -80,7 +80,7 @@ export async function renderAwards(app, code) {
           h('td', { class: 'num muted' }, a.amount === a.requested ? '' : formatYuan(a.requested)),
           h('td', {}, `${a.start_on} – ${a.end_on}`),
           h('td', {}, h('span', { class: `badge ${a.status}`, 'data-test': 'award-status' }, app.term('award_status', a.status))),
-          h('td', {}, toggle, ' ', letterButton(a), ' ', moves),
+          h('td', {}, h('div', { class: 'row-actions' }, toggle, letterButton(a), moves)),
         ),
         details,
       );

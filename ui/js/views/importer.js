@@ -98,7 +98,7 @@ export async function renderImport(app, code) {
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
     h('div', { class: 'panel' }, h('p', {}, t('import_help')), h('div', { class: 'field' }, h('span', {}, t('import_choose')), h('span', { class: 'inline' }, file, ' ', chosenName))),
     errors,
-    h('div', { class: 'panels' }, h('div', { class: 'panel' }, report), h('div', { class: 'panel' }, mapping)),
+    h('div', { class: 'panels' }, h('div', { class: 'panel when-filled' }, report), h('div', { class: 'panel when-filled' }, mapping)),
     h('div', { class: 'actions' }, run),
   );
 }
