@@ -123,7 +123,10 @@ async fn an_import_killed_at_any_moment_leaves_none_or_all_of_its_rows() {
     // The import's length is measured once and the machine's load moves it (CI under load
     // once saw 8 of 20 land before the commit): a quarter is enough to show kills land
     // inside the import, and every kill was checked for none-or-all above.
-    assert!(none >= 5, "kills land inside the import, before the commit: {none}");
+    assert!(
+        none >= 5,
+        "kills land inside the import, before the commit: {none}"
+    );
 }
 
 /// Two processes importing into the same database at once both finish: the second waits
