@@ -544,11 +544,13 @@ pub async fn restore(
 /// A backup taken by hand ("back up now", `grantdesk backup`): `backups/grantdesk-<agency's
 /// local date and time>.db` beside the database, never pruned by the daily rotation.
 pub async fn take_now(pool: &Pool, db: &Path, stamp: &Stamp) -> Result<BackupInfo, Error> {
-    let dest = rolling_dir(db).join(format!(
-        "grantdesk-{}.db",
-        stamp.local().format("%Y-%m-%dT%H%M%S")
-    ));
+    let dest = rolling_dir(db).join(dated_name(stamp));
     create(pool, &dest).await
+}
+
+/// The name of a backup taken by hand: `grantdesk-<agency's local date and time>.db`.
+pub fn dated_name(stamp: &Stamp) -> String {
+    format!("grantdesk-{}.db", stamp.local().format("%Y-%m-%dT%H%M%S"))
 }
 
 /// A backup of the backups folder, by its file name only: a front end that lists them can

@@ -33,11 +33,8 @@ pub async fn backup_to<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Reply<Option<grantdesk::backup::BackupInfo>> {
-    let name = format!(
-        "grantdesk-{}.db",
-        state.stamp().local().format("%Y-%m-%dT%H%M%S")
-    );
-    let suggested = export::dir_beside(&state.db_path).join(name);
+    let suggested =
+        export::dir_beside(&state.db_path).join(grantdesk::backup::dated_name(&state.stamp()));
     let Some(dest) = dialog::save_file(&app, &state.answers, state.lang(), &suggested).await else {
         return Ok(None);
     };
