@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use crate::error::{Coded, Error, StoreError};
 use crate::lang::Lang;
@@ -180,13 +180,12 @@ fn hash_of(prev_hash: &str, e: &Entry) -> String {
 }
 
 /// Appends one entry inside the caller's transaction (which must be a write transaction).
-pub(crate) async fn record(
-    conn: &mut SqliteConnection,
-    stamp: &Stamp,
-    change: Change<'_>,
-) -> Result<(), Error> {
+pub(crate) async fn record<C>(conn: &mut C, stamp: &Stamp, change: Change<'_>) -> Result<(), Error>
+where
+    for<'c> &'c mut C: crate::db::Exec<'c>,
+{
     let (head_seq, head_hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+        crate::db::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&mut *conn)
             .await?;
     let mut entry = Entry {
@@ -202,7 +201,7 @@ pub(crate) async fn record(
         hash: String::new(),
     };
     entry.hash = hash_of(&entry.prev_hash, &entry);
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
@@ -218,7 +217,7 @@ pub(crate) async fn record(
     .bind(&entry.hash)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+    crate::db::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(entry.seq)
         .bind(&entry.hash)
         .execute(&mut *conn)
@@ -227,9 +226,9 @@ pub(crate) async fn record(
 }
 
 /// The head of the chain `(seq, hash)`, read inside the caller's write transaction.
-pub(crate) async fn head(conn: &mut SqliteConnection) -> Result<(i64, String), Error> {
+pub(crate) async fn head(conn: &mut crate::db::Tx) -> Result<(i64, String), Error> {
     Ok(
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+        crate::db::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&mut *conn)
             .await?,
     )
@@ -265,31 +264,33 @@ pub(crate) fn extend(head: (i64, String), stamp: &Stamp, changes: Vec<Change<'_>
 
 /// Writes entries made by [`extend`] and moves the head to the last one.
 pub(crate) async fn write_extension(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     entries: &[Entry],
 ) -> Result<(), Error> {
     let Some(last) = entries.last() else {
         return Ok(());
     };
     for chunk in entries.chunks(500) {
-        let mut q: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
-            "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash) ",
-        );
-        q.push_values(chunk, |mut b, e| {
-            b.push_bind(e.seq)
-                .push_bind(&e.at)
-                .push_bind(&e.actor)
-                .push_bind(&e.entity)
-                .push_bind(&e.entity_id)
-                .push_bind(&e.action)
-                .push_bind(&e.before_json)
-                .push_bind(&e.after_json)
-                .push_bind(&e.prev_hash)
-                .push_bind(&e.hash);
-        });
-        q.build().execute(&mut *conn).await?;
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|e| {
+                vec![
+                    crate::db::Arg::from(e.seq),
+                    crate::db::Arg::from(&e.at),
+                    crate::db::Arg::from(&e.actor),
+                    crate::db::Arg::from(&e.entity),
+                    crate::db::Arg::from(&e.entity_id),
+                    crate::db::Arg::from(&e.action),
+                    crate::db::Arg::from(&e.before_json),
+                    crate::db::Arg::from(&e.after_json),
+                    crate::db::Arg::from(&e.prev_hash),
+                    crate::db::Arg::from(&e.hash),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(&mut *conn, "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash) ", rows).await?;
     }
-    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+    crate::db::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(last.seq)
         .bind(&last.hash)
         .execute(&mut *conn)
@@ -302,14 +303,14 @@ pub(crate) async fn write_extension(
 /// is checked in constant memory.
 pub async fn verify(pool: &Pool) -> Result<Verified, Error> {
     const PAGE: i64 = 5_000;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.read().await?;
     let mut walk = Walk::new();
     loop {
         let page: Vec<Entry> =
-            sqlx::query_as("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+            crate::db::query_as("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .bind(walk.last)
                 .bind(PAGE)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut tx)
                 .await?;
         for e in &page {
             walk.step(e)?;
@@ -319,8 +320,8 @@ pub async fn verify(pool: &Pool) -> Result<Verified, Error> {
         }
     }
     let (head_seq, head_hash): (i64, String) =
-        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *tx)
+        crate::db::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut tx)
             .await?;
     tx.rollback().await?;
     Ok(walk.finish(head_seq, &head_hash)?)
@@ -410,7 +411,7 @@ pub async fn history(
 ) -> Result<Vec<Entry>, Error> {
     let rows = match entity {
         Some((kind, id)) => {
-            sqlx::query_as(
+            crate::db::query_as(
                 "SELECT * FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT $3",
             )
             .bind(kind)
@@ -420,7 +421,7 @@ pub async fn history(
             .await?
         }
         None => {
-            sqlx::query_as("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1")
+            crate::db::query_as("SELECT * FROM audit_log ORDER BY seq DESC LIMIT $1")
                 .bind(limit)
                 .fetch_all(pool)
                 .await?

@@ -13,7 +13,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use crate::audit::{self, Change};
 use crate::error::{Coded, Error, Msg};
 use crate::lang::Lang;
-use crate::store::{Pool, Stamp};
+use crate::store::Stamp;
+
+/// The file database's own pool: backups are copies of an SQLite file.
+type Pool = sqlx::SqlitePool;
 
 /// The refusals of backups and restores, each with its Chinese and English text side by side
 /// in [`BackupError::texts`].
@@ -44,6 +47,11 @@ pub enum BackupError {
     },
     WouldReplace {
         path: String,
+    },
+    /// The database is a PostgreSQL server's: its own tools back it up and restore it.
+    ServerMode {
+        dump: String,
+        restore: String,
     },
 }
 
@@ -97,6 +105,14 @@ impl BackupError {
                     "restoring replaces the database {path} (it is kept aside, never deleted): confirm it (--force)"
                 ),
             ),
+            ServerMode { dump, restore } => Msg::new(
+                format!(
+                    "数据库在 PostgreSQL 服务器上，由服务器自己的工具备份和恢复（通常由信息部门按计划执行）。备份：{dump}；恢复到一个新的空数据库：{restore}"
+                ),
+                format!(
+                    "the database is on a PostgreSQL server, which backs it up and restores it with its own tools (usually on the IT department's schedule). Back up: {dump}; restore into a new, empty database: {restore}"
+                ),
+            ),
         }
     }
 }
@@ -113,11 +129,36 @@ impl Coded for BackupError {
             BackupError::Io { .. } => "backup_io",
             BackupError::InUse { .. } => "database_in_use",
             BackupError::WouldReplace { .. } => "restore_needs_confirmation",
+            BackupError::ServerMode { .. } => "backup_server_mode",
         }
     }
 
     fn message(&self, lang: Lang) -> String {
         self.texts().get(lang).to_string()
+    }
+}
+
+/// The SQLite pool of a file database, or the server's way of doing it.
+fn file_pool(pool: &crate::db::Pool) -> Result<&Pool, BackupError> {
+    match pool {
+        crate::db::Pool::Sqlite(p) => Ok(p),
+        crate::db::Pool::Postgres(p) => Err(server_mode(&p.connect_options())),
+    }
+}
+
+/// What to run instead of a backup or a restore on a server: `pg_dump` in its custom format,
+/// and `pg_restore` into a new, empty database (the password is asked for, never printed).
+pub fn server_mode(o: &sqlx::postgres::PgConnectOptions) -> BackupError {
+    let db = o.get_database().unwrap_or("grantdesk");
+    let target = format!(
+        "-h {} -p {} -U {}",
+        o.get_host(),
+        o.get_port(),
+        o.get_username()
+    );
+    BackupError::ServerMode {
+        dump: format!("pg_dump {target} -Fc -f {db}-$(date +%Y%m%d-%H%M).dump {db}"),
+        restore: format!("pg_restore {target} --no-owner -d NEW_DATABASE {db}-….dump"),
     }
 }
 
@@ -142,7 +183,7 @@ pub struct BackupInfo {
 }
 
 fn known_migrations() -> sqlx::migrate::Migrator {
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./migrations/sqlite")
 }
 
 /// The newest schema version this build knows (its last migration).
@@ -256,7 +297,7 @@ async fn check(path: &Path, pool: &Pool) -> Result<BackupInfo, Error> {
         )
         .into());
     }
-    let verified = audit::verify(pool)
+    let verified = audit::verify(&crate::db::Pool::Sqlite(pool.clone()))
         .await
         .map_err(|e| BackupError::AuditBroken {
             path: path.display().to_string(),
@@ -331,7 +372,8 @@ async fn schema_differences(pool: &Pool, version: i64) -> Result<Vec<Msg>, Error
 
 /// Writes a consistent copy of the open database to `dest` (which must not exist), while
 /// other connections go on working, then checks the copy.
-pub async fn create(pool: &Pool, dest: &Path) -> Result<BackupInfo, Error> {
+pub async fn create(pool: &crate::db::Pool, dest: &Path) -> Result<BackupInfo, Error> {
+    let pool = file_pool(pool)?;
     if dest.exists() {
         return Err(BackupError::Exists {
             path: dest.display().to_string(),
@@ -508,7 +550,7 @@ pub async fn restore(
                 .await?;
         }
         audit::record(
-            &mut tx,
+            &mut *tx,
             stamp,
             Change::new("database", "restore", "restore").after(&serde_json::json!({
                 "from": info.path,
@@ -543,7 +585,11 @@ pub async fn restore(
 
 /// A backup taken by hand ("back up now", `grantdesk backup`): `backups/grantdesk-<agency's
 /// local date and time>.db` beside the database, never pruned by the daily rotation.
-pub async fn take_now(pool: &Pool, db: &Path, stamp: &Stamp) -> Result<BackupInfo, Error> {
+pub async fn take_now(
+    pool: &crate::db::Pool,
+    db: &Path,
+    stamp: &Stamp,
+) -> Result<BackupInfo, Error> {
     let dest = rolling_dir(db).join(dated_name(stamp));
     create(pool, &dest).await
 }
@@ -581,7 +627,7 @@ pub fn rolling_dir(db: &Path) -> PathBuf {
 /// One backup a day: writes `backups/grantdesk-YYYY-MM-DD.db` unless today's exists, then
 /// keeps the newest `keep`. Returns the new backup, if one was written.
 pub async fn rolling(
-    pool: &Pool,
+    pool: &crate::db::Pool,
     db: &Path,
     today: NaiveDate,
     keep: usize,

@@ -90,7 +90,7 @@ fn permille(part: Money, whole: Money) -> u64 {
 
 pub async fn of_call(pool: &Pool, code: &str) -> Result<Dashboard, Error> {
     let call = call::get(pool, code).await?;
-    let rows: Vec<Group> = sqlx::query_as(
+    let rows: Vec<Group> = crate::db::query_as(
         "SELECT topic, status, COUNT(*) AS n, COALESCE(SUM(requested_fen), 0) AS fen
          FROM proposals WHERE call_id = $1 GROUP BY topic, status",
     )

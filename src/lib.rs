@@ -7,6 +7,7 @@ pub mod call;
 pub(crate) mod capital;
 pub mod credit_code;
 pub mod dashboard;
+pub mod db;
 pub mod decision;
 pub mod demo;
 pub mod disbursement;

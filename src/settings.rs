@@ -30,7 +30,7 @@ pub fn parse_time_zone(name: &str) -> Result<Tz, Invalid> {
 /// The agency's time zone.
 pub async fn time_zone(pool: &Pool) -> Result<Tz, Error> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT value FROM settings WHERE key = 'time_zone'")
+        crate::db::query_as("SELECT value FROM settings WHERE key = 'time_zone'")
             .fetch_optional(pool)
             .await?;
     match row {
@@ -54,18 +54,19 @@ async fn put(
     value: &str,
     stamp: &Stamp,
 ) -> Result<Option<String>, Error> {
-    let before: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await?;
-    sqlx::query(
+    let before: Option<(String,)> =
+        crate::db::query_as("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    crate::db::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
     )
     .bind(key)
     .bind(value)
     .bind(stamp.at_text())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(before.map(|(v,)| v))
 }
@@ -235,9 +236,10 @@ impl AgencyForm {
 /// The agency that issues the letters, as kept in the settings; until it is set, the
 /// sample's fictional agency (the window's first run asks for the real one: `first_run`).
 pub async fn agency(pool: &Pool) -> Result<Agency, Error> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = 'agency'")
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<(String,)> =
+        crate::db::query_as("SELECT value FROM settings WHERE key = 'agency'")
+            .fetch_optional(pool)
+            .await?;
     match row {
         None => Ok(Agency::sample()),
         Some((v,)) => serde_json::from_str(&v).map_err(|e| {
@@ -253,7 +255,7 @@ pub async fn agency(pool: &Pool) -> Result<Agency, Error> {
 
 /// Whether the agency has been set (the first-run questions are asked until it is).
 pub async fn agency_is_set(pool: &Pool) -> Result<bool, Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM settings WHERE key = 'agency'")
+    let row: Option<(i64,)> = crate::db::query_as("SELECT 1 FROM settings WHERE key = 'agency'")
         .fetch_optional(pool)
         .await?;
     Ok(row.is_some())

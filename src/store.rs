@@ -8,15 +8,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Sqlite, Transaction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::error::StoreError;
 
-pub type Pool = SqlitePool;
-pub type Tx = Transaction<'static, Sqlite>;
+pub use crate::db::{Pool, Tx};
 
 /// The environment variable that names the database file.
 pub const DB_ENV: &str = "GRANTDESK_DB";
@@ -267,15 +263,32 @@ pub(crate) async fn connect(path: &Path) -> Result<Pool, StoreError> {
         .max_connections(4)
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    Ok(Pool::Sqlite(pool))
 }
 
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so that
 /// reads made inside it (remaining budget, the audit head) cannot be overtaken by another writer.
+///
+/// On PostgreSQL the same: every write of the agency's data takes one transaction-scoped lock
+/// first, so writers run one at a time (each appends to the one audit chain) while readers
+/// read their snapshots undisturbed.
 pub async fn begin_write(pool: &Pool) -> Result<Tx, StoreError> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    Ok(match pool {
+        Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+        Pool::Postgres(p) => {
+            let mut tx = Tx::Postgres(p.begin().await?);
+            crate::db::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut tx)
+                .await?;
+            tx
+        }
+    })
 }
+
+/// The PostgreSQL advisory lock every writer takes ("GrantDsk" in ASCII).
+pub const WRITE_LOCK: i64 = 0x4772_616e_7444_736b;
 
 #[cfg(test)]
 mod tests {

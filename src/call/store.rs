@@ -1,7 +1,7 @@
 //! Storage and use cases of calls. Rows are raw columns; `TryFrom` turns them into domain
 //! values and refuses rows that break a rule (a database edited behind the core's back).
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::{
     Appropriation, Call, CallError, CallForm, CallSpec, CallStatus, Committed, Criterion,
@@ -210,33 +210,33 @@ impl TryFrom<CallRows> for Call {
     }
 }
 
-async fn load(conn: &mut SqliteConnection, call: CallRow) -> Result<Call, Error> {
+async fn load(conn: &mut crate::db::Tx, call: CallRow) -> Result<Call, Error> {
     let id = call.id;
-    let topics = sqlx::query_as(
+    let topics = crate::db::query_as(
         "SELECT code, name_zh, name_en FROM call_topics WHERE call_id = $1 ORDER BY seq",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let criteria = sqlx::query_as(
+    let criteria = crate::db::query_as(
         "SELECT key, name_zh, name_en, weight_bp, max_score FROM call_criteria WHERE call_id = $1 ORDER BY seq",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let tiers = sqlx::query_as(
+    let tiers = crate::db::query_as(
         "SELECT up_to_fen, rate_bp FROM call_indirect_tiers WHERE call_id = $1 ORDER BY seq",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let tranches = sqlx::query_as(
+    let tranches = crate::db::query_as(
         "SELECT milestone, share_bp FROM call_tranches WHERE call_id = $1 ORDER BY seq",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let appropriations = sqlx::query_as(
+    let appropriations = crate::db::query_as(
         "SELECT year, amount_fen FROM call_appropriations WHERE call_id = $1 ORDER BY year",
     )
     .bind(id)
@@ -254,12 +254,9 @@ async fn load(conn: &mut SqliteConnection, call: CallRow) -> Result<Call, Error>
 
 /// The call with this code, if any, read on the given connection (inside a transaction when
 /// the caller is about to write).
-pub(crate) async fn find_on(
-    conn: &mut SqliteConnection,
-    code: &str,
-) -> Result<Option<Call>, Error> {
+pub(crate) async fn find_on(conn: &mut crate::db::Tx, code: &str) -> Result<Option<Call>, Error> {
     let code = code.trim().to_ascii_uppercase();
-    let row: Option<CallRow> = sqlx::query_as("SELECT * FROM calls WHERE code = $1")
+    let row: Option<CallRow> = crate::db::query_as("SELECT * FROM calls WHERE code = $1")
         .bind(&code)
         .fetch_optional(&mut *conn)
         .await?;
@@ -269,28 +266,29 @@ pub(crate) async fn find_on(
     }
 }
 
-pub(crate) async fn get_on(conn: &mut SqliteConnection, code: &str) -> Result<Call, Error> {
+pub(crate) async fn get_on(conn: &mut crate::db::Tx, code: &str) -> Result<Call, Error> {
     find_on(conn, code)
         .await?
         .ok_or_else(|| CallError::NotFound(code.trim().to_ascii_uppercase()).into())
 }
 
 pub async fn find(pool: &Pool, code: &str) -> Result<Option<Call>, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     find_on(&mut conn, code).await
 }
 
 pub async fn get(pool: &Pool, code: &str) -> Result<Call, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     get_on(&mut conn, code).await
 }
 
 /// All calls, newest opening date first.
 pub async fn list(pool: &Pool) -> Result<Vec<Call>, Error> {
-    let mut conn = pool.acquire().await?;
-    let rows: Vec<CallRow> = sqlx::query_as("SELECT * FROM calls ORDER BY opens_on DESC, code")
-        .fetch_all(&mut *conn)
-        .await?;
+    let mut conn = pool.read().await?;
+    let rows: Vec<CallRow> =
+        crate::db::query_as("SELECT * FROM calls ORDER BY opens_on DESC, code")
+            .fetch_all(&mut conn)
+            .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(load(&mut conn, r).await?);
@@ -298,22 +296,22 @@ pub async fn list(pool: &Pool) -> Result<Vec<Call>, Error> {
     Ok(out)
 }
 
-async fn write_children(conn: &mut SqliteConnection, id: i64, s: &CallSpec) -> Result<(), Error> {
+async fn write_children(conn: &mut crate::db::Tx, id: i64, s: &CallSpec) -> Result<(), Error> {
     for table in [
         "DELETE FROM call_criteria WHERE call_id = $1",
         "DELETE FROM call_indirect_tiers WHERE call_id = $1",
         "DELETE FROM call_tranches WHERE call_id = $1",
         "DELETE FROM call_appropriations WHERE call_id = $1",
     ] {
-        sqlx::query(table).bind(id).execute(&mut *conn).await?;
+        crate::db::query(table).bind(id).execute(&mut *conn).await?;
     }
     // Topics are upserted, not deleted: proposals refer to them.
-    sqlx::query("DELETE FROM call_topics WHERE call_id = $1 AND code NOT IN (SELECT topic FROM proposals WHERE call_id = $1)")
+    crate::db::query("DELETE FROM call_topics WHERE call_id = $1 AND code NOT IN (SELECT topic FROM proposals WHERE call_id = $1)")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for (seq, t) in s.topics.iter().enumerate() {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO call_topics (call_id, code, name_zh, name_en, seq) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (call_id, code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, seq = excluded.seq",
         )
@@ -326,7 +324,7 @@ async fn write_children(conn: &mut SqliteConnection, id: i64, s: &CallSpec) -> R
         .await?;
     }
     for (seq, c) in s.rubric.iter().enumerate() {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO call_criteria (call_id, key, name_zh, name_en, weight_bp, max_score, seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
@@ -340,7 +338,7 @@ async fn write_children(conn: &mut SqliteConnection, id: i64, s: &CallSpec) -> R
         .await?;
     }
     for (seq, t) in s.indirect_tiers.iter().enumerate() {
-        sqlx::query("INSERT INTO call_indirect_tiers (call_id, seq, up_to_fen, rate_bp) VALUES ($1, $2, $3, $4)")
+        crate::db::query("INSERT INTO call_indirect_tiers (call_id, seq, up_to_fen, rate_bp) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(seq as i64)
             .bind(t.up_to.map(Money::fen))
@@ -349,7 +347,7 @@ async fn write_children(conn: &mut SqliteConnection, id: i64, s: &CallSpec) -> R
             .await?;
     }
     for (seq, t) in s.tranches.iter().enumerate() {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO call_tranches (call_id, seq, milestone, share_bp) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
@@ -360,7 +358,7 @@ async fn write_children(conn: &mut SqliteConnection, id: i64, s: &CallSpec) -> R
         .await?;
     }
     for a in &s.appropriations {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO call_appropriations (call_id, year, amount_fen) VALUES ($1, $2, $3)",
         )
         .bind(id)
@@ -381,7 +379,7 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
         return Err(CallError::DuplicateCode(spec.code.to_string()).into());
     }
     let now = stamp.at_text();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO calls (code, title_zh, title_en, total_budget_fen, max_awards, award_floor_fen,
             award_ceiling_fen, duration_months, opens_on, closes_on, funding_mode, min_reviewers,
             max_proposals_per_applicant, disagreement_threshold_cp, award_number_pattern, status,
@@ -410,7 +408,7 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
     .bind(approval_text(&spec))
     .bind(spec.unspent.as_str())
     .bind(spec.letter_lang.pick("zh", "en"))
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     write_children(&mut tx, id, &spec).await?;
     let call = get_on(&mut tx, spec.code.as_str()).await?;
@@ -427,10 +425,10 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &CallForm) -> Result<Call,
 /// What a call has committed: its proposed awards, or its issued ones if there are more
 /// (read inside the caller's transaction).
 pub(crate) async fn committed_on(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call_id: i64,
 ) -> Result<Committed, Error> {
-    let (d_sum, d_n, a_sum, a_n): (i64, i64, i64, i64) = sqlx::query_as(
+    let (d_sum, d_n, a_sum, a_n): (i64, i64, i64, i64) = crate::db::query_as(
         "SELECT (SELECT COALESCE(SUM(amount_fen), 0) FROM decisions WHERE call_id = $1),
                 (SELECT COUNT(*) FROM decisions WHERE call_id = $1),
                 (SELECT COALESCE(SUM(amount_fen), 0) FROM awards WHERE call_id = $1),
@@ -472,11 +470,11 @@ pub async fn update(
             format!("the code of call {} cannot be changed", before.spec.code),
         ));
     }
-    let used: Vec<(String, i64)> = sqlx::query_as(
+    let used: Vec<(String, i64)> = crate::db::query_as(
         "SELECT topic, COUNT(*) FROM proposals WHERE call_id = $1 GROUP BY topic ORDER BY topic",
     )
     .bind(before.id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
     for (topic, n) in &used {
         if spec.topic(topic).is_none() {
@@ -500,7 +498,7 @@ pub async fn update(
     if !refused.is_empty() {
         return Err(CallError::Invalid(refused).into());
     }
-    sqlx::query(
+    crate::db::query(
         "UPDATE calls SET title_zh = $2, title_en = $3, total_budget_fen = $4, max_awards = $5,
             award_floor_fen = $6, award_ceiling_fen = $7, duration_months = $8, opens_on = $9,
             closes_on = $10, funding_mode = $11, min_reviewers = $12,
@@ -529,7 +527,7 @@ pub async fn update(
     .bind(approval_text(&spec))
     .bind(spec.unspent.as_str())
     .bind(spec.letter_lang.pick("zh", "en"))
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     write_children(&mut tx, before.id, &spec).await?;
     let after = get_on(&mut tx, code).await?;
@@ -563,11 +561,11 @@ pub async fn set_status(
         }
         .into());
     }
-    sqlx::query("UPDATE calls SET status = $2, updated_at = $3 WHERE id = $1")
+    crate::db::query("UPDATE calls SET status = $2, updated_at = $3 WHERE id = $1")
         .bind(before.id)
         .bind(to.as_str())
         .bind(stamp.at_text())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     let after = get_on(&mut tx, code).await?;
     audit::record(

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::DecisionError;
 use super::award::{self, Award, AwardStatus};
@@ -37,8 +37,8 @@ struct Facts {
     pi_name: String,
 }
 
-async fn facts(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Facts>, Error> {
-    Ok(sqlx::query_as(
+async fn facts(conn: &mut crate::db::Tx, call: &Call) -> Result<Vec<Facts>, Error> {
+    Ok(crate::db::query_as(
         "SELECT p.id, p.reference, p.title, p.title_en, p.topic, p.requested_fen, p.status,
                 a.name AS applicant, p.pi_name
          FROM proposals p JOIN applicants a ON a.id = p.applicant_id
@@ -58,14 +58,15 @@ struct DecisionRow {
 }
 
 async fn decisions(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &Call,
 ) -> Result<HashMap<i64, DecisionRow>, Error> {
-    let rows: Vec<DecisionRow> =
-        sqlx::query_as("SELECT proposal_id, amount_fen, reason FROM decisions WHERE call_id = $1")
-            .bind(call.id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let rows: Vec<DecisionRow> = crate::db::query_as(
+        "SELECT proposal_id, amount_fen, reason FROM decisions WHERE call_id = $1",
+    )
+    .bind(call.id)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(rows.into_iter().map(|r| (r.proposal_id, r)).collect())
 }
 
@@ -84,14 +85,14 @@ struct Context {
 }
 
 async fn context(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call_code: &str,
     order: Aggregate,
 ) -> Result<Context, Error> {
     let call = call::store_get_on(conn, call_code).await?;
     let props = facts(conn, &call).await?;
     let chosen = decisions(conn, &call).await?;
-    let awarded: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
+    let awarded: HashMap<i64, String> = crate::db::query_as::<(i64, String)>(
         "SELECT proposal_id, number FROM awards WHERE call_id = $1",
     )
     .bind(call.id)
@@ -226,7 +227,7 @@ async fn context(
 
 /// The decision board of a call, ranked by `order`.
 pub async fn board(pool: &Pool, call_code: &str, order: Aggregate) -> Result<Board, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     Ok(context(&mut conn, call_code, order).await?.board)
 }
 
@@ -253,9 +254,9 @@ pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<
         }
         .into());
     };
-    let status: (String,) = sqlx::query_as("SELECT status FROM proposals WHERE id = $1")
+    let status: (String,) = crate::db::query_as("SELECT status FROM proposals WHERE id = $1")
         .bind(pid)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
     if status.0 != "eligible" {
         return Err(DecisionError::NotEligible {
@@ -315,7 +316,7 @@ pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<
         .into());
     }
     let at = stamp.at_text();
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)
          ON CONFLICT (proposal_id) DO UPDATE SET amount_fen = excluded.amount_fen,
@@ -326,7 +327,7 @@ pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<
     .bind(amount.fen())
     .bind(&reason)
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     let mut change = Change::new(
         "decision",
@@ -364,14 +365,14 @@ pub async fn withdraw(
     let ctx = context(&mut tx, call_code, Aggregate::Mean).await?;
     deciding(&ctx.call)?;
     // Any proposed award of the call, even of a proposal that has since left the board.
-    let row: Option<(i64, i64, String)> = sqlx::query_as(
+    let row: Option<(i64, i64, String)> = crate::db::query_as(
         "SELECT d.proposal_id, d.amount_fen, d.reason FROM decisions d
          JOIN proposals p ON p.id = d.proposal_id
          WHERE d.call_id = $1 AND p.reference = $2",
     )
     .bind(ctx.call.id)
     .bind(reference)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     let Some((pid, amount_fen, reason)) = row else {
         return Err(DecisionError::NotProposed {
@@ -379,9 +380,9 @@ pub async fn withdraw(
         }
         .into());
     };
-    sqlx::query("DELETE FROM decisions WHERE proposal_id = $1")
+    crate::db::query("DELETE FROM decisions WHERE proposal_id = $1")
         .bind(pid)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     audit::record(
         &mut tx,
@@ -404,7 +405,7 @@ pub async fn withdraw(
 
 /// The optimiser's suggestion for a call, beside the current board.
 pub async fn suggest(pool: &Pool, form: &SuggestForm) -> Result<Suggestion, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
     let options = form.options(&call)?;
     let ctx = context(&mut conn, form.call.as_str(), options.order).await?;
@@ -441,12 +442,12 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
         return Err(DecisionError::Infeasible(why).into());
     }
     // Every decision it replaces, those on proposals that have left the board included.
-    let replaced: Vec<(String, i64, String)> = sqlx::query_as(
+    let replaced: Vec<(String, i64, String)> = crate::db::query_as(
         "SELECT p.reference, d.amount_fen, d.reason FROM decisions d
          JOIN proposals p ON p.id = d.proposal_id WHERE d.call_id = $1 ORDER BY p.reference",
     )
     .bind(ctx.call.id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
     #[derive(Serialize)]
     struct Replaced<'a> {
@@ -464,9 +465,9 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    sqlx::query("DELETE FROM decisions WHERE call_id = $1")
+    crate::db::query("DELETE FROM decisions WHERE call_id = $1")
         .bind(ctx.call.id)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     let at = stamp.at_text();
     for c in &s.chosen {
@@ -480,7 +481,7 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
             _ if c.amount < requested => "按资助上限核定 / set to the ceiling".to_string(),
             _ => String::new(),
         };
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5)",
         )
@@ -489,7 +490,7 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
         .bind(c.amount.fen())
         .bind(reason)
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     }
     let after: Vec<Listed> = s
@@ -535,7 +536,7 @@ pub async fn robustness(
         .into());
     }
     let seed = seed.unwrap_or(robustness::DEFAULT_SEED);
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
     let options = form.options(&call)?;
     let ctx = context(&mut conn, form.call.as_str(), options.order).await?;
@@ -576,8 +577,8 @@ const AWARD_SELECT: &str =
     FROM awards w JOIN proposals p ON p.id = w.proposal_id
     JOIN applicants a ON a.id = p.applicant_id JOIN calls c ON c.id = w.call_id";
 
-async fn award_lines(conn: &mut SqliteConnection, id: i64) -> Result<Vec<BudgetLine>, Error> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+async fn award_lines(conn: &mut crate::db::Tx, id: i64) -> Result<Vec<BudgetLine>, Error> {
+    let rows: Vec<(String, i64, i64)> = crate::db::query_as(
         "SELECT category, year, amount_fen FROM award_budget_lines WHERE award_id = $1
          ORDER BY year, CASE category WHEN 'equipment' THEN 1 WHEN 'operations' THEN 2
                   WHEN 'personnel' THEN 3 ELSE 4 END",
@@ -604,7 +605,7 @@ fn corrupt(id: i64, what: &str) -> Error {
     })
 }
 
-async fn award_from(conn: &mut SqliteConnection, r: AwardRow) -> Result<Award, Error> {
+async fn award_from(conn: &mut crate::db::Tx, r: AwardRow) -> Result<Award, Error> {
     let date = |s: &str| parse_date(s).ok_or_else(|| corrupt(r.id, s));
     Ok(Award {
         budget: award_lines(conn, r.id).await?,
@@ -630,8 +631,8 @@ async fn award_from(conn: &mut SqliteConnection, r: AwardRow) -> Result<Award, E
     })
 }
 
-async fn awards_on(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Award>, Error> {
-    let rows: Vec<AwardRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+async fn awards_on(conn: &mut crate::db::Tx, call: &Call) -> Result<Vec<Award>, Error> {
+    let rows: Vec<AwardRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{AWARD_SELECT} WHERE w.call_id = $1 ORDER BY w.number_year, w.number_seq"
     )))
     .bind(call.id)
@@ -646,7 +647,7 @@ async fn awards_on(conn: &mut SqliteConnection, call: &Call) -> Result<Vec<Award
 
 /// The awards of a call, in number order.
 pub async fn awards(pool: &Pool, call_code: &str) -> Result<Vec<Award>, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
     awards_on(&mut conn, &call).await
 }
@@ -682,12 +683,12 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
     // have been re-checked or reopened since), the amount within the limits and the request.
     let mut stale = Vec::new();
     if chosen.len() < ctx.board.awards {
-        let listed: Vec<(String,)> = sqlx::query_as(
+        let listed: Vec<(String,)> = crate::db::query_as(
             "SELECT p.reference FROM decisions d JOIN proposals p ON p.id = d.proposal_id
              WHERE d.call_id = $1 ORDER BY p.reference",
         )
         .bind(ctx.call.id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
         for (reference,) in listed {
             if !chosen.iter().any(|r| r.reference == reference) {
@@ -746,11 +747,12 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
         .into());
     }
     let year = chrono::Datelike::year(&decided);
-    let (last,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(MAX(number_seq), 0) FROM awards WHERE number_year = $1")
-            .bind(i64::from(year))
-            .fetch_one(&mut *tx)
-            .await?;
+    let (last,): (i64,) = crate::db::query_as(
+        "SELECT COALESCE(MAX(number_seq), 0) FROM awards WHERE number_year = $1",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut tx)
+    .await?;
     let at = stamp.at_text();
     let mut ids = Vec::new();
     for (i, row) in chosen.iter().enumerate() {
@@ -758,7 +760,7 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
         let pid = ctx.ids.get(&row.reference).copied().unwrap_or_default();
         let seq = last + 1 + i as i64;
         let number = pattern.render(year, u32::try_from(seq).unwrap_or(u32::MAX));
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = crate::db::query_as(
             "INSERT INTO awards (call_id, proposal_id, number, number_year, number_seq, amount_fen,
                  requested_fen, reason, decided_on, start_on, end_on, status, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'offered', $12, $12) RETURNING id",
@@ -775,14 +777,14 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
         .bind(date_text(start))
         .bind(date_text(end))
         .bind(&at)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await?;
-        let lines: Vec<(String, i64, i64)> = sqlx::query_as(
+        let lines: Vec<(String, i64, i64)> = crate::db::query_as(
             "SELECT category, year, amount_fen FROM budget_lines WHERE proposal_id = $1
              ORDER BY year, category",
         )
         .bind(pid)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut tx)
         .await?;
         let lines: Vec<BudgetLine> = lines
             .into_iter()
@@ -795,22 +797,22 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
             })
             .collect();
         for l in award::scale_budget(&lines, p.amount)? {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO award_budget_lines (award_id, category, year, amount_fen) VALUES ($1, $2, $3, $4)",
             )
             .bind(id)
             .bind(l.category.as_str())
             .bind(i64::from(l.year))
             .bind(l.amount.fen())
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         ids.push(id);
     }
-    sqlx::query("UPDATE calls SET status = 'decided', updated_at = $2 WHERE id = $1")
+    crate::db::query("UPDATE calls SET status = 'decided', updated_at = $2 WHERE id = $1")
         .bind(ctx.call.id)
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     let issued = awards_on(&mut tx, &ctx.call).await?;
     for a in issued.iter().filter(|a| ids.contains(&a.id)) {
@@ -843,11 +845,11 @@ pub async fn set_award_status(
     to: AwardStatus,
 ) -> Result<Award, Error> {
     let mut tx = begin_write(pool).await?;
-    let row: Option<AwardRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let row: Option<AwardRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{AWARD_SELECT} WHERE w.number = $1"
     )))
     .bind(number.trim())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     let Some(row) = row else {
         return Err(DecisionError::AwardNotFound(number.trim().to_string()).into());
@@ -866,11 +868,11 @@ pub async fn set_award_status(
         }
         .into());
     }
-    sqlx::query("UPDATE awards SET status = $2, updated_at = $3 WHERE id = $1")
+    crate::db::query("UPDATE awards SET status = $2, updated_at = $3 WHERE id = $1")
         .bind(before.id)
         .bind(to.as_str())
         .bind(stamp.at_text())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     audit::record(
         &mut tx,

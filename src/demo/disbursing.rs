@@ -90,7 +90,7 @@ fn report(number: &str, lines: &[(&str, Money)]) -> ReportForm {
 /// Carries the awarded sample a year on. Idempotent: a sample with payments is left alone.
 pub async fn load_disbursing(pool: &Pool, stamp: &Stamp) -> Result<Disbursing, Error> {
     let awarded = load_awarded(pool, stamp).await?;
-    let (entries,): (i64,) = sqlx::query_as(
+    let (entries,): (i64,) = crate::db::query_as(
         "SELECT COUNT(*) FROM payments p JOIN awards w ON w.id = p.award_id
          JOIN calls c ON c.id = w.call_id WHERE c.code = $1",
     )
@@ -101,14 +101,14 @@ pub async fn load_disbursing(pool: &Pool, stamp: &Stamp) -> Result<Disbursing, E
         carry(pool, stamp).await?;
     }
     let l = d::ledger(pool, CALL_CODE).await?;
-    let (payments,): (i64,) = sqlx::query_as(
+    let (payments,): (i64,) = crate::db::query_as(
         "SELECT COUNT(*) FROM payments p JOIN awards w ON w.id = p.award_id
          JOIN calls c ON c.id = w.call_id WHERE c.code = $1",
     )
     .bind(CALL_CODE)
     .fetch_one(pool)
     .await?;
-    let (suspended,): (i64,) = sqlx::query_as(
+    let (suspended,): (i64,) = crate::db::query_as(
         "SELECT COUNT(DISTINCT m.award_id) FROM milestones m JOIN awards w ON w.id = m.award_id
          JOIN calls c ON c.id = w.call_id
          WHERE c.code = $1 AND m.outcome = 'failed' AND w.status IN ('accepted', 'active')",

@@ -470,7 +470,7 @@ pub struct Loaded {
 /// can remove. The window offers it only on an empty database, and this refuses it anywhere
 /// else (the command line's `demo` keeps to its own database).
 pub async fn ensure_empty(pool: &Pool) -> Result<(), Error> {
-    let (calls, applicants, reviewers): (i64, i64, i64) = sqlx::query_as(
+    let (calls, applicants, reviewers): (i64, i64, i64) = crate::db::query_as(
         "SELECT (SELECT COUNT(*) FROM calls), (SELECT COUNT(*) FROM applicants),
                 (SELECT COUNT(*) FROM reviewers)",
     )
@@ -696,13 +696,13 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
             rpool::declare(pool, stamp, &declared).await?;
         }
     }
-    let (drawn,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM draws")
+    let (drawn,): (i64,) = crate::db::query_as("SELECT COUNT(*) FROM draws")
         .fetch_one(pool)
         .await?;
     if drawn == 0 {
         review::assign(pool, stamp, CALL_CODE, Some(SAMPLE_SEED), 12).await?;
     }
-    let open: Vec<(String, i64)> = sqlx::query_as(
+    let open: Vec<(String, i64)> = crate::db::query_as(
         "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          LEFT JOIN reviews v ON v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id
          WHERE s.status = 'assigned' AND v.proposal_id IS NULL ORDER BY 1, 2",
@@ -749,7 +749,7 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
         review::enter_review(pool, stamp, &form).await?;
     }
     let count = |sql: &'static str| async move {
-        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await?;
+        let (n,): (i64,) = crate::db::query_as(sql).fetch_one(pool).await?;
         Ok::<usize, Error>(n as usize)
     };
     Ok(Reviewed {

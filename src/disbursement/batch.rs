@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::PaymentStatus;
 use super::store::{corrupt, day, money};
@@ -113,8 +113,8 @@ struct Row {
     bank_ref: String,
 }
 
-async fn load(conn: &mut SqliteConnection, reference: &str) -> Result<(i64, Batch), Error> {
-    let h: Option<HeadRow> = sqlx::query_as(
+async fn load(conn: &mut crate::db::Tx, reference: &str) -> Result<(i64, Batch), Error> {
+    let h: Option<HeadRow> = crate::db::query_as(
         "SELECT b.id, b.reference, c.code AS call, b.from_on, b.to_on, b.created_on, b.created_by,
              b.paid_on, b.paid_by
          FROM payment_batches b JOIN calls c ON c.id = b.call_id WHERE b.reference = $1",
@@ -130,7 +130,7 @@ async fn load(conn: &mut SqliteConnection, reference: &str) -> Result<(i64, Batc
             format!("there is no payment batch {}", reference.trim()),
         ));
     };
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = crate::db::query_as(
         "SELECT p.id AS payment, a.name AS payee, a.credit_code, a.bank_name AS bank,
              a.bank_account AS account, p.amount_fen, w.number AS award, t.seq AS tranche,
              m.kind AS milestone, m.name AS milestone_name, p.status, p.bank_ref
@@ -200,7 +200,7 @@ async fn load(conn: &mut SqliteConnection, reference: &str) -> Result<(i64, Batc
 
 /// A batch as it stands.
 pub async fn batch(pool: &Pool, reference: &str) -> Result<Batch, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     Ok(load(&mut conn, reference).await?.1)
 }
 
@@ -217,9 +217,9 @@ struct SummaryRow {
 
 /// The batches of a call.
 pub async fn batches(pool: &Pool, call_code: &str) -> Result<Vec<BatchSummary>, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = crate::call::store_get_on(&mut conn, call_code).await?;
-    let rows: Vec<SummaryRow> = sqlx::query_as(
+    let rows: Vec<SummaryRow> = crate::db::query_as(
         "SELECT b.id, b.reference, b.from_on, b.to_on, COUNT(p.id) AS payments,
              COALESCE(SUM(CASE WHEN p.status IN ('approved', 'paid') THEN p.amount_fen END), 0)
                  AS total_fen,
@@ -228,7 +228,7 @@ pub async fn batches(pool: &Pool, call_code: &str) -> Result<Vec<BatchSummary>, 
          WHERE b.call_id = $1 GROUP BY b.id ORDER BY b.id DESC",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     let t = "payment_batches";
     rows.into_iter()
@@ -276,7 +276,7 @@ pub async fn create_batch(pool: &Pool, stamp: &Stamp, form: &BatchForm) -> Resul
     let to = to.flatten().unwrap_or(today);
     let mut tx = begin_write(pool).await?;
     let call = crate::call::store_get_on(&mut tx, form.call.as_str()).await?;
-    let ids: Vec<(i64, String)> = sqlx::query_as(
+    let ids: Vec<(i64, String)> = crate::db::query_as(
         "SELECT p.id, p.approved_on FROM payments p JOIN awards w ON w.id = p.award_id
          WHERE w.call_id = $1 AND p.status = 'approved' AND p.batch_id IS NULL
            AND p.approved_on BETWEEN $2 AND $3
@@ -285,7 +285,7 @@ pub async fn create_batch(pool: &Pool, stamp: &Stamp, form: &BatchForm) -> Resul
     .bind(call.id)
     .bind(date_text(from))
     .bind(date_text(to))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut tx)
     .await?;
     if ids.is_empty() {
         return Err(Error::invalid(
@@ -317,12 +317,12 @@ pub async fn create_batch(pool: &Pool, stamp: &Stamp, form: &BatchForm) -> Resul
     let from = from.max(first);
     let stem = format!("{}-ZF-{}", call.spec.code.as_str(), today.format("%Y%m%d"));
     let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM payment_batches WHERE reference LIKE $1 || '-%'")
+        crate::db::query_as("SELECT COUNT(*) FROM payment_batches WHERE reference LIKE $1 || '-%'")
             .bind(&stem)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut tx)
             .await?;
     let reference = format!("{stem}-{:02}", n + 1);
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO payment_batches (call_id, reference, from_on, to_on, created_on, created_by,
              created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -334,14 +334,14 @@ pub async fn create_batch(pool: &Pool, stamp: &Stamp, form: &BatchForm) -> Resul
     .bind(date_text(today))
     .bind(&stamp.actor)
     .bind(stamp.at_text())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     for (p, _) in &ids {
-        sqlx::query("UPDATE payments SET batch_id = $2, updated_at = $3 WHERE id = $1")
+        crate::db::query("UPDATE payments SET batch_id = $2, updated_at = $3 WHERE id = $1")
             .bind(p)
             .bind(id)
             .bind(stamp.at_text())
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     let (_, b) = load(&mut tx, &reference).await?;
@@ -393,11 +393,11 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
         ));
     }
     // Never paid before it was approved: the latest approval of the batch bounds the date.
-    let (latest,): (Option<String>,) = sqlx::query_as(
+    let (latest,): (Option<String>,) = crate::db::query_as(
         "SELECT MAX(approved_on) FROM payments WHERE batch_id = $1 AND status = 'approved'",
     )
     .bind(id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     if let Some(latest) = latest.filter(|l| parse_date(l).is_some_and(|a| on < a)) {
         return Err(Error::invalid(
@@ -414,7 +414,7 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
         .iter()
         .filter(|r| r.status == PaymentStatus::Approved)
     {
-        sqlx::query(
+        crate::db::query(
             "UPDATE payments SET status = 'paid', paid_on = $2, paid_by = $3, bank_ref = $4,
                  updated_at = $5 WHERE id = $1",
         )
@@ -423,7 +423,7 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
         .bind(&stamp.actor)
         .bind(format!("{}/{}", form.bank_ref.as_str(), r.payment))
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         audit::record(
             &mut tx,
@@ -435,21 +435,21 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
         .await?;
         awards.push(r.award.clone());
     }
-    sqlx::query("UPDATE payment_batches SET paid_on = $2, paid_by = $3 WHERE id = $1")
+    crate::db::query("UPDATE payment_batches SET paid_on = $2, paid_by = $3 WHERE id = $1")
         .bind(id)
         .bind(date_text(on))
         .bind(&stamp.actor)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     // The first money paid sets an accepted award going (执行中).
     awards.dedup();
     for number in &awards {
-        let done = sqlx::query(
+        let done = crate::db::query(
             "UPDATE awards SET status = 'active', updated_at = $2 WHERE number = $1 AND status = 'accepted'",
         )
         .bind(number)
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
         if done.rows_affected() > 0 {
             audit::record(

@@ -6,8 +6,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sqlx::{QueryBuilder, Sqlite};
-
 use super::{Period, award_finance, cash_flow, ledger};
 
 use crate::call::{self, AppropriationForm};
@@ -80,7 +78,7 @@ pub async fn run(
         ..crate::demo::reference_call_form()
     };
     call::create(&pool, stamp, &form).await?;
-    let (call_id,): (i64,) = sqlx::query_as("SELECT id FROM calls WHERE code = $1")
+    let (call_id,): (i64,) = crate::db::query_as("SELECT id FROM calls WHERE code = $1")
         .bind(CODE)
         .fetch_one(&pool)
         .await?;
@@ -90,28 +88,35 @@ pub async fn run(
     crate::import::bench::insert_plain(&mut tx, call_id, CODE, awards).await?;
     let ids: Vec<usize> = (0..awards).collect();
     for chunk in ids.chunks(300) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|&i| {
+                vec![
+                    crate::db::Arg::from(i as i64 + 1),
+                    crate::db::Arg::from(call_id),
+                    crate::db::Arg::from(i as i64 + 1),
+                    crate::db::Arg::from(format!("BENCH〔2099〕{:05}", i + 1)),
+                    crate::db::Arg::from(2099),
+                    crate::db::Arg::from(i as i64 + 1),
+                    crate::db::Arg::from(AWARD_FEN),
+                    crate::db::Arg::from(300_000_000i64),
+                    crate::db::Arg::from("2026-12-01"),
+                    crate::db::Arg::from("2027-01-01"),
+                    crate::db::Arg::from("2028-12-31"),
+                    crate::db::Arg::from("active"),
+                    crate::db::Arg::from("x"),
+                    crate::db::Arg::from("x"),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut tx,
             "INSERT INTO awards (id, call_id, proposal_id, number, number_year, number_seq,
                 amount_fen, requested_fen, decided_on, start_on, end_on, status, created_at,
                 updated_at) ",
-        );
-        q.push_values(chunk, |mut b, &i| {
-            b.push_bind(i as i64 + 1)
-                .push_bind(call_id)
-                .push_bind(i as i64 + 1)
-                .push_bind(format!("BENCH〔2099〕{:05}", i + 1))
-                .push_bind(2099)
-                .push_bind(i as i64 + 1)
-                .push_bind(AWARD_FEN)
-                .push_bind(300_000_000i64)
-                .push_bind("2026-12-01")
-                .push_bind("2027-01-01")
-                .push_bind("2028-12-31")
-                .push_bind("active")
-                .push_bind("x")
-                .push_bind("x");
-        });
-        q.build().execute(&mut *tx).await?;
+            rows,
+        )
+        .await?;
     }
     // Tranches evenly over 24 months; the last takes the odd fen.
     let per = AWARD_FEN / tranches.max(1) as i64;
@@ -123,24 +128,31 @@ pub async fn run(
         format!("{}-{:02}-01", 2027 + m / 12, m % 12 + 1)
     };
     for chunk in rows.chunks(300) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|&(a, k)| {
+                let amount = if k + 1 == tranches {
+                    AWARD_FEN - per * (tranches as i64 - 1)
+                } else {
+                    per
+                };
+                vec![
+                    crate::db::Arg::from((a * tranches + k) as i64 + 1),
+                    crate::db::Arg::from(a as i64 + 1),
+                    crate::db::Arg::from(k as i64 + 1),
+                    crate::db::Arg::from(amount),
+                    crate::db::Arg::from(month(k, tranches)),
+                    crate::db::Arg::from("x"),
+                    crate::db::Arg::from("x"),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut tx,
             "INSERT INTO tranches (id, award_id, seq, amount_fen, due_on, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, &(a, k)| {
-            let amount = if k + 1 == tranches {
-                AWARD_FEN - per * (tranches as i64 - 1)
-            } else {
-                per
-            };
-            b.push_bind((a * tranches + k) as i64 + 1)
-                .push_bind(a as i64 + 1)
-                .push_bind(k as i64 + 1)
-                .push_bind(amount)
-                .push_bind(month(k, tranches))
-                .push_bind("x")
-                .push_bind("x");
-        });
-        q.build().execute(&mut *tx).await?;
+            rows,
+        )
+        .await?;
     }
     // `payments` entries per tranche, each an equal share of it, paid in its due month; the
     // last entry of each award is still only approved.
@@ -149,33 +161,40 @@ pub async fn run(
         .flat_map(|a| (0..tranches).flat_map(move |k| (0..payments).map(move |p| (a, k, p))))
         .collect();
     for chunk in entries.chunks(200) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|&(a, k, p)| {
+                let last = k + 1 == tranches && p + 1 == payments;
+                let due = month(k, tranches);
+                vec![
+                    crate::db::Arg::from(a as i64 + 1),
+                    crate::db::Arg::from((a * tranches + k) as i64 + 1),
+                    crate::db::Arg::from("payment"),
+                    crate::db::Arg::from(share),
+                    crate::db::Arg::from(if last { "approved" } else { "paid" }),
+                    crate::db::Arg::from(due.clone()),
+                    crate::db::Arg::from("bench"),
+                    crate::db::Arg::from(if last { None } else { Some(due) }),
+                    crate::db::Arg::from("x"),
+                    crate::db::Arg::from("x"),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut tx,
             "INSERT INTO payments (award_id, tranche_id, kind, amount_fen, status, approved_on,
                 approved_by, paid_on, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, &(a, k, p)| {
-            let last = k + 1 == tranches && p + 1 == payments;
-            let due = month(k, tranches);
-            b.push_bind(a as i64 + 1)
-                .push_bind((a * tranches + k) as i64 + 1)
-                .push_bind("payment")
-                .push_bind(share)
-                .push_bind(if last { "approved" } else { "paid" })
-                .push_bind(due.clone())
-                .push_bind("bench")
-                .push_bind(if last { None } else { Some(due) })
-                .push_bind("x")
-                .push_bind("x");
-        });
-        q.build().execute(&mut *tx).await?;
+            rows,
+        )
+        .await?;
     }
     tx.commit().await?;
-    sqlx::query("ANALYZE").execute(&pool).await?;
+    crate::db::query("ANALYZE").execute(&pool).await?;
     let fill = t.elapsed();
 
     let l = ledger(&pool, CODE).await?;
     // The totals the database keeps agree with the payments themselves.
-    let (raw,): (i64,) = sqlx::query_as(
+    let (raw,): (i64,) = crate::db::query_as(
         "SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid' AND amount_fen > 0",
     )
     .fetch_one(&pool)

@@ -56,7 +56,7 @@ pub async fn award_finances(
     today: NaiveDate,
 ) -> Result<Vec<AwardFinance>, Error> {
     let mut out = Vec::new();
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     // Every award's facts in one read per table, then each award's page assembled from them
     // (its payment list left out: the totals the database keeps stand for it).
     let call_id = crate::call::store_get_on(&mut conn, call).await?.id;
@@ -67,12 +67,12 @@ pub async fn award_finances(
     let mut adjustments = reports::adjustments(&mut conn, scope).await?;
     let mut reps = reports::reports(&mut conn, scope).await?;
     let mut closeouts = reports::closeouts(&mut conn, scope).await?;
-    let recovered: HashMap<i64, i64> = sqlx::query_as(
+    let recovered: HashMap<i64, i64> = crate::db::query_as(
         "SELECT s.award_id, s.recovered_fen FROM award_totals s JOIN awards w ON w.id = s.award_id
          WHERE w.call_id = $1",
     )
     .bind(call_id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?
     .into_iter()
     .collect();
@@ -202,7 +202,7 @@ pub async fn call_finance(
         }
     }
     attention.sort_by_key(|a| (!a.suspended, !a.held));
-    let (unbatched,): (i64,) = sqlx::query_as(
+    let (unbatched,): (i64,) = crate::db::query_as(
         "SELECT COUNT(*) FROM payments p JOIN awards w ON w.id = p.award_id
          JOIN calls c ON c.id = w.call_id
          WHERE c.code = $1 AND p.status = 'approved' AND p.batch_id IS NULL",

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::form::{AdjustDecisionForm, AdjustForm, CloseoutForm, ReportForm};
 use super::spending::{
@@ -51,11 +51,11 @@ impl Scope {
 }
 
 pub(super) async fn budgets(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     scope: Scope,
 ) -> Result<HashMap<i64, Vec<BudgetLine>>, Error> {
     let (cond, id) = scope.filter();
-    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<(i64, String, i64, i64)> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT l.award_id, l.category, l.year, l.amount_fen FROM award_budget_lines l
          JOIN awards w ON w.id = l.award_id WHERE {cond} ORDER BY l.award_id, l.year, l.category"
     )))
@@ -92,11 +92,11 @@ struct AdjustmentRow {
 }
 
 pub(super) async fn adjustments(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     scope: Scope,
 ) -> Result<HashMap<i64, Vec<Adjustment>>, Error> {
     let (cond, id) = scope.filter();
-    let rows: Vec<AdjustmentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<AdjustmentRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT b.award_id, b.id, b.year, b.from_category, b.to_category, b.amount_fen, b.reason,
              b.status, b.requested_on, b.requested_by, b.decided_on, b.decided_by, b.decision_note
          FROM budget_adjustments b JOIN awards w ON w.id = b.award_id WHERE {cond}
@@ -143,11 +143,11 @@ struct ReportRow {
 }
 
 pub(super) async fn reports(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     scope: Scope,
 ) -> Result<HashMap<i64, Vec<Report>>, Error> {
     let (cond, id) = scope.filter();
-    let heads: Vec<ReportRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let heads: Vec<ReportRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT r.award_id, r.id, r.year, r.is_final, r.submitted_on, r.note
          FROM spending_reports r JOIN awards w ON w.id = r.award_id WHERE {cond}
          ORDER BY r.award_id, r.year"
@@ -155,7 +155,7 @@ pub(super) async fn reports(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let lines: Vec<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let lines: Vec<(i64, String, i64)> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT l.report_id, l.category, l.amount_fen FROM spending_lines l
          JOIN spending_reports r ON r.id = l.report_id JOIN awards w ON w.id = r.award_id
          WHERE {cond}"
@@ -190,7 +190,7 @@ pub(super) async fn reports(
 /// An award's spending: its budget as approved and as adjusted, its reports against it, the
 /// flags, and the reports it owes on `today`.
 pub(super) async fn spending(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     h: &Head,
     milestones: &[Milestone],
     today: NaiveDate,
@@ -256,11 +256,11 @@ struct CloseoutRow {
 }
 
 pub(super) async fn closeouts(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     scope: Scope,
 ) -> Result<HashMap<i64, Closeout>, Error> {
     let (cond, id) = scope.filter();
-    let rows: Vec<CloseoutRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<CloseoutRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT c.award_id, c.closed_on, c.outcome, c.spent_fen, c.balance_fen, c.kept,
              c.clawback_id, c.note
          FROM closeouts c JOIN awards w ON w.id = c.award_id WHERE {cond}"
@@ -290,7 +290,7 @@ pub(super) async fn closeouts(
 }
 
 pub(super) async fn closeout_of(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     award: i64,
 ) -> Result<Option<Closeout>, Error> {
     Ok(closeouts(conn, Scope::Award(award)).await?.remove(&award))
@@ -346,23 +346,23 @@ pub async fn report(pool: &Pool, stamp: &Stamp, form: &ReportForm) -> Result<Awa
     let at = stamp.at_text();
     let id = match &prior {
         Some(r) => {
-            sqlx::query("DELETE FROM spending_lines WHERE report_id = $1")
+            crate::db::query("DELETE FROM spending_lines WHERE report_id = $1")
                 .bind(r.id)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
-            sqlx::query(
+            crate::db::query(
                 "UPDATE spending_reports SET is_final = $2, submitted_on = $3, note = $4 WHERE id = $1",
             )
             .bind(r.id)
             .bind(input.is_final)
             .bind(date_text(input.submitted_on))
             .bind(form.note.as_str())
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
             r.id
         }
         None => {
-            let (id,): (i64,) = sqlx::query_as(
+            let (id,): (i64,) = crate::db::query_as(
                 "INSERT INTO spending_reports (award_id, year, is_final, submitted_on, note, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -372,19 +372,19 @@ pub async fn report(pool: &Pool, stamp: &Stamp, form: &ReportForm) -> Result<Awa
             .bind(date_text(input.submitted_on))
             .bind(form.note.as_str())
             .bind(&at)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut tx)
             .await?;
             id
         }
     };
     for (c, m) in &input.lines {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO spending_lines (report_id, category, amount_fen) VALUES ($1, $2, $3)",
         )
         .bind(id)
         .bind(c.as_str())
         .bind(m.fen())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     }
     let after = finance(&mut tx, &h, today).await?;
@@ -428,7 +428,7 @@ pub async fn adjust(pool: &Pool, stamp: &Stamp, form: &AdjustForm) -> Result<Awa
         AdjustmentStatus::Recorded
     };
     let at = stamp.at_text();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO budget_adjustments (award_id, year, from_category, to_category, amount_fen,
              reason, status, requested_on, requested_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
@@ -443,7 +443,7 @@ pub async fn adjust(pool: &Pool, stamp: &Stamp, form: &AdjustForm) -> Result<Awa
     .bind(date_text(today))
     .bind(&stamp.actor)
     .bind(&at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     let after = finance(&mut tx, &h, today).await?;
     let made = after.spending.adjustments.iter().find(|x| x.id == id);
@@ -467,11 +467,11 @@ pub async fn decide_adjustment(
     let (id, approve) = form.check()?;
     let today = stamp.today();
     let mut tx = begin_write(pool).await?;
-    let number: Option<(String,)> = sqlx::query_as(
+    let number: Option<(String,)> = crate::db::query_as(
         "SELECT w.number FROM budget_adjustments b JOIN awards w ON w.id = b.award_id WHERE b.id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     let Some((number,)) = number else {
         return Err(Error::invalid(
@@ -523,7 +523,7 @@ pub async fn decide_adjustment(
     } else {
         AdjustmentStatus::Refused
     };
-    sqlx::query(
+    crate::db::query(
         "UPDATE budget_adjustments SET status = $2, decided_on = $3, decided_by = $4,
              decision_note = $5, updated_at = $6 WHERE id = $1",
     )
@@ -533,7 +533,7 @@ pub async fn decide_adjustment(
     .bind(&stamp.actor)
     .bind(form.note.as_str())
     .bind(stamp.at_text())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     let after = finance(&mut tx, &h, today).await?;
     let now = after.spending.adjustments.iter().find(|x| x.id == id);
@@ -662,11 +662,11 @@ pub async fn closeout(
     )
     .await?;
     if h.status != outcome {
-        sqlx::query("UPDATE awards SET status = $2, updated_at = $3 WHERE id = $1")
+        crate::db::query("UPDATE awards SET status = $2, updated_at = $3 WHERE id = $1")
             .bind(h.id)
             .bind(outcome.as_str())
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         audit::record(
             &mut tx,
@@ -677,7 +677,7 @@ pub async fn closeout(
         )
         .await?;
     }
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO closeouts (award_id, closed_on, outcome, spent_fen, balance_fen, kept,
              clawback_id, note, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -691,7 +691,7 @@ pub async fn closeout(
     .bind(clawback)
     .bind(form.note.as_str())
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     let h = head(&mut tx, &h.number).await?;
     let after = finance(&mut tx, &h, today).await?;

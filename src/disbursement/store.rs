@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::form::{ApproveForm, ClawbackForm, EditForm, MilestoneForm, OutcomeForm, PaidForm};
 use super::ledger::{AwardLedger, AwardSums, CallLedger, CashFlow, Flow, Period};
@@ -152,10 +152,10 @@ pub(super) fn head_from(r: HeadRow) -> Result<Head, Error> {
 
 /// Every award of a call, in number order.
 pub(super) async fn heads_of_call(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call_id: i64,
 ) -> Result<Vec<Head>, Error> {
-    let rows: Vec<HeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<HeadRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{HEAD_SELECT} WHERE w.call_id = $1 ORDER BY w.number_year, w.number_seq"
     )))
     .bind(call_id)
@@ -164,8 +164,8 @@ pub(super) async fn heads_of_call(
     rows.into_iter().map(head_from).collect()
 }
 
-pub(super) async fn head(conn: &mut SqliteConnection, number: &str) -> Result<Head, Error> {
-    let row: Option<HeadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+pub(super) async fn head(conn: &mut crate::db::Tx, number: &str) -> Result<Head, Error> {
+    let row: Option<HeadRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{HEAD_SELECT} WHERE w.number = $1"
     )))
     .bind(number.trim())
@@ -191,7 +191,7 @@ pub(super) struct MilestoneRow {
 }
 
 async fn milestones(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     award: i64,
     today: NaiveDate,
 ) -> Result<Vec<Milestone>, Error> {
@@ -202,11 +202,11 @@ async fn milestones(
 }
 
 pub(super) async fn milestone_rows(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     scope: Scope,
 ) -> Result<HashMap<i64, Vec<MilestoneRow>>, Error> {
     let (cond, id) = scope.filter();
-    let rows: Vec<MilestoneRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<MilestoneRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT m.award_id, m.id, m.kind, m.name, m.due_on, m.outcome, m.decided_on,
              m.rectify_by, m.note
          FROM milestones m JOIN awards w ON w.id = m.award_id WHERE {cond}
@@ -263,7 +263,7 @@ pub(super) struct TrancheRow {
 }
 
 pub(super) async fn tranche_rows(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     award: i64,
 ) -> Result<Vec<TrancheRow>, Error> {
     Ok(Scope::one(
@@ -274,11 +274,11 @@ pub(super) async fn tranche_rows(
 
 /// The tranches with what is approved and paid of each, by award, in schedule order.
 pub(super) async fn tranche_rows_of(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     scope: Scope,
 ) -> Result<HashMap<i64, Vec<TrancheRow>>, Error> {
     let (cond, id) = scope.filter();
-    let rows: Vec<TrancheRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<TrancheRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT t.award_id, t.id, t.amount_fen, t.due_on, t.milestone_id, t.released_on,
              t.released_fen,
              COALESCE(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END), 0) AS pending_fen,
@@ -344,8 +344,8 @@ fn payment_from(r: PaymentRow) -> Result<Payment, Error> {
     })
 }
 
-async fn payments(conn: &mut SqliteConnection, award: i64) -> Result<Vec<Payment>, Error> {
-    let rows: Vec<PaymentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+async fn payments(conn: &mut crate::db::Tx, award: i64) -> Result<Vec<Payment>, Error> {
+    let rows: Vec<PaymentRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{PAYMENT_SELECT} WHERE p.award_id = $1 ORDER BY p.id"
     )))
     .bind(award)
@@ -354,8 +354,8 @@ async fn payments(conn: &mut SqliteConnection, award: i64) -> Result<Vec<Payment
     rows.into_iter().map(payment_from).collect()
 }
 
-async fn payment_row(conn: &mut SqliteConnection, id: i64) -> Result<PaymentRow, Error> {
-    let row: Option<PaymentRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+async fn payment_row(conn: &mut crate::db::Tx, id: i64) -> Result<PaymentRow, Error> {
+    let row: Option<PaymentRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{PAYMENT_SELECT} WHERE p.id = $1"
     )))
     .bind(id)
@@ -394,7 +394,7 @@ pub struct AwardFinance {
 }
 
 pub(super) async fn finance(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     h: &Head,
     today: NaiveDate,
 ) -> Result<AwardFinance, Error> {
@@ -525,7 +525,7 @@ pub async fn award_finance(
     number: &str,
     today: NaiveDate,
 ) -> Result<AwardFinance, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let h = head(&mut conn, number).await?;
     finance(&mut conn, &h, today).await
 }
@@ -559,8 +559,8 @@ struct ScheduleState {
     tranches: Vec<(u32, Money, NaiveDate, Option<String>)>,
 }
 
-async fn schedule_state(conn: &mut SqliteConnection, award: i64) -> Result<ScheduleState, Error> {
-    let ms: Vec<(i64, String, String, String)> = sqlx::query_as(
+async fn schedule_state(conn: &mut crate::db::Tx, award: i64) -> Result<ScheduleState, Error> {
+    let ms: Vec<(i64, String, String, String)> = crate::db::query_as(
         "SELECT id, kind, name, due_on FROM milestones WHERE award_id = $1 ORDER BY due_on, id",
     )
     .bind(award)
@@ -575,7 +575,7 @@ async fn schedule_state(conn: &mut SqliteConnection, award: i64) -> Result<Sched
             }
         })
     };
-    let ts: Vec<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+    let ts: Vec<(i64, i64, String, Option<i64>)> = crate::db::query_as(
         "SELECT id, amount_fen, due_on, milestone_id FROM tranches WHERE award_id = $1 ORDER BY seq",
     )
     .bind(award)
@@ -600,8 +600,8 @@ async fn schedule_state(conn: &mut SqliteConnection, award: i64) -> Result<Sched
     })
 }
 
-async fn template(conn: &mut SqliteConnection, call_id: i64) -> Result<Vec<TrancheShare>, Error> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+async fn template(conn: &mut crate::db::Tx, call_id: i64) -> Result<Vec<TrancheShare>, Error> {
+    let rows: Vec<(String, i64)> = crate::db::query_as(
         "SELECT milestone, share_bp FROM call_tranches WHERE call_id = $1 ORDER BY seq",
     )
     .bind(call_id)
@@ -624,7 +624,7 @@ async fn template(conn: &mut SqliteConnection, call_id: i64) -> Result<Vec<Tranc
 /// Gives an issued award its three milestones and its schedule from the call's template, and
 /// records it. Runs inside the issuing transaction.
 pub(crate) async fn create_for_award(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     number: &str,
 ) -> Result<(), Error> {
@@ -637,7 +637,7 @@ pub(crate) async fn create_for_award(
         MilestoneKind::Acceptance,
     ] {
         let due = milestone_due(kind, h.start_on, h.end_on, h.months);
-        let (id,): (i64,) = sqlx::query_as(
+        let (id,): (i64,) = crate::db::query_as(
             "INSERT INTO milestones (award_id, kind, due_on, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $4) RETURNING id",
         )
@@ -676,7 +676,7 @@ pub(crate) async fn create_for_award(
 /// Writes a schedule over the stored one: removes what the edit folded away, lowers amounts
 /// before raising any (so the sum never passes the award midway), then adds new tranches.
 async fn write_slots(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     award: i64,
     old: &[Slot],
     new: &[Slot],
@@ -686,7 +686,7 @@ async fn write_slots(
         if let Some(id) = o.id
             && !new.iter().any(|n| n.id == Some(id))
         {
-            sqlx::query("DELETE FROM tranches WHERE id = $1")
+            crate::db::query("DELETE FROM tranches WHERE id = $1")
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
@@ -706,7 +706,7 @@ async fn write_slots(
         .collect();
     kept.sort_by_key(|k| k.2);
     for (i, n, _) in kept {
-        sqlx::query(
+        crate::db::query(
             "UPDATE tranches SET seq = $2, amount_fen = $3, due_on = $4, milestone_id = $5,
                  updated_at = $6
              WHERE id = $1",
@@ -721,7 +721,7 @@ async fn write_slots(
         .await?;
     }
     for (i, n) in new.iter().enumerate().filter(|(_, n)| n.id.is_none()) {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO tranches (award_id, seq, amount_fen, due_on, milestone_id, created_at,
                  updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $6)",
@@ -742,7 +742,7 @@ async fn write_slots(
 /// they had been made at issue; an award already accepted has its signing passed on the day
 /// it was decided. Returns how many awards it did; nothing to do costs one query.
 pub async fn backfill(pool: &Pool, stamp: &Stamp) -> Result<usize, Error> {
-    let missing: Vec<(String,)> = sqlx::query_as(
+    let missing: Vec<(String,)> = crate::db::query_as(
         "SELECT number FROM awards w
          WHERE NOT EXISTS (SELECT 1 FROM milestones m WHERE m.award_id = w.id) ORDER BY id",
     )
@@ -756,9 +756,9 @@ pub async fn backfill(pool: &Pool, stamp: &Stamp) -> Result<usize, Error> {
     for (number,) in &missing {
         let h = head(&mut tx, number).await?;
         let (exists,): (bool,) =
-            sqlx::query_as("SELECT EXISTS (SELECT 1 FROM milestones WHERE award_id = $1)")
+            crate::db::query_as("SELECT EXISTS (SELECT 1 FROM milestones WHERE award_id = $1)")
                 .bind(h.id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut tx)
                 .await?;
         if exists {
             continue;
@@ -786,12 +786,12 @@ pub async fn backfill(pool: &Pool, stamp: &Stamp) -> Result<usize, Error> {
 // The award's lifecycle: what accepting, completing and terminating do to its money
 
 async fn pass_signing(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     h: &Head,
     on: NaiveDate,
 ) -> Result<(), Error> {
-    let done = sqlx::query(
+    let done = crate::db::query(
         "UPDATE milestones SET outcome = 'passed', decided_on = $2, updated_at = $3
          WHERE award_id = $1 AND kind = 'signing' AND outcome IS NULL",
     )
@@ -815,13 +815,13 @@ async fn pass_signing(
 /// Releases what an ending award leaves unpaid: approved or failed payments are cancelled
 /// with `why`, each tranche's unpaid part goes back to the call.
 pub(super) async fn release(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     h: &Head,
     why: &Msg,
 ) -> Result<(), Error> {
     let at = stamp.at_text();
-    let open: Vec<(i64,)> = sqlx::query_as(
+    let open: Vec<(i64,)> = crate::db::query_as(
         "SELECT id FROM payments WHERE award_id = $1 AND status IN ('approved', 'failed') ORDER BY id",
     )
     .bind(h.id)
@@ -829,7 +829,7 @@ pub(super) async fn release(
     .await?;
     for (id,) in open {
         let before = payment_from(payment_row(conn, id).await?)?;
-        sqlx::query(
+        crate::db::query(
             "UPDATE payments SET status = 'cancelled', reason = $2, updated_at = $3 WHERE id = $1",
         )
         .bind(id)
@@ -853,7 +853,7 @@ pub(super) async fn release(
     for r in rows.iter().filter(|r| r.released_on.is_none()) {
         let unpaid = r.amount_fen - r.paid_fen;
         if unpaid > 0 {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE tranches SET released_on = $2, released_fen = $3, updated_at = $4 WHERE id = $1",
             )
             .bind(r.id)
@@ -895,7 +895,7 @@ pub(crate) fn completed_by_closeout(number: &str) -> Error {
 /// cancels payments in flight and releases what is left unpaid; completing is refused here,
 /// as it is done by close-out.
 pub(crate) async fn on_award_status(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     number: &str,
     to: AwardStatus,
@@ -1019,7 +1019,7 @@ pub async fn record_outcome(
             format!("the date {} is before the earlier outcome of {prior}", d.on),
         ));
     }
-    sqlx::query(
+    crate::db::query(
         "UPDATE milestones SET outcome = $2, decided_on = $3, rectify_by = $4, note = $5,
              updated_at = $6
          WHERE id = $1",
@@ -1030,7 +1030,7 @@ pub async fn record_outcome(
     .bind(d.rectify_by.map(date_text))
     .bind(form.note.as_str())
     .bind(stamp.at_text())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     let after = finance(&mut tx, &h, today).await?;
     let label = if m.kind == MilestoneKind::Extra {
@@ -1076,7 +1076,7 @@ pub async fn add_milestone(
     }
     not_before_start(&h, due)?;
     let at = stamp.at_text();
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO milestones (award_id, kind, name, due_on, created_at, updated_at)
          VALUES ($1, 'extra', $2, $3, $4, $4)",
     )
@@ -1084,7 +1084,7 @@ pub async fn add_milestone(
     .bind(&name)
     .bind(date_text(due))
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     audit::record(
         &mut tx,
@@ -1122,13 +1122,13 @@ pub async fn move_milestone(
     not_before_start(&h, due)?;
     let before = schedule_state(&mut tx, h.id).await?;
     let at = stamp.at_text();
-    sqlx::query("UPDATE milestones SET due_on = $2, updated_at = $3 WHERE id = $1")
+    crate::db::query("UPDATE milestones SET due_on = $2, updated_at = $3 WHERE id = $1")
         .bind(m.id)
         .bind(date_text(due))
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
-    sqlx::query(
+    crate::db::query(
         "UPDATE tranches SET due_on = $3, updated_at = $4
          WHERE milestone_id = $1 AND due_on = $2 AND released_on IS NULL
            AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tranche_id = tranches.id)",
@@ -1137,17 +1137,17 @@ pub async fn move_milestone(
     .bind(date_text(m.due_on))
     .bind(date_text(due))
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     // Keep the schedule's numbering in date order.
     let rows = tranche_rows(&mut tx, h.id).await?;
     let mut order: Vec<(i64, String)> = rows.iter().map(|r| (r.id, r.due_on.clone())).collect();
     order.sort_by(|a, b| a.1.cmp(&b.1));
     for (i, (id, _)) in order.iter().enumerate() {
-        sqlx::query("UPDATE tranches SET seq = $2 WHERE id = $1 AND seq <> $2")
+        crate::db::query("UPDATE tranches SET seq = $2 WHERE id = $1 AND seq <> $2")
             .bind(id)
             .bind(i as i64 + 1)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
     }
     let after_state = schedule_state(&mut tx, h.id).await?;
@@ -1260,7 +1260,7 @@ pub async fn approve(pool: &Pool, stamp: &Stamp, form: &ApproveForm) -> Result<P
         .into());
     }
     let at = stamp.at_text();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO payments (award_id, tranche_id, kind, amount_fen, status, approved_on,
              approved_by, created_at, updated_at)
          VALUES ($1, $2, 'payment', $3, 'approved', $4, $5, $6, $6) RETURNING id",
@@ -1271,7 +1271,7 @@ pub async fn approve(pool: &Pool, stamp: &Stamp, form: &ApproveForm) -> Result<P
     .bind(date_text(today))
     .bind(&stamp.actor)
     .bind(&at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut tx)
     .await?;
     let p = payment_from(payment_row(&mut tx, id).await?)?;
     audit::record(
@@ -1347,7 +1347,7 @@ async fn move_payment(
                     ),
                 ));
             }
-            sqlx::query(
+            crate::db::query(
                 "UPDATE payments SET status = 'paid', paid_on = $2, paid_by = $3, bank_ref = $4,
                      updated_at = $5 WHERE id = $1",
             )
@@ -1356,7 +1356,7 @@ async fn move_payment(
             .bind(&stamp.actor)
             .bind(&p.note)
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         PaymentStatus::Approved => {
@@ -1378,7 +1378,7 @@ async fn move_payment(
                 }
                 .into());
             }
-            sqlx::query(
+            crate::db::query(
                 "UPDATE payments SET status = 'approved', approved_on = $2, approved_by = $3,
                      updated_at = $4 WHERE id = $1",
             )
@@ -1386,12 +1386,12 @@ async fn move_payment(
             .bind(date_text(today))
             .bind(&stamp.actor)
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
         PaymentStatus::Failed | PaymentStatus::Cancelled => {
             // Out of its batch: approved again, it goes into the next batch made.
-            sqlx::query(
+            crate::db::query(
                 "UPDATE payments SET status = $2, reason = $3, updated_at = $4, batch_id = NULL
                  WHERE id = $1",
             )
@@ -1399,7 +1399,7 @@ async fn move_payment(
             .bind(to.as_str())
             .bind(&p.note)
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         }
     }
@@ -1420,10 +1420,10 @@ async fn move_payment(
     .await?;
     if to == PaymentStatus::Paid && h.status == AwardStatus::Accepted {
         // The first money paid sets the project going (执行中).
-        sqlx::query("UPDATE awards SET status = 'active', updated_at = $2 WHERE id = $1")
+        crate::db::query("UPDATE awards SET status = 'active', updated_at = $2 WHERE id = $1")
             .bind(h.id)
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         audit::record(
             &mut tx,
@@ -1481,7 +1481,7 @@ pub async fn clawback(pool: &Pool, stamp: &Stamp, form: &ClawbackForm) -> Result
 
 /// Writes a clawback (a negative entry, received on `on`) with its audit entry.
 pub(super) async fn record_clawback(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     h: &Head,
     amount: Money,
@@ -1489,7 +1489,7 @@ pub(super) async fn record_clawback(
     reason: &str,
 ) -> Result<Payment, Error> {
     let at = stamp.at_text();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO payments (award_id, kind, amount_fen, status, approved_on, approved_by,
              paid_on, paid_by, reason, created_at, updated_at)
          VALUES ($1, 'clawback', $2, 'paid', $3, $4, $3, $4, $5, $6, $6) RETURNING id",
@@ -1527,25 +1527,25 @@ struct LedgerRow {
 /// The call's ledger with every award's: the awards, their schedules summed, and the payment
 /// totals the database keeps per award.
 pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
-    let rows: Vec<LedgerRow> = sqlx::query_as(
+    let rows: Vec<LedgerRow> = crate::db::query_as(
         "SELECT w.id, w.number, a.name AS applicant, w.status, w.amount_fen
          FROM awards w JOIN proposals p ON p.id = w.proposal_id
          JOIN applicants a ON a.id = p.applicant_id
          WHERE w.call_id = $1 ORDER BY w.number_year, w.number_seq",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     let mut sums: HashMap<i64, AwardSums> = HashMap::with_capacity(rows.len());
-    let tranches: Vec<(i64, i64, i64)> = sqlx::query_as(
+    let tranches: Vec<(i64, i64, i64)> = crate::db::query_as(
         "SELECT t.award_id, SUM(t.amount_fen), SUM(t.released_fen)
          FROM tranches t JOIN awards w ON w.id = t.award_id
          WHERE w.call_id = $1 GROUP BY t.award_id",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     for (award, scheduled, released) in tranches {
         let s = sums.entry(award).or_default();
@@ -1553,12 +1553,12 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
         s.released = money("tranches", award, released)?;
     }
     // The payment totals the database keeps as payments are written (migration 0008).
-    let pays: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+    let pays: Vec<(i64, i64, i64, i64)> = crate::db::query_as(
         "SELECT s.award_id, s.pending_fen, s.paid_fen, s.recovered_fen
          FROM award_totals s JOIN awards w ON w.id = s.award_id WHERE w.call_id = $1",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     for (award, pending, paid, recovered) in pays {
         let s = sums.entry(award).or_default();
@@ -1566,14 +1566,14 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
         s.paid = money("award_totals", award, paid)?;
         s.recovered = money("award_totals", award, recovered)?;
     }
-    let spent: Vec<(i64, i64)> = sqlx::query_as(
+    let spent: Vec<(i64, i64)> = crate::db::query_as(
         "SELECT r.award_id, SUM(l.amount_fen)
          FROM spending_reports r JOIN spending_lines l ON l.report_id = r.id
          JOIN awards w ON w.id = r.award_id
          WHERE w.call_id = $1 GROUP BY r.award_id",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     for (award, fen) in spent {
         sums.entry(award).or_default().spent = money("spending_lines", award, fen)?;
@@ -1597,21 +1597,21 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
 /// of every tranche, by due date) and what was paid and recovered, against the call's
 /// appropriations by year.
 pub async fn cash_flow(pool: &Pool, call_code: &str, by: Period) -> Result<CashFlow, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
-    let due: Vec<(String, i64)> = sqlx::query_as(
+    let due: Vec<(String, i64)> = crate::db::query_as(
         "SELECT substr(t.due_on, 1, 7) || '-01', SUM(t.amount_fen - t.released_fen)
          FROM tranches t JOIN awards w ON w.id = t.award_id
          WHERE w.call_id = $1 GROUP BY 1",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
-    let paid: Vec<(String, i64, i64)> = sqlx::query_as(
+    let paid: Vec<(String, i64, i64)> = crate::db::query_as(
         "SELECT month || '-01', paid_fen, recovered_fen FROM paid_by_month WHERE call_id = $1",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     let mut flows = Vec::with_capacity(due.len() + 2 * paid.len());
     for (month, fen) in due {

@@ -5,8 +5,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use sqlx::{QueryBuilder, Sqlite};
-
 use super::{ImportRequest, import, read};
 use crate::call::{self, CallStatus};
 use crate::credit_code::CreditCode;
@@ -87,7 +85,7 @@ pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Erro
 
     // The same rows, inserted plainly: the floor an import could reach.
     let plain = fresh(dir, "plain.db", stamp).await?;
-    let (call_id,): (i64,) = sqlx::query_as("SELECT id FROM calls WHERE code = $1")
+    let (call_id,): (i64,) = crate::db::query_as("SELECT id FROM calls WHERE code = $1")
         .bind(CODE)
         .fetch_one(&plain)
         .await?;
@@ -110,7 +108,7 @@ pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Erro
 /// budget lines each into the call, plainly: no checks, no audit. The floor an import could
 /// reach, and the filler of other benchmarks.
 pub(crate) async fn insert_plain(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Tx,
     call_id: i64,
     code: &str,
     rows: usize,
@@ -118,50 +116,64 @@ pub(crate) async fn insert_plain(
     let topics = ["AI", "AR", "VR"];
     let ids: Vec<usize> = (0..rows).collect();
     for chunk in ids.chunks(400) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|&i| {
+                vec![
+                    crate::db::Arg::from(i as i64 + 1),
+                    crate::db::Arg::from(credit_code(i)),
+                    crate::db::Arg::from(format!("规模测试单位{i}")),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from("x"),
+                    crate::db::Arg::from("x"),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *conn,
             "INSERT INTO applicants (id, credit_code, name, bank_name, bank_account, contact_name,
                 contact_phone, contact_email, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, &i| {
-            b.push_bind(i as i64 + 1)
-                .push_bind(credit_code(i))
-                .push_bind(format!("规模测试单位{i}"))
-                .push_bind("")
-                .push_bind("")
-                .push_bind("")
-                .push_bind("")
-                .push_bind("")
-                .push_bind("x")
-                .push_bind("x");
-        });
-        q.build().execute(&mut *conn).await?;
+            rows,
+        )
+        .await?;
     }
     for chunk in ids.chunks(200) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|&i| {
+                vec![
+                    crate::db::Arg::from(i as i64 + 1),
+                    crate::db::Arg::from(call_id),
+                    crate::db::Arg::from(format!("{code}-{:04}", i + 1)),
+                    crate::db::Arg::from(format!("面向规模测试的研究项目{i}")),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(i as i64 + 1),
+                    crate::db::Arg::from(format!("负责人{i}")),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(format!("pi{i}@example.cn")),
+                    crate::db::Arg::from(""),
+                    crate::db::Arg::from(topics[i % 3]),
+                    crate::db::Arg::from(300_000_000i64),
+                    crate::db::Arg::from("submitted"),
+                    crate::db::Arg::from("2026-04-01"),
+                    crate::db::Arg::from("x"),
+                    crate::db::Arg::from("x"),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *conn,
             "INSERT INTO proposals (id, call_id, reference, title, title_en, summary, applicant_id,
                 pi_name, pi_title, pi_email, pi_phone, topic, requested_fen, status, submitted_on,
                 created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, &i| {
-            b.push_bind(i as i64 + 1)
-                .push_bind(call_id)
-                .push_bind(format!("{code}-{:04}", i + 1))
-                .push_bind(format!("面向规模测试的研究项目{i}"))
-                .push_bind("")
-                .push_bind("")
-                .push_bind(i as i64 + 1)
-                .push_bind(format!("负责人{i}"))
-                .push_bind("")
-                .push_bind(format!("pi{i}@example.cn"))
-                .push_bind("")
-                .push_bind(topics[i % 3])
-                .push_bind(300_000_000i64)
-                .push_bind("submitted")
-                .push_bind("2026-04-01")
-                .push_bind("x")
-                .push_bind("x");
-        });
-        q.build().execute(&mut *conn).await?;
+            rows,
+        )
+        .await?;
     }
     let lines: Vec<(usize, &str, i64, i64)> = (0..rows)
         .flat_map(|i| {
@@ -173,16 +185,23 @@ pub(crate) async fn insert_plain(
         })
         .collect();
     for chunk in lines.chunks(800) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|(i, c, y, a)| {
+                vec![
+                    crate::db::Arg::from(*i as i64 + 1),
+                    crate::db::Arg::from(*c),
+                    crate::db::Arg::from(*y),
+                    crate::db::Arg::from(*a),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *conn,
             "INSERT INTO budget_lines (proposal_id, category, year, amount_fen) ",
-        );
-        q.push_values(chunk, |mut b, (i, c, y, a)| {
-            b.push_bind(*i as i64 + 1)
-                .push_bind(*c)
-                .push_bind(*y)
-                .push_bind(*a);
-        });
-        q.build().execute(&mut *conn).await?;
+            rows,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -6,7 +6,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::mapping::{self, Mapping};
 use super::sheet::{Row, Sheet};
@@ -215,11 +214,11 @@ fn issue(line: usize, column: &str, value: &str, rule: &str, zh: String, en: Str
 }
 
 async fn saved_mapping(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     signature: &str,
 ) -> Result<Option<BTreeMap<String, String>>, Error> {
     let row: Option<(String,)> =
-        sqlx::query_as("SELECT mapping FROM import_mappings WHERE signature = $1")
+        crate::db::query_as("SELECT mapping FROM import_mappings WHERE signature = $1")
             .bind(signature)
             .fetch_optional(&mut *conn)
             .await?;
@@ -227,7 +226,7 @@ async fn saved_mapping(
 }
 
 async fn plan(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     sheet: &Sheet,
     request: &ImportRequest,
 ) -> Result<Plan, Error> {
@@ -601,7 +600,7 @@ fn column_of(
 
 /// The dry run: the report of what an import would do, writing nothing.
 pub async fn dry_run(pool: &Pool, sheet: &Sheet, request: &ImportRequest) -> Result<Report, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     Ok(plan(&mut conn, sheet, request).await?.report)
 }
 
@@ -630,7 +629,7 @@ pub async fn import(
         update_one(&mut tx, stamp, &call, p).await?;
     }
     let mapping_json = serde_json::to_string(&report.mapping.columns).unwrap_or_default();
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO import_mappings (signature, headers, mapping, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (signature) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
     )
@@ -638,7 +637,7 @@ pub async fn import(
     .bind(serde_json::to_string(&sheet.headers).unwrap_or_default())
     .bind(mapping_json)
     .bind(stamp.at_text())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     audit::record(
         &mut tx,
@@ -658,7 +657,7 @@ pub async fn import(
 }
 
 async fn update_one(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     call: &Call,
     p: &Prepared,
@@ -720,7 +719,7 @@ struct NewRow {
 /// entries in one chain extension. The entries (JSON, then hashes) are made on another thread
 /// while the rows are written.
 async fn write_new(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     call: &Call,
     rows: &[&Prepared],
@@ -730,18 +729,19 @@ async fn write_new(
     }
     let at = stamp.at_text();
     // Applicants: known ones by credit code; new ones get the next ids.
-    let known: Vec<(i64, String)> = sqlx::query_as("SELECT id, credit_code FROM applicants")
+    let known: Vec<(i64, String)> = crate::db::query_as("SELECT id, credit_code FROM applicants")
         .fetch_all(&mut *conn)
         .await?;
     let mut applicant_ids: HashMap<String, i64> = known.into_iter().map(|(i, c)| (c, i)).collect();
-    let (max_applicant,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM applicants")
-        .fetch_one(&mut *conn)
-        .await?;
-    let (max_proposal,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM proposals")
+    let (max_applicant,): (i64,) =
+        crate::db::query_as("SELECT COALESCE(MAX(id), 0) FROM applicants")
+            .fetch_one(&mut *conn)
+            .await?;
+    let (max_proposal,): (i64,) = crate::db::query_as("SELECT COALESCE(MAX(id), 0) FROM proposals")
         .fetch_one(&mut *conn)
         .await?;
     let taken: Vec<(String,)> =
-        sqlx::query_as("SELECT reference FROM proposals WHERE call_id = $1")
+        crate::db::query_as("SELECT reference FROM proposals WHERE call_id = $1")
             .bind(call.id)
             .fetch_all(&mut *conn)
             .await?;
@@ -809,68 +809,89 @@ async fn write_new(
 
     let applicants: Vec<&NewRow> = new_rows.iter().filter(|r| r.new_applicant).collect();
     for chunk in applicants.chunks(CHUNK) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|r| {
+                let a = &r.content.applicant;
+                vec![
+                    crate::db::Arg::from(r.applicant_id),
+                    crate::db::Arg::from(a.credit_code.to_string()),
+                    crate::db::Arg::from(&a.name),
+                    crate::db::Arg::from(&a.bank_name),
+                    crate::db::Arg::from(&a.bank_account),
+                    crate::db::Arg::from(&a.contact_name),
+                    crate::db::Arg::from(&a.contact_phone),
+                    crate::db::Arg::from(&a.contact_email),
+                    crate::db::Arg::from(&at),
+                    crate::db::Arg::from(&at),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *conn,
             "INSERT INTO applicants (id, credit_code, name, bank_name, bank_account, contact_name,
                 contact_phone, contact_email, created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, r| {
-            let a = &r.content.applicant;
-            b.push_bind(r.applicant_id)
-                .push_bind(a.credit_code.to_string())
-                .push_bind(&a.name)
-                .push_bind(&a.bank_name)
-                .push_bind(&a.bank_account)
-                .push_bind(&a.contact_name)
-                .push_bind(&a.contact_phone)
-                .push_bind(&a.contact_email)
-                .push_bind(&at)
-                .push_bind(&at);
-        });
-        q.build().execute(&mut *conn).await?;
+            rows,
+        )
+        .await?;
     }
     for chunk in new_rows.chunks(CHUNK / 2) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|r| {
+                let c = &r.content;
+                vec![
+                    crate::db::Arg::from(r.id),
+                    crate::db::Arg::from(call.id),
+                    crate::db::Arg::from(&c.reference),
+                    crate::db::Arg::from(&c.title),
+                    crate::db::Arg::from(&c.title_en),
+                    crate::db::Arg::from(&c.summary),
+                    crate::db::Arg::from(r.applicant_id),
+                    crate::db::Arg::from(&c.pi_name),
+                    crate::db::Arg::from(&c.pi_title),
+                    crate::db::Arg::from(&c.pi_email),
+                    crate::db::Arg::from(&c.pi_phone),
+                    crate::db::Arg::from(&c.topic),
+                    crate::db::Arg::from(c.requested.fen()),
+                    crate::db::Arg::from(r.status.as_str()),
+                    crate::db::Arg::from(r.submitted_on.map(date_text)),
+                    crate::db::Arg::from(&at),
+                    crate::db::Arg::from(&at),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *conn,
             "INSERT INTO proposals (id, call_id, reference, title, title_en, summary, applicant_id,
                 pi_name, pi_title, pi_email, pi_phone, topic, requested_fen, status, submitted_on,
                 created_at, updated_at) ",
-        );
-        q.push_values(chunk, |mut b, r| {
-            let c = &r.content;
-            b.push_bind(r.id)
-                .push_bind(call.id)
-                .push_bind(&c.reference)
-                .push_bind(&c.title)
-                .push_bind(&c.title_en)
-                .push_bind(&c.summary)
-                .push_bind(r.applicant_id)
-                .push_bind(&c.pi_name)
-                .push_bind(&c.pi_title)
-                .push_bind(&c.pi_email)
-                .push_bind(&c.pi_phone)
-                .push_bind(&c.topic)
-                .push_bind(c.requested.fen())
-                .push_bind(r.status.as_str())
-                .push_bind(r.submitted_on.map(date_text))
-                .push_bind(&at)
-                .push_bind(&at);
-        });
-        q.build().execute(&mut *conn).await?;
+            rows,
+        )
+        .await?;
     }
     let lines: Vec<(i64, &proposal::BudgetLine)> = new_rows
         .iter()
         .flat_map(|r| r.content.budget.iter().map(move |l| (r.id, l)))
         .collect();
     for chunk in lines.chunks(CHUNK * 2) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|(id, l)| {
+                vec![
+                    crate::db::Arg::from(*id),
+                    crate::db::Arg::from(l.category.as_str()),
+                    crate::db::Arg::from(i64::from(l.year)),
+                    crate::db::Arg::from(l.amount.fen()),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *conn,
             "INSERT INTO budget_lines (proposal_id, category, year, amount_fen) ",
-        );
-        q.push_values(chunk, |mut b, (id, l)| {
-            b.push_bind(*id)
-                .push_bind(l.category.as_str())
-                .push_bind(i64::from(l.year))
-                .push_bind(l.amount.fen());
-        });
-        q.build().execute(&mut *conn).await?;
+            rows,
+        )
+        .await?;
     }
     let entries = chain.await.map_err(|e| {
         Error::Store(crate::error::StoreError::Corrupt {

@@ -398,7 +398,7 @@ pub async fn of_award(
     agency: &Agency,
     lang: Option<Lang>,
 ) -> Result<Letter, crate::Error> {
-    let found: Option<(String,)> = sqlx::query_as(
+    let found: Option<(String,)> = crate::db::query_as(
         "SELECT c.code FROM awards w JOIN calls c ON c.id = w.call_id WHERE w.number = $1",
     )
     .bind(number.trim())
@@ -436,7 +436,7 @@ pub async fn of_call(
         )]));
     }
     let lang = lang.unwrap_or(call.spec.letter_lang);
-    let codes: std::collections::HashMap<String, String> = sqlx::query_as(
+    let codes: std::collections::HashMap<String, String> = crate::db::query_as(
         "SELECT w.number, a.credit_code FROM awards w JOIN calls c ON c.id = w.call_id
          JOIN proposals p ON p.id = w.proposal_id JOIN applicants a ON a.id = p.applicant_id
          WHERE c.code = $1",

@@ -218,11 +218,11 @@ pub(crate) async fn enter(
     replace: bool,
     db: &std::path::Path,
 ) -> Result<Issued, crate::Error> {
-    let (earlier,): (i64,) = sqlx::query_as(
+    let (earlier,): (i64,) = crate::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'letter' AND entity_id = $1 AND action = 'issue'",
     )
     .bind(&made.number)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
     let issued = Issued {
         number: made.number.clone(),
@@ -505,7 +505,7 @@ pub struct Merged {
 /// Whether a file is a letter GrantDesk issued: its SHA-256 looked up in the register.
 pub async fn verify(pool: &crate::store::Pool, bytes: &[u8]) -> Result<Verdict, crate::Error> {
     let digest = sha256(bytes);
-    let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+    let rows: Vec<(String, String, Option<String>)> = crate::db::query_as(
         "SELECT entity, entity_id, after_json FROM audit_log
          WHERE (entity = 'letter' AND action = 'issue') OR (entity = 'letters' AND action = 'merge')
          ORDER BY seq",

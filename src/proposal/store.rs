@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::eligibility::{Candidate, Reason, assess};
 use super::{
@@ -147,20 +147,20 @@ const SELECT_ONE: &str = select_proposals!("WHERE p.call_id = $1 AND p.reference
 
 /// Full proposals of a call (one, when `reference` is given), with their budget lines.
 async fn load(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call_id: i64,
     reference: Option<&str>,
 ) -> Result<Vec<Proposal>, Error> {
     let (rows, lines): (Vec<ProposalDbRow>, Vec<LineRow>) = match reference {
         Some(r) => {
-            let rows: Vec<ProposalDbRow> = sqlx::query_as(SELECT_ONE)
+            let rows: Vec<ProposalDbRow> = crate::db::query_as(SELECT_ONE)
                 .bind(call_id)
                 .bind(r)
                 .fetch_all(&mut *conn)
                 .await?;
             let lines = match rows.first() {
                 Some(p) => {
-                    sqlx::query_as(
+                    crate::db::query_as(
                         "SELECT proposal_id, category, year, amount_fen FROM budget_lines
                          WHERE proposal_id = $1",
                     )
@@ -173,11 +173,11 @@ async fn load(
             (rows, lines)
         }
         None => {
-            let rows = sqlx::query_as(SELECT_ALL)
+            let rows = crate::db::query_as(SELECT_ALL)
                 .bind(call_id)
                 .fetch_all(&mut *conn)
                 .await?;
-            let lines = sqlx::query_as(
+            let lines = crate::db::query_as(
                 "SELECT l.proposal_id, l.category, l.year, l.amount_fen FROM budget_lines l
                  JOIN proposals p ON p.id = l.proposal_id
                  WHERE p.call_id = $1",
@@ -203,14 +203,14 @@ async fn load(
 
 /// Every proposal of a call, with its budget lines.
 pub(crate) async fn load_all_on(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call_id: i64,
 ) -> Result<Vec<Proposal>, Error> {
     load(conn, call_id, None).await
 }
 
 pub(crate) async fn get_on(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &Call,
     reference: &str,
 ) -> Result<Proposal, Error> {
@@ -227,14 +227,14 @@ pub(crate) async fn get_on(
 }
 
 pub async fn get(pool: &Pool, call_code: &str, reference: &str) -> Result<Proposal, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
     get_on(&mut conn, &call, reference).await
 }
 
 /// Creates or updates the applicant with this credit code; returns its id.
 pub(crate) async fn upsert_applicant(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     a: &Applicant,
 ) -> Result<i64, Error> {
@@ -248,7 +248,7 @@ pub(crate) async fn upsert_applicant(
         contact_phone: String,
         contact_email: String,
     }
-    let existing: Option<Row> = sqlx::query_as(
+    let existing: Option<Row> = crate::db::query_as(
         "SELECT id, name, bank_name, bank_account, contact_name, contact_phone, contact_email
          FROM applicants WHERE credit_code = $1",
     )
@@ -258,7 +258,7 @@ pub(crate) async fn upsert_applicant(
     let at = stamp.at_text();
     match existing {
         None => {
-            let (id,): (i64,) = sqlx::query_as(
+            let (id,): (i64,) = crate::db::query_as(
                 "INSERT INTO applicants (credit_code, name, bank_name, bank_account, contact_name,
                     contact_phone, contact_email, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
@@ -292,7 +292,7 @@ pub(crate) async fn upsert_applicant(
                 contact_email: row.contact_email,
             };
             if &before != a {
-                sqlx::query(
+                crate::db::query(
                     "UPDATE applicants SET name = $2, bank_name = $3, bank_account = $4,
                         contact_name = $5, contact_phone = $6, contact_email = $7, updated_at = $8
                      WHERE id = $1",
@@ -322,16 +322,16 @@ pub(crate) async fn upsert_applicant(
 }
 
 pub(crate) async fn write_lines(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     id: i64,
     lines: &[BudgetLine],
 ) -> Result<(), Error> {
-    sqlx::query("DELETE FROM budget_lines WHERE proposal_id = $1")
+    crate::db::query("DELETE FROM budget_lines WHERE proposal_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for l in lines {
-        sqlx::query("INSERT INTO budget_lines (proposal_id, category, year, amount_fen) VALUES ($1, $2, $3, $4)")
+        crate::db::query("INSERT INTO budget_lines (proposal_id, category, year, amount_fen) VALUES ($1, $2, $3, $4)")
             .bind(id)
             .bind(l.category.as_str())
             .bind(i64::from(l.year))
@@ -352,20 +352,21 @@ fn accepting(call: &Call) -> Result<(), ProposalError> {
     }
 }
 
-async fn next_reference(conn: &mut SqliteConnection, call: &Call) -> Result<String, Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM proposals WHERE call_id = $1")
+async fn next_reference(conn: &mut crate::db::Tx, call: &Call) -> Result<String, Error> {
+    let (n,): (i64,) = crate::db::query_as("SELECT COUNT(*) FROM proposals WHERE call_id = $1")
         .bind(call.id)
         .fetch_one(&mut *conn)
         .await?;
     let mut k = n + 1;
     loop {
         let candidate = super::numbered_reference(call.spec.code.as_str(), k);
-        let (taken,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM proposals WHERE call_id = $1 AND reference = $2")
-                .bind(call.id)
-                .bind(&candidate)
-                .fetch_one(&mut *conn)
-                .await?;
+        let (taken,): (i64,) = crate::db::query_as(
+            "SELECT COUNT(*) FROM proposals WHERE call_id = $1 AND reference = $2",
+        )
+        .bind(call.id)
+        .bind(&candidate)
+        .fetch_one(&mut *conn)
+        .await?;
         if taken == 0 {
             return Ok(candidate);
         }
@@ -383,7 +384,7 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &ProposalForm) -> Result<P
 }
 
 pub(crate) async fn create_on(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     form: &ProposalForm,
 ) -> Result<Proposal, Error> {
@@ -407,7 +408,7 @@ pub(crate) async fn create_on(
     }
     let applicant_id = upsert_applicant(conn, stamp, &content.applicant).await?;
     let at = stamp.at_text();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO proposals (call_id, reference, title, title_en, summary, applicant_id, pi_name,
             pi_title, pi_email, pi_phone, topic, requested_fen, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13, $13) RETURNING id",
@@ -445,13 +446,13 @@ pub(crate) fn audit_id(p: &Proposal) -> String {
 /// Writes a proposal's new content (applicant created or updated by its credit code, budget
 /// lines replaced). The caller checks that it may change and records the audit entry.
 pub(crate) async fn replace_content_on(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     id: i64,
     content: &ProposalContent,
 ) -> Result<(), Error> {
     let applicant_id = upsert_applicant(conn, stamp, &content.applicant).await?;
-    sqlx::query(
+    crate::db::query(
         "UPDATE proposals SET title = $2, title_en = $3, summary = $4, applicant_id = $5,
             pi_name = $6, pi_title = $7, pi_email = $8, pi_phone = $9, topic = $10,
             requested_fen = $11, updated_at = $12
@@ -537,7 +538,7 @@ async fn transition(
 }
 
 pub(crate) async fn transition_on(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Tx,
     stamp: &Stamp,
     call_code: &str,
     reference: &str,
@@ -556,7 +557,7 @@ pub(crate) async fn transition_on(
         }
         .into());
     }
-    sqlx::query(
+    crate::db::query(
         "UPDATE proposals SET status = $2, submitted_on = COALESCE($3, submitted_on), updated_at = $4 WHERE id = $1",
     )
     .bind(before.id)
@@ -685,12 +686,12 @@ pub async fn check_eligibility(
             continue;
         }
         let json = serde_json::to_string(&reasons).map_err(|e| corrupt(p.id, e.to_string()))?;
-        sqlx::query("UPDATE proposals SET status = $2, eligibility = $3, checked_at = $4, updated_at = $4 WHERE id = $1")
+        crate::db::query("UPDATE proposals SET status = $2, eligibility = $3, checked_at = $4, updated_at = $4 WHERE id = $1")
             .bind(p.id)
             .bind(to.as_str())
             .bind(&json)
             .bind(&at)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await?;
         #[derive(Serialize)]
         struct State<'a> {
@@ -786,7 +787,7 @@ impl TryFrom<SummaryRow> for ProposalSummary {
 
 pub async fn list(pool: &Pool, filter: &Filter) -> Result<Vec<ProposalSummary>, Error> {
     let call = call::get(pool, &filter.call).await?;
-    let rows = sqlx::query_as(
+    let rows = crate::db::query_as(
         "SELECT p.reference, p.title, a.name AS applicant, a.credit_code, p.pi_name, p.topic,
             p.requested_fen, p.status, p.submitted_on, p.eligibility
          FROM proposals p JOIN applicants a ON a.id = p.applicant_id

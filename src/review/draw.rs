@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
-use sqlx::SqliteConnection;
 
 use super::ReviewError;
 use super::assignment::{self, Expert, Slot};
@@ -44,7 +43,7 @@ pub async fn assign(
 
 /// The draw, in the caller's write transaction.
 pub(super) async fn assign_on(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Tx,
     stamp: &Stamp,
     call_code: &str,
     seed: Option<u64>,
@@ -84,7 +83,7 @@ pub(super) async fn assign_on(
         })
         .collect();
     // Conflicts, and reviewers who declined or were taken off a proposal, are never drawn for it.
-    let left: Vec<(i64, i64)> = sqlx::query_as(
+    let left: Vec<(i64, i64)> = crate::db::query_as(
         "SELECT s.reviewer_id, s.proposal_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          WHERE p.call_id = $1 AND s.status IN ('declined', 'removed')",
     )
@@ -96,7 +95,7 @@ pub(super) async fn assign_on(
     let d = assignment::draw(&slots, &experts, &pairs, need, cap, seed);
 
     let at = stamp.at_text();
-    let (draw_id,): (i64,) = sqlx::query_as(
+    let (draw_id,): (i64,) = crate::db::query_as(
         "INSERT INTO draws (call_id, seed, need, cap, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(call.id)
@@ -107,7 +106,7 @@ pub(super) async fn assign_on(
     .fetch_one(&mut *tx)
     .await?;
     for &(p, r) in &d.assigned {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at)
              VALUES ($1, $2, 'assigned', $3, $4, $4)
              ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET status = 'assigned', draw_id = excluded.draw_id, updated_at = excluded.updated_at",
@@ -197,11 +196,11 @@ pub async fn decline(
 ) -> Result<DrawReport, Error> {
     let mut tx = begin_write(pool).await?;
     release_on(&mut tx, stamp, call_code, reference, reviewer_id, true).await?;
-    let last: Option<(i64,)> = sqlx::query_as(
+    let last: Option<(i64,)> = crate::db::query_as(
         "SELECT d.cap FROM draws d JOIN calls c ON c.id = d.call_id WHERE c.code = $1 ORDER BY d.id DESC LIMIT 1",
     )
     .bind(call_code.trim().to_ascii_uppercase())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut tx)
     .await?;
     let cap = last.map_or(super::DEFAULT_DRAW_CAP, |(c,)| {
         u32::try_from(c).unwrap_or(super::DEFAULT_DRAW_CAP)

@@ -22,28 +22,28 @@ struct ReviewRow {
 }
 
 pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Panel, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
     let p = proposal_facts(&mut conn, &call, reference).await?;
     let reviewers = pool::all_on(&mut conn).await?;
     let conflicted = conflicts(&mut conn, &reviewers, std::slice::from_ref(&p)).await?;
-    let on: Vec<(i64, Option<String>)> = sqlx::query_as(
+    let on: Vec<(i64, Option<String>)> = crate::db::query_as(
         "SELECT reviewer_id, recused_reason FROM assignments
          WHERE proposal_id = $1 AND (status = 'assigned' OR recused_reason IS NOT NULL)
          ORDER BY recused_reason IS NOT NULL, reviewer_id",
     )
     .bind(p.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
-    let reviews: Vec<ReviewRow> = sqlx::query_as(
+    let reviews: Vec<ReviewRow> = crate::db::query_as(
         "SELECT reviewer_id, recommendation, comment FROM reviews WHERE proposal_id = $1",
     )
     .bind(p.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
-    let scores: Vec<ScoreRow> = sqlx::query_as("SELECT proposal_id, reviewer_id, criterion, score FROM review_scores WHERE proposal_id = $1")
+    let scores: Vec<ScoreRow> = crate::db::query_as("SELECT proposal_id, reviewer_id, criterion, score FROM review_scores WHERE proposal_id = $1")
         .bind(p.id)
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut conn)
         .await?;
     let rubric = weights(&call);
     let on_ids: HashSet<i64> = on.iter().map(|(r, _)| *r).collect();
@@ -121,7 +121,7 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
 }
 
 pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
     let proposals = eligible_proposals(&mut conn, &call).await?;
     let reviewers: Vec<Reviewer> = pool::all_on(&mut conn)
@@ -130,12 +130,12 @@ pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
         .filter(|r| r.active)
         .collect();
     let conflicted = conflicts(&mut conn, &reviewers, &proposals).await?;
-    let states: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+    let states: Vec<(i64, i64, String, i64)> = crate::db::query_as(
         "SELECT s.proposal_id, s.reviewer_id, s.status, (SELECT COUNT(*) FROM reviews v WHERE v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id)
          FROM assignments s JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1",
     )
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_all(&mut conn)
     .await?;
     let pi: HashMap<i64, usize> = proposals
         .iter()

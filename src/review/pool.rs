@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::ReviewError;
 use crate::audit::{self, Change};
@@ -123,13 +123,13 @@ fn corrupt(id: i64, reason: String) -> StoreError {
     }
 }
 
-pub(crate) async fn all_on(conn: &mut SqliteConnection) -> Result<Vec<Reviewer>, Error> {
-    let rows: Vec<ReviewerRow> = sqlx::query_as(
+pub(crate) async fn all_on(conn: &mut crate::db::Tx) -> Result<Vec<Reviewer>, Error> {
+    let rows: Vec<ReviewerRow> = crate::db::query_as(
         "SELECT id, name, affiliation, affiliation_code, email, phone, active FROM reviewers ORDER BY id",
     )
     .fetch_all(&mut *conn)
     .await?;
-    let topics: Vec<(i64, String)> = sqlx::query_as(
+    let topics: Vec<(i64, String)> = crate::db::query_as(
         "SELECT reviewer_id, topic FROM reviewer_topics ORDER BY reviewer_id, topic",
     )
     .fetch_all(&mut *conn)
@@ -161,11 +161,11 @@ pub(crate) async fn all_on(conn: &mut SqliteConnection) -> Result<Vec<Reviewer>,
 }
 
 pub async fn list(pool: &Pool) -> Result<Vec<Reviewer>, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     all_on(&mut conn).await
 }
 
-pub(crate) async fn get_on(conn: &mut SqliteConnection, id: i64) -> Result<Reviewer, Error> {
+pub(crate) async fn get_on(conn: &mut crate::db::Tx, id: i64) -> Result<Reviewer, Error> {
     all_on(conn)
         .await?
         .into_iter()
@@ -173,17 +173,13 @@ pub(crate) async fn get_on(conn: &mut SqliteConnection, id: i64) -> Result<Revie
         .ok_or_else(|| ReviewError::ReviewerNotFound(id).into())
 }
 
-async fn write_topics(
-    conn: &mut SqliteConnection,
-    id: i64,
-    topics: &[String],
-) -> Result<(), Error> {
-    sqlx::query("DELETE FROM reviewer_topics WHERE reviewer_id = $1")
+async fn write_topics(conn: &mut crate::db::Tx, id: i64, topics: &[String]) -> Result<(), Error> {
+    crate::db::query("DELETE FROM reviewer_topics WHERE reviewer_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for t in topics {
-        sqlx::query("INSERT INTO reviewer_topics (reviewer_id, topic) VALUES ($1, $2)")
+        crate::db::query("INSERT INTO reviewer_topics (reviewer_id, topic) VALUES ($1, $2)")
             .bind(id)
             .bind(t)
             .execute(&mut *conn)
@@ -193,11 +189,11 @@ async fn write_topics(
 }
 
 async fn email_taken(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     email: &str,
     other_than: i64,
 ) -> Result<bool, Error> {
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = crate::db::query_as(
         "SELECT COUNT(*) FROM reviewers WHERE lower(email) = lower($1) AND id <> $2",
     )
     .bind(email)
@@ -215,7 +211,7 @@ pub async fn create(pool: &Pool, stamp: &Stamp, form: &ReviewerForm) -> Result<R
 }
 
 async fn create_on(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Tx,
     stamp: &Stamp,
     form: &ReviewerForm,
 ) -> Result<Reviewer, Error> {
@@ -224,7 +220,7 @@ async fn create_on(
         return Err(ReviewError::DuplicateEmail(spec.email).into());
     }
     let at = stamp.at_text();
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO reviewers (name, affiliation, affiliation_code, email, phone, active, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
     )
@@ -298,7 +294,7 @@ pub async fn update(
     if email_taken(&mut tx, &spec.email, id).await? {
         return Err(ReviewError::DuplicateEmail(spec.email).into());
     }
-    sqlx::query(
+    crate::db::query(
         "UPDATE reviewers SET name = $2, affiliation = $3, affiliation_code = $4, email = $5, phone = $6, updated_at = $7 WHERE id = $1",
     )
     .bind(id)
@@ -308,7 +304,7 @@ pub async fn update(
     .bind(&spec.email)
     .bind(&spec.phone)
     .bind(stamp.at_text())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     write_topics(&mut tx, id, &spec.topics).await?;
     let after = get_on(&mut tx, id).await?;
@@ -335,11 +331,11 @@ pub async fn set_active(
 ) -> Result<Reviewer, Error> {
     let mut tx = begin_write(pool).await?;
     let before = get_on(&mut tx, id).await?;
-    sqlx::query("UPDATE reviewers SET active = $2, updated_at = $3 WHERE id = $1")
+    crate::db::query("UPDATE reviewers SET active = $2, updated_at = $3 WHERE id = $1")
         .bind(id)
         .bind(i64::from(active))
         .bind(stamp.at_text())
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await?;
     let after = get_on(&mut tx, id).await?;
     let action = if active { "activate" } else { "deactivate" };
@@ -409,7 +405,7 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, 
         reason: d.reason.clone(),
         declared_on: Some(d.declared_on.unwrap_or_else(|| stamp.today())),
     };
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO conflicts (reviewer_id, credit_code, proposal_id, reason, declared_on, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(d.reviewer)
@@ -418,7 +414,7 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, 
     .bind(d.reason.trim())
     .bind(date_text(d.declared_on.unwrap_or_else(|| stamp.today())))
     .bind(stamp.at_text())
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     audit::record(
         &mut tx,
@@ -433,11 +429,11 @@ pub async fn declare(pool: &Pool, stamp: &Stamp, d: &Declared) -> Result<usize, 
 
 /// A proposal's id and its applicant's credit code.
 async fn proposal_of(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &str,
     reference: &str,
 ) -> Result<(i64, String), Error> {
-    let row: Option<(i64, String)> = sqlx::query_as(
+    let row: Option<(i64, String)> = crate::db::query_as(
         "SELECT p.id, a.credit_code FROM proposals p JOIN calls c ON c.id = p.call_id
          JOIN applicants a ON a.id = p.applicant_id WHERE c.code = $1 AND p.reference = $2",
     )
@@ -463,8 +459,8 @@ pub(crate) struct DeclaredRow {
     pub reason: String,
 }
 
-pub(crate) async fn declared_all(conn: &mut SqliteConnection) -> Result<Vec<DeclaredRow>, Error> {
-    Ok(sqlx::query_as(
+pub(crate) async fn declared_all(conn: &mut crate::db::Tx) -> Result<Vec<DeclaredRow>, Error> {
+    Ok(crate::db::query_as(
         "SELECT reviewer_id, credit_code, proposal_id, reason FROM conflicts ORDER BY id",
     )
     .fetch_all(&mut *conn)

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::ReviewError;
 use super::pool::{self, Reviewer};
@@ -29,10 +29,10 @@ pub(super) struct Facts {
 }
 
 pub(super) async fn eligible_proposals(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &Call,
 ) -> Result<Vec<Facts>, Error> {
-    Ok(sqlx::query_as(
+    Ok(crate::db::query_as(
         "SELECT p.id, p.reference, p.title, p.topic, p.requested_fen, a.credit_code AS applicant_code
          FROM proposals p JOIN applicants a ON a.id = p.applicant_id
          WHERE p.call_id = $1 AND p.status = 'eligible' ORDER BY p.reference",
@@ -44,7 +44,7 @@ pub(super) async fn eligible_proposals(
 
 /// Every (reviewer, proposal) pair that may never meet, with the reason, for these proposals.
 pub(super) async fn conflicts(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     reviewers: &[Reviewer],
     proposals: &[Facts],
 ) -> Result<HashMap<(i64, i64), Msg>, Error> {
@@ -92,10 +92,10 @@ pub(super) async fn conflicts(
 
 /// (proposal id, reviewer id) of the current assignments of a call.
 pub(super) async fn assigned_pairs(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &Call,
 ) -> Result<Vec<(i64, i64)>, Error> {
-    Ok(sqlx::query_as(
+    Ok(crate::db::query_as(
         "SELECT s.proposal_id, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          WHERE p.call_id = $1 AND s.status = 'assigned' ORDER BY s.proposal_id, s.reviewer_id",
     )
@@ -110,12 +110,12 @@ pub(super) async fn assigned_pairs(
 /// the panel (the draw never gives the pair again, and its top-up finds a replacement); a
 /// review already entered stays on record but never counts. Returns how many were recused.
 pub(crate) async fn recuse_conflicted(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     stamp: &Stamp,
     reviewer_id: i64,
 ) -> Result<usize, Error> {
     let reviewer = pool::get_on(conn, reviewer_id).await?;
-    let on: Vec<Facts> = sqlx::query_as(
+    let on: Vec<Facts> = crate::db::query_as(
         "SELECT p.id, p.reference, p.title, p.topic, p.requested_fen, a.credit_code AS applicant_code
          FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          JOIN applicants a ON a.id = p.applicant_id
@@ -131,7 +131,7 @@ pub(crate) async fn recuse_conflicted(
         let Some(why) = conflicted.get(&(reviewer_id, p.id)) else {
             continue;
         };
-        sqlx::query(
+        crate::db::query(
             "UPDATE assignments SET status = 'removed', recused_reason = $3, recused_at = $4, updated_at = $4
              WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
         )
@@ -141,7 +141,7 @@ pub(crate) async fn recuse_conflicted(
         .bind(&at)
         .execute(&mut *conn)
         .await?;
-        let (reviewed,): (i64,) = sqlx::query_as(
+        let (reviewed,): (i64,) = crate::db::query_as(
             "SELECT COUNT(*) FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2",
         )
         .bind(p.id)
@@ -177,7 +177,7 @@ pub(crate) async fn recuse_conflicted(
 }
 
 pub(super) async fn proposal_facts(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &Call,
     reference: &str,
 ) -> Result<Facts, Error> {
@@ -264,7 +264,7 @@ pub async fn add_reviewer(
         return Err(refuse_conflict(pool, stamp, &r, &p, why, "assign").await);
     }
     let at = stamp.at_text();
-    let done = sqlx::query(
+    let done = crate::db::query(
         "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at)
          VALUES ($1, $2, 'assigned', NULL, $3, $3)
          ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET status = 'assigned', updated_at = excluded.updated_at
@@ -273,7 +273,7 @@ pub async fn add_reviewer(
     .bind(p.id)
     .bind(r.id)
     .bind(&at)
-    .execute(&mut *tx)
+    .execute(&mut tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(ReviewError::AlreadyAssigned {
@@ -310,7 +310,7 @@ pub async fn release_reviewer(
 }
 
 pub(super) async fn release_on(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Tx,
     stamp: &Stamp,
     call_code: &str,
     reference: &str,
@@ -320,12 +320,13 @@ pub(super) async fn release_on(
     let call = call::store_get_on(&mut *tx, call_code).await?;
     closed(&call)?;
     let p = proposal_facts(&mut *tx, &call, reference).await?;
-    let (reviewed,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2")
-            .bind(p.id)
-            .bind(reviewer_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (reviewed,): (i64,) = crate::db::query_as(
+        "SELECT COUNT(*) FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2",
+    )
+    .bind(p.id)
+    .bind(reviewer_id)
+    .fetch_one(&mut *tx)
+    .await?;
     if reviewed > 0 {
         return Err(ReviewError::AlreadyReviewed {
             reviewer: reviewer_id,
@@ -334,7 +335,7 @@ pub(super) async fn release_on(
         .into());
     }
     let status = if declined { "declined" } else { "removed" };
-    let done = sqlx::query(
+    let done = crate::db::query(
         "UPDATE assignments SET status = $3, updated_at = $4 WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
     )
     .bind(p.id)
@@ -387,7 +388,7 @@ enum Outcome {
 }
 
 async fn enter_review_on(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::db::Tx,
     stamp: &Stamp,
     form: &ReviewForm,
 ) -> Result<Outcome, Error> {
@@ -414,7 +415,7 @@ async fn enter_review_on(
     {
         return Ok(Outcome::Conflict(Box::new(r), Box::new(p), why));
     }
-    let (assigned,): (i64,) = sqlx::query_as(
+    let (assigned,): (i64,) = crate::db::query_as(
         "SELECT COUNT(*) FROM assignments WHERE proposal_id = $1 AND reviewer_id = $2 AND status = 'assigned'",
     )
     .bind(p.id)
@@ -438,19 +439,19 @@ async fn enter_review_on(
         )])
     })?;
     let at = stamp.at_text();
-    let before: Option<(String, String)> = sqlx::query_as(
+    let before: Option<(String, String)> = crate::db::query_as(
         "SELECT recommendation, comment FROM reviews WHERE proposal_id = $1 AND reviewer_id = $2",
     )
     .bind(p.id)
     .bind(r.id)
     .fetch_optional(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM review_scores WHERE proposal_id = $1 AND reviewer_id = $2")
+    crate::db::query("DELETE FROM review_scores WHERE proposal_id = $1 AND reviewer_id = $2")
         .bind(p.id)
         .bind(r.id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO reviews (proposal_id, reviewer_id, recommendation, comment, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5)
          ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET recommendation = excluded.recommendation,
@@ -464,7 +465,7 @@ async fn enter_review_on(
     .execute(&mut *tx)
     .await?;
     for (key, score) in &scores {
-        sqlx::query("INSERT INTO review_scores (proposal_id, reviewer_id, criterion, score) VALUES ($1, $2, $3, $4)")
+        crate::db::query("INSERT INTO review_scores (proposal_id, reviewer_id, criterion, score) VALUES ($1, $2, $3, $4)")
             .bind(p.id)
             .bind(r.id)
             .bind(key)
@@ -580,11 +581,11 @@ pub async fn import_score_sheet(
 
 /// Every complete review of a call's eligible proposals, as ranking needs it.
 pub(crate) async fn review_inputs_on(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Tx,
     call: &Call,
 ) -> Result<Vec<ReviewInput>, Error> {
     // Only reviews of current assignments count: a recused one (conflict found late) never.
-    let rows: Vec<ScoreRow> = sqlx::query_as(
+    let rows: Vec<ScoreRow> = crate::db::query_as(
         "SELECT s.proposal_id, s.reviewer_id, s.criterion, s.score FROM review_scores s
          JOIN proposals p ON p.id = s.proposal_id
          JOIN assignments g ON g.proposal_id = s.proposal_id AND g.reviewer_id = s.reviewer_id
@@ -640,7 +641,7 @@ pub async fn ranking(
     call_code: &str,
     order: Aggregate,
 ) -> Result<Vec<RankRow>, Error> {
-    let mut conn = pool.acquire().await?;
+    let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
     let proposals = eligible_proposals(&mut conn, &call).await?;
     let inputs = review_inputs_on(&mut conn, &call).await?;

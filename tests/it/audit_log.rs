@@ -16,7 +16,10 @@ async fn with_history() -> Db {
 }
 
 async fn exec(db: &Db, sql: &'static str) {
-    sqlx::query(sql).execute(&db.pool).await.expect("tamper");
+    grantdesk::db::query(sql)
+        .execute(&db.pool)
+        .await
+        .expect("tamper");
 }
 
 #[tokio::test]

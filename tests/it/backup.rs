@@ -9,7 +9,7 @@ use grantdesk::backup;
 use crate::support::{db, stamp};
 
 async fn count(pool: &grantdesk::store::Pool, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+    let (n,): (i64,) = grantdesk::db::query_as(sqlx::AssertSqlSafe(sql.to_string()))
         .fetch_one(pool)
         .await
         .expect("count");
@@ -28,8 +28,8 @@ async fn a_backup_is_a_consistent_copy_taken_while_another_connection_writes() {
         .await
         .expect("second pool");
     let mut tx = grantdesk::store::begin_write(&other).await.expect("write");
-    sqlx::query("UPDATE proposals SET title = 'half-written' WHERE id = 1")
-        .execute(&mut *tx)
+    grantdesk::db::query("UPDATE proposals SET title = 'half-written' WHERE id = 1")
+        .execute(&mut tx)
         .await
         .expect("update");
     let dest = db.dir.path().join("copies").join("copy.db");
@@ -277,7 +277,7 @@ async fn a_restore_is_exclusive_confirmed_and_trusts_no_schema_but_its_own() {
     backup::create(&db.pool, &copy).await.expect("backup");
 
     // Another connection (a window, a command) is open, idle: refused, nothing changed.
-    let held = db.pool.acquire().await.expect("a connection");
+    let held = db.pool.read().await.expect("a connection");
     let e = backup::restore(&db.path(), &copy, &stamp(), true)
         .await
         .expect_err("in use");

@@ -6,12 +6,12 @@ use crate::support::{db, stamp};
 #[tokio::test]
 async fn the_database_uses_wal_and_foreign_keys() {
     let db = db().await;
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+    let (mode,): (String,) = grantdesk::db::query_as("PRAGMA journal_mode")
         .fetch_one(&db.pool)
         .await
         .expect("pragma");
     assert_eq!(mode, "wal");
-    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+    let (fk,): (i64,) = grantdesk::db::query_as("PRAGMA foreign_keys")
         .fetch_one(&db.pool)
         .await
         .expect("pragma");

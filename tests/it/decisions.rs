@@ -51,7 +51,7 @@ fn suggest_form(mode: &str, cut: &str, min_each: &str) -> SuggestForm {
 
 async fn decisions(db: &Db) -> (i64, i64) {
     let (n, sum): (i64, Option<i64>) =
-        sqlx::query_as("SELECT COUNT(*), SUM(amount_fen) FROM decisions")
+        grantdesk::db::query_as("SELECT COUNT(*), SUM(amount_fen) FROM decisions")
             .fetch_one(&db.pool)
             .await
             .expect("count");
@@ -302,7 +302,7 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     assert_eq!(decisions(&db).await.0, 12);
 
     // And the database itself refuses what the core would: the trigger is the last line.
-    let raw = sqlx::query(
+    let raw = grantdesk::db::query(
         "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
          SELECT id, call_id, 100000000, '', 'x', 'x' FROM proposals WHERE reference = $1",
     )
@@ -449,7 +449,7 @@ async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_with
         .await
         .expect("propose");
     // As if the proposal had been re-checked and found ineligible since.
-    sqlx::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
+    grantdesk::db::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
         .bind(r(10))
         .execute(&db.pool)
         .await
@@ -614,7 +614,7 @@ async fn a_call_edit_never_leaves_its_proposed_awards_above_the_new_budget_or_ca
         .expect("an edit that keeps the limits");
 
     // The database repeats the rule for any writer.
-    let raw = sqlx::query("UPDATE calls SET max_awards = 5 WHERE code = $1")
+    let raw = grantdesk::db::query("UPDATE calls SET max_awards = 5 WHERE code = $1")
         .bind(CALL)
         .execute(&db.pool)
         .await
@@ -634,11 +634,11 @@ async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now(
         .expect("apply");
     // As if the limits had been lowered by a path that escaped the edit's check (an older
     // build): the trigger is dropped to get there.
-    sqlx::query("DROP TRIGGER calls_limits_cover_decisions")
+    grantdesk::db::query("DROP TRIGGER calls_limits_cover_decisions")
         .execute(&db.pool)
         .await
         .expect("drop");
-    sqlx::query(
+    grantdesk::db::query(
         "UPDATE calls SET total_budget_fen = 3000000000, max_awards = 5, award_ceiling_fen = 800000000 WHERE code = $1",
     )
     .bind(CALL)
@@ -667,27 +667,27 @@ async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now(
         rules.contains(&("max_awards", "below_committed")),
         "{rules:?}"
     );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM awards")
+    let (n,): (i64,) = grantdesk::db::query_as("SELECT COUNT(*) FROM awards")
         .fetch_one(&db.pool)
         .await
         .expect("count");
     assert_eq!(n, 0, "nothing was issued");
 
     // And the awards table holds the cap itself, whoever writes to it.
-    let (call_id, pid): (i64, i64) = sqlx::query_as(
+    let (call_id, pid): (i64, i64) = grantdesk::db::query_as(
         "SELECT c.id, p.id FROM calls c JOIN proposals p ON p.call_id = c.id WHERE c.code = $1 AND p.status = 'eligible' LIMIT 1",
     )
     .bind(CALL)
     .fetch_one(&db.pool)
     .await
     .expect("ids");
-    sqlx::query("UPDATE calls SET max_awards = 1 WHERE id = $1")
+    grantdesk::db::query("UPDATE calls SET max_awards = 1 WHERE id = $1")
         .bind(call_id)
         .execute(&db.pool)
         .await
         .expect("cap 1");
     let insert = |seq: i64, pid: i64| {
-        sqlx::query(
+        grantdesk::db::query(
             "INSERT INTO awards (call_id, proposal_id, number, number_year, number_seq, amount_fen,
                 requested_fen, decided_on, start_on, end_on, status, created_at, updated_at)
              VALUES ($1, $2, $3, 2026, $4, 100000000, 100000000, '2026-12-01', '2027-01-01',
@@ -717,7 +717,7 @@ async fn applying_the_suggestion_records_every_decision_it_replaces() {
     decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
         .await
         .expect("propose");
-    sqlx::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
+    grantdesk::db::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
         .bind(r(10))
         .execute(&db.pool)
         .await

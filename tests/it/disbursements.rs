@@ -117,7 +117,7 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
     let l = d::ledger(&db.pool, CALL).await.expect("ledger");
     assert!(l.balanced, "{l:#?}");
     // The figures again, straight from the tables, independently of the ledger's own sums.
-    let (paid, recovered, pending): (i64, i64, i64) = sqlx::query_as(
+    let (paid, recovered, pending): (i64, i64, i64) = grantdesk::db::query_as(
         "SELECT COALESCE(SUM(CASE WHEN status = 'paid' AND amount_fen > 0 THEN amount_fen END), 0),
                 COALESCE(-SUM(CASE WHEN status = 'paid' AND amount_fen < 0 THEN amount_fen END), 0),
                 COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_fen END), 0)
@@ -136,7 +136,7 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
         "budget = uncommitted + outstanding + paid − recovered"
     );
     // Award by award, the totals the database keeps agree with the payments themselves.
-    let raw: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+    let raw: Vec<(String, i64, i64, i64)> = grantdesk::db::query_as(
         "SELECT w.number,
                 COALESCE(SUM(CASE WHEN p.status = 'paid' AND p.amount_fen > 0 THEN p.amount_fen END), 0),
                 COALESCE(-SUM(CASE WHEN p.status = 'paid' AND p.amount_fen < 0 THEN p.amount_fen END), 0),
@@ -164,11 +164,12 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
     let plan = d::cash_flow(&db.pool, CALL, Period::Month)
         .await
         .expect("plan");
-    let (by_month,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid'")
-            .fetch_one(&db.pool)
-            .await
-            .expect("net");
+    let (by_month,): (i64,) = grantdesk::db::query_as(
+        "SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .expect("net");
     assert_eq!(
         plan.rows.last().map_or(0, |r| r.cumulative_paid.fen()),
         by_month
@@ -208,7 +209,7 @@ async fn issuing_gives_every_award_its_milestones_and_a_schedule_that_sums_to_it
     let l = ledger_balances(&db).await;
     assert_eq!(l.outstanding, l.awarded);
     assert_eq!(l.uncommitted.fen(), l.budget.fen() - l.awarded.fen());
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'schedule' AND action = 'create'",
     )
     .fetch_one(&db.pool)
@@ -595,7 +596,7 @@ async fn the_schedule_reshapes_around_what_is_paid_and_always_sums_to_the_award(
     .await
     .expect_err("more than the tranche");
     assert_eq!(e.invalid_fields()[0].field, "amount");
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'schedule' AND entity_id = $1
          AND action IN ('split', 'transfer', 'merge')",
     )
@@ -702,7 +703,7 @@ async fn payments_fail_and_are_approved_again_are_never_rewritten_and_clawbacks_
             p.id
         ),
     ] {
-        let r = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+        let r = grantdesk::db::query(sqlx::AssertSqlSafe(sql.clone()))
             .execute(&db.pool)
             .await;
         assert!(r.is_err(), "the database refused: {sql}");
@@ -821,7 +822,7 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
 /// tranche has more approved, paid and released than its amount, no award more paid than
 /// awarded, no call more than its budget, and the ledger reconciles.
 async fn invariants(db: &Db) {
-    let bad: Vec<(String, i64, i64)> = sqlx::query_as(
+    let bad: Vec<(String, i64, i64)> = grantdesk::db::query_as(
         "SELECT w.number, w.amount_fen, (SELECT SUM(amount_fen) FROM tranches t WHERE t.award_id = w.id)
          FROM awards w
          WHERE w.amount_fen IS NOT (SELECT SUM(amount_fen) FROM tranches t WHERE t.award_id = w.id)",
@@ -830,7 +831,7 @@ async fn invariants(db: &Db) {
     .await
     .expect("schedules");
     assert!(bad.is_empty(), "schedules off their award: {bad:?}");
-    let (over,): (i64,) = sqlx::query_as(
+    let (over,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM tranches t WHERE t.released_fen + (SELECT COALESCE(SUM(amount_fen), 0)
              FROM payments p WHERE p.tranche_id = t.id AND p.status IN ('approved', 'paid')) > t.amount_fen",
     )
@@ -869,7 +870,7 @@ proptest::proptest! {
                 let number = |i: usize| awards[i % awards.len()].number.clone();
                 let pool = db.pool.clone();
                 let payment = |k: usize| async move {
-                    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM payments WHERE kind = 'payment' ORDER BY id")
+                    let ids: Vec<(i64,)> = grantdesk::db::query_as("SELECT id FROM payments WHERE kind = 'payment' ORDER BY id")
                         .fetch_all(&pool).await.expect("ids");
                     if ids.is_empty() { 0 } else { ids[k % ids.len()].0 }
                 };
@@ -928,16 +929,16 @@ proptest::proptest! {
 async fn awards_issued_before_disbursements_get_their_schedule_once() {
     let (db, awards) = awarded().await;
     // A database from before migration 0007 had awards and no schedules.
-    sqlx::query("DELETE FROM tranches")
+    grantdesk::db::query("DELETE FROM tranches")
         .execute(&db.pool)
         .await
         .expect("rm");
-    sqlx::query("DELETE FROM milestones")
+    grantdesk::db::query("DELETE FROM milestones")
         .execute(&db.pool)
         .await
         .expect("rm");
     // One of them had been terminated then.
-    sqlx::query("UPDATE awards SET status = 'terminated' WHERE number = $1")
+    grantdesk::db::query("UPDATE awards SET status = 'terminated' WHERE number = $1")
         .bind(&awards[3].number)
         .execute(&db.pool)
         .await
@@ -1064,7 +1065,7 @@ async fn spending_is_read_against_the_approved_budget_and_flagged() {
     .expect("corrected");
     assert!(f.spending.flags.is_empty());
     assert_eq!(f.spending.spent, yuan("1000"));
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'report' AND action IN ('submit', 'correct')
          AND before_json IS NOT NULL",
     )
@@ -1144,10 +1145,11 @@ async fn adjustments_never_raise_indirect_costs_and_some_wait_for_approval() {
     .await
     .expect_err("more than the line");
     assert_eq!(e.invalid_fields()[0].rule, "more_than_line");
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'adjustment'")
-        .fetch_one(&db.pool)
-        .await
-        .expect("n");
+    let (n,): (i64,) =
+        grantdesk::db::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'adjustment'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("n");
     assert_eq!(n, 3, "recorded, requested, approved");
 }
 
@@ -1476,7 +1478,7 @@ async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
         ["paid", "paid", "paid"],
         "the returned one left the batch"
     );
-    let (entries,): (i64,) = sqlx::query_as(
+    let (entries,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'payment' AND action = 'paid'",
     )
     .fetch_one(&db.pool)
@@ -1612,7 +1614,7 @@ async fn a_rescheduled_review_takes_its_waiting_tranche_along() {
         .await
         .expect_err("before the start");
     assert_eq!(e.invalid_fields()[0].rule, "due_before_start");
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'schedule' AND action = 'move_milestone'",
     )
     .fetch_one(&db.pool)

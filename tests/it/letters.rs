@@ -326,10 +326,11 @@ async fn a_letter_is_written_as_pdf_registered_and_verified() {
         bytes,
         "the existing file untouched"
     );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'letter'")
-        .fetch_one(&db.pool)
-        .await
-        .expect("n");
+    let (n,): (i64,) =
+        grantdesk::db::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'letter'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("n");
     assert_eq!(n, 2);
 }
 
@@ -345,7 +346,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
     let a = &awards[1];
     let font = letter::font::Fonts::found().expect("a Chinese font");
     // A rare name (outside the basic plane) and a private-use character no font has.
-    sqlx::query("UPDATE proposals SET pi_name = '吉𠮷龘\u{E000}' WHERE reference = $1")
+    grantdesk::db::query("UPDATE proposals SET pi_name = '吉𠮷龘\u{E000}' WHERE reference = $1")
         .bind(&a.reference)
         .execute(&db.pool)
         .await
@@ -376,13 +377,14 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
     );
     assert!(en.contains("has no glyph for"), "{en}");
     assert!(!out.exists(), "nothing written");
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'letter'")
-        .fetch_one(&db.pool)
-        .await
-        .expect("n");
+    let (n,): (i64,) =
+        grantdesk::db::query_as("SELECT COUNT(*) FROM audit_log WHERE entity = 'letter'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("n");
     assert_eq!(n, 0, "nothing registered");
     // Without the private-use character the rare name prints, if the font has it.
-    sqlx::query("UPDATE proposals SET pi_name = '吉𠮷龘' WHERE reference = $1")
+    grantdesk::db::query("UPDATE proposals SET pi_name = '吉𠮷龘' WHERE reference = $1")
         .bind(&a.reference)
         .execute(&db.pool)
         .await
@@ -408,7 +410,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         assert!(r.is_err() && !out.exists());
     }
     // A field the letter prints left empty (altered outside GrantDesk): named, nothing written.
-    sqlx::query("UPDATE proposals SET pi_name = ' ' WHERE reference = $1")
+    grantdesk::db::query("UPDATE proposals SET pi_name = ' ' WHERE reference = $1")
         .bind(&a.reference)
         .execute(&db.pool)
         .await
@@ -435,7 +437,7 @@ async fn a_character_the_font_lacks_is_named_and_nothing_is_written() {
         grantdesk::Coded::message(&e, Lang::En).contains("has no principal investigator (pi_name)")
     );
     assert!(!empty.exists());
-    sqlx::query("UPDATE proposals SET pi_name = '黄海燕' WHERE reference = $1")
+    grantdesk::db::query("UPDATE proposals SET pi_name = '黄海燕' WHERE reference = $1")
         .bind(&a.reference)
         .execute(&db.pool)
         .await
@@ -502,7 +504,7 @@ async fn each_letter_carries_its_own_small_font_and_draws_as_printpdf_alone_woul
     assert_eq!(zh.len(), 12);
     // Unless asked, a call's letters are in its letter language.
     assert!(zh.iter().all(|l| l.lang == Lang::Zh));
-    sqlx::query("UPDATE calls SET letter_lang = 'en' WHERE code = $1")
+    grantdesk::db::query("UPDATE calls SET letter_lang = 'en' WHERE code = $1")
         .bind(CALL)
         .execute(&db.pool)
         .await
@@ -644,7 +646,7 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
     assert_eq!(shown, Some(pages), "{info}");
 
     // Again without replacing: refused before any file is written or registered.
-    let before: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+    let before: (i64,) = grantdesk::db::query_as("SELECT COUNT(*) FROM audit_log")
         .fetch_one(&db.pool)
         .await
         .expect("n");
@@ -665,7 +667,7 @@ async fn a_call_s_letters_are_written_together_with_a_merged_file() {
     .await
     .expect_err("the files exist");
     assert_eq!(grantdesk::Coded::code(&e), "file_exists");
-    let after: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+    let after: (i64,) = grantdesk::db::query_as("SELECT COUNT(*) FROM audit_log")
         .fetch_one(&db.pool)
         .await
         .expect("n");
@@ -838,7 +840,7 @@ async fn the_agency_s_settings_name_it_and_set_its_fonts_in_the_letters() {
     let set = set_agency(&db.pool, &stamp(), &good).await.expect("set");
     assert_eq!(set.conditions_zh.len(), 2, "blank lines are not paragraphs");
     assert_eq!(agency(&db.pool).await.expect("agency"), set);
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'settings' AND entity_id = 'agency'",
     )
     .fetch_one(&db.pool)

@@ -56,7 +56,7 @@ async fn reviewed_call() -> (Db, Vec<i64>) {
 }
 
 async fn pairs(db: &Db) -> Vec<(String, i64)> {
-    sqlx::query_as(
+    grantdesk::db::query_as(
         "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          WHERE s.status = 'assigned' ORDER BY 1, 2",
     )
@@ -303,7 +303,7 @@ async fn scores_are_checked_against_the_rubric_and_the_assignment() {
     .await
     .expect_err("recommendation");
     assert_eq!(err.invalid_fields()[0].rule, "recommendation_unknown");
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews")
+    let (n,): (i64,) = grantdesk::db::query_as("SELECT COUNT(*) FROM reviews")
         .fetch_one(&db.pool)
         .await
         .expect("count");
@@ -316,10 +316,11 @@ async fn scores_are_checked_against_the_rubric_and_the_assignment() {
     )
     .await
     .expect("n/a is a valid entry");
-    let (na,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM review_scores WHERE score IS NULL")
-        .fetch_one(&db.pool)
-        .await
-        .expect("count");
+    let (na,): (i64,) =
+        grantdesk::db::query_as("SELECT COUNT(*) FROM review_scores WHERE score IS NULL")
+            .fetch_one(&db.pool)
+            .await
+            .expect("count");
     assert_eq!(na, 1);
 }
 
@@ -418,7 +419,7 @@ async fn a_score_sheet_is_imported_whole_or_not_at_all() {
         "{msg}"
     );
     assert!(!msg.contains("row 2:"), "good rows are not reported: {msg}");
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews")
+    let (n,): (i64,) = grantdesk::db::query_as("SELECT COUNT(*) FROM reviews")
         .fetch_one(&db.pool)
         .await
         .expect("count");
@@ -435,7 +436,7 @@ async fn a_score_sheet_is_imported_whole_or_not_at_all() {
             .expect("import"),
         4
     );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews")
+    let (n,): (i64,) = grantdesk::db::query_as("SELECT COUNT(*) FROM reviews")
         .fetch_one(&db.pool)
         .await
         .expect("count");
@@ -757,7 +758,7 @@ async fn a_decline_on_a_call_no_longer_under_review_changes_nothing() {
     review::add_reviewer(&db.pool, &stamp(), call, &target, extra)
         .await
         .expect("a fourth reviewer, not yet scored");
-    sqlx::query("UPDATE calls SET status = 'decided' WHERE code = $1")
+    grantdesk::db::query("UPDATE calls SET status = 'decided' WHERE code = $1")
         .bind(call)
         .execute(&db.pool)
         .await
@@ -771,7 +772,7 @@ async fn a_decline_on_a_call_no_longer_under_review_changes_nothing() {
         .await
         .expect_err("not under review");
     assert_eq!(e.code(), "call_not_closed");
-    let (status,): (String,) = sqlx::query_as(
+    let (status,): (String,) = grantdesk::db::query_as(
         "SELECT s.status FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          WHERE p.reference = $1 AND s.reviewer_id = $2",
     )

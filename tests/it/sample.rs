@@ -132,7 +132,7 @@ async fn the_reviewed_stage_is_drawn_without_conflicts_and_fully_scored() {
         .expect("reviewed");
     assert_eq!((r.reviewers, r.assignments, r.reviews), (30, 105, 105));
     // R28 works for the applicant of 0001, R30 declared a conflict with 0012.
-    let (bad,): (i64,) = sqlx::query_as(
+    let (bad,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM assignments s JOIN proposals p ON p.id = s.proposal_id
          WHERE (s.reviewer_id = 28 AND p.reference = 'BJ-AIXR-2026-0001')
             OR (s.reviewer_id = 30 AND p.reference = 'BJ-AIXR-2026-0012')",

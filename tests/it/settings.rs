@@ -55,7 +55,7 @@ async fn the_first_run_keeps_the_agency_and_its_time_zone_together_or_nothing() 
     assert_eq!(kept.letterhead.en, form().letterhead_en);
     // The standard conditions are not asked: the sample's stand until changed in settings.
     assert_eq!(kept.conditions_zh, Agency::sample().conditions_zh);
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'settings' AND entity_id IN ('agency', 'time_zone')",
     )
     .fetch_one(&db.pool)
@@ -74,7 +74,7 @@ async fn a_real_call_s_letters_wait_for_the_agency() {
         .await
         .expect("awarded");
     // The sample's awards under another code: a real call as far as the letters know.
-    sqlx::query("UPDATE calls SET code = 'BJ-REAL-2027'")
+    grantdesk::db::query("UPDATE calls SET code = 'BJ-REAL-2027'")
         .execute(&db.pool)
         .await
         .expect("renamed");

@@ -22,7 +22,7 @@ impl Db {
             "audit_log" => "SELECT COUNT(*) FROM audit_log",
             other => panic!("no count for {other}"),
         };
-        let (n,): (i64,) = sqlx::query_as(sql)
+        let (n,): (i64,) = grantdesk::db::query_as(sql)
             .fetch_one(&self.pool)
             .await
             .expect("count");

@@ -182,7 +182,7 @@ fn audit_verify_reports_the_count_and_detects_tampering() {
         .expect("runtime");
     rt.block_on(async {
         let pool = grantdesk::store::open(&db).await.expect("open");
-        sqlx::query("UPDATE audit_log SET actor = 'x' WHERE seq = 42")
+        grantdesk::db::query("UPDATE audit_log SET actor = 'x' WHERE seq = 42")
             .execute(&pool)
             .await
             .expect("tamper");

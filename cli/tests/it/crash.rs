@@ -23,7 +23,7 @@ async fn state(db: &std::path::Path) -> (i64, i64) {
     let pool = grantdesk::store::open(db)
         .await
         .expect("the database opens after a kill");
-    let (n,): (i64,) = sqlx::query_as(
+    let (n,): (i64,) = grantdesk::db::query_as(
         "SELECT COUNT(*) FROM proposals p JOIN calls c ON c.id = p.call_id WHERE c.code = $1",
     )
     .bind(bench::CODE)

@@ -1,0 +1,463 @@
+//! The two backends behind one small query interface: the embedded SQLite file (the default)
+//! and a shared PostgreSQL server.
+//!
+//! The areas write their SQL once, with `$1`-style parameters, which both dialects accept, and
+//! run it through [`query`] and [`query_as`] on a [`Pool`] or a [`Tx`]: the same shape as
+//! sqlx's own functions, each run dispatched to the backend's own driver with its own types
+//! and prepared-statement cache. Where the dialects differ, an area gives both texts
+//! ([`Sql::per_backend`]). There is no `Any` driver here: it cannot read PostgreSQL's own
+//! types and loses each driver's checks.
+//!
+//! Values cross as `i64`, `bool`, text and bytes: money is integer fen on both sides, dates and
+//! times are ISO text on both (see `migrations/postgres`).
+
+use std::borrow::Cow;
+
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{FromRow, Postgres, Sqlite, Transaction};
+
+/// Which kind of database a pool reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A pool of connections to one database of either kind.
+#[derive(Debug, Clone)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on either kind of database. Dropped without [`Tx::commit`], it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Pool {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The SQLite pool, for what only a file database does (its backups, its checks).
+    pub fn sqlite(&self) -> Option<&SqlitePool> {
+        match self {
+            Pool::Sqlite(p) => Some(p),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    pub fn postgres(&self) -> Option<&PgPool> {
+        match self {
+            Pool::Postgres(p) => Some(p),
+            Pool::Sqlite(_) => None,
+        }
+    }
+
+    /// A transaction for reading several things as of one moment (one snapshot on both
+    /// backends). It writes nothing; dropping it ends it.
+    pub async fn read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+    }
+}
+
+/// Where a query runs: a pool (a connection of its own) or an open transaction.
+pub enum Target<'c> {
+    Pool(&'c Pool),
+    Tx(&'c mut Tx),
+    /// One SQLite connection of its own (a restore works on one).
+    SqliteConn(&'c mut sqlx::SqliteConnection),
+}
+
+/// What a query can run on.
+pub trait Exec<'c> {
+    fn target(self) -> Target<'c>;
+}
+
+impl<'c> Exec<'c> for &'c Pool {
+    fn target(self) -> Target<'c> {
+        Target::Pool(self)
+    }
+}
+
+impl<'c> Exec<'c> for &'c mut Tx {
+    fn target(self) -> Target<'c> {
+        Target::Tx(self)
+    }
+}
+
+impl<'c> Exec<'c> for &'c mut sqlx::SqliteConnection {
+    fn target(self) -> Target<'c> {
+        Target::SqliteConn(self)
+    }
+}
+
+impl<'c, 'd: 'c> Exec<'c> for &'c mut &'d mut Tx {
+    fn target(self) -> Target<'c> {
+        Target::Tx(self)
+    }
+}
+
+/// A statement's text: one for both backends, or one for each where the dialects differ.
+#[derive(Debug, Clone)]
+pub enum Sql {
+    Both(Cow<'static, str>),
+    PerBackend {
+        sqlite: Cow<'static, str>,
+        postgres: Cow<'static, str>,
+    },
+}
+
+impl Sql {
+    pub fn per_backend(
+        sqlite: impl Into<Cow<'static, str>>,
+        postgres: impl Into<Cow<'static, str>>,
+    ) -> Sql {
+        Sql::PerBackend {
+            sqlite: sqlite.into(),
+            postgres: postgres.into(),
+        }
+    }
+
+    fn text(self, backend: Backend) -> sqlx::SqlStr {
+        use sqlx::SqlSafeStr;
+        let text = match (self, backend) {
+            (Sql::Both(t), _) => t,
+            (Sql::PerBackend { sqlite, .. }, Backend::Sqlite) => sqlite,
+            (Sql::PerBackend { postgres, .. }, Backend::Postgres) => postgres,
+        };
+        match text {
+            Cow::Borrowed(s) => s.into_sql_str(),
+            // Built by the caller from its own fixed pieces (column lists, clauses), never
+            // from input: the values are bound.
+            Cow::Owned(s) => sqlx::AssertSqlSafe(s).into_sql_str(),
+        }
+    }
+}
+
+impl From<&'static str> for Sql {
+    fn from(s: &'static str) -> Sql {
+        Sql::Both(Cow::Borrowed(s))
+    }
+}
+
+impl From<sqlx::AssertSqlSafe<String>> for Sql {
+    fn from(s: sqlx::AssertSqlSafe<String>) -> Sql {
+        Sql::Both(Cow::Owned(s.0))
+    }
+}
+
+/// One bound value.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(Option<i64>),
+    Bool(Option<bool>),
+    Text(Option<String>),
+    Bytes(Option<Vec<u8>>),
+}
+
+macro_rules! arg_from {
+    ($variant:ident: $($t:ty => $f:expr),* $(,)?) => {
+        $(
+            impl From<$t> for Arg {
+                fn from(v: $t) -> Arg {
+                    #[allow(clippy::redundant_closure_call)]
+                    Arg::$variant(($f)(v))
+                }
+            }
+        )*
+    };
+}
+
+arg_from!(Int:
+    i64 => Some,
+    &i64 => |v: &i64| Some(*v),
+    i32 => |v: i32| Some(i64::from(v)),
+    u32 => |v: u32| Some(i64::from(v)),
+    u8 => |v: u8| Some(i64::from(v)),
+    Option<i64> => |v| v,
+    &Option<i64> => |v: &Option<i64>| *v,
+);
+arg_from!(Bool:
+    bool => Some,
+    Option<bool> => |v| v,
+);
+arg_from!(Text:
+    String => Some,
+    &String => |v: &String| Some(v.clone()),
+    &str => |v: &str| Some(v.to_string()),
+    &&str => |v: &&str| Some((*v).to_string()),
+    Option<String> => |v| v,
+    &Option<String> => |v: &Option<String>| v.clone(),
+    Option<&str> => |v: Option<&str>| v.map(str::to_string),
+    Option<&String> => |v: Option<&String>| v.cloned(),
+    Cow<'_, str> => |v: Cow<'_, str>| Some(v.into_owned()),
+);
+arg_from!(Bytes:
+    Vec<u8> => Some,
+    &Vec<u8> => |v: &Vec<u8>| Some(v.clone()),
+    &[u8] => |v: &[u8]| Some(v.to_vec()),
+    Option<Vec<u8>> => |v| v,
+);
+
+/// A statement that returns no rows to read: an insert, an update, a delete.
+#[must_use = "a query does nothing until it is run"]
+pub struct Query {
+    sql: Sql,
+    args: Vec<Arg>,
+}
+
+/// A statement whose rows are read as `T` (a `FromRow` struct or a tuple).
+#[must_use = "a query does nothing until it is run"]
+pub struct QueryAs<T> {
+    sql: Sql,
+    args: Vec<Arg>,
+    out: std::marker::PhantomData<fn() -> T>,
+}
+
+pub fn query(sql: impl Into<Sql>) -> Query {
+    Query {
+        sql: sql.into(),
+        args: Vec::new(),
+    }
+}
+
+pub fn query_as<T>(sql: impl Into<Sql>) -> QueryAs<T> {
+    QueryAs {
+        sql: sql.into(),
+        args: Vec::new(),
+        out: std::marker::PhantomData,
+    }
+}
+
+/// How many rows a statement changed.
+#[derive(Debug, Clone, Copy)]
+pub struct Done {
+    rows: u64,
+}
+
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.rows
+    }
+}
+
+type LiteArgs = <Sqlite as sqlx::Database>::Arguments;
+type PgArgs = <Postgres as sqlx::Database>::Arguments;
+
+fn lite_args(args: Vec<Arg>) -> Result<LiteArgs, sqlx::Error> {
+    use sqlx::Arguments;
+    let mut a = LiteArgs::default();
+    for v in args {
+        match v {
+            Arg::Int(v) => a.add(v),
+            Arg::Bool(v) => a.add(v),
+            Arg::Text(v) => a.add(v),
+            Arg::Bytes(v) => a.add(v),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(a)
+}
+
+fn pg_args(args: Vec<Arg>) -> Result<PgArgs, sqlx::Error> {
+    use sqlx::Arguments;
+    let mut a = PgArgs::default();
+    for v in args {
+        match v {
+            Arg::Int(v) => a.add(v),
+            Arg::Bool(v) => a.add(v),
+            Arg::Text(v) => a.add(v),
+            Arg::Bytes(v) => a.add(v),
+        }
+        .map_err(sqlx::Error::Encode)?;
+    }
+    Ok(a)
+}
+
+impl Query {
+    pub fn bind(mut self, v: impl Into<Arg>) -> Query {
+        self.args.push(v.into());
+        self
+    }
+
+    pub async fn execute<'c>(self, on: impl Exec<'c>) -> Result<Done, sqlx::Error> {
+        let rows = match on.target() {
+            Target::Pool(Pool::Sqlite(p)) => {
+                let q = sqlx::query_with(self.sql.text(Backend::Sqlite), lite_args(self.args)?);
+                q.execute(p).await?.rows_affected()
+            }
+            Target::Tx(Tx::Sqlite(t)) => {
+                let q = sqlx::query_with(self.sql.text(Backend::Sqlite), lite_args(self.args)?);
+                q.execute(&mut **t).await?.rows_affected()
+            }
+            Target::SqliteConn(c) => {
+                let q = sqlx::query_with(self.sql.text(Backend::Sqlite), lite_args(self.args)?);
+                q.execute(c).await?.rows_affected()
+            }
+            Target::Pool(Pool::Postgres(p)) => {
+                let q = sqlx::query_with(self.sql.text(Backend::Postgres), pg_args(self.args)?);
+                q.execute(p).await?.rows_affected()
+            }
+            Target::Tx(Tx::Postgres(t)) => {
+                let q = sqlx::query_with(self.sql.text(Backend::Postgres), pg_args(self.args)?);
+                q.execute(&mut **t).await?.rows_affected()
+            }
+        };
+        Ok(Done { rows })
+    }
+}
+
+/// What both backends can read a row into.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{}
+
+macro_rules! fetch {
+    ($self:ident, $on:ident, $how:ident) => {
+        match $on.target() {
+            Target::Pool(Pool::Sqlite(p)) => {
+                sqlx::query_as_with::<Sqlite, T, _>(
+                    $self.sql.text(Backend::Sqlite),
+                    lite_args($self.args)?,
+                )
+                .$how(p)
+                .await
+            }
+            Target::Tx(Tx::Sqlite(t)) => {
+                sqlx::query_as_with::<Sqlite, T, _>(
+                    $self.sql.text(Backend::Sqlite),
+                    lite_args($self.args)?,
+                )
+                .$how(&mut **t)
+                .await
+            }
+            Target::SqliteConn(c) => {
+                sqlx::query_as_with::<Sqlite, T, _>(
+                    $self.sql.text(Backend::Sqlite),
+                    lite_args($self.args)?,
+                )
+                .$how(c)
+                .await
+            }
+            Target::Pool(Pool::Postgres(p)) => {
+                sqlx::query_as_with::<Postgres, T, _>(
+                    $self.sql.text(Backend::Postgres),
+                    pg_args($self.args)?,
+                )
+                .$how(p)
+                .await
+            }
+            Target::Tx(Tx::Postgres(t)) => {
+                sqlx::query_as_with::<Postgres, T, _>(
+                    $self.sql.text(Backend::Postgres),
+                    pg_args($self.args)?,
+                )
+                .$how(&mut **t)
+                .await
+            }
+        }
+    };
+}
+
+impl<T: Row> QueryAs<T> {
+    pub fn bind(mut self, v: impl Into<Arg>) -> QueryAs<T> {
+        self.args.push(v.into());
+        self
+    }
+
+    pub async fn fetch_one<'c>(self, on: impl Exec<'c>) -> Result<T, sqlx::Error> {
+        fetch!(self, on, fetch_one)
+    }
+
+    pub async fn fetch_optional<'c>(self, on: impl Exec<'c>) -> Result<Option<T>, sqlx::Error> {
+        fetch!(self, on, fetch_optional)
+    }
+
+    pub async fn fetch_all<'c>(self, on: impl Exec<'c>) -> Result<Vec<T>, sqlx::Error> {
+        fetch!(self, on, fetch_all)
+    }
+}
+
+/// Many rows into one table in one multi-row `INSERT … VALUES (…), (…)` statement (both
+/// backends take the form; the caller keeps the rows of one call under each backend's cap on
+/// the parameters of one statement, 32,766 on SQLite).
+pub async fn insert_rows(
+    on: &mut Tx,
+    head: &'static str,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    {
+        let mut sql = String::from(head);
+        sql.push_str(" VALUES ");
+        let mut args = Vec::new();
+        for (i, row) in rows.into_iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for (j, a) in row.into_iter().enumerate() {
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                args.push(a);
+                sql.push('$');
+                sql.push_str(&args.len().to_string());
+            }
+            sql.push(')');
+        }
+        Query {
+            sql: Sql::Both(Cow::Owned(sql)),
+            args,
+        }
+        .execute(&mut *on)
+        .await?;
+    }
+    Ok(())
+}
