@@ -1,6 +1,7 @@
 # GrantDesk — the two commands of the README.
 #   make run    installs what is missing, builds and opens the GrantDesk window
-#   make test   runs every test: format, lints, unit, property, integration, shell command,
+#   make test   runs every test: format, lints, unit, property, integration (on SQLite, then
+#               on a throwaway PostgreSQL server), shell command,
 #               UI logic (node --test), end-to-end tests of the real window under Xvfb, and
 #               the package's: built, installed with apt-get, started, removed
 #   make package  builds the Debian package (.deb) of the window and the CLI
@@ -9,12 +10,12 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run test deps test-deps fmt-check lint unit ui-test e2e package package-test screenshot measure tour
+.PHONY: run test deps test-deps fmt-check lint unit it-postgres ui-test e2e package package-test screenshot measure tour
 
 run: deps
 	$(CARGO) run --release -p grantdesk-app
 
-test: test-deps fmt-check lint unit ui-test e2e package-test
+test: test-deps fmt-check lint unit it-postgres ui-test e2e package-test
 
 deps:
 	@bash .ci/deps
@@ -30,6 +31,11 @@ lint:
 
 unit:
 	$(CARGO) test --workspace --all-targets
+
+# The integration suite again, against a throwaway PostgreSQL cluster (.ci/pg starts it as a
+# non-root user on its own port and removes it after): the same test binary, no new build.
+it-postgres:
+	bash .ci/pg $(CARGO) test -p grantdesk --test it
 
 ui-test:
 	node --test ui/tests/

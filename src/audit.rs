@@ -179,6 +179,27 @@ fn hash_of(prev_hash: &str, e: &Entry) -> String {
     out
 }
 
+/// The stamp as the database knows its author: on a PostgreSQL server the actor is the role
+/// the session signed in as (`session_user`, which the server checks again on every entry it
+/// stores), whatever name the caller passed; on an SQLite file, the stamp's own actor (the
+/// operating-system account).
+pub(crate) async fn signed_in<C>(conn: &mut C, stamp: &Stamp) -> Result<Stamp, Error>
+where
+    for<'c> &'c mut C: crate::db::Exec<'c>,
+{
+    let (who,): (Option<String>,) = crate::db::query_as(crate::db::Sql::per_backend(
+        "SELECT NULL",
+        "SELECT session_user::text",
+    ))
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut stamp = stamp.clone();
+    if let Some(who) = who {
+        stamp.actor = who;
+    }
+    Ok(stamp)
+}
+
 /// Appends one entry inside the caller's transaction (which must be a write transaction).
 pub(crate) async fn record<C>(conn: &mut C, stamp: &Stamp, change: Change<'_>) -> Result<(), Error>
 where
@@ -188,10 +209,11 @@ where
         crate::db::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
             .fetch_one(&mut *conn)
             .await?;
+    let actor = signed_in(conn, stamp).await?.actor;
     let mut entry = Entry {
         seq: head_seq + 1,
         at: stamp.at_text(),
-        actor: stamp.actor.clone(),
+        actor,
         entity: change.entity.to_string(),
         entity_id: change.entity_id,
         action: change.action.to_string(),

@@ -91,7 +91,7 @@ fn permille(part: Money, whole: Money) -> u64 {
 pub async fn of_call(pool: &Pool, code: &str) -> Result<Dashboard, Error> {
     let call = call::get(pool, code).await?;
     let rows: Vec<Group> = crate::db::query_as(
-        "SELECT topic, status, COUNT(*) AS n, COALESCE(SUM(requested_fen), 0) AS fen
+        "SELECT topic, status, COUNT(*) AS n, COALESCE(CAST(SUM(requested_fen) AS BIGINT), 0) AS fen
          FROM proposals WHERE call_id = $1 GROUP BY topic, status",
     )
     .bind(call.id)

@@ -194,7 +194,6 @@ impl From<sqlx::AssertSqlSafe<String>> for Sql {
 #[derive(Debug, Clone)]
 pub enum Arg {
     Int(Option<i64>),
-    Bool(Option<bool>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
 }
@@ -221,9 +220,10 @@ arg_from!(Int:
     Option<i64> => |v| v,
     &Option<i64> => |v: &Option<i64>| *v,
 );
-arg_from!(Bool:
-    bool => Some,
-    Option<bool> => |v| v,
+// Flags are integers 0 and 1 in both schemas (SQLite has no boolean type).
+arg_from!(Int:
+    bool => |v: bool| Some(i64::from(v)),
+    Option<bool> => |v: Option<bool>| v.map(i64::from),
 );
 arg_from!(Text:
     String => Some,
@@ -294,7 +294,6 @@ fn lite_args(args: Vec<Arg>) -> Result<LiteArgs, sqlx::Error> {
     for v in args {
         match v {
             Arg::Int(v) => a.add(v),
-            Arg::Bool(v) => a.add(v),
             Arg::Text(v) => a.add(v),
             Arg::Bytes(v) => a.add(v),
         }
@@ -309,7 +308,6 @@ fn pg_args(args: Vec<Arg>) -> Result<PgArgs, sqlx::Error> {
     for v in args {
         match v {
             Arg::Int(v) => a.add(v),
-            Arg::Bool(v) => a.add(v),
             Arg::Text(v) => a.add(v),
             Arg::Bytes(v) => a.add(v),
         }

@@ -255,9 +255,10 @@ pub async fn agency(pool: &Pool) -> Result<Agency, Error> {
 
 /// Whether the agency has been set (the first-run questions are asked until it is).
 pub async fn agency_is_set(pool: &Pool) -> Result<bool, Error> {
-    let row: Option<(i64,)> = crate::db::query_as("SELECT 1 FROM settings WHERE key = 'agency'")
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<(String,)> =
+        crate::db::query_as("SELECT key FROM settings WHERE key = 'agency'")
+            .fetch_optional(pool)
+            .await?;
     Ok(row.is_some())
 }
 

@@ -32,7 +32,8 @@ pub const DAILY_BACKUPS_KEPT: usize = 7;
 
 /// Gives awards issued before disbursements existed their schedules (once), verifies the
 /// audit chain, then takes the agency's day's backup (the last [`DAILY_BACKUPS_KEPT`] daily
-/// ones kept). None of them stops the start: what fails is returned.
+/// ones kept) of a file database; a server's database is backed up by the server's own tools.
+/// None of them stops the start: what fails is returned.
 pub async fn check(pool: &Pool, db: &Path, stamp: &Stamp) -> Vec<Warning> {
     let mut out = Vec::new();
     if let Err(e) = crate::disbursement::backfill(pool, stamp).await {
@@ -48,6 +49,9 @@ pub async fn check(pool: &Pool, db: &Path, stamp: &Stamp) -> Vec<Warning> {
             "审计日志校验失败，记录可能被改动：",
             "the audit log does not verify, the record may have been altered: ",
         ));
+    }
+    if pool.backend() == crate::db::Backend::Postgres {
+        return out;
     }
     if let Err(e) = crate::backup::rolling(pool, db, stamp.today(), DAILY_BACKUPS_KEPT).await {
         out.push(warning(

@@ -267,6 +267,61 @@ pub(crate) async fn connect(path: &Path) -> Result<Pool, StoreError> {
     Ok(Pool::Sqlite(pool))
 }
 
+/// Whether `--db` or `GRANTDESK_DB` names a PostgreSQL server's database rather than a file.
+pub fn is_server_url(s: &str) -> bool {
+    let s = s.trim_start();
+    s.starts_with("postgres://") || s.starts_with("postgresql://")
+}
+
+/// Connects to a PostgreSQL server's database (`postgres://officer@host:5432/grantdesk`; the
+/// password from the URL, `PGPASSWORD` or `~/.pgpass`; TLS whenever the server offers it,
+/// `sslmode=require` or `verify-full` in the URL to insist) and brings its schema up to date
+/// when the signed-in role may (the database's owner); any other role finds it current or is
+/// told to ask an administrator.
+pub async fn connect_server(url: &str) -> Result<Pool, StoreError> {
+    let pool = connect_server_plain(url).await?;
+    migrate_server(&pool).await?;
+    Ok(pool)
+}
+
+/// Connects to a server's database without touching its schema (an administrator's
+/// connection to the server's own `postgres` database, for example).
+pub async fn connect_server_plain(url: &str) -> Result<Pool, StoreError> {
+    use std::str::FromStr;
+    let options = sqlx::postgres::PgConnectOptions::from_str(url.trim())?
+        .application_name("grantdesk")
+        // Statements of this application are short: one waiting on a lock this long is stuck.
+        .options([("lock_timeout", "30s"), ("TimeZone", "UTC")]);
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await?;
+    Ok(Pool::Postgres(pool))
+}
+
+static SERVER_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Applies the migrations a server's database lacks, or (for a role that may not change the
+/// schema) says who must.
+async fn migrate_server(pool: &Pool) -> Result<(), StoreError> {
+    let Some(pg) = pool.postgres() else {
+        return Ok(());
+    };
+    let applied: Result<Vec<(i64,)>, sqlx::Error> =
+        crate::db::query_as("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(pool)
+            .await;
+    if let Ok(applied) = &applied {
+        let have: std::collections::HashSet<i64> = applied.iter().map(|(v,)| *v).collect();
+        if SERVER_MIGRATIONS.iter().all(|m| have.contains(&m.version)) {
+            return Ok(());
+        }
+    }
+    SERVER_MIGRATIONS.run(pg).await?;
+    Ok(())
+}
+
 /// Starts a write transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so that
 /// reads made inside it (remaining budget, the audit head) cannot be overtaken by another writer.
 ///

@@ -429,9 +429,9 @@ pub(crate) async fn committed_on(
     call_id: i64,
 ) -> Result<Committed, Error> {
     let (d_sum, d_n, a_sum, a_n): (i64, i64, i64, i64) = crate::db::query_as(
-        "SELECT (SELECT COALESCE(SUM(amount_fen), 0) FROM decisions WHERE call_id = $1),
+        "SELECT (SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0) FROM decisions WHERE call_id = $1),
                 (SELECT COUNT(*) FROM decisions WHERE call_id = $1),
-                (SELECT COALESCE(SUM(amount_fen), 0) FROM awards WHERE call_id = $1),
+                (SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0) FROM awards WHERE call_id = $1),
                 (SELECT COUNT(*) FROM awards WHERE call_id = $1)",
     )
     .bind(call_id)

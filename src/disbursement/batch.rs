@@ -221,7 +221,7 @@ pub async fn batches(pool: &Pool, call_code: &str) -> Result<Vec<BatchSummary>, 
     let call = crate::call::store_get_on(&mut conn, call_code).await?;
     let rows: Vec<SummaryRow> = crate::db::query_as(
         "SELECT b.id, b.reference, b.from_on, b.to_on, COUNT(p.id) AS payments,
-             COALESCE(SUM(CASE WHEN p.status IN ('approved', 'paid') THEN p.amount_fen END), 0)
+             COALESCE(CAST(SUM(CASE WHEN p.status IN ('approved', 'paid') THEN p.amount_fen END) AS BIGINT), 0)
                  AS total_fen,
              b.paid_on
          FROM payment_batches b LEFT JOIN payments p ON p.batch_id = b.id

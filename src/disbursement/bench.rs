@@ -195,7 +195,7 @@ pub async fn run(
     let l = ledger(&pool, CODE).await?;
     // The totals the database keeps agree with the payments themselves.
     let (raw,): (i64,) = crate::db::query_as(
-        "SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid' AND amount_fen > 0",
+        "SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0) FROM payments WHERE status = 'paid' AND amount_fen > 0",
     )
     .fetch_one(&pool)
     .await?;

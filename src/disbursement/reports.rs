@@ -137,7 +137,7 @@ struct ReportRow {
     award_id: i64,
     id: i64,
     year: i64,
-    is_final: bool,
+    is_final: i64,
     submitted_on: String,
     note: String,
 }
@@ -177,7 +177,7 @@ pub(super) async fn reports(
         mine.sort_by_key(|l| Category::ALL.iter().position(|c| *c == l.0));
         out.entry(r.award_id).or_default().push(Report {
             year: u32::try_from(r.year).map_err(|_| corrupt(t, r.id, "year"))?,
-            is_final: r.is_final,
+            is_final: r.is_final != 0,
             submitted_on: day(t, r.id, &r.submitted_on)?,
             id: r.id,
             note: r.note,
@@ -250,7 +250,7 @@ struct CloseoutRow {
     outcome: String,
     spent_fen: i64,
     balance_fen: i64,
-    kept: bool,
+    kept: i64,
     clawback_id: Option<i64>,
     note: String,
 }
@@ -280,7 +280,7 @@ pub(super) async fn closeouts(
                     .ok_or_else(|| corrupt(t, award, &r.outcome))?,
                 spent: money(t, award, r.spent_fen)?,
                 balance: money(t, award, r.balance_fen)?,
-                kept: r.kept,
+                kept: r.kept != 0,
                 clawback: r.clawback_id,
                 note: r.note,
             },

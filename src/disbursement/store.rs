@@ -281,8 +281,8 @@ pub(super) async fn tranche_rows_of(
     let rows: Vec<TrancheRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT t.award_id, t.id, t.amount_fen, t.due_on, t.milestone_id, t.released_on,
              t.released_fen,
-             COALESCE(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END), 0) AS pending_fen,
-             COALESCE(SUM(CASE WHEN p.status = 'paid' THEN p.amount_fen END), 0) AS paid_fen,
+             COALESCE(CAST(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END) AS BIGINT), 0) AS pending_fen,
+             COALESCE(CAST(SUM(CASE WHEN p.status = 'paid' THEN p.amount_fen END) AS BIGINT), 0) AS paid_fen,
              COUNT(p.id) AS entries
          FROM tranches t JOIN awards w ON w.id = t.award_id
          LEFT JOIN payments p ON p.tranche_id = t.id
@@ -1540,7 +1540,7 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
     .await?;
     let mut sums: HashMap<i64, AwardSums> = HashMap::with_capacity(rows.len());
     let tranches: Vec<(i64, i64, i64)> = crate::db::query_as(
-        "SELECT t.award_id, SUM(t.amount_fen), SUM(t.released_fen)
+        "SELECT t.award_id, CAST(SUM(t.amount_fen) AS BIGINT), CAST(SUM(t.released_fen) AS BIGINT)
          FROM tranches t JOIN awards w ON w.id = t.award_id
          WHERE w.call_id = $1 GROUP BY t.award_id",
     )
@@ -1567,7 +1567,7 @@ pub async fn ledger(pool: &Pool, call_code: &str) -> Result<CallLedger, Error> {
         s.recovered = money("award_totals", award, recovered)?;
     }
     let spent: Vec<(i64, i64)> = crate::db::query_as(
-        "SELECT r.award_id, SUM(l.amount_fen)
+        "SELECT r.award_id, CAST(SUM(l.amount_fen) AS BIGINT)
          FROM spending_reports r JOIN spending_lines l ON l.report_id = r.id
          JOIN awards w ON w.id = r.award_id
          WHERE w.call_id = $1 GROUP BY r.award_id",
@@ -1600,7 +1600,7 @@ pub async fn cash_flow(pool: &Pool, call_code: &str, by: Period) -> Result<CashF
     let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
     let due: Vec<(String, i64)> = crate::db::query_as(
-        "SELECT substr(t.due_on, 1, 7) || '-01', SUM(t.amount_fen - t.released_fen)
+        "SELECT substr(t.due_on, 1, 7) || '-01', CAST(SUM(t.amount_fen - t.released_fen) AS BIGINT)
          FROM tranches t JOIN awards w ON w.id = t.award_id
          WHERE w.call_id = $1 GROUP BY 1",
     )

@@ -800,9 +800,10 @@ async fn write_new(
     // Nothing else writes to the chain inside this transaction until the entries are written,
     // so the head read now is the one they follow.
     let head = audit::head(conn).await?;
+    let signed_in = audit::signed_in(conn, stamp).await?;
     let chain = {
         let rows = std::sync::Arc::clone(&new_rows);
-        let stamp = stamp.clone();
+        let stamp = signed_in;
         let code = call.spec.code.to_string();
         tokio::task::spawn_blocking(move || audit_entries(&rows, &code, head, &stamp))
     };

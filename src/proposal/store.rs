@@ -787,7 +787,8 @@ impl TryFrom<SummaryRow> for ProposalSummary {
 
 pub async fn list(pool: &Pool, filter: &Filter) -> Result<Vec<ProposalSummary>, Error> {
     let call = call::get(pool, &filter.call).await?;
-    let rows = crate::db::query_as(
+    // SQLite finds a substring with instr(), PostgreSQL with strpos() (same arguments).
+    const SQL: &str =
         "SELECT p.reference, p.title, a.name AS applicant, a.credit_code, p.pi_name, p.topic,
             p.requested_fen, p.status, p.submitted_on, p.eligibility
          FROM proposals p JOIN applicants a ON a.id = p.applicant_id
@@ -796,8 +797,11 @@ pub async fn list(pool: &Pool, filter: &Filter) -> Result<Vec<ProposalSummary>, 
            AND ($3 IS NULL OR p.status = $3)
            AND ($4 IS NULL OR instr(lower(p.title), lower($4)) > 0
                 OR instr(lower(a.name), lower($4)) > 0 OR instr(lower(p.pi_name), lower($4)) > 0)
-         ORDER BY p.reference",
-    )
+         ORDER BY p.reference";
+    let rows = crate::db::query_as(crate::db::Sql::per_backend(
+        SQL,
+        SQL.replace("instr(", "strpos("),
+    ))
     .bind(call.id)
     .bind(filter.topic.as_ref().map(|t| t.trim().to_ascii_uppercase()))
     .bind(filter.status.map(ProposalStatus::as_str))

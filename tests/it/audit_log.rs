@@ -34,7 +34,7 @@ async fn every_change_is_recorded_with_actor_time_and_states() {
         .iter()
         .find(|e| e.action == "open")
         .expect("open entry");
-    assert_eq!(open.actor, "test-officer");
+    assert_eq!(open.actor, crate::support::actor());
     assert_eq!(open.at, "2026-05-06T09:30:00.000000Z");
     assert_eq!(open.before_json.as_deref(), Some("\"draft\""));
     assert_eq!(open.after_json.as_deref(), Some("\"open\""));
@@ -123,9 +123,7 @@ async fn a_failed_operation_leaves_no_entry() {
 async fn two_connections_writing_at_once_keep_one_unbroken_chain() {
     let db = crate::support::open_call().await;
     // A second pool on the same file stands for a second officer's desktop.
-    let other = grantdesk::store::open(&db.path())
-        .await
-        .expect("second pool");
+    let other = db.other().await;
     let forms = demo::sample_proposals();
     let (a, b): (Vec<_>, Vec<_>) = forms.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
     let run = |pool: grantdesk::store::Pool,
@@ -169,6 +167,11 @@ async fn the_start_check_names_the_first_bad_entry_and_a_failed_backup() {
         found[0].message.en
     );
     assert!(found[0].message.zh.contains("审计日志校验失败"));
+    if crate::support::server().is_some() {
+        // A server's database is backed up by the server's tools, not at the window's start.
+        assert_eq!(found.len(), 1, "{found:?}");
+        return;
+    }
     // The day's backup checks its copy's chain too, so it fails and says so.
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(

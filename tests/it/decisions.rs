@@ -51,7 +51,7 @@ fn suggest_form(mode: &str, cut: &str, min_each: &str) -> SuggestForm {
 
 async fn decisions(db: &Db) -> (i64, i64) {
     let (n, sum): (i64, Option<i64>) =
-        grantdesk::db::query_as("SELECT COUNT(*), SUM(amount_fen) FROM decisions")
+        grantdesk::db::query_as("SELECT COUNT(*), CAST(SUM(amount_fen) AS BIGINT) FROM decisions")
             .fetch_one(&db.pool)
             .await
             .expect("count");
@@ -254,9 +254,7 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     }
     // Two connections (two pools on the same file, as two windows would have). 9,460,000
     // is left: either proposal fits alone, not both.
-    let other = grantdesk::store::open(&db.path())
-        .await
-        .expect("second pool");
+    let other = db.other().await;
     let (s1, s2) = (stamp(), stamp());
     let (f1, f2) = (form(&r(7), "", ""), form(&r(9), "", ""));
     let (a, b) = tokio::join!(
@@ -634,10 +632,13 @@ async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now(
         .expect("apply");
     // As if the limits had been lowered by a path that escaped the edit's check (an older
     // build): the trigger is dropped to get there.
-    grantdesk::db::query("DROP TRIGGER calls_limits_cover_decisions")
-        .execute(&db.pool)
-        .await
-        .expect("drop");
+    grantdesk::db::query(grantdesk::db::Sql::per_backend(
+        "DROP TRIGGER calls_limits_cover_decisions",
+        "DROP TRIGGER calls_limits_cover_decisions ON calls",
+    ))
+    .execute(&db.pool)
+    .await
+    .expect("drop");
     grantdesk::db::query(
         "UPDATE calls SET total_budget_fen = 3000000000, max_awards = 5, award_ceiling_fen = 800000000 WHERE code = $1",
     )

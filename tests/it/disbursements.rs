@@ -118,9 +118,9 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
     assert!(l.balanced, "{l:#?}");
     // The figures again, straight from the tables, independently of the ledger's own sums.
     let (paid, recovered, pending): (i64, i64, i64) = grantdesk::db::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'paid' AND amount_fen > 0 THEN amount_fen END), 0),
-                COALESCE(-SUM(CASE WHEN status = 'paid' AND amount_fen < 0 THEN amount_fen END), 0),
-                COALESCE(SUM(CASE WHEN status = 'approved' THEN amount_fen END), 0)
+        "SELECT COALESCE(CAST(SUM(CASE WHEN status = 'paid' AND amount_fen > 0 THEN amount_fen END) AS BIGINT), 0),
+                COALESCE(-CAST(SUM(CASE WHEN status = 'paid' AND amount_fen < 0 THEN amount_fen END) AS BIGINT), 0),
+                COALESCE(CAST(SUM(CASE WHEN status = 'approved' THEN amount_fen END) AS BIGINT), 0)
          FROM payments",
     )
     .fetch_one(&db.pool)
@@ -138,9 +138,9 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
     // Award by award, the totals the database keeps agree with the payments themselves.
     let raw: Vec<(String, i64, i64, i64)> = grantdesk::db::query_as(
         "SELECT w.number,
-                COALESCE(SUM(CASE WHEN p.status = 'paid' AND p.amount_fen > 0 THEN p.amount_fen END), 0),
-                COALESCE(-SUM(CASE WHEN p.status = 'paid' AND p.amount_fen < 0 THEN p.amount_fen END), 0),
-                COALESCE(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END), 0)
+                COALESCE(CAST(SUM(CASE WHEN p.status = 'paid' AND p.amount_fen > 0 THEN p.amount_fen END) AS BIGINT), 0),
+                COALESCE(-CAST(SUM(CASE WHEN p.status = 'paid' AND p.amount_fen < 0 THEN p.amount_fen END) AS BIGINT), 0),
+                COALESCE(CAST(SUM(CASE WHEN p.status = 'approved' THEN p.amount_fen END) AS BIGINT), 0)
          FROM awards w LEFT JOIN payments p ON p.award_id = w.id
          GROUP BY w.id ORDER BY w.number_year, w.number_seq",
     )
@@ -165,7 +165,7 @@ async fn ledger_balances(db: &Db) -> d::CallLedger {
         .await
         .expect("plan");
     let (by_month,): (i64,) = grantdesk::db::query_as(
-        "SELECT COALESCE(SUM(amount_fen), 0) FROM payments WHERE status = 'paid'",
+        "SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0) FROM payments WHERE status = 'paid'",
     )
     .fetch_one(&db.pool)
     .await
@@ -715,9 +715,7 @@ async fn payments_fail_and_are_approved_again_are_never_rewritten_and_clawbacks_
 async fn two_officers_approving_what_fits_only_once_one_goes_through() {
     let (db, awards) = awarded().await;
     let a = &awards[1];
-    let other = grantdesk::store::open(&db.path())
-        .await
-        .expect("second pool");
+    let other = db.other().await;
     let (s1, s2) = (on(2027, 1, 5), on(2027, 1, 5));
     let f = approve_form(&a.number, 1, "");
     let (x, y) = tokio::join!(d::approve(&db.pool, &s1, &f), d::approve(&other, &s2, &f));
@@ -823,16 +821,16 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
 /// awarded, no call more than its budget, and the ledger reconciles.
 async fn invariants(db: &Db) {
     let bad: Vec<(String, i64, i64)> = grantdesk::db::query_as(
-        "SELECT w.number, w.amount_fen, (SELECT SUM(amount_fen) FROM tranches t WHERE t.award_id = w.id)
+        "SELECT w.number, w.amount_fen, (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM tranches t WHERE t.award_id = w.id)
          FROM awards w
-         WHERE w.amount_fen IS NOT (SELECT SUM(amount_fen) FROM tranches t WHERE t.award_id = w.id)",
+         WHERE w.amount_fen IS DISTINCT FROM (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM tranches t WHERE t.award_id = w.id)",
     )
     .fetch_all(&db.pool)
     .await
     .expect("schedules");
     assert!(bad.is_empty(), "schedules off their award: {bad:?}");
     let (over,): (i64,) = grantdesk::db::query_as(
-        "SELECT COUNT(*) FROM tranches t WHERE t.released_fen + (SELECT COALESCE(SUM(amount_fen), 0)
+        "SELECT COUNT(*) FROM tranches t WHERE t.released_fen + (SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0)
              FROM payments p WHERE p.tranche_id = t.id AND p.status IN ('approved', 'paid')) > t.amount_fen",
     )
     .fetch_one(&db.pool)
