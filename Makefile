@@ -35,7 +35,7 @@ unit:
 # The integration suite again, against a throwaway PostgreSQL cluster (.ci/pg starts it as a
 # non-root user on its own port and removes it after): the same test binary, no new build.
 it-postgres:
-	bash .ci/pg $(CARGO) test -p grantdesk --test it
+	bash .ci/pg bash -c '$(CARGO) test -p grantdesk --test it && $(CARGO) test -p grantdesk-cli --test it on_a_server'
 
 ui-test:
 	node --test ui/tests/

@@ -138,6 +138,12 @@ impl Coded for BackupError {
     }
 }
 
+/// On a server's database, what to do instead of GrantDesk's backup or restore; on a file,
+/// none.
+pub fn server_way(pool: &crate::db::Pool) -> Option<Error> {
+    file_pool(pool).err().map(Error::from)
+}
+
 /// The SQLite pool of a file database, or the server's way of doing it.
 fn file_pool(pool: &crate::db::Pool) -> Result<&Pool, BackupError> {
     match pool {

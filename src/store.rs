@@ -155,6 +155,82 @@ pub fn resolve_path(flag: Option<PathBuf>, env: Option<String>) -> Result<PathBu
     Ok(dirs.data_dir().join("grantdesk.db"))
 }
 
+/// Where the agency's data is: an SQLite file, or a PostgreSQL server's database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Server(String),
+}
+
+impl Location {
+    /// `--db`, else `GRANTDESK_DB`, else the file in the user's data directory; a
+    /// `postgres://` URL in either names a server's database.
+    pub fn resolve(flag: Option<String>, env: Option<String>) -> Result<Location, StoreError> {
+        let given = flag.or(env.filter(|e| !e.trim().is_empty()));
+        match given {
+            Some(u) if is_server_url(&u) => Ok(Location::Server(u.trim().to_string())),
+            other => resolve_path(other.map(PathBuf::from), None).map(Location::File),
+        }
+    }
+
+    /// The file, or for a server a folder of this user's own named after the database: what
+    /// is written on this machine (exports) goes beside it.
+    pub fn anchor(&self) -> PathBuf {
+        match self {
+            Location::File(p) => p.clone(),
+            Location::Server(url) => {
+                let name: String = server_name(url)
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let base = resolve_path(None, None)
+                    .ok()
+                    .and_then(|p| p.parent().map(Path::to_path_buf))
+                    .unwrap_or_else(std::env::temp_dir);
+                base.join("servers").join(name).join("server.db")
+            }
+        }
+    }
+
+    /// For people: the file's path, or the server's database without any password.
+    pub fn describe(&self) -> String {
+        match self {
+            Location::File(p) => p.display().to_string(),
+            Location::Server(url) => format!("postgres://{}", server_name(url)),
+        }
+    }
+
+    /// Opens it: a file is created (and migrated) when `create`, else it must exist; a
+    /// server's database must exist (the IT department creates it) and is migrated when the
+    /// role may.
+    pub async fn open(&self, create: bool) -> Result<Pool, StoreError> {
+        match self {
+            Location::File(p) if create => open(p).await,
+            Location::File(p) => open_existing(p).await,
+            Location::Server(url) => connect_server(url).await,
+        }
+    }
+}
+
+/// `user@host:port/database` of a server URL, without its password or options.
+fn server_name(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    match rest.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or(user);
+            format!("{user}@{host}")
+        }
+        None => rest.to_string(),
+    }
+}
+
 /// What is left beside a database file that is not there — backups of it, a replaced copy,
 /// its write-ahead log — said in both languages. A database was expected there, so none is
 /// created in its place.
@@ -382,6 +458,26 @@ mod tests {
         let utc = Stamp::new("officer", late).in_zone(chrono_tz::UTC);
         assert_eq!(utc.today().to_string(), "2026-04-29");
         assert_eq!(beijing.local().to_string(), "2026-04-30 07:30:00");
+    }
+
+    #[test]
+    fn a_postgres_url_names_a_server_and_its_password_is_never_shown() {
+        let l = Location::resolve(
+            Some("postgres://li:s3cret@db.agency.cn:5433/grantdesk?sslmode=require".into()),
+            Some("/tmp/b.db".into()),
+        )
+        .expect("location");
+        assert!(matches!(l, Location::Server(_)));
+        assert_eq!(l.describe(), "postgres://li@db.agency.cn:5433/grantdesk");
+        assert!(!l.anchor().display().to_string().contains("s3cret"));
+        assert!(
+            l.anchor()
+                .ends_with("li_db_agency_cn_5433_grantdesk/server.db")
+        );
+        let f = Location::resolve(None, Some("/tmp/b.db".into())).expect("file");
+        assert_eq!(f, Location::File(PathBuf::from("/tmp/b.db")));
+        let env = Location::resolve(None, Some("postgresql://x@h/d".into())).expect("env");
+        assert_eq!(env.describe(), "postgres://x@h/d");
     }
 
     #[test]

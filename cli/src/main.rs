@@ -57,9 +57,10 @@ mod prelude {
     about = "GrantDesk 科研资助管理台 — research grant calls"
 )]
 struct Cli {
-    /// Database file (default: $GRANTDESK_DB, else grantdesk.db in the user's data directory)
+    /// Database file, or a PostgreSQL server's database as postgres://USER@HOST:PORT/DB
+    /// (default: $GRANTDESK_DB, else grantdesk.db in the user's data directory)
     #[arg(long, global = true)]
-    db: Option<PathBuf>,
+    db: Option<String>,
     /// Language of tables and messages (default: from the locale)
     #[arg(long, global = true, value_enum)]
     lang: Option<LangArg>,
@@ -221,14 +222,24 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
-    let path = store::resolve_path(cli.db, std::env::var(store::DB_ENV).ok())?;
+    let location = store::Location::resolve(cli.db, std::env::var(store::DB_ENV).ok())?;
+    let path = location.anchor();
     // What needs no database, or must not open it first.
     match cli.command {
         Command::Where => {
-            println!("{}", path.display());
+            println!("{}", location.describe());
             return Ok(());
         }
         Command::Bench(c) => return bench::run(c).await,
+        Command::Restore { .. } | Command::Backups
+            if matches!(location, store::Location::Server(_)) =>
+        {
+            // The server's own tools back it up and restore it: say which, and how.
+            let pool = location.open(false).await?;
+            let way = grantdesk::backup::server_way(&pool);
+            pool.close().await;
+            return way.map_or(Ok(()), Err);
+        }
         Command::Restore { file, check, force } => {
             return backup::restore(&path, &file, check, force, out).await;
         }
@@ -252,11 +263,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
                 review::ReviewerCmd::Add { .. } | review::ReviewerCmd::Import { .. }
             )
     );
-    let pool = if creates {
-        store::open(&path).await?
-    } else {
-        store::open_existing(&path).await?
-    };
+    let pool = location.open(creates).await?;
     let stamp = Stamp::now(&pool).await?;
     // Awards issued before disbursements existed get their milestones and schedule once.
     grantdesk::disbursement::backfill(&pool, &stamp).await?;

@@ -181,3 +181,34 @@ async fn the_start_check_names_the_first_bad_entry_and_a_failed_backup() {
             .starts_with("today's automatic backup failed")
     );
 }
+
+/// Issue #16, item 4: on a server the audit entry's actor is the role the session signed in
+/// as — whatever name the caller passed, and a plain INSERT naming someone else is refused by
+/// the server itself. On a file it is the stamp's (the operating-system account).
+#[tokio::test]
+async fn on_a_server_the_actor_is_the_signed_in_role_and_cannot_be_forged() {
+    let db = with_history().await;
+    let someone = grantdesk::store::Stamp::new("someone-else", stamp().at);
+    call::set_status(&db.pool, &someone, demo::CALL_CODE, CallStatus::Closed)
+        .await
+        .expect("close");
+    let newest = audit::history(&db.pool, None, 1).await.expect("history");
+    let Some(server) = crate::support::server() else {
+        assert_eq!(newest[0].actor, "someone-else");
+        return;
+    };
+    assert_ne!(newest[0].actor, "someone-else", "{server}");
+    assert_eq!(newest[0].actor, crate::support::actor());
+    let forged = grantdesk::db::query(
+        "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, prev_hash, hash)
+         VALUES (100, 'x', 'director', 'call', 'x', 'x', 'x', 'x')",
+    )
+    .execute(&db.pool)
+    .await
+    .expect_err("a forged actor");
+    assert!(
+        forged.to_string().contains("names the role signed in"),
+        "{forged}"
+    );
+    assert!(audit::verify(&db.pool).await.is_ok());
+}

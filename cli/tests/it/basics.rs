@@ -361,3 +361,61 @@ fn the_time_zone_is_a_setting_and_dates_follow_it() {
     let log = cli.ok(&["audit", "log", "--entity", "settings", "--id", "time_zone"]);
     assert!(log.contains("update"), "the change is audited: {log}");
 }
+
+/// Issue #16: the command line on a PostgreSQL server's database (`--db postgres://…`), with
+/// the same sample, the same chain, the signed-in role as the actor, the password never
+/// printed, and `backup` pointing at the server's own tools. Run by `make it-postgres`
+/// against its throwaway server; without one there is no server to run it on.
+#[test]
+fn on_a_server_the_same_commands_work_and_backups_are_the_server_s() {
+    let Some(admin) = std::env::var("GRANTDESK_TEST_PG")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        eprintln!("no test server (GRANTDESK_TEST_PG): run by make it-postgres");
+        return;
+    };
+    let name = format!("cli_{}", std::process::id());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let pool = grantdesk::store::connect_server_plain(&admin)
+            .await
+            .expect("server");
+        grantdesk::db::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&pool)
+            .await
+            .expect("create database");
+        pool.close().await;
+    });
+    let base = admin.rsplit_once('/').expect("a database in the URL").0;
+    let (scheme, rest) = base.split_once("://").expect("URL");
+    let (user, host) = rest.split_once('@').expect("user@host");
+    // A password in the URL (trust ignores it) must never be shown.
+    let url = format!("{scheme}://{user}:not-to-be-shown@{host}/{name}");
+    let cli = Cli::new();
+    let at = |args: &[&str]| {
+        let mut all = vec!["--db", url.as_str()];
+        all.extend_from_slice(args);
+        all.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: &[&str]| {
+        let a = at(args);
+        cli.ok(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    run(&["demo"]);
+    let calls = run(&["calls", "--lang", "en"]);
+    assert!(calls.contains("BJ-AIXR-2026"), "{calls}");
+    let ok = run(&["audit", "verify", "--lang", "en"]);
+    assert!(ok.starts_with("OK — 163 audit entries"), "{ok}");
+    let log = run(&["audit", "log", "--limit", "3", "--lang", "en"]);
+    assert!(log.contains(user) && !log.contains("mallory"), "{log}");
+    let place = run(&["where"]);
+    assert_eq!(place.trim(), format!("postgres://{user}@{host}/{name}"));
+    let a = at(&["backup", "--lang", "en"]);
+    let err = cli.fails(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("pg_dump") && err.contains(&name), "{err}");
+    assert!(!err.contains("not-to-be-shown"), "{err}");
+}
