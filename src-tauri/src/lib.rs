@@ -215,8 +215,8 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 }
 
 /// `--db PATH` from the command line, as for the CLI.
-fn db_flag(args: &[String]) -> Option<PathBuf> {
-    flag(args, "--db").map(PathBuf::from)
+fn db_flag(args: &[String]) -> Option<String> {
+    flag(args, "--db")
 }
 
 /// `--now 2028-02-01T10:00:00+08:00`: the moment every act is dated at, as `GRANTDESK_NOW`
@@ -237,10 +237,12 @@ fn now_flag(args: &[String]) -> Result<Option<chrono::DateTime<chrono::Utc>>, St
 /// Starts the window on the database chosen by `--db`, `GRANTDESK_DB` or the data directory.
 pub fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let path = store::resolve_path(db_flag(&args), std::env::var(store::DB_ENV).ok())
+    // A file (created when missing), or a PostgreSQL server's database (postgres://…).
+    let location = store::Location::resolve(db_flag(&args), std::env::var(store::DB_ENV).ok())
         .map_err(|e| e.message(Lang::En))?;
+    let path = location.anchor();
     let pool =
-        tauri::async_runtime::block_on(store::open(&path)).map_err(|e| e.message(Lang::En))?;
+        tauri::async_runtime::block_on(location.open(true)).map_err(|e| e.message(Lang::En))?;
     // The audit chain verified and one backup a day (the last seven kept): what fails is shown
     // in the window, not only here.
     let zone = tauri::async_runtime::block_on(grantdesk::settings::time_zone(&pool))
