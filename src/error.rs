@@ -356,6 +356,8 @@ pub enum Error {
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
+    Officer(#[from] crate::officer::OfficerError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     File(#[from] FileError),
@@ -423,6 +425,7 @@ impl Coded for Error {
             Error::Audit(e) => e.code(),
             Error::Backup(e) => e.code(),
             Error::Import(e) => e.code(),
+            Error::Officer(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
             Error::Invalid(_) => "invalid_input",
@@ -441,6 +444,7 @@ impl Coded for Error {
             Error::Audit(e) => e.message(lang),
             Error::Backup(e) => e.message(lang),
             Error::Import(e) => e.message(lang),
+            Error::Officer(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),
             Error::Invalid(list) => match lang {

@@ -18,6 +18,7 @@ pub mod import;
 pub mod lang;
 pub mod letter;
 pub mod money;
+pub mod officer;
 pub mod percent;
 pub mod proposal;
 pub mod review;

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use crate::audit::{self, Change};
 use crate::error::{Error, Invalid, StoreError};
 use crate::letter::Agency;
-use crate::store::{Pool, Stamp, begin_write};
+use crate::store::{Pool, Stamp};
 
 /// Where the reference agency is: Beijing.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Asia::Shanghai;
@@ -74,7 +74,7 @@ async fn put(
 /// Sets the agency's time zone, audited.
 pub async fn set_time_zone(pool: &Pool, stamp: &Stamp, name: &str) -> Result<Tz, Error> {
     let zone = parse_time_zone(name).map_err(|i| Error::Invalid(vec![i]))?;
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Administer).await?;
     put_time_zone(&mut tx, stamp, zone).await?;
     tx.commit().await?;
     Ok(zone)
@@ -301,7 +301,7 @@ async fn put_time_zone(tx: &mut crate::store::Tx, stamp: &Stamp, zone: Tz) -> Re
 /// Sets the agency, audited; bad input changes nothing.
 pub async fn set_agency(pool: &Pool, stamp: &Stamp, form: &AgencyForm) -> Result<Agency, Error> {
     let agency = form.parse().map_err(Error::Invalid)?;
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Administer).await?;
     put_agency(&mut tx, stamp, &agency).await?;
     tx.commit().await?;
     Ok(agency)
@@ -341,7 +341,7 @@ pub async fn first_run(
             return Err(Error::Invalid(bad));
         }
     };
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Administer).await?;
     put_agency(&mut tx, stamp, &agency).await?;
     put_time_zone(&mut tx, stamp, zone).await?;
     tx.commit().await?;

@@ -404,7 +404,16 @@ async fn migrate_server(pool: &Pool) -> Result<(), StoreError> {
 /// On PostgreSQL the same: every write of the agency's data takes one transaction-scoped lock
 /// first, so writers run one at a time (each appends to the one audit chain) while readers
 /// read their snapshots undisturbed.
-pub async fn begin_write(pool: &Pool) -> Result<Tx, StoreError> {
+///
+/// On a server the signed-in officer must hold the programme officer's role (项目主管): the
+/// other duties open theirs with [`crate::officer::begin_for`].
+pub async fn begin_write(pool: &Pool) -> Result<Tx, crate::Error> {
+    crate::officer::begin_for(pool, crate::officer::Duty::Programme).await
+}
+
+/// [`begin_write`] without a duty: for upkeep any officer's start may do (the schedules of
+/// awards issued before disbursements existed), and under each duty's own check.
+pub async fn begin_raw(pool: &Pool) -> Result<Tx, StoreError> {
     Ok(match pool {
         Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
         Pool::Postgres(p) => {

@@ -11,6 +11,7 @@ mod demo;
 mod disburse;
 mod finance;
 mod letters;
+mod officers;
 mod out;
 mod proposals;
 mod review;
@@ -96,6 +97,11 @@ enum Command {
     Audit(audit::AuditCmd),
     /// Print where the database is
     Where,
+    /// Who is signed in, and their roles
+    Whoami,
+    /// The officers of a server's database and their roles
+    #[command(subcommand)]
+    Officer(officers::OfficerCmd),
     /// Keep the reviewer pool
     #[command(subcommand)]
     Reviewer(review::ReviewerCmd),
@@ -290,6 +296,8 @@ async fn act(
         Command::Proposals(a) => proposals::list(pool, a, out).await,
         Command::Proposal(p) => proposals::run(pool, stamp, p, out).await,
         Command::Audit(c) => audit::run(pool, c, out).await,
+        Command::Whoami => officers::whoami(pool, out).await,
+        Command::Officer(c) => officers::run(pool, stamp, c, out).await,
         Command::Reviewer(c) => review::reviewers(pool, stamp, c, out).await,
         Command::Conflict(a) => review::conflict(pool, stamp, a, out).await,
         Command::Review(c) => review::run(pool, stamp, c, out).await,

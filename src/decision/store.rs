@@ -658,7 +658,7 @@ pub async fn awards(pool: &Pool, call_code: &str) -> Result<Vec<Award>, Error> {
 /// of tranches; status offered. The call becomes decided. All in one transaction.
 pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<Award>, Error> {
     let dates = form.dates(stamp.today());
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Decide).await?;
     let ctx = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
     deciding(&ctx.call)?;
     let pattern = NumberPattern::parse(&ctx.board.award_number_pattern)
@@ -844,7 +844,7 @@ pub async fn set_award_status(
     number: &str,
     to: AwardStatus,
 ) -> Result<Award, Error> {
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Decide).await?;
     let row: Option<AwardRow> = crate::db::query_as(sqlx::AssertSqlSafe(format!(
         "{AWARD_SELECT} WHERE w.number = $1"
     )))

@@ -13,7 +13,7 @@ use crate::audit::{self, Change};
 use crate::error::{Checks, Error, Invalid};
 use crate::form::Text;
 use crate::money::Money;
-use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
+use crate::store::{Pool, Stamp, date_text, parse_date};
 
 /// One payment of a batch, as the bank needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -274,7 +274,7 @@ pub async fn create_batch(pool: &Pool, stamp: &Stamp, form: &BatchForm) -> Resul
     }
     let from = from.flatten().unwrap_or(NaiveDate::MIN);
     let to = to.flatten().unwrap_or(today);
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Pay).await?;
     let call = crate::call::store_get_on(&mut tx, form.call.as_str()).await?;
     let ids: Vec<(i64, String)> = crate::db::query_as(
         "SELECT p.id, p.approved_on FROM payments p JOIN awards w ON w.id = p.award_id
@@ -374,7 +374,7 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
     let (Some(on), true) = (on, c.is_empty()) else {
         return Err(Error::Invalid(c.0));
     };
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Pay).await?;
     let (id, before) = load(&mut tx, form.batch.as_str()).await?;
     if before.open == 0 {
         return Err(Error::invalid(
@@ -408,12 +408,20 @@ pub async fn batch_paid(pool: &Pool, stamp: &Stamp, form: &BatchPaidForm) -> Res
         ));
     }
     let at = stamp.at_text();
+    let signed = audit::signed_in(&mut tx, stamp).await?;
+    let stamp = &signed;
     let mut awards = Vec::new();
     for r in before
         .rows
         .iter()
         .filter(|r| r.status == PaymentStatus::Approved)
     {
+        let (approved_by,): (String,) =
+            crate::db::query_as("SELECT approved_by FROM payments WHERE id = $1")
+                .bind(r.payment)
+                .fetch_one(&mut tx)
+                .await?;
+        crate::officer::apart(&mut tx, r.payment, &approved_by, &stamp.actor).await?;
         crate::db::query(
             "UPDATE payments SET status = 'paid', paid_on = $2, paid_by = $3, bank_ref = $4,
                  updated_at = $5 WHERE id = $1",

@@ -466,7 +466,7 @@ pub async fn decide_adjustment(
 ) -> Result<AwardFinance, Error> {
     let (id, approve) = form.check()?;
     let today = stamp.today();
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Decide).await?;
     let number: Option<(String,)> = crate::db::query_as(
         "SELECT w.number FROM budget_adjustments b JOIN awards w ON w.id = b.award_id WHERE b.id = $1",
     )
@@ -560,7 +560,7 @@ pub async fn closeout(
     form: &CloseoutForm,
 ) -> Result<AwardFinance, Error> {
     let today = stamp.today();
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Decide).await?;
     let h = head(&mut tx, form.award.as_str()).await?;
     let f = finance(&mut tx, &h, today).await?;
     not_closed_out(&f)?;

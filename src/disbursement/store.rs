@@ -751,7 +751,7 @@ pub async fn backfill(pool: &Pool, stamp: &Stamp) -> Result<usize, Error> {
     if missing.is_empty() {
         return Ok(0);
     }
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::store::begin_raw(pool).await?;
     let mut done = 0;
     for (number,) in &missing {
         let h = head(&mut tx, number).await?;
@@ -1237,7 +1237,10 @@ pub async fn edit_schedule(
 pub async fn approve(pool: &Pool, stamp: &Stamp, form: &ApproveForm) -> Result<Payment, Error> {
     let (n, amount) = form.check()?;
     let today = stamp.today();
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Pay).await?;
+    // The approver is the person signed in (on a server, its role).
+    let signed = audit::signed_in(&mut tx, stamp).await?;
+    let stamp = &signed;
     let h = head(&mut tx, form.award.as_str()).await?;
     let f = finance(&mut tx, &h, today).await?;
     let Some(t) = f.tranches.get(n as usize - 1) else {
@@ -1320,7 +1323,7 @@ async fn move_payment(
     let today = stamp.today();
     // Paid needs the bank's reference; failed and cancelled need the reason.
     let p = form.check(today, to != PaymentStatus::Approved)?;
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Pay).await?;
     let row = payment_row(&mut tx, p.id).await?;
     let tranche_id = row.tranche_id;
     let before = payment_from(row)?;
@@ -1334,8 +1337,12 @@ async fn move_payment(
     }
     let h = head(&mut tx, &before.award).await?;
     let at = stamp.at_text();
+    // Approver and recorder are the people signed in (on a server, its roles).
+    let signed = audit::signed_in(&mut tx, stamp).await?;
+    let stamp = &signed;
     match to {
         PaymentStatus::Paid => {
+            crate::officer::apart(&mut tx, p.id, &before.approved_by, &stamp.actor).await?;
             if p.on < before.approved_on {
                 return Err(Error::invalid(
                     "on",
@@ -1463,7 +1470,10 @@ pub async fn cancel(pool: &Pool, stamp: &Stamp, form: &PaidForm) -> Result<Payme
 pub async fn clawback(pool: &Pool, stamp: &Stamp, form: &ClawbackForm) -> Result<Payment, Error> {
     let today = stamp.today();
     let (amount, on, reason) = form.check(today)?;
-    let mut tx = begin_write(pool).await?;
+    let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Pay).await?;
+    // The approver is the person signed in (on a server, its role).
+    let signed = audit::signed_in(&mut tx, stamp).await?;
+    let stamp = &signed;
     let h = head(&mut tx, form.award.as_str()).await?;
     let f = finance(&mut tx, &h, today).await?;
     if amount > f.ledger.net_paid {
@@ -1489,6 +1499,9 @@ pub(super) async fn record_clawback(
     reason: &str,
 ) -> Result<Payment, Error> {
     let at = stamp.at_text();
+    // Recorded by the person signed in (on a server, its role).
+    let signed = audit::signed_in(conn, stamp).await?;
+    let stamp = &signed;
     let (id,): (i64,) = crate::db::query_as(
         "INSERT INTO payments (award_id, kind, amount_fen, status, approved_on, approved_by,
              paid_on, paid_by, reason, created_at, updated_at)

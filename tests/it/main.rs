@@ -10,6 +10,7 @@ mod disbursements;
 mod exports;
 mod import;
 mod letters;
+mod officers;
 mod proposals;
 mod review;
 mod sample;

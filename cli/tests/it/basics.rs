@@ -414,8 +414,38 @@ fn on_a_server_the_same_commands_work_and_backups_are_the_server_s() {
     assert!(log.contains(user) && !log.contains("mallory"), "{log}");
     let place = run(&["where"]);
     assert_eq!(place.trim(), format!("postgres://{user}@{host}/{name}"));
+    let me = run(&["whoami", "--lang", "en"]);
+    assert!(
+        me.starts_with(&format!("{user} — viewer, programme officer")),
+        "{me}"
+    );
+    assert!(me.contains("a server superuser"), "{me}");
+    let officer = format!("wang_{}", std::process::id());
+    let added = run(&[
+        "officer", "add", &officer, "--role", "director", "--lang", "en",
+    ]);
+    assert_eq!(added.trim(), format!("{officer} — director"));
+    let listed = run(&["officer", "list", "--lang", "zh"]);
+    assert!(
+        listed.contains(&officer) && listed.contains("审批"),
+        "{listed}"
+    );
     let a = at(&["backup", "--lang", "en"]);
     let err = cli.fails(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(err.contains("pg_dump") && err.contains(&name), "{err}");
     assert!(!err.contains("not-to-be-shown"), "{err}");
+}
+
+#[test]
+fn on_a_file_whoami_is_the_account_and_officers_are_a_server_s() {
+    let cli = Cli::new();
+    cli.ok(&["demo"]);
+    let me = cli.ok(&["whoami", "--lang", "en"]);
+    assert!(
+        me.starts_with(&format!("{} — ", grantdesk::store::os_account()))
+            && me.contains("this account holds every role"),
+        "{me}"
+    );
+    let err = cli.fails(&["officer", "list", "--lang", "en"]);
+    assert!(err.contains("PostgreSQL"), "{err}");
 }
