@@ -423,11 +423,7 @@ impl<T: Row> QueryAs<T> {
 /// Many rows into one table in one multi-row `INSERT … VALUES (…), (…)` statement (both
 /// backends take the form; the caller keeps the rows of one call under each backend's cap on
 /// the parameters of one statement, 32,766 on SQLite).
-pub async fn insert_rows(
-    on: &mut Tx,
-    head: &'static str,
-    rows: Vec<Vec<Arg>>,
-) -> Result<(), sqlx::Error> {
+pub async fn insert_rows(on: &mut Tx, head: &str, rows: Vec<Vec<Arg>>) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }

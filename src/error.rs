@@ -358,6 +358,8 @@ pub enum Error {
     #[error(transparent)]
     Officer(#[from] crate::officer::OfficerError),
     #[error(transparent)]
+    Migrate(#[from] crate::migrate::MigrateError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     File(#[from] FileError),
@@ -426,6 +428,7 @@ impl Coded for Error {
             Error::Backup(e) => e.code(),
             Error::Import(e) => e.code(),
             Error::Officer(e) => e.code(),
+            Error::Migrate(e) => e.code(),
             Error::Store(e) => e.code(),
             Error::File(e) => e.code(),
             Error::Invalid(_) => "invalid_input",
@@ -445,6 +448,7 @@ impl Coded for Error {
             Error::Backup(e) => e.message(lang),
             Error::Import(e) => e.message(lang),
             Error::Officer(e) => e.message(lang),
+            Error::Migrate(e) => e.message(lang),
             Error::Store(e) => e.message(lang),
             Error::File(e) => e.message(lang),
             Error::Invalid(list) => match lang {

@@ -99,6 +99,13 @@ enum Command {
     Where,
     /// Who is signed in, and their roles
     Whoami,
+    /// Copy this database file to an empty PostgreSQL database, audit chain included, and
+    /// check the chain and every total on both sides before it is committed
+    Migrate {
+        /// The server's database: postgres://USER@HOST:PORT/DB
+        #[arg(long)]
+        to: String,
+    },
     /// The officers of a server's database and their roles
     #[command(subcommand)]
     Officer(officers::OfficerCmd),
@@ -250,6 +257,7 @@ async fn run(cli: Cli, out: &Out) -> Result<(), Error> {
             return backup::restore(&path, &file, check, force, out).await;
         }
         Command::Backups => return backup::list(&path, out),
+        Command::Migrate { to } => return officers::migrate(&location, &to, out).await,
         Command::Call(calls::CallCmd::Template { code: None }) => {
             print!(
                 "{}",
@@ -288,7 +296,11 @@ async fn act(
 ) -> Result<(), Error> {
     let path = path.to_path_buf();
     match command {
-        Command::Where | Command::Bench(_) | Command::Restore { .. } | Command::Backups => Ok(()),
+        Command::Where
+        | Command::Bench(_)
+        | Command::Restore { .. }
+        | Command::Backups
+        | Command::Migrate { .. } => Ok(()),
         Command::Backup { file } => backup::take(pool, stamp, &path, file, out).await,
         Command::Demo(a) => demo::run(pool, stamp, &path, a, out).await,
         Command::Calls => calls::list_calls(pool, out).await,

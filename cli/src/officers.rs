@@ -1,5 +1,5 @@
 //! `grantdesk whoami`, `grantdesk officer add|list`: who is signed in, and the officers of a
-//! server's database with their roles (岗位).
+//! server's database with their roles (岗位); `grantdesk migrate --to`: a file moved to one.
 
 use crate::prelude::*;
 use grantdesk::officer::{self, Officer};
@@ -64,4 +64,57 @@ pub(crate) async fn run(pool: &Pool, stamp: &Stamp, c: OfficerCmd, out: &Out) ->
             })
         }
     }
+}
+
+pub(crate) async fn migrate(
+    from: &grantdesk::store::Location,
+    to: &str,
+    out: &Out,
+) -> Result<(), Error> {
+    let target = grantdesk::store::Location::resolve(Some(to.to_string()), None)?;
+    let (grantdesk::store::Location::File(_), grantdesk::store::Location::Server(_)) =
+        (from, &target)
+    else {
+        return Err(grantdesk::migrate::MigrateError::Direction.into());
+    };
+    let file = from.open(false).await?;
+    let server = target.open(false).await?;
+    let done = grantdesk::migrate::to_server(&file, &server).await;
+    file.close().await;
+    server.close().await;
+    let done = done?;
+    out.show(&done, |d| {
+        let rows = d
+            .tables
+            .iter()
+            .map(|t| {
+                let totals = t
+                    .totals
+                    .iter()
+                    .map(|(c, fen)| match grantdesk::Money::from_fen(*fen) {
+                        Ok(m) => format!("{c} {}", m.format_yuan()),
+                        Err(_) => format!("{c} {fen} fen"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(out.t("；", "; "));
+                vec![t.table.clone(), t.rows.to_string(), totals]
+            })
+            .collect();
+        print_table(
+            &[
+                out.t("表", "table"),
+                out.t("行数", "rows"),
+                out.t("金额合计（两边一致）", "totals (equal on both sides)"),
+            ],
+            rows,
+        );
+        println!(
+            "OK — {} {} {}; {}: {}",
+            target.describe(),
+            d.audit_entries,
+            out.t("条审计记录，哈希链完整", "audit entries, hash chain intact"),
+            out.t("链头", "head"),
+            d.audit_head
+        );
+    })
 }

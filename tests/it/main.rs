@@ -10,6 +10,7 @@ mod disbursements;
 mod exports;
 mod import;
 mod letters;
+mod migrate;
 mod officers;
 mod proposals;
 mod review;

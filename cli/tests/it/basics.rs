@@ -430,6 +430,35 @@ fn on_a_server_the_same_commands_work_and_backups_are_the_server_s() {
         listed.contains(&officer) && listed.contains("审批"),
         "{listed}"
     );
+    // A file moved to another, empty, server database: the chain and the totals checked.
+    let moved = format!("{name}_moved");
+    rt.block_on(async {
+        let pool = grantdesk::store::connect_server_plain(&admin)
+            .await
+            .expect("server");
+        grantdesk::db::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {moved}")))
+            .execute(&pool)
+            .await
+            .expect("create database");
+        pool.close().await;
+    });
+    let file = Cli::new();
+    file.ok(&["demo", "--stage", "awarded"]);
+    let report = file.ok(&[
+        "migrate",
+        "--to",
+        &format!("{scheme}://{user}@{host}/{moved}"),
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        report.contains("awards") && report.contains("amount_fen ¥"),
+        "{report}"
+    );
+    assert!(
+        report.contains("audit entries, hash chain intact"),
+        "{report}"
+    );
     let a = at(&["backup", "--lang", "en"]);
     let err = cli.fails(&a.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(err.contains("pg_dump") && err.contains(&name), "{err}");
