@@ -19,8 +19,21 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// side in [`AuditError::texts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditError {
-    Tampered { seq: i64, reason: crate::error::Msg },
-    Truncated { expected: i64, found: i64 },
+    Tampered {
+        seq: i64,
+        reason: crate::error::Msg,
+    },
+    Truncated {
+        expected: i64,
+        found: i64,
+    },
+    /// An edit made on a copy that someone changed since it was loaded.
+    Stale {
+        entity: crate::error::Msg,
+        id: String,
+        who: String,
+        at: String,
+    },
 }
 
 impl AuditError {
@@ -38,6 +51,21 @@ impl AuditError {
                     "the newest audit log entries are missing: the log ends at #{found}, its head says #{expected}"
                 ),
             ),
+            AuditError::Stale {
+                entity,
+                id,
+                who,
+                at,
+            } => Msg::new(
+                format!(
+                    "{}{id} 已于 {at} 被 {who} 修改（在您打开之后）：请重新载入，再修改",
+                    entity.zh
+                ),
+                format!(
+                    "{} {id} was changed by another officer ({who}) at {at} since you opened it — reload, then edit",
+                    entity.en
+                ),
+            ),
         }
     }
 }
@@ -49,6 +77,7 @@ impl Coded for AuditError {
         match self {
             AuditError::Tampered { .. } => "audit_tampered",
             AuditError::Truncated { .. } => "audit_truncated",
+            AuditError::Stale { .. } => "changed_by_another",
         }
     }
 
@@ -423,6 +452,59 @@ fn verify_entries(
         walk.step(e)?;
     }
     walk.finish(head_seq, head_hash)
+}
+
+/// The version of an entity as an officer sees it: the number of its newest audit entry (0
+/// when none). A form keeps it and gives it back with its edit ([`unchanged_since`]).
+pub async fn version(pool: &Pool, entity: &str, entity_id: &str) -> Result<i64, Error> {
+    let row: Option<(i64,)> = crate::db::query_as(
+        "SELECT seq FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map_or(0, |(s,)| s))
+}
+
+/// Refuses an edit of `entity_id` made on a copy loaded at version `seen` when someone has
+/// changed it since, naming who and when (in the agency's time): the edit would overwrite
+/// their change unseen. Inside the edit's write transaction, so nothing can slip between.
+/// `None`: the caller loaded nothing first (a file, a script): nothing to compare.
+pub(crate) async fn unchanged_since(
+    tx: &mut crate::db::Tx,
+    stamp: &Stamp,
+    (entity, zh, en): (&str, &str, &str),
+    entity_id: &str,
+    seen: Option<i64>,
+) -> Result<(), Error> {
+    let Some(seen) = seen else {
+        return Ok(());
+    };
+    let newest: Option<(i64, String, String)> = crate::db::query_as(
+        "SELECT seq, actor, at FROM audit_log WHERE entity = $1 AND entity_id = $2
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(entity)
+    .bind(entity_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match newest {
+        Some((seq, who, at)) if seq > seen => {
+            let at = chrono::DateTime::parse_from_rfc3339(&at).map_or(at.clone(), |t| {
+                t.with_timezone(&stamp.zone)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            });
+            Err(Error::Audit(AuditError::Stale {
+                entity: crate::error::Msg::new(zh, en),
+                id: entity_id.to_string(),
+                who,
+                at,
+            }))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The newest entries first, optionally for one entity.

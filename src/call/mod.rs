@@ -4,7 +4,7 @@
 mod store;
 
 pub(crate) use store::get_on as store_get_on;
-pub use store::{create, find, get, list, set_status, update};
+pub use store::{create, edit_form, find, get, list, set_status, update};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -591,6 +591,10 @@ pub struct CallForm {
     pub unspent: Text,
     /// The language of the award letters: `zh` (default) or `en`.
     pub letter_lang: Text,
+    /// The call's version when the form was loaded ([`crate::audit::version`]): an edit is
+    /// refused when someone changed the call since. Absent in files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_version: Option<i64>,
 }
 
 impl CallForm {
@@ -1234,6 +1238,7 @@ impl From<&CallSpec> for CallForm {
     fn from(s: &CallSpec) -> CallForm {
         let t = |v: String| Text(v);
         CallForm {
+            seen_version: None,
             code: t(s.code.to_string()),
             title_zh: t(s.title_zh.clone()),
             title_en: t(s.title_en.clone()),

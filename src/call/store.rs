@@ -445,6 +445,16 @@ pub(crate) async fn committed_on(
 
 /// Replaces a call's definition while it is still a draft or open. The code cannot change;
 /// the funding mode and topics in use cannot change once proposals exist.
+/// The form to edit call `code` with: its definition and the version it was read at, so that
+/// saving it is refused if someone changes the call in between ([`update`]).
+pub async fn edit_form(pool: &Pool, code: &str) -> Result<CallForm, Error> {
+    let version = audit::version(pool, "call", code.trim()).await?;
+    let call = get(pool, code).await?;
+    let mut form = CallForm::from(&call.spec);
+    form.seen_version = Some(version);
+    Ok(form)
+}
+
 pub async fn update(
     pool: &Pool,
     stamp: &Stamp,
@@ -454,6 +464,14 @@ pub async fn update(
     let spec = form.validate()?;
     let mut tx = begin_write(pool).await?;
     let before = get_on(&mut tx, code).await?;
+    audit::unchanged_since(
+        &mut tx,
+        stamp,
+        ("call", "资助计划 ", "call"),
+        before.spec.code.as_str(),
+        form.seen_version,
+    )
+    .await?;
     if !before.status.is_editable() {
         return Err(CallError::NotEditable {
             code: before.spec.code.to_string(),

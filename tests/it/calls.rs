@@ -166,3 +166,52 @@ async fn an_unknown_call_is_reported_by_code() {
     assert_eq!(err.code(), "call_not_found");
     assert!(err.message(Lang::En).contains("NOPE-1"));
 }
+
+/// Issue #16, item 6: an edit made on a copy someone changed since it was loaded is refused,
+/// naming who changed it and when, rather than overwriting their change; a fresh copy saves.
+#[tokio::test]
+async fn an_edit_on_a_stale_copy_is_refused_naming_who_changed_it_and_when() {
+    let db = crate::support::open_call().await;
+    let code = demo::CALL_CODE;
+    let loaded = grantdesk::audit::version(&db.pool, "call", code)
+        .await
+        .expect("version");
+    assert!(loaded > 0);
+    // Two officers open the same call to edit it.
+    let mut first = call::edit_form(&db.pool, code).await.expect("form");
+    assert_eq!(first.seen_version, Some(loaded));
+    let mut second = first.clone();
+    first.title_en = "Changed by the first officer".into();
+    call::update(&db.pool, &stamp(), code, &first)
+        .await
+        .expect("the first edit");
+    second.title_zh = "第二位的修改".into();
+    let e = call::update(&db.pool, &stamp(), code, &second)
+        .await
+        .expect_err("stale");
+    assert_eq!(e.code(), "changed_by_another");
+    let who = crate::support::actor();
+    assert_eq!(
+        e.message(Lang::En),
+        format!(
+            "call {code} was changed by another officer ({who}) at 2026-05-06 17:30 since you opened it — reload, then edit"
+        )
+    );
+    assert!(
+        e.message(Lang::Zh).contains("请重新载入"),
+        "{}",
+        e.message(Lang::Zh)
+    );
+    let now = call::get(&db.pool, code).await.expect("call");
+    assert_eq!(now.spec.title_en, "Changed by the first officer");
+    assert_ne!(now.spec.title_zh, "第二位的修改", "nothing overwritten");
+    // Reloaded, the same edit saves.
+    second.seen_version = call::edit_form(&db.pool, code)
+        .await
+        .expect("form")
+        .seen_version;
+    second.title_en = now.spec.title_en.clone().into();
+    call::update(&db.pool, &stamp(), code, &second)
+        .await
+        .expect("on a fresh copy");
+}

@@ -24,10 +24,7 @@ pub async fn call_dashboard(state: State<'_, AppState>, code: String) -> Reply<D
 #[tauri::command]
 pub async fn call_form(state: State<'_, AppState>, code: Option<String>) -> Reply<CallForm> {
     match code {
-        Some(code) => call::get(&state.pool(), &code)
-            .await
-            .map(|c| CallForm::from(&c.spec))
-            .or_fail(&state),
+        Some(code) => call::edit_form(&state.pool(), &code).await.or_fail(&state),
         None => Ok(CallForm::starter()),
     }
 }
