@@ -32,10 +32,11 @@ lint:
 unit:
 	$(CARGO) test --workspace --all-targets
 
-# The integration suite again, against a throwaway PostgreSQL cluster (.ci/pg starts it as a
-# non-root user on its own port and removes it after): the same test binary, no new build.
+# The integration suites again (the core's, the command line's but its crash test), against a
+# throwaway PostgreSQL cluster (.ci/pg starts it as a non-root user on a free port and removes
+# it after). --workspace resolves features as `unit` did: the same test binaries, no new build.
 it-postgres:
-	bash .ci/pg bash -c '$(CARGO) test -p grantdesk --test it && $(CARGO) test -p grantdesk-cli --test it on_a_server'
+	bash .ci/pg $(CARGO) test --workspace --test it -- --skip crash::
 
 ui-test:
 	node --test ui/tests/

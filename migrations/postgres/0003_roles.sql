@@ -16,14 +16,25 @@ BEGIN
     FOREACH g IN ARRAY ARRAY['grantdesk_viewer', 'grantdesk_programme', 'grantdesk_finance',
                              'grantdesk_director', 'grantdesk_administrator'] LOOP
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g) THEN
-            EXECUTE format('CREATE ROLE %I NOLOGIN', g);
+            -- Another database of the server may be creating it at this moment.
+            BEGIN
+                EXECUTE format('CREATE ROLE %I NOLOGIN', g);
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END;
         END IF;
     END LOOP;
 END
 $$;
 
-GRANT grantdesk_viewer TO grantdesk_programme, grantdesk_finance, grantdesk_director,
-    grantdesk_administrator;
+DO $$
+BEGIN
+    GRANT grantdesk_viewer TO grantdesk_programme, grantdesk_finance, grantdesk_director,
+        grantdesk_administrator;
+EXCEPTION WHEN unique_violation THEN
+    NULL; -- granted by another database's migration at this moment
+END
+$$;
 
 -- Reading: every role. The schema's later tables get the same (default privileges of the
 -- role that runs the migrations).
