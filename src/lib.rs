@@ -17,6 +17,7 @@ pub mod form;
 pub mod import;
 pub mod lang;
 pub mod letter;
+pub mod live;
 pub mod migrate;
 pub mod money;
 pub mod officer;

@@ -365,7 +365,7 @@ pub async fn connect_server(url: &str) -> Result<Pool, StoreError> {
 pub async fn connect_server_plain(url: &str) -> Result<Pool, StoreError> {
     use std::str::FromStr;
     let options = sqlx::postgres::PgConnectOptions::from_str(url.trim())?
-        .application_name("grantdesk")
+        .application_name(&application_name())
         // Statements of this application are short: one waiting on a lock this long is stuck.
         .options([("lock_timeout", "30s"), ("TimeZone", "UTC")]);
     let pool = sqlx::postgres::PgPoolOptions::new()
@@ -374,6 +374,18 @@ pub async fn connect_server_plain(url: &str) -> Result<Pool, StoreError> {
         .connect_with(options)
         .await?;
     Ok(Pool::Postgres(pool))
+}
+
+/// A name of its own for each pool this process opens on a server (`grantdesk/<pid>/<n>`):
+/// what the server's notifications carry, so that a window skips the changes it made itself.
+fn application_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "grantdesk/{}/{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 static SERVER_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -271,6 +271,7 @@ pub fn run() -> Result<(), String> {
             if let Some(window) = app.get_webview_window("main") {
                 put_back(&window, &app.state::<AppState>().memory);
             }
+            hear_other_officers(app.handle().clone(), app.state::<AppState>().pool());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -283,6 +284,33 @@ pub fn run() -> Result<(), String> {
         })
         .run(tauri::generate_context!())
         .map_err(|e| e.to_string())
+}
+
+/// On a server's database: every change another officer commits reaches the page as a
+/// `changed` event (which refreshes what it shows). Nothing on a file.
+fn hear_other_officers<R: Runtime>(app: tauri::AppHandle<R>, pool: Pool) {
+    use tauri::Emitter;
+    tauri::async_runtime::spawn(async move {
+        let mut listener = match grantdesk::live::listen(&pool).await {
+            Ok(Some(l)) => l,
+            Ok(None) => return,
+            Err(e) => {
+                eprintln!("GrantDesk: live updates are off: {}", e.message(Lang::En));
+                return;
+            }
+        };
+        loop {
+            match listener.next().await {
+                Ok(change) => {
+                    let _ = app.emit("changed", &change);
+                }
+                Err(e) => {
+                    eprintln!("GrantDesk: live updates stopped: {}", e.message(Lang::En));
+                    return;
+                }
+            }
+        }
+    });
 }
 
 /// Where the window is now (while it is neither minimised nor maximised, its own size and

@@ -10,6 +10,7 @@ mod disbursements;
 mod exports;
 mod import;
 mod letters;
+mod live;
 mod migrate;
 mod officers;
 mod proposals;

@@ -82,8 +82,9 @@ function warnings() {
 
 let generation = 0;
 
-async function route() {
+async function route({ keepScroll = false } = {}) {
   const mine = ++generation;
+  const scrolled = main().scrollTop;
   const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent).filter(Boolean);
   let view;
   try {
@@ -93,9 +94,33 @@ async function route() {
   }
   if (mine !== generation) return; // a newer navigation won
   mount(main(), view);
+  if (keepScroll) {
+    // The same page drawn again with another officer's change: where the officer was.
+    main().scrollTop = scrolled;
+    return;
+  }
   // A new page starts at its top, whatever the last one was scrolled to.
   main().scrollTop = 0;
   main().focus({ preventScroll: true });
+}
+
+/**
+ * Another officer committed a change on the shared database (the shell forwards the server's
+ * notification). A page showing that call, or the list of calls, is drawn again where it was;
+ * a form being filled in is left alone, with a word that saving over the change is refused.
+ */
+function changedElsewhere(change) {
+  const here = decodeURIComponent(location.hash.replace(/^#\/?/, ''));
+  const onList = here === '' || here === 'calls';
+  const onCall = change.call && (here === `call/${change.call}` || here.startsWith(`call/${change.call}/`));
+  if (!onList && !onCall && change.call) return;
+  const editing = /\/(edit|new|new-proposal|import)$/.test(here) || here === 'call/new';
+  if (editing) {
+    app.toast(t('changed_elsewhere_editing', { who: change.actor }));
+    return;
+  }
+  route({ keepScroll: true });
+  app.toast(t('changed_elsewhere', { who: change.actor }));
 }
 
 async function resolve(p) {
@@ -145,6 +170,7 @@ async function start() {
     app.clearMessages();
     route();
   });
+  window.__TAURI__?.event?.listen('changed', (e) => changedElsewhere(e.payload));
   // Where the officer left off on this database: its last call, if it is still there.
   if (!location.hash && app.info.last_call) {
     try {

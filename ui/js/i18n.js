@@ -93,6 +93,8 @@ const TEXT = {
   save: ['保存', 'Save'],
   cancel: ['取消', 'Cancel'],
   saved: ['已保存', 'Saved'],
+  changed_elsewhere: ['{who} 刚刚修改了数据，本页已更新', '{who} just changed this; the page is up to date'],
+  changed_elsewhere_editing: ['{who} 刚刚修改了数据：保存时若与您的修改冲突会被拒绝，请重新载入后再改', '{who} just changed this: saving over their change will be refused — reload, then edit'],
   form_has_errors: ['未保存：请修改标出的字段', 'Not saved: please correct the marked fields'],
   add_row: ['添加一行', 'Add a row'],
   remove_row: ['删除', 'Remove'],
