@@ -539,7 +539,25 @@ pub async fn restore(
         let copy = |from: &str, to: &str, table: &str, list: &str| {
             format!("INSERT INTO {to}.\"{table}\" ({list}) SELECT {list} FROM {from}.\"{table}\"")
         };
+        // The triggers stand aside while rows are moved: they guard changes made one at a
+        // time (payments and adjustments are never deleted, totals follow each payment), not
+        // a whole database replaced by a checked copy of itself. Each is put back, word for
+        // word, in the same exclusive transaction.
+        let mut triggers: Vec<(&str, String, String)> = Vec::new();
+        for schema in ["main", "aside"] {
+            let found: Vec<(String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT name, sql FROM {schema}.sqlite_master WHERE type = 'trigger' ORDER BY rowid"
+            )))
+            .fetch_all(&mut *tx)
+            .await?;
+            for (name, sql) in found {
+                triggers.push((schema, name, sql));
+            }
+        }
         let mut steps = Vec::new();
+        for (schema, name, _) in &triggers {
+            steps.push(format!("DROP TRIGGER {schema}.\"{name}\""));
+        }
         for (table, list) in &lists {
             steps.push(format!("DELETE FROM aside.\"{table}\""));
             steps.push(copy("main", "aside", table, list));
@@ -549,6 +567,10 @@ pub async fn restore(
         }
         for (table, list) in &lists {
             steps.push(copy("incoming", "main", table, list));
+        }
+        // SQLite keeps a trigger's text without its schema: named again in it, it is the same.
+        for (schema, _, sql) in &triggers {
+            steps.push(sql.replacen("CREATE TRIGGER ", &format!("CREATE TRIGGER {schema}."), 1));
         }
         for sql in steps {
             sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -414,3 +414,57 @@ async fn a_backup_by_hand_is_named_in_the_agency_s_local_time() {
         info.path
     );
 }
+
+/// A restore over a database with payments and adjustments (which are never deleted one by
+/// one, and whose totals follow each payment): the triggers stand aside for the copy and are
+/// all back afterwards, word for word, guarding as before; the database kept aside is itself
+/// a sound backup.
+#[tokio::test]
+async fn a_restore_over_disbursements_puts_every_trigger_back() {
+    if crate::support::on_server("a_restore_over_disbursements_puts_every_trigger_back") {
+        return;
+    }
+    let db = db().await;
+    grantdesk::demo::load_disbursing(&db.pool, &stamp())
+        .await
+        .expect("disbursing");
+    let code = grantdesk::demo::CALL_CODE;
+    let ledger = grantdesk::disbursement::ledger(&db.pool, code)
+        .await
+        .expect("ledger");
+    let copy = db.dir.path().join("copy.db");
+    backup::create(&db.pool, &copy).await.expect("backup");
+    let triggers = |pool: grantdesk::store::Pool| async move {
+        let t: Vec<(String, String)> = grantdesk::db::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("triggers");
+        t
+    };
+    let before = triggers(db.pool.clone()).await;
+    assert!(before.len() >= 16, "{}", before.len());
+    db.pool.close().await;
+    let restored = backup::restore(&db.path(), &copy, &stamp(), true)
+        .await
+        .expect("restored over payments");
+    let pool = grantdesk::store::open(&db.path()).await.expect("open");
+    assert_eq!(triggers(pool.clone()).await, before, "every trigger back");
+    assert_eq!(
+        grantdesk::disbursement::ledger(&pool, code)
+            .await
+            .expect("ledger"),
+        ledger
+    );
+    let refused = grantdesk::db::query("DELETE FROM payments")
+        .execute(&pool)
+        .await
+        .expect_err("still never deleted");
+    assert!(refused.to_string().contains("never deleted"), "{refused}");
+    let aside = restored.kept_aside.expect("kept aside");
+    let info = backup::inspect(std::path::Path::new(&aside))
+        .await
+        .expect("the replaced database is a sound backup");
+    assert_eq!(info.proposals, 40);
+}
