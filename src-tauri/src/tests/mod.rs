@@ -399,6 +399,12 @@ fn the_capability_grants_exactly_the_listed_commands() {
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
+    // Beyond the commands, only hearing the shell's `changed` events (another officer's
+    // change on a shared server): no other core permission, no plugin's.
+    listed.extend([
+        "core:event:allow-listen".into(),
+        "core:event:allow-unlisten".into(),
+    ]);
     listed.sort();
     assert_eq!(granted, listed);
 }
