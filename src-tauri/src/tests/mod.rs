@@ -399,8 +399,7 @@ fn the_capability_grants_exactly_the_listed_commands() {
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
-    // Beyond the commands, only hearing the shell's `changed` events (another officer's
-    // change on a shared server): no other core permission, no plugin's.
+    // Beyond the commands, only hearing the shell's `changed` events (a shared server's).
     listed.extend([
         "core:event:allow-listen".into(),
         "core:event:allow-unlisten".into(),
