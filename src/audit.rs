@@ -456,13 +456,18 @@ fn verify_entries(
 
 /// The version of an entity as an officer sees it: the number of its newest audit entry (0
 /// when none). A form keeps it and gives it back with its edit ([`unchanged_since`]).
-pub async fn version(pool: &Pool, entity: &str, entity_id: &str) -> Result<i64, Error> {
+/// On a pool, or inside a read transaction to read it in the same snapshot as the entity.
+pub async fn version<'c>(
+    on: impl crate::db::Exec<'c>,
+    entity: &str,
+    entity_id: &str,
+) -> Result<i64, Error> {
     let row: Option<(i64,)> = crate::db::query_as(
         "SELECT seq FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY seq DESC LIMIT 1",
     )
     .bind(entity)
     .bind(entity_id)
-    .fetch_optional(pool)
+    .fetch_optional(on)
     .await?;
     Ok(row.map_or(0, |(s,)| s))
 }

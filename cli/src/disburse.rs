@@ -60,6 +60,7 @@ pub(crate) async fn schedule(
                 amount: a.amount.into(),
                 due_on: a.due.into(),
                 milestone: a.milestone.into(),
+                seen_version: None,
             };
             d::edit_schedule(pool, stamp, &form).await?
         }

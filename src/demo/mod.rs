@@ -381,6 +381,7 @@ pub fn sample_proposals() -> Vec<(ProposalForm, NaiveDate)> {
             }
             let incomplete = i == 35;
             let form = ProposalForm {
+                seen_version: None,
                 call: t(CALL_CODE),
                 reference: Text(format!("{CALL_CODE}-{:04}", i + 1)),
                 title: t(title),
@@ -675,6 +676,7 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
             _ => Text::default(),
         };
         let form = ReviewerForm {
+            seen_version: None,
             name: t(name),
             affiliation: t(affiliation),
             affiliation_code,

@@ -333,6 +333,11 @@ pub struct EditForm {
     /// The gate: a milestone (signing, midterm, acceptance, an added one's name) or `none`.
     #[serde(default)]
     pub milestone: Text,
+    /// The schedule's version the page showed ([`super::AwardFinance::schedule_version`]): a
+    /// change is refused when someone reshaped the schedule since (tranche numbers may have
+    /// moved). Absent from the command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_version: Option<i64>,
 }
 
 impl EditForm {

@@ -391,6 +391,11 @@ pub struct AwardFinance {
     pub spending: super::spending::Spending,
     /// What close-out settled, once it has.
     pub closeout: Option<super::spending::Closeout>,
+    /// The schedule's version (its newest audit entry) when one award is read: a reshape
+    /// carries it back and is refused if someone reshaped the schedule since. Not read for
+    /// the call's overview.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule_version: Option<i64>,
 }
 
 pub(super) async fn finance(
@@ -407,7 +412,9 @@ pub(super) async fn finance(
         .iter()
         .filter(|p| p.kind == PaymentKind::Clawback)
         .fold(Money::ZERO, |a, p| add(a, p.amount));
-    assemble(h, ms, rows, pays, recovered, spending, closeout, today)
+    let mut f = assemble(h, ms, rows, pays, recovered, spending, closeout, today)?;
+    f.schedule_version = Some(crate::audit::version(&mut *conn, "schedule", &h.number).await?);
+    Ok(f)
 }
 
 /// An award's page from what was read of it: the holds on `today`, each tranche's state and
@@ -516,6 +523,7 @@ pub(super) fn assemble(
         can_edit: !matches!(h.status, AwardStatus::Completed | AwardStatus::Terminated),
         spending,
         closeout,
+        schedule_version: None,
     })
 }
 
@@ -1178,6 +1186,14 @@ pub async fn edit_schedule(
     let today = stamp.today();
     let mut tx = begin_write(pool).await?;
     let h = head(&mut tx, form.award.as_str()).await?;
+    crate::audit::unchanged_since(
+        &mut tx,
+        stamp,
+        ("schedule", "资助的拨付计划 ", "the schedule of award"),
+        &h.number,
+        form.seen_version,
+    )
+    .await?;
     open_award(&h)?;
     let ms = milestones(&mut tx, h.id, today).await?;
     let gate = match form.milestone.as_str() {

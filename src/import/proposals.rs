@@ -337,6 +337,7 @@ async fn plan(
             .map(|(i, ..)| sheet.headers[*i].clone())
             .collect();
         let form = ProposalForm {
+            seen_version: None,
             call: Text(call.spec.code.to_string()),
             reference: Text(get("reference").to_string()),
             title: Text(get("title").to_string()),

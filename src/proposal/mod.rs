@@ -7,8 +7,8 @@ mod store;
 
 pub use eligibility::{Candidate, REASON_CODES, Reason, assess, reason_label};
 pub use store::{
-    CheckReport, Filter, ProposalSummary, check_eligibility, create, get, list, submit, update,
-    withdraw,
+    CheckReport, Filter, ProposalSummary, check_eligibility, create, edit_form, get, list, submit,
+    update, withdraw,
 };
 pub(crate) use store::{
     audit_id, create_on as store_create_on, get_on as store_get_on, load_all_on,
@@ -476,6 +476,10 @@ pub struct ProposalForm {
     pub topic: Text,
     pub requested: Text,
     pub budget: Vec<BudgetLineForm>,
+    /// The version it was loaded at ([`crate::audit::version`]): saving is refused when
+    /// someone changed it since. Absent in files and scripts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_version: Option<i64>,
 }
 
 fn email(c: &mut Checks, field: &str, value: &str) {
@@ -648,6 +652,7 @@ impl From<&ProposalContent> for ProposalForm {
     fn from(p: &ProposalContent) -> ProposalForm {
         let t = |s: &str| Text::from(s);
         ProposalForm {
+            seen_version: None,
             call: Text::default(),
             reference: t(&p.reference),
             title: t(&p.title),

@@ -475,6 +475,22 @@ pub(crate) async fn replace_content_on(
     write_lines(conn, id, &content.budget).await
 }
 
+/// The form to edit a proposal with: its content and the version it was read at (one
+/// snapshot), so that saving is refused if someone changes the proposal in between.
+pub async fn edit_form(
+    pool: &Pool,
+    call_code: &str,
+    reference: &str,
+) -> Result<ProposalForm, Error> {
+    let mut conn = pool.read().await?;
+    let call = call::store_get_on(&mut conn, call_code).await?;
+    let p = get_on(&mut conn, &call, reference).await?;
+    let mut form = ProposalForm::from(&p.content);
+    form.call = call.spec.code.as_str().into();
+    form.seen_version = Some(audit::version(&mut conn, "proposal", &audit_id(&p)).await?);
+    Ok(form)
+}
+
 /// Replaces a proposal's content while it is a draft or submitted.
 pub async fn update(
     pool: &Pool,
@@ -487,6 +503,14 @@ pub async fn update(
     let call = call::store_get_on(&mut tx, call_code).await?;
     accepting(&call)?;
     let before = get_on(&mut tx, &call, reference).await?;
+    audit::unchanged_since(
+        &mut tx,
+        stamp,
+        ("proposal", "申请书 ", "proposal"),
+        &audit_id(&before),
+        form.seen_version,
+    )
+    .await?;
     if !before.status.is_editable() {
         return Err(ProposalError::NotEditable {
             reference: before.content.reference,

@@ -34,6 +34,10 @@ pub struct ReviewerForm {
     pub phone: Text,
     /// Topic codes the reviewer knows (AI, AR, VR…), as a list or one comma-separated text.
     pub topics: Vec<Text>,
+    /// The version it was loaded at ([`crate::audit::version`]): saving is refused when
+    /// someone changed it since. Absent in files and scripts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seen_version: Option<i64>,
 }
 
 struct ReviewerSpec {
@@ -282,6 +286,27 @@ pub async fn import(
     Ok(rows.len())
 }
 
+/// The form to edit reviewer `id` with, and the version it was read at (one snapshot):
+/// saving it is refused if someone changes the reviewer in between ([`update`]).
+pub async fn edit_form(pool: &Pool, id: i64) -> Result<ReviewerForm, Error> {
+    let mut conn = pool.read().await?;
+    let r = get_on(&mut conn, id).await?;
+    Ok(ReviewerForm {
+        name: r.name.as_str().into(),
+        affiliation: r.affiliation.as_str().into(),
+        affiliation_code: r
+            .affiliation_code
+            .as_ref()
+            .map(CreditCode::as_str)
+            .unwrap_or_default()
+            .into(),
+        email: r.email.as_str().into(),
+        phone: r.phone.as_str().into(),
+        topics: vec![r.topics.join(", ").into()],
+        seen_version: Some(crate::audit::version(&mut conn, "reviewer", &id.to_string()).await?),
+    })
+}
+
 pub async fn update(
     pool: &Pool,
     stamp: &Stamp,
@@ -291,6 +316,14 @@ pub async fn update(
     let spec = form.validate()?;
     let mut tx = begin_write(pool).await?;
     let before = get_on(&mut tx, id).await?;
+    crate::audit::unchanged_since(
+        &mut tx,
+        stamp,
+        ("reviewer", "评审专家 ", "reviewer"),
+        &id.to_string(),
+        form.seen_version,
+    )
+    .await?;
     if email_taken(&mut tx, &spec.email, id).await? {
         return Err(ReviewError::DuplicateEmail(spec.email).into());
     }

@@ -136,6 +136,7 @@ pub fn reviewer_list(sheet: &Sheet) -> Result<Vec<(usize, ReviewerForm)>, FileEr
             (
                 n,
                 ReviewerForm {
+                    seen_version: None,
                     name: get(name),
                     affiliation: get(affiliation),
                     affiliation_code: code.map(get).unwrap_or_default(),

@@ -17,4 +17,5 @@ mod proposals;
 mod review;
 mod sample;
 mod settings;
+mod stale;
 mod support;

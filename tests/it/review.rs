@@ -23,6 +23,7 @@ fn reviewer(name: &str, affiliation: &str, code: &str, topics: &str) -> Reviewer
         )),
         phone: "010-00000000".into(),
         topics: vec![topics.into()],
+        seen_version: None,
     }
 }
 
@@ -726,6 +727,7 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
         email: r.email.as_str().into(),
         phone: r.phone.as_str().into(),
         topics: r.topics.iter().map(|t| t.as_str().into()).collect(),
+        seen_version: None,
     };
     pool::update(&db.pool, &stamp(), r.id, &form)
         .await

@@ -27,6 +27,7 @@ commands! {
     app::audit_verify,
     review::list_reviewers,
     review::create_reviewer,
+    review::reviewer_form,
     review::update_reviewer,
     review::set_reviewer_active,
     review::run_draw,

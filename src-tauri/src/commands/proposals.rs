@@ -33,22 +33,23 @@ pub async fn get_proposal(
         .or_fail(&state)
 }
 
-/// The form to edit a proposal with, or an empty one for the call.
+/// The form to edit a proposal with (with the version it was read at), or an empty one for
+/// the call.
 #[tauri::command]
 pub async fn proposal_form(
     state: State<'_, AppState>,
     call: String,
     reference: Option<String>,
 ) -> Reply<ProposalForm> {
-    let mut form = match reference {
-        Some(r) => proposal::get(&state.pool(), &call, &r)
+    match reference {
+        Some(r) => proposal::edit_form(&state.pool(), &call, &r)
             .await
-            .map(|p| ProposalForm::from(&p.content))
-            .or_fail(&state)?,
-        None => ProposalForm::default(),
-    };
-    form.call = call.as_str().into();
-    Ok(form)
+            .or_fail(&state),
+        None => Ok(ProposalForm {
+            call: call.as_str().into(),
+            ..ProposalForm::default()
+        }),
+    }
 }
 
 #[tauri::command]

@@ -12,6 +12,12 @@ pub async fn create_reviewer(state: State<'_, AppState>, form: ReviewerForm) -> 
         .or_fail(&state)
 }
 
+/// The form to edit reviewer `id` with, and the version it was read at.
+#[tauri::command]
+pub async fn reviewer_form(state: State<'_, AppState>, id: i64) -> Reply<ReviewerForm> {
+    pool::edit_form(&state.pool(), id).await.or_fail(&state)
+}
+
 #[tauri::command]
 pub async fn update_reviewer(
     state: State<'_, AppState>,

@@ -93,7 +93,7 @@ export async function renderAward(app, code, number) {
       'div',
       { class: 'actions' },
       edit.action, edit.tranche, edit.to, edit.amount, edit.due_on, edit.milestone,
-      doButton(app, t('reshape'), 'edit-schedule', () => call('edit_schedule', { form: Object.fromEntries(Object.entries({ award: f.number, ...edit }).map(([k, v]) => [k, typeof v === 'string' ? v : v.value])) }), redraw),
+      doButton(app, t('reshape'), 'edit-schedule', () => call('edit_schedule', { form: { ...Object.fromEntries(Object.entries({ award: f.number, ...edit }).map(([k, v]) => [k, typeof v === 'string' ? v : v.value])), seen_version: f.schedule_version } }), redraw),
     ) : null;
 
     // Payments: each entry offers the moves the core allows.

@@ -7,8 +7,11 @@ import { uploadField } from '../upload.js';
 export async function renderReviewers(app, editId = null) {
   const all = await call('list_reviewers');
   const editing = all.find((r) => String(r.id) === String(editId));
-  const model = editing
-    ? { name: editing.name, affiliation: editing.affiliation, affiliation_code: editing.affiliation_code ?? '', email: editing.email, phone: editing.phone, topics_text: editing.topics.join(', ') }
+  // An edit starts from the core's form: it carries the version read, so that saving over
+  // another officer's change is refused.
+  const loaded = editing ? await call('reviewer_form', { id: editing.id }) : null;
+  const model = loaded
+    ? { ...loaded, topics_text: loaded.topics.join(', ') }
     : { name: '', affiliation: '', affiliation_code: '', email: '', phone: '', topics_text: '' };
   const topicsField = field(model, 'topics_text', t('f_topics_tags'));
   topicsField.dataset.field = 'topics';
