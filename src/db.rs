@@ -420,11 +420,23 @@ impl<T: Row> QueryAs<T> {
     }
 }
 
-/// Many rows into one table in one multi-row `INSERT … VALUES (…), (…)` statement (both
-/// backends take the form; the caller keeps the rows of one call under each backend's cap on
-/// the parameters of one statement, 32,766 on SQLite).
+/// Many rows into one table: `head` is `INSERT INTO table (columns) `. On SQLite one
+/// multi-row `INSERT … VALUES (…), (…)` statement (the caller keeps the rows of one call under
+/// its cap on the parameters of one statement, 32,766); on PostgreSQL the rows stream in
+/// through `COPY … FROM STDIN` (text format), which fires the same triggers and checks the same
+/// constraints as an insert, at a fraction of its cost.
 pub async fn insert_rows(on: &mut Tx, head: &str, rows: Vec<Vec<Arg>>) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
+        return Ok(());
+    }
+    if let (Tx::Postgres(tx), Some(copy)) = (&mut *on, copy_statement(head)) {
+        let mut data = Vec::with_capacity(rows.len() * 64);
+        for row in rows {
+            copy_line(&mut data, row);
+        }
+        let mut sink = tx.copy_in_raw(&copy).await?;
+        sink.send(data).await?;
+        sink.finish().await?;
         return Ok(());
     }
     {
@@ -454,4 +466,89 @@ pub async fn insert_rows(on: &mut Tx, head: &str, rows: Vec<Vec<Arg>>) -> Result
         .await?;
     }
     Ok(())
+}
+
+/// `INSERT INTO t (a, b) ` → `COPY t (a, b) FROM STDIN`; `None` for any other shape.
+fn copy_statement(head: &str) -> Option<String> {
+    let rest = head.trim().strip_prefix("INSERT INTO ")?;
+    let (table, columns) = rest.split_once('(')?;
+    let columns = columns.trim_end().strip_suffix(')')?;
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_,\"".contains(c) || c.is_whitespace())
+    };
+    (plain(table.trim()) && plain(columns))
+        .then(|| format!("COPY {} ({columns}) FROM STDIN", table.trim()))
+}
+
+/// One row in COPY's text format: fields by tabs, `\N` for NULL, backslash escapes for the
+/// backslash, tab, newline and carriage return; bytes as `bytea` hex.
+fn copy_line(out: &mut Vec<u8>, row: Vec<Arg>) {
+    for (i, a) in row.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        match a {
+            Arg::Int(Some(n)) => out.extend_from_slice(n.to_string().as_bytes()),
+            Arg::Text(Some(t)) => {
+                for b in t.bytes() {
+                    match b {
+                        b'\\' => out.extend_from_slice(b"\\\\"),
+                        b'\t' => out.extend_from_slice(b"\\t"),
+                        b'\n' => out.extend_from_slice(b"\\n"),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        b => out.push(b),
+                    }
+                }
+            }
+            Arg::Bytes(Some(bytes)) => {
+                // `\\x…`: the doubled backslash is COPY's escape of bytea's `\x`.
+                out.extend_from_slice(b"\\\\x");
+                for b in bytes {
+                    out.extend_from_slice(format!("{b:02x}").as_bytes());
+                }
+            }
+            Arg::Int(None) | Arg::Text(None) | Arg::Bytes(None) => out.extend_from_slice(b"\\N"),
+        }
+    }
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_insert_head_becomes_a_copy_and_nothing_else_does() {
+        assert_eq!(
+            copy_statement("INSERT INTO audit_log (seq, at, actor) ").as_deref(),
+            Some("COPY audit_log (seq, at, actor) FROM STDIN")
+        );
+        assert_eq!(
+            copy_statement("INSERT INTO \"calls\" (\"id\", \"code\")").as_deref(),
+            Some("COPY \"calls\" (\"id\", \"code\") FROM STDIN")
+        );
+        assert_eq!(copy_statement("INSERT OR IGNORE INTO t (a) "), None);
+        assert_eq!(copy_statement("INSERT INTO t (a); DROP TABLE t; (b)"), None);
+        assert_eq!(copy_statement("INSERT INTO t "), None);
+    }
+
+    #[test]
+    fn copy_lines_escape_what_the_text_format_reads_specially() {
+        let mut out = Vec::new();
+        copy_line(
+            &mut out,
+            vec![
+                Arg::from(-7_i64),
+                Arg::from("a\tb\nc\\N\r"),
+                Arg::Text(None),
+                Arg::Bytes(Some(vec![0, 0xab])),
+            ],
+        );
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "-7\ta\\tb\\nc\\\\N\\r\t\\N\t\\\\x00ab\n"
+        );
+    }
 }
