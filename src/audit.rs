@@ -321,7 +321,7 @@ pub(crate) async fn write_extension(
     let Some(last) = entries.last() else {
         return Ok(());
     };
-    for chunk in entries.chunks(500) {
+    for chunk in entries.chunks(conn.rows_per_write(500)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|e| {

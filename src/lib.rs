@@ -24,6 +24,7 @@ pub mod officer;
 pub mod percent;
 pub mod proposal;
 pub mod review;
+pub mod scratch;
 pub mod settings;
 pub mod startup;
 pub mod store;

@@ -86,6 +86,8 @@ impl Listener {
 fn call_of(entity: &str, id: &str) -> Option<String> {
     match entity {
         "call" => Some(id.to_string()),
+        // The whole board at once (the suggestion applied) is named by the call's code.
+        "decision" if !id.contains('/') => Some(id.to_string()),
         _ => id
             .split_once('/')
             .map(|(c, _)| c.to_string())
@@ -108,5 +110,9 @@ mod tests {
             Some("BJ-AIXR-2026")
         );
         assert_eq!(call_of("settings", "time_zone"), None);
+        assert_eq!(
+            call_of("decision", "BJ-AIXR-2026").as_deref(),
+            Some("BJ-AIXR-2026")
+        );
     }
 }

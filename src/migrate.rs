@@ -324,7 +324,7 @@ async fn copy_table(
         .fetch_all(file)
         .await?;
     let head = format!("INSERT INTO \"{table}\" ({})", quoted(cols));
-    for chunk in rows.chunks(per) {
+    for chunk in rows.chunks(tx.rows_per_write(per)) {
         let mut batch = Vec::with_capacity(chunk.len());
         for r in chunk {
             let mut values = Vec::with_capacity(cols.len());

@@ -218,6 +218,14 @@ impl Location {
     }
 }
 
+/// Whether a server URL carries a password (`postgres://user:secret@host/…`).
+pub fn url_has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    rest.rsplit_once('@')
+        .is_some_and(|(user, _)| user.contains(':'))
+}
+
 /// `user@host:port/database` of a server URL, without its password or options.
 fn server_name(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -349,28 +357,62 @@ pub fn is_server_url(s: &str) -> bool {
     s.starts_with("postgres://") || s.starts_with("postgresql://")
 }
 
+/// The URL of database `name` on the server of `url` (user, host, port and options kept).
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, options) = match url.trim().split_once('?') {
+        Some((b, o)) => (b, format!("?{o}")),
+        None => (url.trim(), String::new()),
+    };
+    let host_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|j| start + j))
+        .unwrap_or(base.len());
+    format!("{}/{name}{options}", &base[..host_end])
+}
+
 /// Connects to a PostgreSQL server's database (`postgres://officer@host:5432/grantdesk`; the
 /// password from the URL, `PGPASSWORD` or `~/.pgpass`; TLS whenever the server offers it,
 /// `sslmode=require` or `verify-full` in the URL to insist) and brings its schema up to date
 /// when the signed-in role may (the database's owner); any other role finds it current or is
 /// told to ask an administrator.
 pub async fn connect_server(url: &str) -> Result<Pool, StoreError> {
-    let pool = connect_server_plain(url).await?;
+    connect_server_as(url, None).await
+}
+
+/// [`connect_server`] with a password given apart from the URL (the window's, from the
+/// system keyring).
+pub async fn connect_server_as(url: &str, password: Option<&str>) -> Result<Pool, StoreError> {
+    let pool = connect_pg(url, password, Duration::from_secs(30)).await?;
     migrate_server(&pool).await?;
     Ok(pool)
+}
+
+/// Signs in to a server's database to see that the address and the password are right, not
+/// waiting longer than 8 seconds for an answer; the schema is left alone.
+pub async fn sign_in_once(url: &str, password: Option<&str>) -> Result<Pool, StoreError> {
+    connect_pg(url, password, Duration::from_secs(8)).await
 }
 
 /// Connects to a server's database without touching its schema (an administrator's
 /// connection to the server's own `postgres` database, for example).
 pub async fn connect_server_plain(url: &str) -> Result<Pool, StoreError> {
+    connect_pg(url, None, Duration::from_secs(30)).await
+}
+
+async fn connect_pg(url: &str, password: Option<&str>, wait: Duration) -> Result<Pool, StoreError> {
     use std::str::FromStr;
-    let options = sqlx::postgres::PgConnectOptions::from_str(url.trim())?
+    let mut options = sqlx::postgres::PgConnectOptions::from_str(url.trim())?;
+    if let Some(p) = password.filter(|p| !p.is_empty()) {
+        options = options.password(p);
+    }
+    let options = options
         .application_name(&application_name())
         // Statements of this application are short: one waiting on a lock this long is stuck.
         .options([("lock_timeout", "30s"), ("TimeZone", "UTC")]);
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(8)
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(wait)
         .connect_with(options)
         .await?;
     Ok(Pool::Postgres(pool))
@@ -444,6 +486,23 @@ pub const WRITE_LOCK: i64 = 0x4772_616e_7444_736b;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn another_database_on_the_same_server_keeps_user_host_and_options() {
+        use super::with_database as w;
+        assert_eq!(
+            w(
+                "postgres://dba:pw@db.agency:5433/postgres?sslmode=require",
+                "b1"
+            ),
+            "postgres://dba:pw@db.agency:5433/b1?sslmode=require"
+        );
+        assert_eq!(
+            w("postgresql://dba@localhost", "b2"),
+            "postgresql://dba@localhost/b2"
+        );
+        assert_eq!(w(" postgres://h/x ", "b3"), "postgres://h/b3");
+    }
+
     use super::*;
 
     #[cfg(unix)]

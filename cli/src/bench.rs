@@ -1,6 +1,7 @@
 //! `grantdesk bench …`: rerunnable benchmarks that print figures.
 
 use crate::prelude::*;
+use grantdesk::scratch::Scratch;
 
 #[derive(Subcommand)]
 pub(crate) enum BenchCmd {
@@ -18,6 +19,10 @@ pub(crate) enum BenchCmd {
     Import {
         #[arg(long, default_value_t = 100_000)]
         rows: usize,
+        /// Also on a PostgreSQL server, beside the SQLite file: fresh databases are created
+        /// there (the role may create databases) and dropped afterwards
+        #[arg(long, value_name = "postgres://…")]
+        server: Option<String>,
         /// Work in this new directory and keep the CSV and both databases there, to inspect
         /// (default: a temporary directory, removed afterwards)
         #[arg(long)]
@@ -34,6 +39,10 @@ pub(crate) enum BenchCmd {
         /// Payment entries per tranche
         #[arg(long, default_value_t = 20)]
         payments: usize,
+        /// Also on a PostgreSQL server, beside the SQLite file: fresh databases are created
+        /// there (the role may create databases) and dropped afterwards
+        #[arg(long, value_name = "postgres://…")]
+        server: Option<String>,
         /// Work in this new directory and keep the database there (default: a temporary one)
         #[arg(long)]
         keep: Option<PathBuf>,
@@ -88,30 +97,42 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             }
             Ok(())
         }
-        BenchCmd::Import { rows, keep } => {
-            let dir = work_dir(keep.as_ref())?;
-            let f = grantdesk::import::bench::run(&dir, rows, &Stamp::now_for_os_user()).await;
-            if keep.is_none() {
-                let _ = std::fs::remove_dir_all(&dir);
+        BenchCmd::Import { rows, keep, server } => {
+            for server in places(server) {
+                let keep = kept_in(keep.as_ref(), server.is_some());
+                let dir = work_dir(keep.as_ref())?;
+                let mut place = Scratch::new(&dir, server, keep.is_some());
+                let f = grantdesk::import::bench::run(
+                    &dir,
+                    &mut place,
+                    rows,
+                    &Stamp::now_for_os_user(),
+                )
+                .await;
+                let on = place.describe();
+                place.finish().await?;
+                if keep.is_none() {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
+                let f = f?;
+                let total = f.read + f.import;
+                println!(
+                    "import bench on a {on}: {} proposals from a {:.1} MB CSV (GB-free UTF-8, 3 budget lines each)",
+                    f.rows,
+                    f.bytes as f64 / 1e6
+                );
+                println!("  read + map:  {:>9.1} ms", ms(f.read));
+                println!(
+                    "  check + write (one transaction, audit included): {:>9.1} ms",
+                    ms(f.import)
+                );
+                println!("  total:       {:>9.1} ms", ms(total));
+                println!(
+                    "  plain bulk insert of the same rows: {:>9.1} ms  (import / plain = {:.1})",
+                    ms(f.plain),
+                    total.as_secs_f64() / f.plain.as_secs_f64().max(1e-9)
+                );
             }
-            let f = f?;
-            let total = f.read + f.import;
-            println!(
-                "import bench: {} proposals from a {:.1} MB CSV (GB-free UTF-8, 3 budget lines each)",
-                f.rows,
-                f.bytes as f64 / 1e6
-            );
-            println!("  read + map:  {:>9.1} ms", ms(f.read));
-            println!(
-                "  check + write (one transaction, audit included): {:>9.1} ms",
-                ms(f.import)
-            );
-            println!("  total:       {:>9.1} ms", ms(total));
-            println!(
-                "  plain bulk insert of the same rows: {:>9.1} ms  (import / plain = {:.1})",
-                ms(f.plain),
-                total.as_secs_f64() / f.plain.as_secs_f64().max(1e-9)
-            );
             Ok(())
         }
         BenchCmd::Ledger {
@@ -119,50 +140,57 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             tranches,
             payments,
             keep,
+            server,
         } => {
-            let dir = work_dir(keep.as_ref())?;
-            let f = grantdesk::disbursement::bench::run(
-                &dir,
-                awards,
-                tranches.max(1),
-                payments,
-                &Stamp::now_for_os_user(),
-            )
-            .await;
-            if keep.is_none() {
-                let _ = std::fs::remove_dir_all(&dir);
+            for server in places(server) {
+                let keep = kept_in(keep.as_ref(), server.is_some());
+                let dir = work_dir(keep.as_ref())?;
+                let mut place = Scratch::new(&dir, server, keep.is_some());
+                let f = grantdesk::disbursement::bench::run(
+                    &mut place,
+                    awards,
+                    tranches.max(1),
+                    payments,
+                    &Stamp::now_for_os_user(),
+                )
+                .await;
+                let on = place.describe();
+                place.finish().await?;
+                if keep.is_none() {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
+                let f = f?;
+                println!(
+                    "ledger bench on a {on}: {} awards, {} tranches, {} payment entries (filled in {:.0} ms)",
+                    f.awards,
+                    f.tranches,
+                    f.payments,
+                    ms(f.fill)
+                );
+                println!(
+                    "  call ledger (every award's):  {:>7.1} ms  (paid {}, balanced: {})",
+                    ms(f.ledger),
+                    f.paid.format_yuan(),
+                    f.balanced
+                );
+                println!(
+                    "  cash-flow plan by month:      {:>7.1} ms",
+                    ms(f.cash_by_month)
+                );
+                println!(
+                    "  cash-flow plan by year:       {:>7.1} ms",
+                    ms(f.cash_by_year)
+                );
+                println!("  one award's page:             {:>7.1} ms", ms(f.award));
+                println!(
+                    "  the call's finance page:      {:>7.1} ms  (every award looked at for attention)",
+                    ms(f.page)
+                );
+                println!(
+                    "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
+                    ms(f.ledger + f.cash_by_month)
+                );
             }
-            let f = f?;
-            println!(
-                "ledger bench: {} awards, {} tranches, {} payment entries (filled in {:.0} ms)",
-                f.awards,
-                f.tranches,
-                f.payments,
-                ms(f.fill)
-            );
-            println!(
-                "  call ledger (every award's):  {:>7.1} ms  (paid {}, balanced: {})",
-                ms(f.ledger),
-                f.paid.format_yuan(),
-                f.balanced
-            );
-            println!(
-                "  cash-flow plan by month:      {:>7.1} ms",
-                ms(f.cash_by_month)
-            );
-            println!(
-                "  cash-flow plan by year:       {:>7.1} ms",
-                ms(f.cash_by_year)
-            );
-            println!("  one award's page:             {:>7.1} ms", ms(f.award));
-            println!(
-                "  the call's finance page:      {:>7.1} ms  (every award looked at for attention)",
-                ms(f.page)
-            );
-            println!(
-                "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
-                ms(f.ledger + f.cash_by_month)
-            );
             Ok(())
         }
         BenchCmd::Letters { count, keep } => {
@@ -268,6 +296,16 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
 }
 
 /// The benchmark's directory: `keep` (which must be new or empty), else a fresh temporary one.
+/// Where a kept run keeps its files: the directory named, its `server/` for the server's run.
+fn kept_in(keep: Option<&PathBuf>, server: bool) -> Option<PathBuf> {
+    keep.map(|k| if server { k.join("server") } else { k.clone() })
+}
+
+/// The SQLite file always; then the server when one is named.
+fn places(server: Option<String>) -> Vec<Option<String>> {
+    std::iter::once(None).chain(server.map(Some)).collect()
+}
+
 fn work_dir(keep: Option<&PathBuf>) -> Result<PathBuf, Error> {
     let dir = keep.cloned().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("grantdesk-bench-{}", std::process::id()))

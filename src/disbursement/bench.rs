@@ -3,7 +3,6 @@
 //! ledger and its cash-flow plan (by month and by year) and one award's page are read from
 //! the database and timed.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::{Period, award_finance, cash_flow, ledger};
@@ -11,7 +10,8 @@ use super::{Period, award_finance, cash_flow, ledger};
 use crate::call::{self, AppropriationForm};
 use crate::error::Error;
 use crate::form::Text;
-use crate::store::{self, Stamp, begin_write};
+use crate::scratch::Scratch;
+use crate::store::{Stamp, begin_write};
 
 pub const CODE: &str = "BENCH-LEDGER";
 
@@ -50,15 +50,15 @@ where
     Ok(best)
 }
 
-/// Fills `dir/ledger.db` and times the reads; `dir` must be empty.
+/// Fills a fresh database of `place` and times the reads.
 pub async fn run(
-    dir: &Path,
+    place: &mut Scratch,
     awards: usize,
     tranches: usize,
     payments: usize,
     stamp: &Stamp,
 ) -> Result<Figures, Error> {
-    let pool = store::open(&dir.join("ledger.db")).await?;
+    let pool = place.fresh("ledger").await?;
     let budget = (awards.max(1) as i64) * 2_000_000;
     let half = Text(format!("{}", budget / 2));
     let form = call::CallForm {
@@ -87,7 +87,7 @@ pub async fn run(
     let mut tx = begin_write(&pool).await?;
     crate::import::bench::insert_plain(&mut tx, call_id, CODE, awards).await?;
     let ids: Vec<usize> = (0..awards).collect();
-    for chunk in ids.chunks(300) {
+    for chunk in ids.chunks(tx.rows_per_write(300)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|&i| {
@@ -127,7 +127,7 @@ pub async fn run(
         let m = (k * 24 / of.max(1)) as u32;
         format!("{}-{:02}-01", 2027 + m / 12, m % 12 + 1)
     };
-    for chunk in rows.chunks(300) {
+    for chunk in rows.chunks(tx.rows_per_write(300)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|&(a, k)| {
@@ -157,10 +157,12 @@ pub async fn run(
     // `payments` entries per tranche, each an equal share of it, paid in its due month; the
     // last entry of each award is still only approved.
     let share = per / payments.max(1) as i64;
+    // Approved by whoever runs it (on a server the database insists on the signed-in role).
+    let approver = crate::officer::whoami(&pool).await?.name;
     let entries: Vec<(usize, usize, usize)> = (0..awards)
         .flat_map(|a| (0..tranches).flat_map(move |k| (0..payments).map(move |p| (a, k, p))))
         .collect();
-    for chunk in entries.chunks(200) {
+    for chunk in entries.chunks(tx.rows_per_write(200)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|&(a, k, p)| {
@@ -173,8 +175,9 @@ pub async fn run(
                     crate::db::Arg::from(share),
                     crate::db::Arg::from(if last { "approved" } else { "paid" }),
                     crate::db::Arg::from(due.clone()),
-                    crate::db::Arg::from("bench"),
+                    crate::db::Arg::from(approver.as_str()),
                     crate::db::Arg::from(if last { None } else { Some(due) }),
+                    crate::db::Arg::from((!last).then_some(approver.as_str())),
                     crate::db::Arg::from("x"),
                     crate::db::Arg::from("x"),
                 ]
@@ -183,7 +186,7 @@ pub async fn run(
         crate::db::insert_rows(
             &mut tx,
             "INSERT INTO payments (award_id, tranche_id, kind, amount_fen, status, approved_on,
-                approved_by, paid_on, created_at, updated_at) ",
+                approved_by, paid_on, paid_by, created_at, updated_at) ",
             rows,
         )
         .await?;

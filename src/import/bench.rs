@@ -10,6 +10,7 @@ use crate::call::{self, CallStatus};
 use crate::credit_code::CreditCode;
 use crate::error::Error;
 use crate::form::Text;
+use crate::scratch::Scratch;
 use crate::store::{self, Stamp, begin_write};
 
 pub struct Figures {
@@ -34,8 +35,8 @@ pub async fn open_call(pool: &store::Pool, stamp: &Stamp) -> Result<(), Error> {
     Ok(())
 }
 
-async fn fresh(dir: &Path, name: &str, stamp: &Stamp) -> Result<store::Pool, Error> {
-    let pool = store::open(&dir.join(name)).await?;
+async fn fresh(place: &mut Scratch, name: &str, stamp: &Stamp) -> Result<store::Pool, Error> {
+    let pool = place.fresh(name).await?;
     open_call(&pool, stamp).await?;
     Ok(pool)
 }
@@ -61,8 +62,14 @@ pub(crate) fn credit_code(i: usize) -> String {
     CreditCode::complete(&body).map_or(body, |c| c.to_string())
 }
 
-/// Writes the CSV, then times the import and the plain insert. `dir` must be empty.
-pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Error> {
+/// Writes the CSV (in `dir`, which must be empty), then times the import and the plain
+/// insert, each into a fresh database of `place` (files in `dir`, or a server's).
+pub async fn run(
+    dir: &Path,
+    place: &mut Scratch,
+    rows: usize,
+    stamp: &Stamp,
+) -> Result<Figures, Error> {
     let csv = synthetic_csv(rows);
     let file = dir.join("bench.csv");
     std::fs::write(&file, &csv).map_err(|e| crate::error::FileError::Unwritable {
@@ -70,7 +77,7 @@ pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Erro
         reason: e.to_string(),
     })?;
 
-    let pool = fresh(dir, "import.db", stamp).await?;
+    let pool = fresh(place, "import", stamp).await?;
     let t = Instant::now();
     let sheet = read(&file)?;
     let read_took = t.elapsed();
@@ -84,7 +91,7 @@ pub async fn run(dir: &Path, rows: usize, stamp: &Stamp) -> Result<Figures, Erro
     pool.close().await;
 
     // The same rows, inserted plainly: the floor an import could reach.
-    let plain = fresh(dir, "plain.db", stamp).await?;
+    let plain = fresh(place, "plain", stamp).await?;
     let (call_id,): (i64,) = crate::db::query_as("SELECT id FROM calls WHERE code = $1")
         .bind(CODE)
         .fetch_one(&plain)
@@ -115,7 +122,7 @@ pub(crate) async fn insert_plain(
 ) -> Result<(), Error> {
     let topics = ["AI", "AR", "VR"];
     let ids: Vec<usize> = (0..rows).collect();
-    for chunk in ids.chunks(400) {
+    for chunk in ids.chunks(conn.rows_per_write(400)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|&i| {
@@ -141,7 +148,7 @@ pub(crate) async fn insert_plain(
         )
         .await?;
     }
-    for chunk in ids.chunks(200) {
+    for chunk in ids.chunks(conn.rows_per_write(200)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|&i| {
@@ -184,7 +191,7 @@ pub(crate) async fn insert_plain(
             ]
         })
         .collect();
-    for chunk in lines.chunks(800) {
+    for chunk in lines.chunks(conn.rows_per_write(800)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|(i, c, y, a)| {

@@ -810,7 +810,7 @@ async fn write_new(
     };
 
     let applicants: Vec<&NewRow> = new_rows.iter().filter(|r| r.new_applicant).collect();
-    for chunk in applicants.chunks(CHUNK) {
+    for chunk in applicants.chunks(conn.rows_per_write(CHUNK)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|r| {
@@ -837,7 +837,7 @@ async fn write_new(
         )
         .await?;
     }
-    for chunk in new_rows.chunks(CHUNK / 2) {
+    for chunk in new_rows.chunks(conn.rows_per_write(CHUNK / 2)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|r| {
@@ -876,7 +876,7 @@ async fn write_new(
         .iter()
         .flat_map(|r| r.content.budget.iter().map(move |l| (r.id, l)))
         .collect();
-    for chunk in lines.chunks(CHUNK * 2) {
+    for chunk in lines.chunks(conn.rows_per_write(CHUNK * 2)) {
         let rows: Vec<Vec<crate::db::Arg>> = chunk
             .iter()
             .map(|(id, l)| {

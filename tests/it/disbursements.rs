@@ -1376,6 +1376,9 @@ async fn the_sample_a_year_on_shows_every_kind_of_case_and_balances() {
             .await
             .expect("one");
         one.payments.clear();
+        // The schedule's version is read for one award's page (its edits carry it) only.
+        assert!(one.schedule_version.is_some());
+        one.schedule_version = None;
         assert_eq!(bulk, one, "{}", one.number);
     }
     let page = d::call_finance(&db.pool, CALL, Period::Quarter, day)
