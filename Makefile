@@ -41,10 +41,11 @@ it-postgres:
 ui-test:
 	node --test ui/tests/
 
-# Builds the window and the CLI (debug), then drives the window over WebDriver.
+# Builds the window and the CLI (debug), then drives the window over WebDriver; beside a
+# throwaway PostgreSQL server, for the two windows on one shared database (server.test.mjs).
 e2e:
 	$(CARGO) build -p grantdesk-app -p grantdesk-cli
-	bash e2e/run.sh
+	bash .ci/pg bash e2e/run.sh
 
 # The .deb with Tauri's own bundler (packaging/deb.sh prints where it went).
 package:

@@ -12,11 +12,13 @@ const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_D
 export const APP = process.env.GRANTDESK_APP ?? join(TARGET, 'debug', 'grantdesk-app');
 export const CLI = process.env.GRANTDESK_CLI ?? join(TARGET, 'debug', 'grantdesk');
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+/** A second tauri-driver (run.sh starts one beside a test server), for a second window. */
+export const SECOND_DRIVER = process.env.WEBDRIVER_URL2 ?? null;
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-async function wd(method, path, body, timeout = 60000) {
+async function wd(method, path, body, timeout = 60000, driver = DRIVER) {
   // Never wait for ever: a window that fails to start would otherwise hang the whole run.
-  const res = await fetch(`${DRIVER}${path}`, {
+  const res = await fetch(`${driver}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -61,15 +63,16 @@ export class Window {
   /**
    * `args`: more flags for the app, e.g. ['--now', '2028-02-01T10:00:00+08:00']. With `db`
    * null, the app opens the database of its data directory, as an officer starts it.
+   * `driver`: another tauri-driver's URL, for a second window at once (one session each).
    */
-  static async open(db = tempDb(), args = []) {
+  static async open(db = tempDb(), args = [], driver = DRIVER) {
     const all = db === null ? args : ['--db', db, ...args];
     const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: all } } } };
     let value;
     // Once in a long run WebKitGTK has failed to initialise GTK at start-up; try again once.
     for (let attempt = 1; ; attempt += 1) {
       try {
-        value = await wd('POST', '/session', caps, 45000);
+        value = await wd('POST', '/session', caps, 45000, driver);
         break;
       } catch (e) {
         if (attempt >= 2) throw e;
@@ -77,26 +80,32 @@ export class Window {
         await sleep(2000);
       }
     }
-    const w = new Window(value.sessionId, db);
+    const w = new Window(value.sessionId, db, driver);
     await w.waitFor('#main > *');
     return w;
   }
 
-  constructor(id, db) {
+  constructor(id, db, driver = DRIVER) {
     this.id = id;
     this.db = db;
+    this.driver = driver;
+  }
+
+  /** A WebDriver request to this window's own driver. */
+  wd(method, path, body, timeout) {
+    return wd(method, path, body, timeout, this.driver);
   }
 
   close() {
-    return wd('DELETE', `/session/${this.id}`).catch(() => {});
+    return this.wd('DELETE', `/session/${this.id}`).catch(() => {});
   }
 
   exec(script, ...args) {
-    return wd('POST', `/session/${this.id}/execute/sync`, { script, args });
+    return this.wd('POST', `/session/${this.id}/execute/sync`, { script, args });
   }
 
   async execAsync(script, ...args) {
-    return wd('POST', `/session/${this.id}/execute/async`, { script, args });
+    return this.wd('POST', `/session/${this.id}/execute/async`, { script, args });
   }
 
   /** The core, called from inside the window as the UI calls it. */
@@ -109,12 +118,12 @@ export class Window {
   }
 
   async find(css) {
-    const v = await wd('POST', `/session/${this.id}/element`, { using: 'css selector', value: css });
+    const v = await this.wd('POST', `/session/${this.id}/element`, { using: 'css selector', value: css });
     return v[ELEMENT];
   }
 
   async findAll(css) {
-    const v = await wd('POST', `/session/${this.id}/elements`, { using: 'css selector', value: css });
+    const v = await this.wd('POST', `/session/${this.id}/elements`, { using: 'css selector', value: css });
     return v.map((e) => e[ELEMENT]);
   }
 
@@ -138,23 +147,23 @@ export class Window {
 
   async click(css) {
     const el = await this.waitFor(css);
-    await wd('POST', `/session/${this.id}/element/${el}/click`, {});
+    await this.wd('POST', `/session/${this.id}/element/${el}/click`, {});
   }
 
   async type(css, text) {
     const el = await this.waitFor(css);
-    await wd('POST', `/session/${this.id}/element/${el}/clear`, {});
-    await wd('POST', `/session/${this.id}/element/${el}/value`, { text });
+    await this.wd('POST', `/session/${this.id}/element/${el}/clear`, {});
+    await this.wd('POST', `/session/${this.id}/element/${el}/value`, { text });
   }
 
   /** Sends keys to an element without clearing it (e.g. '\uE007' for Enter, '\uE00C' for Esc). */
   async keys(css, text) {
     const el = await this.waitFor(css);
-    await wd('POST', `/session/${this.id}/element/${el}/value`, { text });
+    await this.wd('POST', `/session/${this.id}/element/${el}/value`, { text });
   }
 
   async text(el) {
-    return wd('GET', `/session/${this.id}/element/${el}/text`);
+    return this.wd('GET', `/session/${this.id}/element/${el}/text`);
   }
 
   async textOf(css) {
@@ -162,12 +171,12 @@ export class Window {
   }
 
   async screenshot() {
-    return Buffer.from(await wd('GET', `/session/${this.id}/screenshot`), 'base64');
+    return Buffer.from(await this.wd('GET', `/session/${this.id}/screenshot`), 'base64');
   }
 
   /** The window's outer rectangle {x, y, width, height}; with `to`, moves and resizes it first. */
   rect(to) {
-    return to ? wd('POST', `/session/${this.id}/window/rect`, to) : wd('GET', `/session/${this.id}/window/rect`);
+    return to ? this.wd('POST', `/session/${this.id}/window/rect`, to) : this.wd('GET', `/session/${this.id}/window/rect`);
   }
 
   go(hash) {

@@ -14,6 +14,8 @@ export XDG_CONFIG_HOME
 # The test seam of the file dialogs (src-tauri/src/dialog.rs, debug builds only): a test
 # writes the officer's answer here before it clicks.
 export GRANTDESK_TEST_DIALOG="$XDG_CONFIG_HOME/dialog-answer"
+# The same for the system keyring (src-tauri/src/connection.rs): no Secret Service here.
+export GRANTDESK_TEST_KEYRING="$XDG_CONFIG_HOME/keyring.json"
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   rm -rf "$XDG_CONFIG_HOME"
@@ -35,6 +37,18 @@ for _ in $(seq 100); do
 done
 
 export WEBDRIVER_URL="http://127.0.0.1:$port"
+# Beside a test server (.ci/pg), a second driver for a second window on the same database
+# (WebKitWebDriver holds one session): e2e/server.test.mjs.
+if [ -n "${GRANTDESK_TEST_PG:-}" ]; then
+  port2=$((port + 10))
+  tauri-driver --port "$port2" --native-port "$((port2 + 1))" >/tmp/grantdesk-tauri-driver2.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$port2/status" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  export WEBDRIVER_URL2="http://127.0.0.1:$port2"
+fi
 if [ -n "${MEASURE:-}" ]; then
   node e2e/measure.mjs
   exit

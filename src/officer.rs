@@ -58,12 +58,20 @@ impl Role {
     }
 
     pub fn name(self) -> Msg {
-        match self {
-            Role::Viewer => Msg::new("查看", "viewer"),
-            Role::Programme => Msg::new("项目主管", "programme officer"),
-            Role::Finance => Msg::new("财务", "finance"),
-            Role::Director => Msg::new("审批", "director"),
-            Role::Administrator => Msg::new("管理员", "administrator"),
+        Msg::new(self.label(Lang::Zh), self.label(Lang::En))
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Role::Viewer => ("查看", "viewer"),
+            Role::Programme => ("项目主管", "programme officer"),
+            Role::Finance => ("财务", "finance"),
+            Role::Director => ("审批", "director"),
+            Role::Administrator => ("管理员", "administrator"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
         }
     }
 

@@ -10,6 +10,7 @@ use crate::decision::AwardStatus;
 use crate::disbursement::spending::AdjustmentStatus;
 use crate::disbursement::{MilestoneKind, Outcome, PaymentStatus, TrancheStatus};
 use crate::lang::Lang;
+use crate::officer::Role;
 use crate::proposal::{Category, ProposalStatus, REASON_CODES, reason_label};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,6 +35,8 @@ pub struct Vocabulary {
     pub payment_status: Vec<Term>,
     pub tranche_status: Vec<Term>,
     pub adjustment_status: Vec<Term>,
+    /// Officers' roles on a shared server.
+    pub role: Vec<Term>,
 }
 
 fn terms<T: Copy>(
@@ -86,6 +89,7 @@ pub fn vocabulary() -> Vocabulary {
             AdjustmentStatus::as_str,
             AdjustmentStatus::label,
         ),
+        role: terms(Role::ALL, Role::key, Role::label),
     }
 }
 
@@ -110,6 +114,7 @@ mod tests {
             &v.payment_status,
             &v.tranche_status,
             &v.adjustment_status,
+            &v.role,
         ] {
             let mut codes: Vec<_> = list.iter().map(|t| t.code).collect();
             codes.sort_unstable();

@@ -3,6 +3,7 @@
 //! it returns say what the user may do next.
 
 mod commands;
+mod connection;
 mod dialog;
 mod memory;
 
@@ -38,6 +39,13 @@ pub struct AppState {
     chosen: Mutex<Vec<PathBuf>>,
     /// A backup file the officer chose to restore from, checked and waiting for the go-ahead.
     chosen_backup: Mutex<Option<PathBuf>>,
+    /// Where the server passwords chosen in the settings are kept (the tests' seam, or the
+    /// system keyring).
+    keyring: connection::Keyring,
+    /// Where the server chosen in the settings is kept (`server.json`).
+    server_file: Option<PathBuf>,
+    /// The database as people read it: the file's path, or the server's without a password.
+    location: String,
 }
 
 /// A run of letters: how far it is, and whether the officer asked it to stop.
@@ -53,6 +61,7 @@ impl AppState {
     pub fn new(pool: Pool, db_path: PathBuf, lang: Lang) -> AppState {
         AppState {
             pool: RwLock::new(pool),
+            location: db_path.display().to_string(),
             db_path,
             lang: Mutex::new(lang),
             warnings: Vec::new(),
@@ -63,7 +72,27 @@ impl AppState {
             answers: dialog::Answers::Native,
             chosen: Mutex::new(Vec::new()),
             chosen_backup: Mutex::new(None),
+            keyring: connection::Keyring::from_env(),
+            server_file: connection::saved_file(),
         }
+    }
+
+    /// The database as the settings page names it.
+    pub fn located(mut self, location: String) -> AppState {
+        self.location = location;
+        self
+    }
+
+    /// Where passwords go (the tests give a file; by default the system keyring).
+    pub fn keeping(mut self, keyring: connection::Keyring) -> AppState {
+        self.keyring = keyring;
+        self
+    }
+
+    /// Where the chosen server is kept (the tests give their own folder).
+    pub fn remembering_server_in(mut self, file: PathBuf) -> AppState {
+        self.server_file = Some(file);
+        self
     }
 
     /// Every act dated at this moment instead of the clock's (`--now`).
@@ -237,12 +266,16 @@ fn now_flag(args: &[String]) -> Result<Option<chrono::DateTime<chrono::Utc>>, St
 /// Starts the window on the database chosen by `--db`, `GRANTDESK_DB` or the data directory.
 pub fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    // A file (created when missing), or a PostgreSQL server's database (postgres://…).
-    let location = store::Location::resolve(db_flag(&args), std::env::var(store::DB_ENV).ok())
-        .map_err(|e| e.message(Lang::En))?;
+    // A file (created when missing), or a PostgreSQL server's database (postgres://…): the
+    // flag's, the environment's, else the server chosen in the settings, else the file.
+    let keyring = connection::Keyring::from_env();
+    let (location, pool, unreached) = tauri::async_runtime::block_on(connection::open_at_start(
+        db_flag(&args),
+        std::env::var(store::DB_ENV).ok(),
+        &keyring,
+    ))
+    .map_err(|e| e.message(Lang::En))?;
     let path = location.anchor();
-    let pool =
-        tauri::async_runtime::block_on(location.open(true)).map_err(|e| e.message(Lang::En))?;
     // The audit chain verified and one backup a day (the last seven kept): what fails is shown
     // in the window, not only here.
     let zone = tauri::async_runtime::block_on(grantdesk::settings::time_zone(&pool))
@@ -252,11 +285,15 @@ pub fn run() -> Result<(), String> {
         Some(at) => Stamp::new(store::os_account(), at).in_zone(zone),
         None => Stamp::now_for_os_user().in_zone(zone),
     };
-    let warnings = tauri::async_runtime::block_on(grantdesk::startup::check(&pool, &path, &stamp));
+    let mut warnings =
+        tauri::async_runtime::block_on(grantdesk::startup::check(&pool, &path, &stamp));
+    warnings.extend(unreached);
     for w in &warnings {
         eprintln!("GrantDesk: {}", w.message.en);
     }
     let state = AppState::new(pool, path, system_lang())
+        .located(location.describe())
+        .keeping(keyring)
         .answering(dialog::Answers::from_env())
         .with_warnings(warnings)
         .in_zone(zone)

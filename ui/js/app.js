@@ -19,6 +19,7 @@ import { renderFinance } from './views/finance.js';
 import { renderAward } from './views/award.js';
 import { renderSettings } from './views/settings.js';
 import { renderImport } from './views/importer.js';
+import { renderOfficers } from './views/officers.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -62,6 +63,7 @@ function chrome() {
     document.getElementById('nav'),
     h('a', { href: '#/calls', 'data-test': 'nav-calls' }, t('nav_calls')),
     h('a', { href: '#/reviewers', 'data-test': 'nav-reviewers' }, t('nav_reviewers')),
+    h('a', { href: '#/officers', 'data-test': 'nav-officers' }, t('nav_officers')),
     h('a', { href: '#/settings', 'data-test': 'nav-settings' }, t('nav_settings')),
   );
 }
@@ -114,7 +116,7 @@ function changedElsewhere(change) {
   const onList = here === '' || here === 'calls';
   const onCall = change.call && (here === `call/${change.call}` || here.startsWith(`call/${change.call}/`));
   if (!onList && !onCall && change.call) return;
-  const editing = /\/(edit|new|new-proposal|import)$/.test(here) || here === 'call/new';
+  const editing = /\/(edit|new|new-proposal|import)$/.test(here) || here === 'call/new' || /^reviewers\/./.test(here);
   if (editing) {
     app.toast(t('changed_elsewhere_editing', { who: change.actor }));
     return;
@@ -127,6 +129,7 @@ async function resolve(p) {
   if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
   if (p[0] === 'reviewers') return renderReviewers(app, p[1] ?? null);
   if (p[0] === 'settings') return renderSettings(app);
+  if (p[0] === 'officers') return renderOfficers(app);
   if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
   if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
   if (p[0] === 'call' && p[2] === 'decision') return renderDecision(app, p[1]);

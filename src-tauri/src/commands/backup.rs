@@ -12,7 +12,8 @@ pub fn list_backups(state: State<'_, AppState>) -> Reply<BackupsView> {
     let dir = grantdesk::backup::rolling_dir(&state.db_path);
     let backups = grantdesk::backup::list(&dir).or_fail(&state)?;
     Ok(BackupsView {
-        db_path: state.db_path.display().to_string(),
+        // The database as people read it (a server's without its password).
+        db_path: state.location.clone(),
         dir: dir.display().to_string(),
         backups,
     })

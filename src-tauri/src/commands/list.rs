@@ -88,4 +88,11 @@ commands! {
     letters::set_agency,
     letters::choose_font,
     letters::open_folder,
+    officers::whoami,
+    officers::list_officers,
+    officers::add_officer,
+    server::server_connection,
+    server::connect_to_server,
+    server::forget_server,
+    server::restart_app,
 }

@@ -9,8 +9,10 @@ pub mod data;
 pub mod decide;
 pub mod disburse;
 pub mod letters;
+pub mod officers;
 pub mod proposals;
 pub mod review;
+pub mod server;
 
 /// What every command module uses.
 mod prelude {

@@ -10,6 +10,8 @@ use super::{AppState, with_commands};
 use grantdesk::Lang;
 
 mod dialogs;
+mod letters;
+mod officers;
 
 struct Harness {
     window: WebviewWindow<tauri::test::MockRuntime>,
@@ -22,7 +24,12 @@ fn harness() -> Harness {
     let pool = tauri::async_runtime::block_on(grantdesk::store::open(&path)).expect("open");
     // The file dialogs answered by the test seam: each takes what it offers (exports/).
     let answers = crate::dialog::Answers::File(dir.path().join("dialog-answer"));
-    let state = AppState::new(pool, path, Lang::En).answering(answers);
+    let state = AppState::new(pool, path, Lang::En)
+        .answering(answers)
+        .keeping(crate::connection::Keyring::TestFile(
+            dir.path().join("keyring.json"),
+        ))
+        .remembering_server_in(dir.path().join("server.json"));
     let app = with_commands(mock_builder().manage(state))
         .build(tauri::generate_context!())
         .expect("mock app");
@@ -293,8 +300,7 @@ fn cli_json(h: &Harness, args: &[&str]) -> Result<Value, Value> {
 fn the_window_and_the_command_line_agree_on_figures_and_errors() {
     let h = harness();
     invoke(&h, "load_sample", json!({ "stage": "reviewed" })).expect("load");
-    // One more proposal, then withdrawn: neither front end counts it in the totals (the
-    // command line used to).
+    // One more proposal, withdrawn: neither front end counts it (the command line used to).
     let mut form = invoke(
         &h,
         "proposal_form",
@@ -525,76 +531,4 @@ fn every_disbursement_command_takes_what_the_window_sends() {
     let e = invoke(&h, "call_finance", json!({ "call": call, "by": "week" }))
         .expect_err("bad grouping");
     assert_eq!(e["code"], "invalid_input");
-}
-
-/// The letter commands with what the window's letters module sends.
-#[test]
-fn the_letter_commands_take_what_the_window_sends() {
-    let h = harness();
-    invoke(&h, "load_sample", json!({ "stage": "awarded" })).expect("sample");
-    let number = "京科资〔2026〕第001号";
-    let one = invoke(
-        &h,
-        "write_letter",
-        json!({ "number": number, "lang": "zh" }),
-    )
-    .expect("one letter");
-    assert_eq!(one["version"], 1);
-    let path = one["path"].as_str().expect("path").to_string();
-    assert!(path.contains("exports") && path.ends_with(".pdf"), "{path}");
-
-    let batch = invoke(
-        &h,
-        "write_letters",
-        json!({ "call": "BJ-AIXR-2026", "lang": "en", "merged": true }),
-    )
-    .expect("all letters");
-    assert_eq!(batch["issued"].as_array().map(Vec::len), Some(12));
-    assert_eq!(batch["cancelled"], false);
-    assert!(batch["merged"]["path"].as_str().is_some());
-    let progress = invoke(&h, "letters_progress", json!({})).expect("progress");
-    assert_eq!(
-        progress,
-        json!({ "running": false, "done": 12, "total": 12 })
-    );
-    invoke(&h, "cancel_letters", json!({})).expect("cancel");
-    // A run after a cancel request starts afresh (the flag is cleared at the start).
-    let again = invoke(
-        &h,
-        "write_letters",
-        json!({ "call": "BJ-AIXR-2026", "lang": "zh", "merged": false }),
-    )
-    .expect("again");
-    assert_eq!(again["cancelled"], false);
-
-    use base64::Engine;
-    let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&path).expect("pdf"));
-    let v = invoke(
-        &h,
-        "verify_letter",
-        json!({ "upload": { "call": "", "name": "l.pdf", "data": data } }),
-    )
-    .expect("verdict");
-    assert_eq!(v["issued"]["number"], number);
-    assert_eq!(v["superseded"], true, "the batch issued later versions");
-
-    let mut form = invoke(&h, "get_agency", json!({})).expect("agency");
-    assert_eq!(form["name_zh"], "北京市科研资助管理中心");
-    form["name_en"] = json!("");
-    let e = invoke(&h, "set_agency", json!({ "form": form.clone() })).expect_err("refused");
-    assert_eq!(e["fields"][0]["field"], "name_en");
-    form["name_en"] = json!("Haidian District Science and Technology Commission");
-    let back = invoke(&h, "set_agency", json!({ "form": form })).expect("set");
-    assert_eq!(
-        back["name_en"],
-        "Haidian District Science and Technology Commission"
-    );
-
-    let e = invoke(&h, "open_folder", json!({ "path": "/etc" })).expect_err("outside");
-    assert_eq!(e["fields"][0]["field"], "path", "{e}");
-    assert!(
-        e["message"].as_str().is_some_and(|m| m.contains("exports")),
-        "{e}"
-    );
-    assert!(h.dir.path().join("exports/letters").is_dir());
 }

@@ -6,6 +6,7 @@ import { call } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import { agencyForm } from '../letters.js';
+import { serverPanel } from './serverSettings.js';
 
 function infoLine(info) {
   return t('backup_info', { v: info.schema_version, c: info.calls, p: info.proposals, a: info.audit_entries, kb: Math.round(info.bytes / 1024) });
@@ -123,13 +124,20 @@ export async function renderSettings(app) {
     }
   } }, t('restore_from_file'));
 
-  await draw();
+  try {
+    await draw();
+  } catch (e) {
+    showResult(h('p', { class: 'form-errors' }, e.message));
+  }
   const agency = await agencyForm(app);
+  const server = await serverPanel(app);
   return h(
     'section',
     { 'data-test': 'settings' },
     h('h1', {}, t('settings')),
     h('div', { class: 'panel' }, where),
+    h('h2', {}, t('shared_server')),
+    server,
     h('h2', {}, t('time_zone')),
     h('div', { class: 'filters' }, zone, saveZone, today),
     h('h2', {}, t('agency')),
