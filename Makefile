@@ -29,8 +29,10 @@ fmt-check:
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+# In a D-Bus session of its own with a throwaway GNOME Keyring (.ci/keyring), so that the
+# window's password keeping is tested against a real Secret Service.
 unit:
-	$(CARGO) test --workspace --all-targets
+	bash .ci/keyring $(CARGO) test --workspace --all-targets
 
 # The integration suites again (the core's, the command line's but its crash test), against a
 # throwaway PostgreSQL cluster (.ci/pg starts it as a non-root user on a free port and removes

@@ -238,3 +238,27 @@ pub async fn open_at_start(
     let pool = location.open(true).await?;
     Ok((location, pool, Vec::new()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The desktop's Secret Service for real: `make test` runs this in a D-Bus session of its
+    /// own with GNOME Keyring unlocked (`GRANTDESK_TEST_SECRET_SERVICE=1`, .ci/keyring). Without
+    /// that session there is no keyring to talk to and the test says so.
+    #[test]
+    fn the_system_keyring_keeps_a_password_and_forgets_it() {
+        if std::env::var_os("GRANTDESK_TEST_SECRET_SERVICE").is_none() {
+            eprintln!("no Secret Service session: run through .ci/keyring");
+            return;
+        }
+        let k = Keyring::System;
+        let account = format!("tester@127.0.0.1:5432/t{}", std::process::id());
+        assert_eq!(k.get(&account).expect("read"), None);
+        k.set(&account, "s3cret").expect("keep");
+        assert_eq!(k.get(&account).expect("read").as_deref(), Some("s3cret"));
+        k.delete(&account).expect("forget");
+        assert_eq!(k.get(&account).expect("read"), None);
+        k.delete(&account).expect("forgetting twice is fine");
+    }
+}
