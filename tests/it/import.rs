@@ -445,11 +445,11 @@ async fn rows_written_in_bulk_read_back_byte_for_byte() {
     db::insert_rows(&mut tx, "INSERT INTO bulk (n, t, b) ", rows)
         .await
         .expect("insert");
-    let back: Vec<(Option<i64>, Option<String>, Option<Vec<u8>>)> =
-        db::query_as("SELECT n, t, b FROM bulk ORDER BY n NULLS LAST")
-            .fetch_all(&mut tx)
-            .await
-            .expect("read");
+    type Row = (Option<i64>, Option<String>, Option<Vec<u8>>);
+    let back: Vec<Row> = db::query_as("SELECT n, t, b FROM bulk ORDER BY n NULLS LAST")
+        .fetch_all(&mut tx)
+        .await
+        .expect("read");
     tx.rollback().await.expect("rollback");
     assert_eq!(back.len(), texts.len() + 1);
     for (i, t) in texts.iter().enumerate() {
