@@ -56,6 +56,14 @@ pub(crate) enum BenchCmd {
         #[arg(long)]
         keep: Option<PathBuf>,
     },
+    /// The officers' workflow through the core: the sample call registered, reviewed, decided,
+    /// issued and a year disbursed, stage by stage, then the pages officers read
+    Workflow {
+        /// Also on a PostgreSQL server, beside the SQLite file: a fresh database is created
+        /// there (the role may create databases) and dropped afterwards
+        #[arg(long, value_name = "postgres://…")]
+        server: Option<String>,
+    },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
         #[arg(long, default_value_t = 10_000)]
@@ -190,6 +198,29 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                     "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
                     ms(f.ledger + f.cash_by_month)
                 );
+            }
+            Ok(())
+        }
+        BenchCmd::Workflow { server } => {
+            for server in places(server) {
+                let dir = work_dir(None)?;
+                let mut place = Scratch::new(&dir, server, false);
+                let f = grantdesk::demo::bench::run(&mut place, &Stamp::now_for_os_user()).await;
+                let on = place.describe();
+                place.finish().await?;
+                let _ = std::fs::remove_dir_all(&dir);
+                let f = f?;
+                println!("workflow bench on a {on}: the sample call through the core");
+                for (stage, acts, took) in &f.stages {
+                    println!(
+                        "  {stage:<40} {:>8.1} ms  ({acts} audited acts, {:.2} ms each)",
+                        ms(*took),
+                        ms(*took) / (*acts).max(1) as f64
+                    );
+                }
+                for (page, took) in &f.reads {
+                    println!("  read: {page:<34} {:>8.1} ms", ms(*took));
+                }
             }
             Ok(())
         }

@@ -13,6 +13,7 @@ use crate::money::Money;
 use crate::proposal::{self, ApplicantForm, BudgetLineForm, ProposalForm};
 use crate::store::{Pool, Stamp};
 
+pub mod bench;
 mod disbursing;
 
 pub use disbursing::{Disbursing, load_disbursing};

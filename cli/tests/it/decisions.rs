@@ -153,3 +153,43 @@ fn the_sample_can_be_carried_to_the_awarded_stage() {
     let calls = cli.ok(&["calls", "--lang", "en"]);
     assert!(calls.contains("decided"), "{calls}");
 }
+
+/// `bench workflow` carries the sample through the core and reads its pages; with a test
+/// server (make it-postgres) on the server too, whose scratch database is dropped after.
+#[test]
+fn the_workflow_benchmark_runs_the_sample_through_on_each_backend() {
+    let cli = Cli::new();
+    let server = std::env::var("GRANTDESK_TEST_PG")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let mut args = vec!["bench", "workflow"];
+    if let Some(url) = server.as_deref() {
+        args.extend(["--server", url]);
+    }
+    let out = cli.ok(&args);
+    let runs: Vec<&str> = out
+        .split("workflow bench on a ")
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(runs.len(), if server.is_some() { 2 } else { 1 }, "{out}");
+    for run in runs {
+        assert!(
+            run.contains("40 proposals registered and checked")
+                && run.contains("(163 audited acts"),
+            "{run}"
+        );
+        assert!(run.contains("(29 audited acts"), "{run}");
+        assert_eq!(run.matches("  read: ").count(), 4, "{run}");
+    }
+    if let Some(url) = server {
+        let left = std::process::Command::new("psql")
+            .args([
+                url.as_str(),
+                "-Atc",
+                "SELECT count(*) FROM pg_database WHERE datname LIKE 'grantdesk_bench_%'",
+            ])
+            .output()
+            .expect("psql");
+        assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "0");
+    }
+}
