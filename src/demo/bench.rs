@@ -45,16 +45,15 @@ where
 pub async fn run(place: &mut Scratch, stamp: &Stamp) -> Result<Figures, Error> {
     let pool = place.fresh("workflow").await?;
     let code = super::CALL_CODE;
-    let mut stages = Vec::new();
-    let mut before = entries(&pool).await?;
+    // (stage, audit entries after it, time)
+    let mut done: Vec<(&'static str, i64, Duration)> = Vec::new();
+    let start = entries(&pool).await?;
     macro_rules! stage {
         ($name:expr, $act:expr) => {{
             let t = Instant::now();
             $act.await?;
             let took = t.elapsed();
-            let now = entries(&pool).await?;
-            stages.push(($name, now - before, took));
-            before = now;
+            done.push(($name, entries(&pool).await?, took));
         }};
     }
     stage!(
@@ -73,6 +72,14 @@ pub async fn run(place: &mut Scratch, stamp: &Stamp) -> Result<Figures, Error> {
         "a year of payments and reports",
         super::load_disbursing(&pool, stamp)
     );
+    let stages = done
+        .iter()
+        .scan(start, |before, &(name, after, took)| {
+            let acts = after - *before;
+            *before = after;
+            Some((name, acts, took))
+        })
+        .collect();
     let day = stamp.today();
     let reads = vec![
         (
