@@ -36,9 +36,11 @@ unit:
 
 # The integration suites again (the core's, the command line's but its crash test), against a
 # throwaway PostgreSQL cluster (.ci/pg starts it as a non-root user on a free port and removes
-# it after). --workspace resolves features as `unit` did: the same test binaries, no new build.
+# it after). The same selection as `unit` (--workspace --all-targets: the unit tests run again,
+# in seconds) so that features resolve alike and the very same test binaries run, unbuilt
+# again: `--test it` alone resolved the window's keyring features away and rebuilt sqlx.
 it-postgres:
-	bash .ci/pg $(CARGO) test --workspace --test it -- --skip crash::
+	bash .ci/pg $(CARGO) test --workspace --all-targets -- --skip crash::
 
 ui-test:
 	node --test ui/tests/
