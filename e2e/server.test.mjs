@@ -129,6 +129,9 @@ test('a server chosen in the settings is signed in to once, kept without its pas
     await w.go('#/settings');
     await w.waitFor('[data-test=server-settings]', { text: "The database open now is the server's" });
     assert.match(await w.textOf('[data-test=server-saved]'), /the password in the system keyring/);
+    // Backups of a server's database are the server's: the page says how, and offers no list.
+    assert.match(await w.textOf('[data-test=backups-server-way]'), /pg_dump .*pg_restore/s);
+    assert.equal(await w.exec("return document.querySelector('[data-test=backup-now]') === null;"), true);
     await w.click('[data-test=server-forget]');
     await w.waitFor('[data-test=server-result]', { text: "opens this computer's file at the next start" });
     assert.equal(existsSync(saved), false);

@@ -9,6 +9,10 @@ pub struct BackupsView {
 
 #[tauri::command]
 pub fn list_backups(state: State<'_, AppState>) -> Reply<BackupsView> {
+    // On a server: its own tools do it (the pg_dump and pg_restore commands, said).
+    if let Some(server) = grantdesk::backup::server_way(&state.pool()) {
+        return Err(server).or_fail(&state);
+    }
     let dir = grantdesk::backup::rolling_dir(&state.db_path);
     let backups = grantdesk::backup::list(&dir).or_fail(&state)?;
     Ok(BackupsView {

@@ -124,10 +124,13 @@ export async function renderSettings(app) {
     }
   } }, t('restore_from_file'));
 
+  // On a server the core answers with the server's own way (pg_dump, pg_restore): only that
+  // is shown of the backups.
+  let serverWay = null;
   try {
     await draw();
   } catch (e) {
-    showResult(h('p', { class: 'form-errors' }, e.message));
+    serverWay = h('p', { class: 'panel', 'data-test': 'backups-server-way' }, e.message);
   }
   const agency = await agencyForm(app);
   const server = await serverPanel(app);
@@ -143,9 +146,13 @@ export async function renderSettings(app) {
     h('h2', {}, t('agency')),
     agency,
     h('h2', {}, t('backups')),
-    h('p', { class: 'sub' }, t('backups_note')),
-    h('div', { class: 'actions' }, now, copy, fromFile),
-    result,
-    h('div', { class: 'panel' }, h('table', { class: 'plain', 'data-test': 'backups' }, h('thead', {}, h('tr', {}, h('th', {}, t('file')), h('th', { class: 'num' }, t('size')), h('th', {}, ''))), list)),
+    ...(serverWay
+      ? [serverWay]
+      : [
+          h('p', { class: 'sub' }, t('backups_note')),
+          h('div', { class: 'actions' }, now, copy, fromFile),
+          result,
+          h('div', { class: 'panel' }, h('table', { class: 'plain', 'data-test': 'backups' }, h('thead', {}, h('tr', {}, h('th', {}, t('file')), h('th', { class: 'num' }, t('size')), h('th', {}, ''))), list)),
+        ]),
   );
 }
