@@ -117,11 +117,7 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                     &Stamp::now_for_os_user(),
                 )
                 .await;
-                let on = place.describe();
-                place.finish().await?;
-                if keep.is_none() {
-                    let _ = std::fs::remove_dir_all(&dir);
-                }
+                let on = tidy(place, &dir, keep.is_some()).await?;
                 let f = f?;
                 let total = f.read + f.import;
                 println!(
@@ -162,11 +158,7 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                     &Stamp::now_for_os_user(),
                 )
                 .await;
-                let on = place.describe();
-                place.finish().await?;
-                if keep.is_none() {
-                    let _ = std::fs::remove_dir_all(&dir);
-                }
+                let on = tidy(place, &dir, keep.is_some()).await?;
                 let f = f?;
                 println!(
                     "ledger bench on a {on}: {} awards, {} tranches, {} payment entries (filled in {:.0} ms)",
@@ -206,9 +198,7 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                 let dir = work_dir(None)?;
                 let mut place = Scratch::new(&dir, server, false);
                 let f = grantdesk::demo::bench::run(&mut place, &Stamp::now_for_os_user()).await;
-                let on = place.describe();
-                place.finish().await?;
-                let _ = std::fs::remove_dir_all(&dir);
+                let on = tidy(place, &dir, false).await?;
                 let f = f?;
                 println!("workflow bench on a {on}: the sample call through the core");
                 for (stage, acts, took) in &f.stages {
@@ -327,6 +317,17 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
 }
 
 /// The benchmark's directory: `keep` (which must be new or empty), else a fresh temporary one.
+/// After a run: the server's scratch databases dropped (unless kept), the work directory
+/// removed (unless kept); says what the run was on.
+async fn tidy(place: Scratch, dir: &std::path::Path, keep: bool) -> Result<&'static str, Error> {
+    let on = place.describe();
+    place.finish().await?;
+    if !keep {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(on)
+}
+
 /// Where a kept run keeps its files: the directory named, its `server/` for the server's run.
 fn kept_in(keep: Option<&PathBuf>, server: bool) -> Option<PathBuf> {
     keep.map(|k| if server { k.join("server") } else { k.clone() })

@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::disbursement::bench::fastest;
 use crate::error::Error;
 use crate::review::ranking::Aggregate;
 use crate::scratch::Scratch;
@@ -24,22 +25,6 @@ async fn entries(pool: &crate::store::Pool) -> Result<i64, Error> {
         .fetch_one(pool)
         .await?;
     Ok(n)
-}
-
-/// The fastest of five runs, after one that warms the caches.
-async fn fastest<F, Fut>(mut f: F) -> Result<Duration, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(), Error>>,
-{
-    f().await?;
-    let mut best = Duration::MAX;
-    for _ in 0..5 {
-        let t = Instant::now();
-        f().await?;
-        best = best.min(t.elapsed());
-    }
-    Ok(best)
 }
 
 pub async fn run(place: &mut Scratch, stamp: &Stamp) -> Result<Figures, Error> {

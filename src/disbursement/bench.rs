@@ -35,7 +35,7 @@ pub struct Figures {
 }
 
 /// The fastest of five timed runs, after one that warms the cache.
-async fn fastest<F, Fut>(mut f: F) -> Result<Duration, Error>
+pub(crate) async fn fastest<F, Fut>(mut f: F) -> Result<Duration, Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), Error>>,
