@@ -145,9 +145,21 @@ export class Window {
     throw new Error(`timed out waiting for ${css}${text ? ` with text ${text} (last: ${last})` : ''}`);
   }
 
+  /**
+   * Clicks what css matches. A page that redraws between the find and the click (a start page
+   * finishing its first draw, say) leaves a stale element: it is found again and clicked.
+   */
   async click(css) {
-    const el = await this.waitFor(css);
-    await this.wd('POST', `/session/${this.id}/element/${el}/click`, {});
+    for (let attempt = 1; ; attempt += 1) {
+      const el = await this.waitFor(css);
+      try {
+        await this.wd('POST', `/session/${this.id}/element/${el}/click`, {});
+        return;
+      } catch (e) {
+        if (attempt >= 3 || !/stale element/.test(e.message)) throw e;
+        await sleep(100);
+      }
+    }
   }
 
   async type(css, text) {
