@@ -74,6 +74,9 @@ pub(crate) enum BenchCmd {
         reviews: u32,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Each reviewer's cap over the average load (0: tight caps)
+        #[arg(long, default_value_t = 10)]
+        headroom: u32,
     },
 }
 
@@ -289,11 +292,18 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             reviewers,
             reviews,
             seed,
+            headroom,
         } => {
-            let f = grantdesk::review::bench::run(proposals, reviewers.max(1), reviews, seed);
+            let f = grantdesk::review::bench::run(
+                proposals.max(1),
+                reviewers.max(1),
+                reviews.max(1),
+                seed,
+                headroom,
+            );
             println!(
-                "review bench: {} proposals, {} reviewers, {} reviews each",
-                f.proposals, f.reviewers, f.need
+                "review bench: {} proposals, {} reviewers, {} reviews each, cap {}",
+                f.proposals, f.reviewers, f.need, f.cap
             );
             println!(
                 "  draw:      {:>9.1} ms  ({} assigned, {} proposals short)",

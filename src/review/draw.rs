@@ -105,17 +105,27 @@ pub(super) async fn assign_on(
     .bind(&at)
     .fetch_one(&mut *tx)
     .await?;
-    for &(p, r) in &d.assigned {
-        crate::db::query(
-            "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at)
-             VALUES ($1, $2, 'assigned', $3, $4, $4)
-             ON CONFLICT (proposal_id, reviewer_id) DO UPDATE SET status = 'assigned', draw_id = excluded.draw_id, updated_at = excluded.updated_at",
+    // Never a pair already in `assignments`: those assigned are on their proposal, those
+    // declined or removed are barred above. Rows in bulk: a national round draws 500,000.
+    for chunk in d.assigned.chunks(tx.rows_per_write(400)) {
+        let rows: Vec<Vec<crate::db::Arg>> = chunk
+            .iter()
+            .map(|&(p, r)| {
+                vec![
+                    crate::db::Arg::from(p),
+                    crate::db::Arg::from(r),
+                    crate::db::Arg::from("assigned"),
+                    crate::db::Arg::from(draw_id),
+                    crate::db::Arg::from(&at),
+                    crate::db::Arg::from(&at),
+                ]
+            })
+            .collect();
+        crate::db::insert_rows(
+            &mut *tx,
+            "INSERT INTO assignments (proposal_id, reviewer_id, status, draw_id, created_at, updated_at) ",
+            rows,
         )
-        .bind(p)
-        .bind(r)
-        .bind(draw_id)
-        .bind(&at)
-        .execute(&mut *tx)
         .await?;
     }
     let reference: HashMap<i64, &Facts> = proposals.iter().map(|p| (p.id, p)).collect();

@@ -43,7 +43,17 @@ async fn proposals_ranking_and_awards_export_with_typed_cells_and_no_live_formul
             .is_some_and(|l| l.starts_with("1,BJ-AIXR-2026-0010,")),
         "{csv}"
     );
-    assert!(csv.contains(",82.17,"), "scores with two decimals");
+    // The mean and the trimmed mean (columns 7 and 8) with two decimals, on every row.
+    for line in csv.lines().skip(1).filter(|l| !l.is_empty()) {
+        let cells: Vec<&str> = line.split(',').collect();
+        for cell in &cells[6..8] {
+            let (whole, frac) = cell.split_once('.').expect("a decimal point");
+            assert!(
+                whole.parse::<u32>().is_ok() && frac.len() == 2 && frac.parse::<u32>().is_ok(),
+                "scores with two decimals: {line}"
+            );
+        }
+    }
 
     let a = export::awards(&db.pool, CALL).await.expect("awards");
     assert_eq!(a.rows.len(), 12);

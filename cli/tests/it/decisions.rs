@@ -157,6 +157,36 @@ fn the_sample_can_be_carried_to_the_awarded_stage() {
 /// `bench workflow` carries the sample through the core and reads its pages; with a test
 /// server (make it-postgres) on the server too, whose scratch database is dropped after.
 #[test]
+fn the_review_benchmark_draws_at_scale_with_loose_and_tight_caps() {
+    let cli = Cli::new();
+    for (headroom, cap) in [("10", "cap 35"), ("0", "cap 25")] {
+        let out = cli.ok(&[
+            "bench",
+            "review",
+            "--proposals",
+            "3000",
+            "--reviewers",
+            "600",
+            "--reviews",
+            "5",
+            "--headroom",
+            headroom,
+        ]);
+        assert!(
+            out.contains("3000 proposals, 600 reviewers, 5 reviews each, "),
+            "{out}"
+        );
+        assert!(out.contains(cap), "{out}");
+        // Enough reviewers know each topic: every proposal is staffed, even with tight caps.
+        assert!(out.contains("(15000 assigned, 0 proposals short)"), "{out}");
+        assert!(
+            out.contains("ranking:") && out.contains("(3000 proposals"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
 fn the_workflow_benchmark_runs_the_sample_through_on_each_backend() {
     let cli = Cli::new();
     let server = std::env::var("GRANTDESK_TEST_PG")
