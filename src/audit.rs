@@ -313,37 +313,43 @@ pub(crate) fn extend(head: (i64, String), stamp: &Stamp, changes: Vec<Change<'_>
     entries
 }
 
-/// Writes entries made by [`extend`] and moves the head to the last one.
+/// Writes entries made by [`extend`] and moves the head to the last one. The entries are
+/// consumed: their texts move into the statements' arguments (a bulk import's entries are
+/// 100 MB of JSON; copying them cost a tenth of the write).
 pub(crate) async fn write_extension(
     conn: &mut crate::db::Tx,
-    entries: &[Entry],
+    entries: Vec<Entry>,
 ) -> Result<(), Error> {
     let Some(last) = entries.last() else {
         return Ok(());
     };
-    for chunk in entries.chunks(conn.rows_per_write(500)) {
-        let rows: Vec<Vec<crate::db::Arg>> = chunk
-            .iter()
+    let (last_seq, last_hash) = (last.seq, last.hash.clone());
+    let per = conn.rows_per_write(500);
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let rows: Vec<Vec<crate::db::Arg>> = entries
+            .by_ref()
+            .take(per)
             .map(|e| {
                 vec![
                     crate::db::Arg::from(e.seq),
-                    crate::db::Arg::from(&e.at),
-                    crate::db::Arg::from(&e.actor),
-                    crate::db::Arg::from(&e.entity),
-                    crate::db::Arg::from(&e.entity_id),
-                    crate::db::Arg::from(&e.action),
-                    crate::db::Arg::from(&e.before_json),
-                    crate::db::Arg::from(&e.after_json),
-                    crate::db::Arg::from(&e.prev_hash),
-                    crate::db::Arg::from(&e.hash),
+                    crate::db::Arg::from(e.at),
+                    crate::db::Arg::from(e.actor),
+                    crate::db::Arg::from(e.entity),
+                    crate::db::Arg::from(e.entity_id),
+                    crate::db::Arg::from(e.action),
+                    crate::db::Arg::from(e.before_json),
+                    crate::db::Arg::from(e.after_json),
+                    crate::db::Arg::from(e.prev_hash),
+                    crate::db::Arg::from(e.hash),
                 ]
             })
             .collect();
         crate::db::insert_rows(&mut *conn, "INSERT INTO audit_log (seq, at, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash) ", rows).await?;
     }
     crate::db::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(last.seq)
-        .bind(&last.hash)
+        .bind(last_seq)
+        .bind(last_hash)
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -902,7 +902,7 @@ async fn write_new(
             reason: e.to_string(),
         })
     })??;
-    audit::write_extension(conn, &entries).await
+    audit::write_extension(conn, entries).await
 }
 
 /// The audit entries of an import, in row order: the applicant's creation (when new) before
