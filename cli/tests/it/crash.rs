@@ -1,4 +1,4 @@
-//! Crash safety: the CLI is killed (SIGKILL) at random moments while it imports 50,000
+//! Crash safety: the CLI is killed (SIGKILL) at random moments while it imports 20,000
 //! proposals, 20 times. After each kill the database opens, holds none or all of the rows,
 //! and its audit chain verifies.
 
@@ -46,7 +46,7 @@ fn reset(db: &std::path::Path, pristine: &std::path::Path) {
 
 #[tokio::test]
 async fn an_import_killed_at_any_moment_leaves_none_or_all_of_its_rows() {
-    const ROWS: i64 = 50_000;
+    const ROWS: i64 = 20_000;
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("crash.db");
     let pool = grantdesk::store::open(&db).await.expect("open");
