@@ -1,7 +1,9 @@
 // Measures the window as a user meets it: cold start to a drawn dashboard, and the memory of
-// the app with its web processes, with the sample call loaded. Prints figures; asserts nothing.
-//   make measure            (debug build)
-//   GRANTDESK_APP=target/release/grantdesk-app make measure
+// the app with its web processes, with the sample call loaded — beside a bare Tauri window of
+// the same build (`--bare-window`: one static page), each with WebKitGTK's defaults
+// (`--webkit-defaults`) and with GrantDesk's lighter settings (src-tauri/src/light.rs), in one
+// run. Prints figures; asserts nothing.
+//   make measure            (release build)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Window, APP, CLI, tempDb } from './driver.mjs';
@@ -51,19 +53,53 @@ const runs = Number(process.env.RUNS ?? 3);
 const db = tempDb();
 execFileSync(CLI, ['--db', db, 'demo'], { stdio: 'ignore' });
 console.log(`app: ${APP}`);
-for (let run = 1; run <= runs; run++) {
-  const t0 = performance.now();
-  const w = await Window.open(db);
-  const firstScreen = performance.now() - t0;
-  await w.go('#/call/BJ-AIXR-2026');
-  await w.waitFor('[data-test=kpi-budget]', { text: '¥60,000,000.00' });
-  const dashboard = performance.now() - t0;
+
+/** The window's process and its web processes, once the page has settled. */
+async function footprint(pattern) {
   await new Promise((r) => setTimeout(r, 1500)); // let memory settle
-  const app = Number(execFileSync('pgrep', ['-n', '-f', `${APP} --db ${db}`], { encoding: 'utf8' }).trim());
-  const tree = processTree(app);
-  const parts = tree.map((p) => `${name(p)} ${(rssKiB(p) / 1024).toFixed(1)} MiB`);
-  const total = tree.reduce((s, p) => s + rssKiB(p), 0) / 1024;
-  const pss = tree.reduce((s, p) => s + pssKiB(p), 0) / 1024;
-  console.log(`run ${run}: first screen ${firstScreen.toFixed(0)} ms, dashboard drawn ${dashboard.toFixed(0)} ms; RSS ${total.toFixed(1)} MiB (${parts.join(', ')}), PSS ${pss.toFixed(1)} MiB`);
-  await w.close();
+  const pid = Number(execFileSync('pgrep', ['-n', '-f', pattern], { encoding: 'utf8' }).trim());
+  const tree = processTree(pid);
+  return {
+    rss: tree.reduce((s, p) => s + rssKiB(p), 0) / 1024,
+    pss: tree.reduce((s, p) => s + pssKiB(p), 0) / 1024,
+    parts: tree.map((p) => `${name(p)} ${(pssKiB(p) / 1024).toFixed(1)}`).join(', '),
+  };
 }
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = {};
+for (const settings of ['defaults', 'light']) {
+  const flags = settings === 'defaults' ? ['--webkit-defaults'] : [];
+  for (const which of ['bare', 'grantdesk']) {
+    const key = `${which} (${settings})`;
+    results[key] = [];
+    for (let run = 1; run <= runs; run++) {
+      const t0 = performance.now();
+      let w;
+      let line = '';
+      if (which === 'bare') {
+        w = await Window.open(null, ['--bare-window', ...flags]);
+        line = `first screen ${(performance.now() - t0).toFixed(0)} ms`;
+      } else {
+        w = await Window.open(db, flags);
+        const firstScreen = performance.now() - t0;
+        await w.go('#/call/BJ-AIXR-2026');
+        await w.waitFor('[data-test=kpi-budget]', { text: '¥60,000,000.00' });
+        line = `first screen ${firstScreen.toFixed(0)} ms, dashboard drawn ${(performance.now() - t0).toFixed(0)} ms`;
+      }
+      const f = await footprint(which === 'bare' ? `${APP} --bare-window` : `${APP} --db ${db}`);
+      results[key].push(f.pss);
+      console.log(`${key} run ${run}: ${line}; PSS ${f.pss.toFixed(1)} MiB (${f.parts}), RSS ${f.rss.toFixed(1)} MiB`);
+      await w.close();
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+console.log('median PSS (MiB):');
+for (const [key, xs] of Object.entries(results)) console.log(`  ${key.padEnd(22)} ${median(xs).toFixed(1)}`);
+for (const settings of ['defaults', 'light']) {
+  const share = median(results[`grantdesk (${settings})`]) - median(results[`bare (${settings})`]);
+  console.log(`GrantDesk's own share with WebKitGTK's ${settings}: ${share.toFixed(1)} MiB PSS over the bare window`);
+}
+const floor = median(results['bare (defaults)']) - median(results['bare (light)']);
+console.log(`the floor lowered by the settings: ${floor.toFixed(1)} MiB PSS (bare window, defaults − light)`);

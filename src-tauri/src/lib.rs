@@ -5,6 +5,7 @@
 mod commands;
 mod connection;
 mod dialog;
+mod light;
 mod memory;
 
 use std::path::PathBuf;
@@ -263,9 +264,17 @@ fn now_flag(args: &[String]) -> Result<Option<chrono::DateTime<chrono::Utc>>, St
         .transpose()
 }
 
+/// The configuration and the page's files, embedded once (the bare window uses them too).
+fn context() -> tauri::Context<tauri::Wry> {
+    tauri::generate_context!()
+}
+
 /// Starts the window on the database chosen by `--db`, `GRANTDESK_DB` or the data directory.
 pub fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--bare-window") {
+        return light::run_bare(context(), !light::keep_defaults(&args));
+    }
     // A file (created when missing), or a PostgreSQL server's database (postgres://…): the
     // flag's, the environment's, else the server chosen in the settings, else the file.
     let keyring = connection::Keyring::from_env();
@@ -298,14 +307,18 @@ pub fn run() -> Result<(), String> {
         .with_warnings(warnings)
         .in_zone(zone)
         .at(now);
+    let light = !light::keep_defaults(&args);
     with_commands(tauri::Builder::default().manage(state))
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
             use tauri::Manager;
             if let Ok(dir) = app.path().app_config_dir() {
                 app.state::<AppState>().memory.open(dir.join("window.json"));
             }
             if let Some(window) = app.get_webview_window("main") {
+                if light {
+                    light::lighten(&window);
+                }
                 put_back(&window, &app.state::<AppState>().memory);
             }
             hear_other_officers(app.handle().clone(), app.state::<AppState>().pool());
@@ -319,7 +332,7 @@ pub fn run() -> Result<(), String> {
                 window.state::<AppState>().memory.placed(place);
             }
         })
-        .run(tauri::generate_context!())
+        .run(context())
         .map_err(|e| e.to_string())
 }
 
