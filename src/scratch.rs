@@ -65,6 +65,16 @@ impl Scratch {
         }
     }
 
+    /// Removes the file of the database `name` (closed by then), to keep a benchmark's disk
+    /// use to one round; a server's are dropped by [`Scratch::finish`].
+    pub fn discard(&self, name: &str) {
+        if let Scratch::Dir(dir) = self {
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir.join(format!("{name}.db{ext}")));
+            }
+        }
+    }
+
     /// Drops the server databases made (unless kept); files go with their directory.
     pub async fn finish(self) -> Result<(), Error> {
         if let Scratch::Server {
