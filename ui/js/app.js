@@ -4,22 +4,6 @@
 import { call } from './api.js';
 import { h, mount } from './dom.js';
 import { t, setLang, lang, initialLang, pick } from './i18n.js';
-import { renderCalls } from './views/calls.js';
-import { renderDashboard } from './views/dashboard.js';
-import { renderProposals } from './views/proposals.js';
-import { renderProposal } from './views/proposal.js';
-import { renderCallForm } from './views/callForm.js';
-import { renderProposalForm } from './views/proposalForm.js';
-import { renderRanking } from './views/ranking.js';
-import { renderReviewers } from './views/reviewers.js';
-import { renderMatrix } from './views/matrix.js';
-import { renderDecision } from './views/decision.js';
-import { renderAwards } from './views/awards.js';
-import { renderFinance } from './views/finance.js';
-import { renderAward } from './views/award.js';
-import { renderSettings } from './views/settings.js';
-import { renderImport } from './views/importer.js';
-import { renderOfficers } from './views/officers.js';
 
 const LANG_KEY = 'grantdesk.lang';
 const main = () => document.getElementById('main');
@@ -125,26 +109,28 @@ function changedElsewhere(change) {
   app.toast(t('changed_elsewhere', { who: change.actor }));
 }
 
+// Each view's module is loaded when a page first needs it, not all at start: the window parses,
+// compiles and keeps in memory only the views an officer opens (issue #17).
 async function resolve(p) {
-  if (p.length === 0 || p[0] === 'calls') return renderCalls(app);
-  if (p[0] === 'reviewers') return renderReviewers(app, p[1] ?? null);
-  if (p[0] === 'settings') return renderSettings(app);
-  if (p[0] === 'officers') return renderOfficers(app);
-  if (p[0] === 'call' && p[2] === 'ranking') return renderRanking(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'matrix') return renderMatrix(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'decision') return renderDecision(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'awards') return renderAwards(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'finance') return renderFinance(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'award' && p[3]) return renderAward(app, p[1], p[3]);
-  if (p[0] === 'call' && p[2] === 'import') return renderImport(app, p[1]);
-  if (p[0] === 'call' && p[1] === 'new') return renderCallForm(app, null);
-  if (p[0] === 'call' && p.length === 2) return renderDashboard(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'edit') return renderCallForm(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'proposals') return renderProposals(app, p[1]);
-  if (p[0] === 'call' && p[2] === 'new-proposal') return renderProposalForm(app, p[1], null);
-  if (p[0] === 'call' && p[2] === 'p' && p[4] === 'edit') return renderProposalForm(app, p[1], p[3]);
-  if (p[0] === 'call' && p[2] === 'p') return renderProposal(app, p[1], p[3]);
-  return renderCalls(app);
+  if (p.length === 0 || p[0] === 'calls') return (await import('./views/calls.js')).renderCalls(app);
+  if (p[0] === 'reviewers') return (await import('./views/reviewers.js')).renderReviewers(app, p[1] ?? null);
+  if (p[0] === 'settings') return (await import('./views/settings.js')).renderSettings(app);
+  if (p[0] === 'officers') return (await import('./views/officers.js')).renderOfficers(app);
+  if (p[0] === 'call' && p[2] === 'ranking') return (await import('./views/ranking.js')).renderRanking(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'matrix') return (await import('./views/matrix.js')).renderMatrix(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'decision') return (await import('./views/decision.js')).renderDecision(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'awards') return (await import('./views/awards.js')).renderAwards(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'finance') return (await import('./views/finance.js')).renderFinance(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'award' && p[3]) return (await import('./views/award.js')).renderAward(app, p[1], p[3]);
+  if (p[0] === 'call' && p[2] === 'import') return (await import('./views/importer.js')).renderImport(app, p[1]);
+  if (p[0] === 'call' && p[1] === 'new') return (await import('./views/callForm.js')).renderCallForm(app, null);
+  if (p[0] === 'call' && p.length === 2) return (await import('./views/dashboard.js')).renderDashboard(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'edit') return (await import('./views/callForm.js')).renderCallForm(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'proposals') return (await import('./views/proposals.js')).renderProposals(app, p[1]);
+  if (p[0] === 'call' && p[2] === 'new-proposal') return (await import('./views/proposalForm.js')).renderProposalForm(app, p[1], null);
+  if (p[0] === 'call' && p[2] === 'p' && p[4] === 'edit') return (await import('./views/proposalForm.js')).renderProposalForm(app, p[1], p[3]);
+  if (p[0] === 'call' && p[2] === 'p') return (await import('./views/proposal.js')).renderProposal(app, p[1], p[3]);
+  return (await import('./views/calls.js')).renderCalls(app);
 }
 
 async function changeLang(next) {
