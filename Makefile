@@ -72,9 +72,14 @@ package:
 
 # Builds the package, installs it with apt-get (sudo when not root), starts the installed
 # window under Xvfb, runs the installed CLI, removes the package and checks the user's data
-# stayed (packaging/install-test.sh).
+# stayed (packaging/install-test.sh). Alone: the release package, as `make package` builds
+# it. In `make test`: the same package made of the debug build the other tiers compiled and
+# tested (same files, bundler and configuration), so that a cold run does not compile every
+# dependency a second time with optimisation.
+PACKAGE_PROFILE = release
+test: PACKAGE_PROFILE = debug
 package-test:
-	env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash packaging/install-test.sh
+	bash packaging/install-test.sh $(PACKAGE_PROFILE)
 
 # Refreshes the README's screenshots (docs/) from the end-to-end run.
 screenshot: test-deps

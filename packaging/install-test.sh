@@ -3,6 +3,8 @@
 # IT department would, starts the installed window under Xvfb on a temporary database (its
 # first screen must appear), runs the installed `grantdesk`, then removes the package and
 # checks that the officer's data is still there.
+#   packaging/install-test.sh [release|debug]   the build to package (packaging/deb.sh);
+#                                               `make test` tests the package of its debug build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -10,7 +12,7 @@ sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 fail() { echo "package test: $*" >&2; exit 1; }
 
-deb=$(packaging/deb.sh)
+deb=$(packaging/deb.sh "${1:-release}")
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 name=$(dpkg-deb -f "$deb" Package)
 echo "package test: $deb ($(du -k "$deb" | cut -f1) KB, installed size $(dpkg-deb -f "$deb" Installed-Size) KB)"
