@@ -182,7 +182,21 @@ export class Window {
     return this.text(await this.waitFor(css));
   }
 
+  /**
+   * The window as a PNG. The window paints without GPU compositing (src-tauri/src/light.rs),
+   * and then WebKitGTK 2.50's WebDriver screenshot waits for the page's next paint — forever
+   * on a page where nothing changes. So a transparent pixel in a corner changes colour (from
+   * one transparent to another: nothing shows) every 50 ms for two seconds, and goes.
+   */
   async screenshot() {
+    await this.exec(`const dot = document.createElement('div');
+      dot.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none';
+      document.body.append(dot);
+      let n = 0;
+      const tick = setInterval(() => {
+        dot.style.backgroundColor = n++ % 2 ? 'rgba(0,0,0,0)' : 'rgba(255,255,255,0)';
+        if (n > 40) { clearInterval(tick); dot.remove(); }
+      }, 50);`);
     return Buffer.from(await this.wd('GET', `/session/${this.id}/screenshot`), 'base64');
   }
 

@@ -2,10 +2,16 @@
 //! window to measure against (`--bare-window`, issue #17).
 //!
 //! WebKitGTK's defaults suit a web browser: a page cache for back and forward, a memory
-//! cache sized for browsing, WebGL, media, Web Audio, offline caches and DNS prefetching.
-//! GrantDesk's page uses none of them. (Turning GPU compositing off as well saved another
-//! ~20 MiB, but WebKitWebDriver's screenshots then hung now and then: the end-to-end tests
-//! could not look at the window. Compositing stays at WebKitGTK's default.)
+//! cache sized for browsing, GPU compositing (without a GPU, as on a plain office machine or
+//! a virtual display, that is Mesa's software GL in the web process: most of the window's
+//! memory beyond WebKit's own), WebGL, media, Web Audio, offline caches and DNS prefetching.
+//! GrantDesk's page — forms, tables and a few SVG charts — uses none of them, and paints
+//! itself in software well within a frame.
+//!
+//! Without compositing, WebKitGTK 2.50's WebDriver screenshot waits for the page's next paint
+//! and, on a page where nothing changes, waits forever (the page itself repaints whenever
+//! it changes: seen on the virtual display, `import -window root`). The end-to-end tests'
+//! driver therefore changes a transparent pixel while it takes one (e2e/driver.mjs).
 
 use tauri::{Runtime, WebviewWindow};
 
@@ -23,13 +29,16 @@ pub fn keep_defaults(args: &[String]) -> bool {
 pub fn lighten<R: Runtime>(window: &WebviewWindow<R>) {
     #[cfg(target_os = "linux")]
     let _ = window.with_webview(|w| {
-        use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
+        use webkit2gtk::{
+            CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
+        };
         let view = w.inner();
         // The smallest memory cache, and no cache of pages left behind.
         if let Some(context) = view.web_context() {
             context.set_cache_model(CacheModel::DocumentViewer);
         }
         if let Some(s) = WebViewExt::settings(&view) {
+            s.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
             s.set_enable_page_cache(false);
             s.set_enable_webgl(false);
             s.set_enable_webaudio(false);
