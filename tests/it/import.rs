@@ -462,3 +462,64 @@ async fn rows_written_in_bulk_read_back_byte_for_byte() {
     }
     assert_eq!(back[texts.len()], (None, None, None));
 }
+
+/// A sheet large enough for its rows to be checked on several threads (from 2,000 rows, on a
+/// machine with more than one core), with bad rows at the start, on both sides of where the
+/// shares meet and at the end, and checks across rows that span the shares: the report is
+/// the one row-by-row checking gives, in row order.
+#[tokio::test]
+async fn a_large_sheet_is_checked_row_by_row_in_order_across_threads() {
+    let db = crate::support::db().await;
+    import::bench::open_call(&db.pool, &stamp())
+        .await
+        .expect("call");
+    let csv = import::bench::synthetic_csv(3_000);
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    // Line n of the file is lines[n - 1]; the header is line 1.
+    fn cells(lines: &mut [String], line: usize, col: usize, value: &str) {
+        let mut c: Vec<String> = lines[line - 1].split(',').map(str::to_string).collect();
+        c[col] = value.to_string();
+        lines[line - 1] = c.join(",");
+    }
+    cells(&mut lines, 10, 10, "2026-13-01"); // no such date
+    cells(&mut lines, 1501, 5, "pi@"); // the last row of the first half
+    cells(&mut lines, 1502, 6, "12.345"); // the first of the second
+    // Line 3's applicant, by another name.
+    let line3: Vec<String> = lines[2].split(',').map(str::to_string).collect();
+    cells(&mut lines, 2500, 2, "另一个名称");
+    cells(&mut lines, 2500, 3, &line3[3]);
+    let line2 = lines[1].clone();
+    lines[3000] = line2; // line 3001: line 2 again
+    let path = db.dir.path().join("large.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").expect("write");
+    let sheet = import::read(&path).expect("read");
+    assert_eq!(sheet.rows.len(), 3_000);
+    let request = ImportRequest {
+        call: import::bench::CODE.into(),
+        ..Default::default()
+    };
+    let report = import::dry_run(&db.pool, &sheet, &request)
+        .await
+        .expect("dry run");
+    let issues: Vec<(usize, &str)> = report
+        .issues
+        .iter()
+        .map(|i| (i.line, i.rule.as_str()))
+        .collect();
+    assert_eq!(
+        issues,
+        vec![
+            (10, "date_format"),
+            (1501, "email_format"),
+            (1502, "money_decimals"),
+            (2500, "applicant_differs"),
+            (3001, "duplicate_row"),
+        ]
+    );
+    assert_eq!(report.issues[3].column, "申请单位");
+    assert!(report.issues[4].message.en.contains("row 2"));
+    assert_eq!((report.created, report.refused), (2_995, 5));
+    let lines_seen: Vec<usize> = report.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines_seen, (2..=3_001).collect::<Vec<_>>());
+    assert!(report.rows[1499].action.is_none() && report.rows[1498].action.is_some());
+}
