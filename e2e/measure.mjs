@@ -5,7 +5,8 @@
 // run. Prints figures; asserts nothing.
 //   make measure            (release build)
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Window, APP, CLI, tempDb } from './driver.mjs';
 
 function rssKiB(pid) {
@@ -55,10 +56,19 @@ execFileSync(CLI, ['--db', db, 'demo'], { stdio: 'ignore' });
 console.log(`app: ${APP}`);
 
 /** The window's process and its web processes, once the page has settled. */
-async function footprint(pattern) {
+async function footprint(pattern, key) {
   await new Promise((r) => setTimeout(r, 1500)); // let memory settle
   const pid = Number(execFileSync('pgrep', ['-n', '-f', pattern], { encoding: 'utf8' }).trim());
   const tree = processTree(pid);
+  // MEASURE_SMAPS=dir keeps each process's memory map, mapping by mapping, to compare.
+  if (process.env.MEASURE_SMAPS) {
+    mkdirSync(process.env.MEASURE_SMAPS, { recursive: true });
+    for (const p of tree) {
+      try {
+        writeFileSync(join(process.env.MEASURE_SMAPS, `${key}-${name(p)}.smaps`.replace(/[ ()]/g, '_')), readFileSync(`/proc/${p}/smaps`));
+      } catch {}
+    }
+  }
   return {
     rss: tree.reduce((s, p) => s + rssKiB(p), 0) / 1024,
     pss: tree.reduce((s, p) => s + pssKiB(p), 0) / 1024,
@@ -87,7 +97,7 @@ for (const settings of ['defaults', 'light']) {
         await w.waitFor('[data-test=kpi-budget]', { text: '¥60,000,000.00' });
         line = `first screen ${firstScreen.toFixed(0)} ms, dashboard drawn ${(performance.now() - t0).toFixed(0)} ms`;
       }
-      const f = await footprint(which === 'bare' ? `${APP} --bare-window` : `${APP} --db ${db}`);
+      const f = await footprint(which === 'bare' ? `${APP} --bare-window` : `${APP} --db ${db}`, key);
       results[key].push(f.pss);
       console.log(`${key} run ${run}: ${line}; PSS ${f.pss.toFixed(1)} MiB (${f.parts}), RSS ${f.rss.toFixed(1)} MiB`);
       await w.close();
