@@ -10,13 +10,6 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-# SQLite is compiled into GrantDesk (libsqlite3-sys, bundled) without its memory statistics:
-# with them, every allocation and free inside SQLite takes a global mutex (5% of a bulk
-# import's time, profiled) for figures GrantDesk never reads (it sets no soft heap limit).
-# The first of SQLite's recommended compile-time options. (An environment variable rather
-# than Cargo's [env]: that would enter every crate's fingerprint and rebuild them all.)
-export LIBSQLITE3_FLAGS = SQLITE_DEFAULT_MEMSTATUS=0
-
 .PHONY: run test deps test-deps fmt-check lint unit it-postgres ui-test e2e package package-test screenshot measure tour
 
 run: deps

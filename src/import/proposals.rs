@@ -294,18 +294,12 @@ async fn plan(
         })
         .collect();
 
-    let cols = Columns {
-        sheet,
-        index: &index,
-        budget: &budget_cols,
-        call: &call,
-    };
-    // Each row's own checks first (on every core: they need no other row), then the checks
-    // across rows, in order.
-    let checked = if missing.is_empty() {
-        check_rows(&cols, &sheet.rows)
-    } else {
-        Vec::new()
+    let header_of = |field: &str| -> String {
+        index
+            .get(field)
+            .and_then(|&i| sheet.headers.get(i))
+            .cloned()
+            .unwrap_or_else(|| field.to_string())
     };
     let mut rows = Vec::with_capacity(sheet.rows.len());
     let mut prepared = Vec::with_capacity(sheet.rows.len());
@@ -314,15 +308,9 @@ async fn plan(
     // The first row of each applicant: later rows must give the same details, or it is not
     // clear which bank account payments should go to.
     let mut seen_applicants: HashMap<String, (usize, proposal::Applicant)> = HashMap::new();
-    let mut checked = checked.into_iter();
     for row in &sheet.rows {
-        let get = |f: &str| cols.get(row, f);
-        let Some(RowCheck {
-            content,
-            submitted_on,
-            issues: mut row_issues,
-        }) = checked.next()
-        else {
+        let get = |f: &str| index.get(f).map_or("", |&i| sheet.cell(row, i));
+        if !missing.is_empty() {
             // Refused at the header, once: no row can be read without those columns.
             rows.push(RowPlan {
                 line: row.line,
@@ -331,6 +319,90 @@ async fn plan(
                 action: None,
             });
             continue;
+        }
+        let mut row_issues = Vec::new();
+        let topic = topic_code(&call, get("topic"));
+        let budget: Vec<BudgetLineForm> = budget_cols
+            .iter()
+            .filter(|(i, ..)| !sheet.cell(row, *i).is_empty())
+            .map(|(i, c, y)| BudgetLineForm {
+                category: Text(c.clone()),
+                year: Text(y.clone()),
+                amount: Text(sheet.cell(row, *i).to_string()),
+            })
+            .collect();
+        let budget_headers: Vec<String> = budget_cols
+            .iter()
+            .filter(|(i, ..)| !sheet.cell(row, *i).is_empty())
+            .map(|(i, ..)| sheet.headers[*i].clone())
+            .collect();
+        let form = ProposalForm {
+            seen_version: None,
+            call: Text(call.spec.code.to_string()),
+            reference: Text(get("reference").to_string()),
+            title: Text(get("title").to_string()),
+            title_en: Text(get("title_en").to_string()),
+            summary: Text(get("summary").to_string()),
+            applicant: ApplicantForm {
+                credit_code: Text(get("credit_code").to_string()),
+                name: Text(get("applicant").to_string()),
+                bank_name: Text(get("bank_name").to_string()),
+                bank_account: Text(get("bank_account").to_string()),
+                contact_name: Text(get("contact_name").to_string()),
+                contact_phone: Text(get("contact_phone").to_string()),
+                contact_email: Text(get("contact_email").to_string()),
+            },
+            pi_name: Text(get("pi_name").to_string()),
+            pi_title: Text(get("pi_title").to_string()),
+            pi_email: Text(get("pi_email").to_string()),
+            pi_phone: Text(get("pi_phone").to_string()),
+            topic: Text(topic),
+            requested: Text(get("requested").to_string()),
+            budget,
+        };
+        let submitted_on = match get("submitted_on") {
+            "" => None,
+            s => {
+                let d = parse_date(&s.replace(['/', '.'], "-"));
+                if d.is_none() {
+                    row_issues.push(issue(
+                        row.line,
+                        &header_of("submitted_on"),
+                        s,
+                        "date_format",
+                        format!("“{s}”不是有效日期（格式 YYYY-MM-DD）"),
+                        format!("\"{s}\" is not a valid date (YYYY-MM-DD)"),
+                    ));
+                }
+                d
+            }
+        };
+        let content = match form.validate(&call.spec) {
+            Ok(c) => Some(c),
+            Err(ProposalError::Invalid(list)) => {
+                for i in list {
+                    let (column, value) = column_of(&i.field, &index, sheet, row, &budget_headers);
+                    row_issues.push(Issue {
+                        line: row.line,
+                        column,
+                        value,
+                        rule: i.rule.to_string(),
+                        message: i.message,
+                    });
+                }
+                None
+            }
+            Err(e) => {
+                row_issues.push(issue(
+                    row.line,
+                    "",
+                    "",
+                    e.code(),
+                    e.message(Lang::Zh),
+                    e.message(Lang::En),
+                ));
+                None
+            }
         };
         let mut action = None;
         let mut matched = None;
@@ -349,8 +421,7 @@ async fn plan(
                 Some((first, a)) => {
                     let differing = applicant_differences(a, &content.applicant);
                     if !differing.is_empty() {
-                        let columns: Vec<String> =
-                            differing.iter().map(|f| cols.header_of(f)).collect();
+                        let columns: Vec<String> = differing.iter().map(|f| header_of(f)).collect();
                         row_issues.push(issue(
                             row.line,
                             &columns.join(", "),
@@ -467,179 +538,6 @@ async fn plan(
         report,
         prepared,
         call,
-    })
-}
-
-/// Rows from which an import's own row checks run on several threads (below, a thread's
-/// start costs more than it saves).
-const PARALLEL_FROM: usize = 2_000;
-
-/// What one row says on its own: its proposal when every cell holds, its submission date and
-/// the issues of its cells.
-struct RowCheck {
-    content: Option<ProposalContent>,
-    submitted_on: Option<chrono::NaiveDate>,
-    issues: Vec<Issue>,
-}
-
-/// The sheet's columns as the mapping reads them, for the call the rows go to.
-struct Columns<'a> {
-    sheet: &'a Sheet,
-    index: &'a BTreeMap<String, usize>,
-    /// The budget columns: (column, category, year).
-    budget: &'a [(usize, String, String)],
-    call: &'a Call,
-}
-
-impl Columns<'_> {
-    fn get<'r>(&self, row: &'r Row, field: &str) -> &'r str {
-        self.index
-            .get(field)
-            .map_or("", |&i| self.sheet.cell(row, i))
-    }
-
-    fn header_of(&self, field: &str) -> String {
-        self.index
-            .get(field)
-            .and_then(|&i| self.sheet.headers.get(i))
-            .cloned()
-            .unwrap_or_else(|| field.to_string())
-    }
-
-    /// The checks of one row that need no other row: the form's rules and the date.
-    fn check(&self, row: &Row) -> RowCheck {
-        let (sheet, call) = (self.sheet, self.call);
-        let get = |f: &str| self.get(row, f);
-        let mut issues = Vec::new();
-        let topic = topic_code(call, get("topic"));
-        let filled: Vec<&(usize, String, String)> = self
-            .budget
-            .iter()
-            .filter(|(i, ..)| !sheet.cell(row, *i).is_empty())
-            .collect();
-        let budget: Vec<BudgetLineForm> = filled
-            .iter()
-            .map(|(i, c, y)| BudgetLineForm {
-                category: Text(c.clone()),
-                year: Text(y.clone()),
-                amount: Text(sheet.cell(row, *i).to_string()),
-            })
-            .collect();
-        let form = ProposalForm {
-            seen_version: None,
-            call: Text(call.spec.code.to_string()),
-            reference: Text(get("reference").to_string()),
-            title: Text(get("title").to_string()),
-            title_en: Text(get("title_en").to_string()),
-            summary: Text(get("summary").to_string()),
-            applicant: ApplicantForm {
-                credit_code: Text(get("credit_code").to_string()),
-                name: Text(get("applicant").to_string()),
-                bank_name: Text(get("bank_name").to_string()),
-                bank_account: Text(get("bank_account").to_string()),
-                contact_name: Text(get("contact_name").to_string()),
-                contact_phone: Text(get("contact_phone").to_string()),
-                contact_email: Text(get("contact_email").to_string()),
-            },
-            pi_name: Text(get("pi_name").to_string()),
-            pi_title: Text(get("pi_title").to_string()),
-            pi_email: Text(get("pi_email").to_string()),
-            pi_phone: Text(get("pi_phone").to_string()),
-            topic: Text(topic),
-            requested: Text(get("requested").to_string()),
-            budget,
-        };
-        let submitted_on = match get("submitted_on") {
-            "" => None,
-            s => {
-                let d = parse_date(&s.replace(['/', '.'], "-"));
-                if d.is_none() {
-                    issues.push(issue(
-                        row.line,
-                        &self.header_of("submitted_on"),
-                        s,
-                        "date_format",
-                        format!("“{s}”不是有效日期（格式 YYYY-MM-DD）"),
-                        format!("\"{s}\" is not a valid date (YYYY-MM-DD)"),
-                    ));
-                }
-                d
-            }
-        };
-        let content = match form.validate(&call.spec) {
-            Ok(c) => Some(c),
-            Err(ProposalError::Invalid(list)) => {
-                let budget_headers: Vec<String> = filled
-                    .iter()
-                    .map(|(i, ..)| sheet.headers[*i].clone())
-                    .collect();
-                for i in list {
-                    let (column, value) =
-                        column_of(&i.field, self.index, sheet, row, &budget_headers);
-                    issues.push(Issue {
-                        line: row.line,
-                        column,
-                        value,
-                        rule: i.rule.to_string(),
-                        message: i.message,
-                    });
-                }
-                None
-            }
-            Err(e) => {
-                issues.push(issue(
-                    row.line,
-                    "",
-                    "",
-                    e.code(),
-                    e.message(Lang::Zh),
-                    e.message(Lang::En),
-                ));
-                None
-            }
-        };
-        RowCheck {
-            content,
-            submitted_on,
-            issues,
-        }
-    }
-}
-
-/// Each row's own checks, in row order: on the machine's cores (up to four) when the sheet
-/// is large, the calling thread taking the first share.
-fn check_rows(cols: &Columns<'_>, rows: &[Row]) -> Vec<RowCheck> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    check_rows_on(
-        cols,
-        rows,
-        if rows.len() < PARALLEL_FROM {
-            1
-        } else {
-            threads
-        },
-    )
-}
-
-fn check_rows_on(cols: &Columns<'_>, rows: &[Row], threads: usize) -> Vec<RowCheck> {
-    if threads < 2 || rows.len() < 2 {
-        return rows.iter().map(|r| cols.check(r)).collect();
-    }
-    let share = rows.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let mut shares = rows.chunks(share);
-        let first = shares.next().unwrap_or_default();
-        let others: Vec<_> = shares
-            .map(|part| scope.spawn(move || part.iter().map(|r| cols.check(r)).collect::<Vec<_>>()))
-            .collect();
-        let mut out: Vec<RowCheck> = first.iter().map(|r| cols.check(r)).collect();
-        for other in others {
-            match other.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
     })
 }
 

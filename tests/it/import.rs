@@ -463,12 +463,11 @@ async fn rows_written_in_bulk_read_back_byte_for_byte() {
     assert_eq!(back[texts.len()], (None, None, None));
 }
 
-/// A sheet large enough for its rows to be checked on several threads (from 2,000 rows, on a
-/// machine with more than one core), with bad rows at the start, on both sides of where the
-/// shares meet and at the end, and checks across rows that span the shares: the report is
-/// the one row-by-row checking gives, in row order.
+/// A large sheet with bad rows at the start, in the middle and at the end, and checks across
+/// rows far apart: the report is the row-by-row one, in row order. (Checking rows on two
+/// threads was tried against it for issue #17 and left out: it gained nothing measurable.)
 #[tokio::test]
-async fn a_large_sheet_is_checked_row_by_row_in_order_across_threads() {
+async fn a_large_sheet_is_checked_row_by_row_in_order() {
     let db = crate::support::db().await;
     import::bench::open_call(&db.pool, &stamp())
         .await
@@ -482,8 +481,8 @@ async fn a_large_sheet_is_checked_row_by_row_in_order_across_threads() {
         lines[line - 1] = c.join(",");
     }
     cells(&mut lines, 10, 10, "2026-13-01"); // no such date
-    cells(&mut lines, 1501, 5, "pi@"); // the last row of the first half
-    cells(&mut lines, 1502, 6, "12.345"); // the first of the second
+    cells(&mut lines, 1501, 5, "pi@");
+    cells(&mut lines, 1502, 6, "12.345");
     // Line 3's applicant, by another name.
     let line3: Vec<String> = lines[2].split(',').map(str::to_string).collect();
     cells(&mut lines, 2500, 2, "另一个名称");
