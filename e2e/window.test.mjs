@@ -550,6 +550,10 @@ inWindow('import: a GB18030 file is checked row by row and refused; a good one i
   await chooseFile(w, '[data-test=import-file]', 'proposals-gb18030.csv', readFileSync(join(ROOT, 'tests/fixtures/proposals-gb18030.csv')));
   await w.waitFor('[data-test=import-counts]', { text: '拒绝 2' });
   assert.match(await w.textOf('[data-test=import-counts]'), /GB18030：新建 2，更新 0，不变 0，拒绝 2/);
+  // On screen, not only in the page (a panel shown by a `:has()` rule once stayed unlaid-out).
+  const onScreen = (css) => w.exec('const r = document.querySelector(arguments[0]).getBoundingClientRect(); return r.width > 0 && r.height > 0;', css);
+  assert.ok(await onScreen('[data-test=import-counts]'), 'the report is on screen');
+  assert.ok(await onScreen('[data-test=import-issues]'), 'the issues are on screen');
   const rules = await w.exec("return [...document.querySelectorAll('[data-test=import-issues] tr[data-rule]')].map((r) => `${r.dataset.line}:${r.dataset.rule}`);");
   assert.deepEqual(rules, ['4:credit_code_check', '4:money_decimals', '5:email_format', '5:topic_unknown']);
   assert.equal(await w.exec("return document.querySelector('[data-test=import-run]').disabled;"), true);

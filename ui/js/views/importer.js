@@ -10,8 +10,11 @@ export async function renderImport(app, code) {
   const c = await call('get_call', { code });
   const here = `#/call/${encodeURIComponent(c.code)}`;
   const state = { name: null, data: null, overrides: {} };
-  const mapping = h('div', { 'data-test': 'import-mapping' });
-  const report = h('div', { 'data-test': 'import-report' });
+  // Each panel shows once it is filled (CSS `.panel.when-filled:empty`). Not `:has()` on a
+  // wrapper: WebKitGTK 2.50 did not lay the wrapper out again when its child filled, and the
+  // report stayed invisible while it was in the page.
+  const mapping = h('div', { class: 'panel when-filled', 'data-test': 'import-mapping' });
+  const report = h('div', { class: 'panel when-filled', 'data-test': 'import-report' });
   const errors = h('div', { class: 'form-errors', 'data-test': 'import-errors' });
   const run = h('button', { class: 'primary', 'data-test': 'import-run', disabled: true }, t('import_run'));
 
@@ -98,7 +101,7 @@ export async function renderImport(app, code) {
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
     h('div', { class: 'panel' }, h('p', {}, t('import_help')), h('div', { class: 'field' }, h('span', {}, t('import_choose')), h('span', { class: 'inline' }, file, ' ', chosenName))),
     errors,
-    h('div', { class: 'panels' }, h('div', { class: 'panel when-filled' }, report), h('div', { class: 'panel when-filled' }, mapping)),
+    h('div', { class: 'panels' }, report, mapping),
     h('div', { class: 'actions' }, run),
   );
 }
