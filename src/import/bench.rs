@@ -21,10 +21,24 @@ pub struct Figures {
     pub read: Duration,
     pub import: Duration,
     pub plain: Duration,
+    /// Each round's import (read included) over the same round's plain insert, measured a few
+    /// seconds apart: the disk's and the machine's pace drift less between them than between
+    /// the fastest of each, which may come from different rounds.
+    pub ratios: Vec<f64>,
+}
+
+impl Figures {
+    /// The middle one of the rounds' ratios: what the benchmark reports as the import's cost
+    /// over the plain insert.
+    pub fn median_ratio(&self) -> f64 {
+        let mut r = self.ratios.clone();
+        r.sort_by(f64::total_cmp);
+        r.get(r.len() / 2).copied().unwrap_or(f64::NAN)
+    }
 }
 
 /// Rounds of the import and the plain insert, in turns.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 /// The call the synthetic rows go to.
 pub const CODE: &str = "BENCH-IMPORT";
@@ -86,6 +100,7 @@ pub async fn run(
     // second to the next on a shared machine, and both should meet the same drift.
     let (mut read_took, mut import_took, mut plain_took) =
         (Duration::MAX, Duration::MAX, Duration::MAX);
+    let mut ratios = Vec::with_capacity(ROUNDS);
     for round in 1..=ROUNDS {
         // The same rows, inserted plainly: the floor an import could reach. First in each
         // round, so that it never runs on a heap the import's threads left behind (it ran
@@ -100,7 +115,8 @@ pub async fn run(
         let mut tx = begin_write(&plain).await?;
         insert_plain(&mut tx, call_id, CODE, rows).await?;
         tx.commit().await?;
-        plain_took = plain_took.min(t.elapsed());
+        let plain_round = t.elapsed();
+        plain_took = plain_took.min(plain_round);
         plain.close().await;
 
         let name = format!("import{round}");
@@ -119,6 +135,7 @@ pub async fn run(
         if read_took == Duration::MAX || read + took < read_took + import_took {
             (read_took, import_took) = (read, took);
         }
+        ratios.push((read + took).as_secs_f64() / plain_round.as_secs_f64().max(1e-9));
         // The last round's databases stay (for --keep).
         if round < ROUNDS {
             place.discard(&name);
@@ -132,6 +149,7 @@ pub async fn run(
         read: read_took,
         import: import_took,
         plain: plain_took,
+        ratios,
     })
 }
 

@@ -522,3 +522,22 @@ async fn a_large_sheet_is_checked_row_by_row_in_order() {
     assert_eq!(lines_seen, (2..=3_001).collect::<Vec<_>>());
     assert!(report.rows[1499].action.is_none() && report.rows[1498].action.is_some());
 }
+
+/// The import benchmark on a small scale: every round imports and inserts all rows, each round
+/// gives its ratio, and the median is one of them.
+#[tokio::test]
+async fn the_import_benchmark_reports_each_rounds_ratio_and_their_median() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut place = grantdesk::scratch::Scratch::new(dir.path(), None, false);
+    let f = import::bench::run(dir.path(), &mut place, 300, &stamp())
+        .await
+        .expect("bench");
+    place.finish().await.expect("finish");
+    assert_eq!((f.rows, f.rounds, f.ratios.len()), (300, 5, 5));
+    assert!(f.ratios.iter().all(|r| r.is_finite() && *r > 0.0));
+    assert!(f.ratios.contains(&f.median_ratio()));
+    let below = f.ratios.iter().filter(|r| **r < f.median_ratio()).count();
+    let above = f.ratios.iter().filter(|r| **r > f.median_ratio()).count();
+    assert!(below <= 2 && above <= 2, "{:?}", f.ratios);
+    assert!(f.plain > std::time::Duration::ZERO && f.import > std::time::Duration::ZERO);
+}
