@@ -127,22 +127,40 @@ export class Window {
     return v.map((e) => e[ELEMENT]);
   }
 
-  /** Waits until css matches (and, if given, its text passes the test). */
-  async waitFor(css, { timeout = 15000, text } = {}) {
+  /** Whether the element has a box on screen: laid out, not only in the page. */
+  async onScreen(el) {
+    return this.exec('const r = arguments[0].getBoundingClientRect(); return r.width > 0 || r.height > 0;', { [ELEMENT]: el });
+  }
+
+  /**
+   * Waits until css matches (and, if given, its text passes the test) and the element is on
+   * screen — unless `shown: false` (an element hidden on purpose). Reading the page is not
+   * enough: once a panel's text was in the page for the tests while the officer saw nothing.
+   */
+  async waitFor(css, { timeout = 15000, text, shown = true } = {}) {
     const end = Date.now() + timeout;
     let last = '';
+    let hidden = false;
     while (Date.now() < end) {
       try {
         const el = await this.find(css);
-        if (!text) return el;
-        last = await this.text(el);
-        if (typeof text === 'function' ? text(last) : last.includes(text)) return el;
+        let ok = true;
+        if (text) {
+          last = await this.text(el);
+          ok = typeof text === 'function' ? text(last) : last.includes(text);
+        }
+        if (ok && shown) {
+          hidden = !(await this.onScreen(el));
+          ok = !hidden;
+        }
+        if (ok) return el;
       } catch {
         // not there yet
       }
       await sleep(100);
     }
-    throw new Error(`timed out waiting for ${css}${text ? ` with text ${text} (last: ${last})` : ''}`);
+    const what = `${css}${text ? ` with text ${text} (last: ${last})` : ''}`;
+    throw new Error(hidden ? `${what} is in the page but not on screen (no box)` : `timed out waiting for ${what}`);
   }
 
   /**
