@@ -134,10 +134,10 @@ export class Window {
 
   /**
    * Waits until css matches (and, if given, its text passes the test) and the element is on
-   * screen — unless `shown: false` (an element hidden on purpose). Reading the page is not
-   * enough: once a panel's text was in the page for the tests while the officer saw nothing.
+   * screen. Reading the page is not enough: once a panel's text was in the page for the tests
+   * while the officer saw nothing.
    */
-  async waitFor(css, { timeout = 15000, text, shown = true } = {}) {
+  async waitFor(css, { timeout = 15000, text } = {}) {
     const end = Date.now() + timeout;
     let last = '';
     let hidden = false;
@@ -149,7 +149,7 @@ export class Window {
           last = await this.text(el);
           ok = typeof text === 'function' ? text(last) : last.includes(text);
         }
-        if (ok && shown) {
+        if (ok) {
           hidden = !(await this.onScreen(el));
           ok = !hidden;
         }

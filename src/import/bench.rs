@@ -103,8 +103,8 @@ pub async fn run(
     let mut ratios = Vec::with_capacity(ROUNDS);
     for round in 1..=ROUNDS {
         // The same rows, inserted plainly: the floor an import could reach. First in each
-        // round, so that it never runs on a heap the import's threads left behind (it ran
-        // 0.7 s slower after an import that checked its rows on two threads).
+        // round, so that it never runs on the heap an import left behind (after an import
+        // that used two threads, it once ran 0.7 s slower: the ratio looked better than it was).
         let plain_name = format!("plain{round}");
         let plain = fresh(place, &plain_name, stamp).await?;
         let (call_id,): (i64,) = crate::db::query_as("SELECT id FROM calls WHERE code = $1")
