@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Window, ROOT, CLI, tempDb, sleep, answerDialog } from './driver.mjs';
+import { Window, ROOT, APP, CLI, tempDb, sleep, answerDialog } from './driver.mjs';
 
 /** One window at a time (WebKitWebDriver holds one session), closed whatever happens. */
 function inWindow(name, body) {
@@ -38,6 +38,14 @@ inWindow('first run offers the sample; loaded, the dashboard shows the budget an
   assert.match(await w.textOf('[data-test=call-status]'), /已截止/);
   const bars = await w.exec("return document.querySelectorAll('[data-test=budget-bar] rect').length;");
   assert.equal(bars, 3);
+
+  // The page's process was started with the window's environment (src-tauri/src/light.rs):
+  // scripts interpreted, two allocator arenas.
+  const app = execFileSync('pgrep', ['-n', '-f', `^${APP}`], { encoding: 'utf8' }).trim();
+  const web = execFileSync('pgrep', ['-P', app, 'WebKitWebProces'], { encoding: 'utf8' }).trim().split('\n')[0];
+  const environment = readFileSync(`/proc/${web}/environ`, 'utf8').split('\0');
+  assert.ok(environment.includes('JSC_useJIT=false'), 'the web process runs without the JIT');
+  assert.ok(environment.includes('MALLOC_ARENA_MAX=2'), `the web process keeps two allocator arenas: ${environment.filter((v) => /MALLOC|JSC/.test(v))}`);
 
   // The screenshot of the dashboard in Chinese for the README.
   await sleep(300);

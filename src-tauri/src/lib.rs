@@ -272,6 +272,8 @@ fn context() -> tauri::Context<tauri::Wry> {
 /// Starts the window on the database chosen by `--db`, `GRANTDESK_DB` or the data directory.
 pub fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
+    // First, while this is the only thread: the environment WebKitGTK's processes inherit.
+    light::tune_environment(&args);
     if args.iter().any(|a| a == "--bare-window") {
         return light::run_bare(context(), !light::keep_defaults(&args));
     }
