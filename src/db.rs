@@ -81,7 +81,47 @@ impl Pool {
     }
 }
 
+/// SQLite's page cache per connection, in KiB. A connection keeps the pages it cached until it
+/// closes, and the pool keeps up to four: at 64 MiB each, verifying the audit log of a
+/// national-scale database (100,000 proposals) at start left the window holding 68 MiB more
+/// than on the sample call, and the day's backup as much again. Reads go through the
+/// system's file cache anyway.
+pub const PAGE_CACHE_KIB: u32 = 8 * 1024;
+
+/// The page cache a bulk write may use inside its transaction ([`Tx::widen_cache`]): an
+/// import of 100,000 proposals writes ≈ 200 MB, and with a small cache SQLite would write
+/// pages to the log midway and again at the end.
+pub const BULK_PAGE_CACHE_KIB: u32 = 64 * 1024;
+
+/// A number only: nothing from outside reaches this text.
+fn cache_size_sql(kib: u32) -> String {
+    format!("PRAGMA cache_size = -{kib}")
+}
+
 impl Tx {
+    /// Lets this transaction's connection cache up to [`BULK_PAGE_CACHE_KIB`] of pages for a
+    /// bulk write (SQLite; nothing on a server). End it with [`Tx::commit_bulk`], which gives
+    /// the connection back to the pool with its usual cache.
+    pub async fn widen_cache(&mut self) -> Result<(), sqlx::Error> {
+        if let Tx::Sqlite(t) = self {
+            sqlx::query(sqlx::AssertSqlSafe(cache_size_sql(BULK_PAGE_CACHE_KIB)))
+                .execute(&mut **t)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Commits a transaction whose cache was widened: the cache is narrowed first, so the
+    /// pages the commit writes are let go once written instead of staying with the connection.
+    pub async fn commit_bulk(mut self) -> Result<(), sqlx::Error> {
+        if let Tx::Sqlite(t) = &mut self {
+            sqlx::query(sqlx::AssertSqlSafe(cache_size_sql(PAGE_CACHE_KIB)))
+                .execute(&mut **t)
+                .await?;
+        }
+        self.commit().await
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,

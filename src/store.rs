@@ -339,9 +339,8 @@ pub(crate) async fn connect(path: &Path) -> Result<Pool, StoreError> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(30))
-        // Up to 64 MiB of page cache per connection (SQLite's default is 2 MiB): a bulk import
-        // writes its transaction without spilling pages to the log midway.
-        .pragma("cache_size", "-65536")
+        // A bounded page cache per connection; a bulk write widens its own (db::Tx::widen_cache).
+        .pragma("cache_size", format!("-{}", crate::db::PAGE_CACHE_KIB))
         .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)

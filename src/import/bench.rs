@@ -113,8 +113,9 @@ pub async fn run(
             .await?;
         let t = Instant::now();
         let mut tx = begin_write(&plain).await?;
+        tx.widen_cache().await?;
         insert_plain(&mut tx, call_id, CODE, rows).await?;
-        tx.commit().await?;
+        tx.commit_bulk().await?;
         let plain_round = t.elapsed();
         plain_took = plain_took.min(plain_round);
         plain.close().await;

@@ -621,6 +621,7 @@ pub async fn import(
     if report.refused > 0 || !report.missing.is_empty() || !report.issues.is_empty() {
         return Err(ImportError::Refused(Box::new(report)).into());
     }
+    tx.widen_cache().await?;
     let creates: Vec<&Prepared> = prepared
         .iter()
         .filter(|p| p.action == Action::Create)
@@ -652,7 +653,7 @@ pub async fn import(
         }))?,
     )
     .await?;
-    tx.commit().await?;
+    tx.commit_bulk().await?;
     report.written = true;
     Ok(report)
 }

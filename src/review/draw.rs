@@ -36,8 +36,10 @@ pub async fn assign(
         .into());
     }
     let mut tx = begin_write(pool).await?;
+    // A national call's draw writes half a million assignments with their audit entries.
+    tx.widen_cache().await?;
     let report = assign_on(&mut tx, stamp, call_code, seed, cap).await?;
-    tx.commit().await?;
+    tx.commit_bulk().await?;
     Ok(report)
 }
 

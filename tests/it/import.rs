@@ -541,3 +541,59 @@ async fn the_import_benchmark_reports_each_rounds_ratio_and_their_median() {
     assert!(below <= 2 && above <= 2, "{:?}", f.ratios);
     assert!(f.plain > std::time::Duration::ZERO && f.import > std::time::Duration::ZERO);
 }
+
+/// The page cache of every connection the pool holds: (connections, their `cache_size`s).
+async fn page_caches(pool: &grantdesk::store::Pool) -> Vec<i64> {
+    let grantdesk::store::Pool::Sqlite(p) = pool else {
+        panic!("a file's pool");
+    };
+    // Holding four at once (the pool's most) reaches whichever connection wrote.
+    let mut held = Vec::new();
+    let mut sizes = Vec::new();
+    for _ in 0..4 {
+        let mut c = p.acquire().await.expect("connection");
+        let (kib,): (i64,) = sqlx::query_as("PRAGMA cache_size")
+            .fetch_one(&mut *c)
+            .await
+            .expect("pragma");
+        sizes.push(kib);
+        held.push(c);
+    }
+    sizes
+}
+
+#[tokio::test]
+async fn an_import_widens_the_page_cache_while_it_writes_and_gives_its_connection_back_narrow() {
+    if crate::support::on_server("page cache") {
+        return;
+    }
+    let db = crate::support::db().await;
+    import::bench::open_call(&db.pool, &stamp())
+        .await
+        .expect("call");
+    let narrow = -i64::from(grantdesk::db::PAGE_CACHE_KIB);
+    let wide = -i64::from(grantdesk::db::BULK_PAGE_CACHE_KIB);
+    assert_eq!(page_caches(&db.pool).await, vec![narrow; 4]);
+
+    let mut tx = grantdesk::store::begin_write(&db.pool).await.expect("tx");
+    tx.widen_cache().await.expect("widen");
+    let (inside,): (i64,) = grantdesk::db::query_as("PRAGMA cache_size")
+        .fetch_one(&mut tx)
+        .await
+        .expect("pragma");
+    assert_eq!(inside, wide);
+    tx.commit_bulk().await.expect("commit");
+
+    let path = db.dir.path().join("rows.csv");
+    std::fs::write(&path, import::bench::synthetic_csv(200)).expect("write");
+    let sheet = import::read(&path).expect("read");
+    let request = ImportRequest {
+        call: import::bench::CODE.into(),
+        ..Default::default()
+    };
+    let report = import::import(&db.pool, &stamp(), &sheet, &request)
+        .await
+        .expect("import");
+    assert_eq!(report.created, 200);
+    assert_eq!(page_caches(&db.pool).await, vec![narrow; 4]);
+}
