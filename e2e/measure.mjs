@@ -76,6 +76,20 @@ async function footprint(pattern, key) {
   };
 }
 
+/** Waits until no web process is left from the window before: one still mapping the fonts
+ * would take half of their pages from the next window's figure. */
+async function gone() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      execFileSync('pgrep', ['-f', 'WebKit(Web|Network)Process'], { stdio: 'ignore' });
+    } catch {
+      return; // pgrep found none
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.log('(web processes of the window before were still running after 10 s)');
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = {};
 for (const settings of ['defaults', 'light']) {
@@ -101,7 +115,7 @@ for (const settings of ['defaults', 'light']) {
       results[key].push(f.pss);
       console.log(`${key} run ${run}: ${line}; PSS ${f.pss.toFixed(1)} MiB (${f.parts}), RSS ${f.rss.toFixed(1)} MiB`);
       await w.close();
-      await new Promise((r) => setTimeout(r, 500));
+      await gone();
     }
   }
 }
