@@ -646,6 +646,11 @@ test('a database whose audit log was altered opens with a warning that names the
     const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'audit-warning-zh.png'), await other.screenshot());
+    // Closed, it stays closed when the page is drawn again (another language).
+    await other.exec("document.querySelector('[data-test=startup-warning][data-code=audit_tampered] button').click();");
+    await other.useLang('en');
+    await other.waitFor('[data-test=lang-select]');
+    assert.equal(await other.exec("return document.querySelectorAll('[data-test=startup-warning][data-code=audit_tampered]').length;"), 0);
   } finally {
     await other.close();
   }

@@ -23,7 +23,8 @@ pub struct AppState {
     pub db_path: PathBuf,
     lang: Mutex<Lang>,
     /// What the start found wrong (a broken audit chain, a failed backup): shown until closed.
-    warnings: Vec<grantdesk::startup::Warning>,
+    /// The record's checks run after the window opens and add theirs when they end.
+    warnings: Mutex<Vec<grantdesk::startup::Warning>>,
     /// The agency's time zone (a setting), read at start and when it is changed: every act is
     /// dated in it.
     zone: Mutex<chrono_tz::Tz>,
@@ -65,7 +66,7 @@ impl AppState {
             location: db_path.display().to_string(),
             db_path,
             lang: Mutex::new(lang),
-            warnings: Vec::new(),
+            warnings: Mutex::new(Vec::new()),
             zone: Mutex::new(grantdesk::settings::DEFAULT_TIME_ZONE),
             now: None,
             letters: LettersRun::default(),
@@ -162,9 +163,31 @@ impl AppState {
             .unwrap_or_else(|| grantdesk::export::dir_beside(&self.db_path))
     }
 
-    pub fn with_warnings(mut self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {
-        self.warnings = warnings;
+    pub fn with_warnings(self, warnings: Vec<grantdesk::startup::Warning>) -> AppState {
+        self.add_warnings(warnings);
         self
+    }
+
+    /// Adds what a check found; returns every warning so far.
+    fn add_warnings(
+        &self,
+        found: Vec<grantdesk::startup::Warning>,
+    ) -> Vec<grantdesk::startup::Warning> {
+        match self.warnings.lock() {
+            Ok(mut w) => {
+                w.extend(found);
+                w.clone()
+            }
+            Err(poisoned) => {
+                let mut w = poisoned.into_inner();
+                w.extend(found);
+                w.clone()
+            }
+        }
+    }
+
+    fn warnings(&self) -> Vec<grantdesk::startup::Warning> {
+        self.add_warnings(Vec::new())
     }
 
     pub fn pool(&self) -> Pool {
@@ -296,8 +319,9 @@ pub fn run() -> Result<(), String> {
         Some(at) => Stamp::new(store::os_account(), at).in_zone(zone),
         None => Stamp::now_for_os_user().in_zone(zone),
     };
-    let mut warnings =
-        tauri::async_runtime::block_on(grantdesk::startup::check(&pool, &path, &stamp));
+    // What must precede an officer's first act; the audit chain and the day's backup are
+    // checked once the window is open (check_the_record).
+    let mut warnings = tauri::async_runtime::block_on(grantdesk::startup::prepare(&pool, &stamp));
     warnings.extend(unreached);
     for w in &warnings {
         eprintln!("GrantDesk: {}", w.message.en);
@@ -324,6 +348,7 @@ pub fn run() -> Result<(), String> {
                 put_back(&window, &app.state::<AppState>().memory);
             }
             hear_other_officers(app.handle().clone(), app.state::<AppState>().pool());
+            check_the_record(app.handle().clone());
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -336,6 +361,23 @@ pub fn run() -> Result<(), String> {
         })
         .run(context())
         .map_err(|e| e.to_string())
+}
+
+/// Verifies the audit chain and takes the day's backup while the officer already works (on a
+/// national programme's database, seconds); what they find joins the warnings, and the page
+/// hears of it (`warnings`, with every warning so far).
+fn check_the_record<R: Runtime>(app: tauri::AppHandle<R>) {
+    use tauri::{Emitter, Manager};
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let (pool, stamp) = (state.pool(), state.stamp());
+        let found = grantdesk::startup::check_record(&pool, &state.db_path, &stamp).await;
+        for w in &found {
+            eprintln!("GrantDesk: {}", w.message.en);
+        }
+        let all = state.add_warnings(found);
+        let _ = app.emit("warnings", &all);
+    });
 }
 
 /// On a server's database: every change another officer commits reaches the page as a

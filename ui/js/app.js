@@ -52,18 +52,39 @@ function chrome() {
   );
 }
 
+/** The warnings the officer closed (by their English text): a later list does not bring them back. */
+const dismissed = new Set();
+
 /** What the start found wrong (a broken audit chain, a failed backup), above every page. */
 function warnings() {
   const box = document.getElementById('warnings');
-  const list = app.info?.warnings ?? [];
+  const list = (app.info?.warnings ?? []).filter((w) => !dismissed.has(w.message.en));
   mount(
     box,
     list.map((w) => {
       const item = h('div', { class: 'toast error', role: 'alert', 'data-test': 'startup-warning', 'data-code': w.code }, pick(w.message), ' ');
-      item.append(h('button', { onclick: () => item.remove() }, t('dismiss')));
+      item.append(
+        h('button', {
+          onclick: () => {
+            dismissed.add(w.message.en);
+            item.remove();
+          },
+        }, t('dismiss')),
+      );
       return item;
     }),
   );
+}
+
+/** Every warning so far, sent when the checks of the record (the audit chain, the day's
+ * backup) end after the window opened; it may come before the first `app_info` answer. */
+let lateWarnings = null;
+function warningsArrived(list) {
+  lateWarnings = list;
+  if (app.info) {
+    app.info.warnings = list;
+    warnings();
+  }
 }
 
 let generation = 0;
@@ -143,8 +164,11 @@ async function changeLang(next) {
 }
 
 async function start() {
+  // Listening first: the checks of the record may end before the first answer below.
+  window.__TAURI__?.event?.listen('warnings', (e) => warningsArrived(e.payload));
   try {
     app.info = await call('app_info');
+    if (lateWarnings) app.info.warnings = lateWarnings;
     app.vocab = await call('vocabulary');
   } catch (e) {
     mount(main(), h('p', { class: 'form-errors' }, e?.message ?? String(e)));

@@ -18,7 +18,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         db_path: state.db_path.display().to_string(),
         system_lang: crate::system_lang(),
-        warnings: state.warnings.clone(),
+        warnings: state.warnings(),
         last_call: state.memory.last_call(&state.db_path),
     }
 }
