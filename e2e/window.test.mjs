@@ -40,11 +40,11 @@ inWindow('first run offers the sample; loaded, the dashboard shows the budget an
   assert.equal(bars, 3);
 
   // The page's process was started with the window's environment (src-tauri/src/light.rs):
-  // scripts interpreted, two allocator arenas.
+  // the baseline script compiler only, two allocator arenas.
   const app = execFileSync('pgrep', ['-n', '-f', `^${APP}`], { encoding: 'utf8' }).trim();
   const web = execFileSync('pgrep', ['-P', app, 'WebKitWebProces'], { encoding: 'utf8' }).trim().split('\n')[0];
   const environment = readFileSync(`/proc/${web}/environ`, 'utf8').split('\0');
-  assert.ok(environment.includes('JSC_useJIT=false'), 'the web process runs without the JIT');
+  assert.ok(environment.includes('JSC_useDFGJIT=false'), 'the web process runs without the optimising script compilers');
   assert.ok(environment.includes('MALLOC_ARENA_MAX=2'), `the web process keeps two allocator arenas: ${environment.filter((v) => /MALLOC|JSC/.test(v))}`);
 
   // The screenshot of the dashboard in Chinese for the README.
