@@ -135,9 +135,10 @@ export class Window {
   /**
    * Waits until css matches (and, if given, its text passes the test) and the element is on
    * screen. Reading the page is not enough: once a panel's text was in the page for the tests
-   * while the officer saw nothing.
+   * while the officer saw nothing. `shown: false` waits for a marker that has no box of its
+   * own (an empty element's attribute).
    */
-  async waitFor(css, { timeout = 15000, text } = {}) {
+  async waitFor(css, { timeout = 15000, text, shown = true } = {}) {
     const end = Date.now() + timeout;
     let last = '';
     let hidden = false;
@@ -149,7 +150,7 @@ export class Window {
           last = await this.text(el);
           ok = typeof text === 'function' ? text(last) : last.includes(text);
         }
-        if (ok) {
+        if (ok && shown) {
           hidden = !(await this.onScreen(el));
           ok = !hidden;
         }

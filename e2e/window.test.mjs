@@ -455,6 +455,8 @@ inWindow('decisions: apply the optimiser, a 13th award is refused, issue the awa
 inWindow('backups: one at start, one on demand, and a restore that keeps the replaced database aside', async (w) => {
   await w.useLang('en');
   await loadSample(w);
+  // The day's backup is taken once the window is open: its checks have ended before we look.
+  await w.waitFor('#warnings[data-checked]', { shown: false });
   await w.click('[data-test=nav-settings]');
   await w.waitFor('[data-test=settings]');
   const daily = await w.exec("return document.querySelectorAll('[data-test=backups] tr[data-name]').length;");

@@ -39,6 +39,14 @@ pub enum Tx {
 }
 
 impl Pool {
+    /// Whether the pool was closed (a restore replaced the database it reached).
+    pub fn is_closed(&self) -> bool {
+        match self {
+            Pool::Sqlite(p) => p.is_closed(),
+            Pool::Postgres(p) => p.is_closed(),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Pool::Sqlite(_) => Backend::Sqlite,
@@ -81,7 +89,7 @@ impl Pool {
     }
 }
 
-/// SQLite's page cache per connection, in KiB: SQLite's own default. A connection keeps the
+/// SQLite's page cache per connection, in KiB (SQLite's own default is 2,000). A connection keeps the
 /// pages it cached until it closes, and the pool keeps up to four. At 64 MiB each, verifying
 /// the audit log of a national programme's database (100,000 proposals, 300,000 entries) left
 /// the window holding 68 MiB more than on the sample call, and the day's backup as much
@@ -99,10 +107,20 @@ fn cache_size_sql(kib: u32) -> String {
     format!("PRAGMA cache_size = -{kib}")
 }
 
+/// Gives a connection its usual page cache back ([`PAGE_CACHE_KIB`]) and lets go of the pages
+/// beyond it: run by the file's pool on every connection it takes back, so a bulk write's
+/// connection returns narrow whether its transaction committed or failed.
+pub async fn narrow_cache(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(cache_size_sql(PAGE_CACHE_KIB)))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 impl Tx {
     /// Lets this transaction's connection cache up to [`BULK_PAGE_CACHE_KIB`] of pages for a
-    /// bulk write (SQLite; nothing on a server). End it with [`Tx::commit_bulk`], which gives
-    /// the connection back to the pool with its usual cache.
+    /// bulk write (SQLite; nothing on a server). The pool narrows it again when it takes the
+    /// connection back ([`narrow_cache`]), committed or not.
     pub async fn widen_cache(&mut self) -> Result<(), sqlx::Error> {
         if let Tx::Sqlite(t) = self {
             sqlx::query(sqlx::AssertSqlSafe(cache_size_sql(BULK_PAGE_CACHE_KIB)))
@@ -110,17 +128,6 @@ impl Tx {
                 .await?;
         }
         Ok(())
-    }
-
-    /// Commits a transaction whose cache was widened: the cache is narrowed first, so the
-    /// pages the commit writes are let go once written instead of staying with the connection.
-    pub async fn commit_bulk(mut self) -> Result<(), sqlx::Error> {
-        if let Tx::Sqlite(t) = &mut self {
-            sqlx::query(sqlx::AssertSqlSafe(cache_size_sql(PAGE_CACHE_KIB)))
-                .execute(&mut **t)
-                .await?;
-        }
-        self.commit().await
     }
 
     pub fn backend(&self) -> Backend {

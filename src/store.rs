@@ -344,6 +344,10 @@ pub(crate) async fn connect(path: &Path) -> Result<Pool, StoreError> {
         .pragma("temp_store", "memory");
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        // A bulk write's wider cache (db::Tx::widen_cache) ends with its transaction.
+        .after_release(|conn, _| {
+            Box::pin(async move { crate::db::narrow_cache(conn).await.map(|()| true) })
+        })
         .connect_with(options)
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;

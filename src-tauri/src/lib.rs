@@ -25,6 +25,8 @@ pub struct AppState {
     /// What the start found wrong (a broken audit chain, a failed backup): shown until closed.
     /// The record's checks run after the window opens and add theirs when they end.
     warnings: Mutex<Vec<grantdesk::startup::Warning>>,
+    /// Whether those checks have ended (their warnings are in).
+    record_checked: std::sync::atomic::AtomicBool,
     /// The agency's time zone (a setting), read at start and when it is changed: every act is
     /// dated in it.
     zone: Mutex<chrono_tz::Tz>,
@@ -67,6 +69,7 @@ impl AppState {
             db_path,
             lang: Mutex::new(lang),
             warnings: Mutex::new(Vec::new()),
+            record_checked: std::sync::atomic::AtomicBool::new(false),
             zone: Mutex::new(grantdesk::settings::DEFAULT_TIME_ZONE),
             now: None,
             letters: LettersRun::default(),
@@ -310,8 +313,6 @@ pub fn run() -> Result<(), String> {
     ))
     .map_err(|e| e.message(Lang::En))?;
     let path = location.anchor();
-    // The audit chain verified and one backup a day (the last seven kept): what fails is shown
-    // in the window, not only here.
     let zone = tauri::async_runtime::block_on(grantdesk::settings::time_zone(&pool))
         .map_err(|e| e.message(Lang::En))?;
     let now = now_flag(&args)?;
@@ -371,11 +372,20 @@ fn check_the_record<R: Runtime>(app: tauri::AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
         let (pool, stamp) = (state.pool(), state.stamp());
-        let found = grantdesk::startup::check_record(&pool, &state.db_path, &stamp).await;
+        let mut found = grantdesk::startup::check_record(&pool, &state.db_path, &stamp).await;
+        if pool.is_closed() {
+            // A restore replaced the database meanwhile (it waited for the chain's walk to
+            // end): what was found, or the backup refused on the closed pool, is of data no
+            // longer in use, and the restore checked the data it brought in.
+            found.clear();
+        }
         for w in &found {
             eprintln!("GrantDesk: {}", w.message.en);
         }
         let all = state.add_warnings(found);
+        state
+            .record_checked
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = app.emit("warnings", &all);
     });
 }

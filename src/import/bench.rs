@@ -115,7 +115,7 @@ pub async fn run(
         let mut tx = begin_write(&plain).await?;
         tx.widen_cache().await?;
         insert_plain(&mut tx, call_id, CODE, rows).await?;
-        tx.commit_bulk().await?;
+        tx.commit().await?;
         let plain_round = t.elapsed();
         plain_took = plain_took.min(plain_round);
         plain.close().await;

@@ -653,7 +653,7 @@ pub async fn import(
         }))?,
     )
     .await?;
-    tx.commit_bulk().await?;
+    tx.commit().await?;
     report.written = true;
     Ok(report)
 }

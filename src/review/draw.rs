@@ -39,7 +39,7 @@ pub async fn assign(
     // A national call's draw writes half a million assignments with their audit entries.
     tx.widen_cache().await?;
     let report = assign_on(&mut tx, stamp, call_code, seed, cap).await?;
-    tx.commit_bulk().await?;
+    tx.commit().await?;
     Ok(report)
 }
 

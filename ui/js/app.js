@@ -52,6 +52,11 @@ function chrome() {
   );
 }
 
+/** Marks the end of the record's checks on the page (make measure and the tests wait for it). */
+function recordChecked() {
+  document.getElementById('warnings').dataset.checked = 'true';
+}
+
 /** The warnings the officer closed (by their English text): a later list does not bring them back. */
 const dismissed = new Set();
 
@@ -81,6 +86,7 @@ function warnings() {
 let lateWarnings = null;
 function warningsArrived(list) {
   lateWarnings = list;
+  recordChecked();
   if (app.info) {
     app.info.warnings = list;
     warnings();
@@ -165,10 +171,15 @@ async function changeLang(next) {
 
 async function start() {
   // Listening first: the checks of the record may end before the first answer below.
-  window.__TAURI__?.event?.listen('warnings', (e) => warningsArrived(e.payload));
+  try {
+    await window.__TAURI__?.event?.listen('warnings', (e) => warningsArrived(e.payload));
+  } catch {
+    // no events (a page opened outside the window): the first answer's warnings stand
+  }
   try {
     app.info = await call('app_info');
     if (lateWarnings) app.info.warnings = lateWarnings;
+    if (app.info.record_checked) recordChecked();
     app.vocab = await call('vocabulary');
   } catch (e) {
     mount(main(), h('p', { class: 'form-errors' }, e?.message ?? String(e)));

@@ -8,6 +8,9 @@ pub struct AppInfo {
     system_lang: Lang,
     /// What the start found wrong; the window shows each until it is dismissed.
     warnings: Vec<grantdesk::startup::Warning>,
+    /// Whether the checks of the record run after the start (the audit chain, the day's
+    /// backup) have ended; until then more warnings may come (the `warnings` event).
+    record_checked: bool,
     /// The call last opened on this database, to open on again.
     last_call: Option<String>,
 }
@@ -18,6 +21,9 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         db_path: state.db_path.display().to_string(),
         system_lang: crate::system_lang(),
+        record_checked: state
+            .record_checked
+            .load(std::sync::atomic::Ordering::SeqCst),
         warnings: state.warnings(),
         last_call: state.memory.last_call(&state.db_path),
     }
