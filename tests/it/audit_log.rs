@@ -218,3 +218,45 @@ async fn on_a_server_the_actor_is_the_signed_in_role_and_cannot_be_forged() {
     );
     assert!(audit::verify(&db.pool).await.is_ok());
 }
+
+/// The walk reads the log a page at a time and hashes each page while it reads the next: over
+/// several pages it still counts every entry, and names the first bad one wherever it lies,
+/// the earliest when two pages each hold one.
+#[tokio::test]
+async fn a_log_of_several_pages_is_walked_whole_and_its_first_bad_entry_named() {
+    let db = crate::support::db().await;
+    grantdesk::import::bench::open_call(&db.pool, &stamp())
+        .await
+        .expect("call");
+    let path = db.dir.path().join("rows.csv");
+    std::fs::write(&path, grantdesk::import::bench::synthetic_csv(1_600)).expect("write");
+    let sheet = grantdesk::import::read(&path).expect("read");
+    let request = grantdesk::import::ImportRequest {
+        call: grantdesk::import::bench::CODE.into(),
+        ..Default::default()
+    };
+    grantdesk::import::import(&db.pool, &stamp(), &sheet, &request)
+        .await
+        .expect("import");
+    let entries = db.count("audit_log").await;
+    assert!(entries > 3_200, "{entries}");
+    assert_eq!(
+        audit::verify(&db.pool).await.expect("intact").entries,
+        entries
+    );
+
+    exec(
+        &db,
+        "UPDATE audit_log SET actor = 'intruder' WHERE seq = 2950",
+    )
+    .await;
+    let err = audit::verify(&db.pool).await.expect_err("tampered");
+    assert!(err.to_string().contains("#2950"), "{err}");
+    exec(
+        &db,
+        "UPDATE audit_log SET actor = 'intruder' WHERE seq = 1500",
+    )
+    .await;
+    let err = audit::verify(&db.pool).await.expect_err("tampered");
+    assert!(err.to_string().contains("#1500"), "{err}");
+}
