@@ -89,11 +89,11 @@ impl Pool {
     }
 }
 
-/// SQLite's page cache per connection, in KiB (SQLite's own default is 2,000). A connection keeps the
-/// pages it cached until it closes, and the pool keeps up to four. At 64 MiB each, verifying
-/// the audit log of a national programme's database (100,000 proposals, 300,000 entries) left
-/// the window holding 68 MiB more than on the sample call, and the day's backup as much
-/// again; at 8 MiB, 14 MiB more than at 2. Reads come from the system's file cache anyway:
+/// SQLite's page cache per connection, in KiB (SQLite's own default is 2,000). A connection
+/// keeps the pages it cached until it closes, and the pool keeps up to four. At 64 MiB each,
+/// verifying the audit log of a national programme's database (100,000 proposals, 300,000
+/// entries) left the window holding 68 MiB more than on the sample call, and the day's backup
+/// as much again; at 8 MiB, 14 MiB more than at 2. Reads come from the system's file cache anyway:
 /// `grantdesk bench ledger` reads the same at 2 and 8 MiB (within its noise).
 pub const PAGE_CACHE_KIB: u32 = 2 * 1024;
 

@@ -176,21 +176,19 @@ impl AppState {
         &self,
         found: Vec<grantdesk::startup::Warning>,
     ) -> Vec<grantdesk::startup::Warning> {
-        match self.warnings.lock() {
-            Ok(mut w) => {
-                w.extend(found);
-                w.clone()
-            }
-            Err(poisoned) => {
-                let mut w = poisoned.into_inner();
-                w.extend(found);
-                w.clone()
-            }
-        }
+        let mut w = self
+            .warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        w.extend(found);
+        w.clone()
     }
 
     fn warnings(&self) -> Vec<grantdesk::startup::Warning> {
-        self.add_warnings(Vec::new())
+        self.warnings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     pub fn pool(&self) -> Pool {
