@@ -5,6 +5,7 @@ pub mod audit;
 pub mod backup;
 pub mod call;
 pub(crate) mod capital;
+pub mod collate;
 pub mod credit_code;
 pub mod dashboard;
 pub mod db;

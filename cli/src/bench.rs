@@ -64,6 +64,20 @@ pub(crate) enum BenchCmd {
         #[arg(long, value_name = "postgres://…")]
         server: Option<String>,
     },
+    /// The proposals table of a national call: ordered by each column, searched, filtered,
+    /// and windows of lines read, as the window asks the core
+    Table {
+        #[arg(long, default_value_t = 100_000)]
+        proposals: usize,
+        /// Use this database (its scale call filled up to `proposals` if it has fewer) instead
+        /// of a fresh one: `grantdesk --db FILE demo --scale N` makes one to keep
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Also on a PostgreSQL server, beside the SQLite file: a fresh database is created
+        /// there (the role may create databases) and dropped afterwards
+        #[arg(long, value_name = "postgres://…")]
+        server: Option<String>,
+    },
     /// The reviewer draw and the ranking at scale (pure computation, no database)
     Review {
         #[arg(long, default_value_t = 10_000)]
@@ -199,6 +213,49 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                     "  ledger + plan by month:       {:>7.1} ms  (target < 50 ms)",
                     ms(f.ledger + f.cash_by_month)
                 );
+            }
+            Ok(())
+        }
+        BenchCmd::Table {
+            proposals,
+            db,
+            server,
+        } => {
+            let stamp = Stamp::now_for_os_user();
+            let mut runs = Vec::new();
+            if let Some(path) = db {
+                let pool = grantdesk::store::open(&path).await?;
+                let f = grantdesk::proposal::bench::run(&pool, proposals, &stamp).await;
+                pool.close().await;
+                runs.push(("SQLite file given", f?));
+            }
+            // A fresh SQLite file unless a file was given; the server's run when one is named.
+            let fresh_file = runs.is_empty();
+            for server in places(server)
+                .into_iter()
+                .filter(|s| s.is_some() || fresh_file)
+            {
+                let dir = work_dir(None)?;
+                let mut place = Scratch::new(&dir, server, false);
+                let f = match place.fresh("table").await {
+                    Ok(pool) => grantdesk::proposal::bench::run(&pool, proposals, &stamp).await,
+                    Err(e) => Err(e),
+                };
+                runs.push((tidy(place, &dir, false).await?, f?));
+            }
+            for (on, f) in runs {
+                println!(
+                    "table bench on a {on}: {} proposals in the call{}; times: the fastest of five",
+                    f.proposals,
+                    if f.fill.is_zero() {
+                        String::new()
+                    } else {
+                        format!(" (written in {:.1} s)", f.fill.as_secs_f64())
+                    }
+                );
+                for (what, took, n) in &f.steps {
+                    println!("  {what:<48} {:>8.1} ms  {n:>7} rows", ms(*took));
+                }
             }
             Ok(())
         }

@@ -2,8 +2,10 @@
 //! follows, the eligibility check (形式审查) and the lifecycle
 //! draft → submitted → eligible/ineligible (→ later stages with review), or withdrawn.
 
+pub mod bench;
 mod eligibility;
 mod store;
+pub mod table;
 
 pub use eligibility::{Candidate, REASON_CODES, Reason, assess, reason_label};
 pub use store::{

@@ -748,8 +748,47 @@ pub struct Filter {
     pub call: String,
     pub topic: Option<String>,
     pub status: Option<ProposalStatus>,
-    /// Matches title, applicant or investigator (case-insensitive for Latin letters).
+    /// Matches title, applicant, investigator or reference (case-insensitive for Latin
+    /// letters).
     pub search: Option<String>,
+}
+
+impl Filter {
+    /// Binds the call and the filter's criteria to the parameters of [`filter_clause`].
+    pub(super) fn bind<T: crate::db::Row>(
+        &self,
+        q: crate::db::QueryAs<T>,
+        call_id: i64,
+    ) -> crate::db::QueryAs<T> {
+        q.bind(call_id)
+            .bind(self.topic.as_ref().map(|t| t.trim().to_ascii_uppercase()))
+            .bind(self.status.map(ProposalStatus::as_str))
+            .bind(
+                self.search
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty()),
+            )
+    }
+}
+
+/// `FROM … WHERE …` of the proposals a [`Filter`] matches, with its parameters `$1` to `$4`
+/// (see [`Filter::bind`]); the proposals are `p`, their applicants `a`.
+pub(super) fn filter_clause() -> &'static str {
+    " FROM proposals p JOIN applicants a ON a.id = p.applicant_id
+     WHERE p.call_id = $1
+       AND ($2 IS NULL OR p.topic = $2)
+       AND ($3 IS NULL OR p.status = $3)
+       AND ($4 IS NULL OR instr(lower(p.title), lower($4)) > 0
+            OR instr(lower(a.name), lower($4)) > 0 OR instr(lower(p.pi_name), lower($4)) > 0
+            OR instr(lower(p.reference), lower($4)) > 0)"
+}
+
+/// A statement using [`filter_clause`], for either backend: SQLite finds a substring with
+/// instr(), PostgreSQL with strpos() (same arguments).
+pub(super) fn filter_sql(sql: String) -> crate::db::Sql {
+    let postgres = sql.replace("instr(", "strpos(");
+    crate::db::Sql::per_backend(sql, postgres)
 }
 
 /// One line of a proposals table.
@@ -769,7 +808,8 @@ pub struct ProposalSummary {
 }
 
 #[derive(FromRow)]
-struct SummaryRow {
+pub(super) struct SummaryRow {
+    pub(super) id: i64,
     reference: String,
     title: String,
     applicant: String,
@@ -809,36 +849,27 @@ impl TryFrom<SummaryRow> for ProposalSummary {
     }
 }
 
+/// Every proposal a filter matches, by reference in the officers' order (as the table's
+/// first view shows them): for exports and the command line. A window reads
+/// [`super::table::order`] and [`super::table::rows`] instead.
 pub async fn list(pool: &Pool, filter: &Filter) -> Result<Vec<ProposalSummary>, Error> {
     let call = call::get(pool, &filter.call).await?;
-    // SQLite finds a substring with instr(), PostgreSQL with strpos() (same arguments).
-    const SQL: &str =
-        "SELECT p.reference, p.title, a.name AS applicant, a.credit_code, p.pi_name, p.topic,
-            p.requested_fen, p.status, p.submitted_on, p.eligibility
-         FROM proposals p JOIN applicants a ON a.id = p.applicant_id
-         WHERE p.call_id = $1
-           AND ($2 IS NULL OR p.topic = $2)
-           AND ($3 IS NULL OR p.status = $3)
-           AND ($4 IS NULL OR instr(lower(p.title), lower($4)) > 0
-                OR instr(lower(a.name), lower($4)) > 0 OR instr(lower(p.pi_name), lower($4)) > 0)
-         ORDER BY p.reference";
-    let rows = crate::db::query_as(crate::db::Sql::per_backend(
-        SQL,
-        SQL.replace("instr(", "strpos("),
-    ))
-    .bind(call.id)
-    .bind(filter.topic.as_ref().map(|t| t.trim().to_ascii_uppercase()))
-    .bind(filter.status.map(ProposalStatus::as_str))
-    .bind(
-        filter
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty()),
-    )
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter()
-        .map(|r: SummaryRow| ProposalSummary::try_from(r).map_err(Error::from))
-        .collect()
+    let sql = format!(
+        "SELECT p.id, p.reference, p.title, a.name AS applicant, a.credit_code, p.pi_name,
+            p.topic, p.requested_fen, p.status, p.submitted_on, p.eligibility{}",
+        filter_clause()
+    );
+    let rows: Vec<SummaryRow> = filter
+        .bind(crate::db::query_as(filter_sql(sql)), call.id)
+        .fetch_all(pool)
+        .await?;
+    let mut keyed = rows
+        .into_iter()
+        .map(|r| {
+            let key = (crate::collate::sort_key(&r.reference), r.id);
+            ProposalSummary::try_from(r).map(|s| (key, s))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, s)| s).collect())
 }

@@ -1,6 +1,8 @@
 use chrono::NaiveDate;
 use grantdesk::call;
-use grantdesk::proposal::{self, Filter, ProposalStatus};
+use grantdesk::collate;
+use grantdesk::proposal::table::{self, Column, Order, Sort};
+use grantdesk::proposal::{self, Filter, ProposalStatus, ProposalSummary};
 use grantdesk::{Coded, Lang, demo};
 
 use crate::support::{db, open_call, stamp};
@@ -282,6 +284,238 @@ async fn the_table_filters_by_topic_status_and_search() {
     })
     .await;
     assert!(none.is_empty());
+}
+
+/// The references of the lines `order` names, read back a window at a time.
+async fn references(pool: &grantdesk::store::Pool, order: &Order) -> Vec<String> {
+    let mut out = Vec::new();
+    for ids in order.rows.chunks(7) {
+        for line in table::rows(pool, demo::CALL_CODE, ids).await.expect("rows") {
+            out.push(line.expect("every handle names a line").reference);
+        }
+    }
+    out
+}
+
+/// The table's order worked out another way: every line read (`list`), then sorted by the
+/// collator's pairwise comparison (not by sort keys), ties by reference.
+fn expected(lines: &[ProposalSummary], sort: Sort) -> Vec<String> {
+    let rank = |s: ProposalStatus| ProposalStatus::ALL.iter().position(|x| *x == s);
+    let mut v = lines.to_vec();
+    v.sort_by(|a, b| {
+        let by = match sort.column {
+            Column::Reference => collate::compare(&a.reference, &b.reference),
+            Column::Title => collate::compare(&a.title, &b.title),
+            Column::Applicant => collate::compare(&a.applicant, &b.applicant),
+            Column::PiName => collate::compare(&a.pi_name, &b.pi_name),
+            Column::Topic => collate::compare(&a.topic, &b.topic),
+            Column::Requested => a.requested.cmp(&b.requested),
+            Column::Status => rank(a.status).cmp(&rank(b.status)),
+        };
+        let by = if sort.descending { by.reverse() } else { by };
+        by.then_with(|| collate::compare(&a.reference, &b.reference))
+    });
+    v.into_iter().map(|p| p.reference).collect()
+}
+
+#[tokio::test]
+async fn the_core_sorts_every_column_both_ways_as_the_collator_compares() {
+    let db = db().await;
+    demo::load(&db.pool, &stamp()).await.expect("sample");
+    let base = Filter {
+        call: demo::CALL_CODE.into(),
+        ..Default::default()
+    };
+    let all = proposal::list(&db.pool, &base).await.expect("list");
+    assert_eq!(all.len(), 40);
+    let statuses: std::collections::HashSet<_> = all.iter().map(|p| p.status.as_str()).collect();
+    assert!(
+        statuses.len() >= 2,
+        "the sample has statuses to sort: {statuses:?}"
+    );
+    for column in [
+        Column::Reference,
+        Column::Title,
+        Column::Applicant,
+        Column::PiName,
+        Column::Topic,
+        Column::Requested,
+        Column::Status,
+    ] {
+        for descending in [false, true] {
+            let sort = Sort { column, descending };
+            let order = table::order(&db.pool, &base, sort).await.expect("order");
+            assert_eq!(order.total, 40);
+            assert_eq!(
+                references(&db.pool, &order).await,
+                expected(&all, sort),
+                "{sort:?}"
+            );
+        }
+    }
+    // The export's and the command line's list is the table's first view.
+    let first = table::order(&db.pool, &base, Sort::default())
+        .await
+        .expect("order");
+    assert_eq!(
+        all.iter().map(|p| p.reference.clone()).collect::<Vec<_>>(),
+        references(&db.pool, &first).await
+    );
+}
+
+#[tokio::test]
+async fn chinese_sorts_by_pinyin_references_by_number_and_filters_keep_the_total() {
+    let db = open_call().await;
+    // (reference, title, investigator, applicant), created in this order.
+    let made = [
+        ("P-10", "中关村智能交通", "Zhou Yi", "北京泓视科技有限公司"),
+        ("P-2", "阿尔茨海默症早期筛查", "李娜", "京华理工大学"),
+        ("P-9", "北京城市大脑", "王芳", "燕山师范大学"),
+        (
+            "P-02",
+            "Zebra AR glasses",
+            "阿明",
+            "北京数衡智能科技有限公司",
+        ),
+        ("Q-1", "人工智能辅助诊断", "张伟", "北辰大学"),
+    ];
+    for (i, (reference, title, pi, applicant)) in made.iter().enumerate() {
+        let mut form = sample(i);
+        form.reference = (*reference).into();
+        form.title = (*title).into();
+        form.pi_name = (*pi).into();
+        form.applicant.name = (*applicant).into();
+        proposal::create(&db.pool, &stamp(), &form)
+            .await
+            .expect("create");
+    }
+    proposal::submit(&db.pool, &stamp(), demo::CALL_CODE, "P-9", None)
+        .await
+        .expect("submit");
+    proposal::withdraw(&db.pool, &stamp(), demo::CALL_CODE, "P-10")
+        .await
+        .expect("withdraw");
+    let base = Filter {
+        call: demo::CALL_CODE.into(),
+        ..Default::default()
+    };
+    let sorted = |column, descending, filter: Filter| {
+        let pool = db.pool.clone();
+        async move {
+            let order = table::order(&pool, &filter, Sort { column, descending })
+                .await
+                .expect("order");
+            (order.total, references(&pool, &order).await)
+        }
+    };
+    // Numbers by value; P-2 and P-02 collate alike and keep their order of creation.
+    assert_eq!(
+        sorted(Column::Reference, false, base.clone()).await.1,
+        ["P-2", "P-02", "P-9", "P-10", "Q-1"]
+    );
+    // 阿 a < 北 bei < 人 ren < 中 zhong, then Latin.
+    assert_eq!(
+        sorted(Column::Title, false, base.clone()).await.1,
+        ["P-2", "P-9", "Q-1", "P-10", "P-02"]
+    );
+    assert_eq!(
+        sorted(Column::Title, true, base.clone()).await.1,
+        ["P-02", "P-10", "Q-1", "P-9", "P-2"]
+    );
+    // 阿明 a < 李娜 li < 王芳 wang < 张伟 zhang < Zhou Yi.
+    assert_eq!(
+        sorted(Column::PiName, false, base.clone()).await.1,
+        ["P-02", "P-2", "P-9", "Q-1", "P-10"]
+    );
+    // 北辰 beichen < 北京泓视 beijing hong < 北京数衡 beijing shu < 京华 jing < 燕山 yan.
+    assert_eq!(
+        sorted(Column::Applicant, false, base.clone()).await.1,
+        ["Q-1", "P-10", "P-02", "P-2", "P-9"]
+    );
+    // The lifecycle: drafts, submitted, withdrawn; drafts by reference.
+    assert_eq!(
+        sorted(Column::Status, false, base.clone()).await.1,
+        ["P-2", "P-02", "Q-1", "P-9", "P-10"]
+    );
+    // A search finds references too, without regard to case; the total stays the call's.
+    assert_eq!(
+        sorted(
+            Column::Reference,
+            false,
+            Filter {
+                search: Some(" p-1 ".into()),
+                ..base.clone()
+            }
+        )
+        .await,
+        (5, vec!["P-10".to_string()])
+    );
+    assert_eq!(
+        sorted(
+            Column::Title,
+            false,
+            Filter {
+                search: Some("智能".into()),
+                ..base.clone()
+            }
+        )
+        .await,
+        (5, ["Q-1", "P-10", "P-02"].map(String::from).to_vec()),
+        "two titles and an applicant (北京数衡智能…) hold the word"
+    );
+    assert_eq!(
+        sorted(
+            Column::Reference,
+            true,
+            Filter {
+                status: Some(ProposalStatus::Draft),
+                ..base.clone()
+            }
+        )
+        .await
+        .1,
+        ["Q-1", "P-2", "P-02"],
+        "descending: P-2 and P-02 keep their order of creation whichever way"
+    );
+}
+
+#[tokio::test]
+async fn lines_are_read_by_handle_in_the_order_asked_and_a_stale_handle_reads_as_none() {
+    let db = db().await;
+    demo::load(&db.pool, &stamp()).await.expect("sample");
+    let base = Filter {
+        call: demo::CALL_CODE.into(),
+        ..Default::default()
+    };
+    let order = table::order(&db.pool, &base, Sort::default())
+        .await
+        .expect("order");
+    let (first, last) = (order.rows[0], order.rows[39]);
+    let unknown = order.rows.iter().max().expect("rows") + 1_000;
+    let lines = table::rows(&db.pool, demo::CALL_CODE, &[last, unknown, first])
+        .await
+        .expect("rows");
+    let all = proposal::list(&db.pool, &base).await.expect("list");
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0].as_ref(), all.last());
+    assert_eq!(lines[1], None);
+    assert_eq!(lines[2].as_ref(), all.first());
+    assert!(
+        table::rows(&db.pool, demo::CALL_CODE, &[])
+            .await
+            .expect("none")
+            .is_empty()
+    );
+    let too_many = vec![first; table::MAX_ROWS + 1];
+    let err = table::rows(&db.pool, demo::CALL_CODE, &too_many)
+        .await
+        .expect_err("too many");
+    assert_eq!(err.invalid_fields()[0].field, "ids");
+    assert!(err.message(Lang::Zh).contains("一次最多读取 500 行"));
+    let err = table::rows(&db.pool, "NO-SUCH-CALL", &[first])
+        .await
+        .expect_err("no call");
+    assert_eq!(err.code(), "call_not_found");
 }
 
 /// Issue #12: "today" is the agency's date. An act at 23:30 UTC on 29 April is dated 30 April

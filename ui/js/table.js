@@ -1,42 +1,7 @@
-// Pure logic of the proposals table: filtering, sorting and the visible window of a
-// virtually scrolled list. No DOM here, so it is tested with node --test.
-
-import { fenOf } from './format.js';
-
-// The lower-cased text a row is searched in, computed once per row.
-const haystacks = new WeakMap();
-function haystack(r) {
-  let text = haystacks.get(r);
-  if (text === undefined) {
-    text = [r.title, r.applicant, r.pi_name, r.reference].map((v) => String(v ?? '').toLowerCase()).join('\u0000');
-    haystacks.set(r, text);
-  }
-  return text;
-}
-
-/** Rows matching every given criterion; search is case-insensitive on title, applicant, PI and reference. */
-export function filterRows(rows, { topic = '', status = '', search = '' } = {}) {
-  const needle = search.trim().toLowerCase();
-  return rows.filter((r) => {
-    if (topic && r.topic !== topic) return false;
-    if (status && r.status !== status) return false;
-    return !needle || haystack(r).includes(needle);
-  });
-}
-
-const collator = new Intl.Collator(['zh-Hans-CN', 'en'], { numeric: true });
-
-/** A sorted copy; stable, with the reference as tie-breaker so equal keys keep a fixed order. */
-export function sortRows(rows, key, direction = 'asc') {
-  const sign = direction === 'desc' ? -1 : 1;
-  // Keys are computed once per row, not once per comparison.
-  const money = key === 'requested';
-  const keyed = rows.map((row, i) => ({ row, i, k: money ? (fenOf(row.requested) ?? -1n) : String(row[key] ?? '') }));
-  const cmp = money ? (a, b) => (a < b ? -1 : a > b ? 1 : 0) : (a, b) => collator.compare(a, b);
-  return keyed
-    .sort((a, b) => sign * cmp(a.k, b.k) || collator.compare(a.row.reference, b.row.reference) || a.i - b.i)
-    .map((x) => x.row);
-}
+// Pure logic of the proposals table: the sort state, the visible window of a virtually
+// scrolled list and the lines read so far. The core filters and sorts (the page gets the
+// rows' handles in order) and the page reads the lines of the handles in view. No DOM here,
+// so it is tested with node --test.
 
 /** Next sort state when a header is clicked: same key flips, new key starts ascending. */
 export function nextSort(current, key) {
@@ -53,4 +18,59 @@ export function visibleWindow({ scrollTop, viewport, rowHeight, total, overscan 
   const start = Math.max(0, first - overscan);
   const end = Math.min(total, first + count + overscan);
   return { start, end, offset: start * rowHeight, height: total * rowHeight };
+}
+
+/**
+ * The lines a virtual table has read, by row handle (`null`: the handle names no line any
+ * more), and the handles being read. Past `limit` lines it forgets those a redraw no longer
+ * wants, so that scrolling through a hundred thousand rows does not keep them all.
+ */
+export class RowCache {
+  constructor(limit = 2000) {
+    this.limit = limit;
+    this.lines = new Map();
+    this.reading = new Set();
+  }
+
+  has(id) {
+    return this.lines.has(id);
+  }
+
+  get(id) {
+    return this.lines.get(id);
+  }
+
+  /** Of `ids`, those neither read nor being read, in order, at most `max`. */
+  missing(ids, max = Infinity) {
+    const out = [];
+    for (const id of ids) {
+      if (out.length >= max) break;
+      if (!this.lines.has(id) && !this.reading.has(id)) out.push(id);
+    }
+    return out;
+  }
+
+  /** Marks `ids` as being read. */
+  asking(ids) {
+    for (const id of ids) this.reading.add(id);
+  }
+
+  /** A read of `ids` failed: they may be asked for again. */
+  failed(ids) {
+    for (const id of ids) this.reading.delete(id);
+  }
+
+  /** Stores what a read of `ids` returned (one line or `null` each); keeps `keep` when trimming. */
+  put(ids, lines, keep = []) {
+    ids.forEach((id, i) => {
+      this.reading.delete(id);
+      this.lines.set(id, lines[i] ?? null);
+    });
+    if (this.lines.size > this.limit) {
+      const wanted = new Set(keep);
+      for (const id of this.lines.keys()) {
+        if (!wanted.has(id)) this.lines.delete(id);
+      }
+    }
+  }
 }

@@ -6,20 +6,39 @@ pub struct ProposalQuery {
     topic: Option<String>,
     status: Option<ProposalStatus>,
     search: Option<String>,
+    #[serde(default)]
+    sort: proposal::table::Sort,
 }
 
+/// The matching proposals of a call, sorted, as row handles: the page then reads the lines
+/// it shows with `proposal_rows`.
 #[tauri::command]
-pub async fn list_proposals(
+pub async fn order_proposals(
     state: State<'_, AppState>,
     query: ProposalQuery,
-) -> Reply<Vec<ProposalSummary>> {
+) -> Reply<proposal::table::Order> {
     let filter = proposal::Filter {
         call: query.call,
         topic: query.topic,
         status: query.status,
         search: query.search,
     };
-    proposal::list(&state.pool(), &filter).await.or_fail(&state)
+    proposal::table::order(&state.pool(), &filter, query.sort)
+        .await
+        .or_fail(&state)
+}
+
+/// The lines of the proposals the handles name, in their order (`null` for a handle that no
+/// longer names one).
+#[tauri::command]
+pub async fn proposal_rows(
+    state: State<'_, AppState>,
+    call: String,
+    ids: Vec<i64>,
+) -> Reply<Vec<Option<ProposalSummary>>> {
+    proposal::table::rows(&state.pool(), &call, &ids)
+        .await
+        .or_fail(&state)
 }
 
 #[tauri::command]

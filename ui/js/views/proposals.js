@@ -2,7 +2,7 @@ import { call } from '../api.js';
 import { h, mount } from '../dom.js';
 import { t, pick } from '../i18n.js';
 import { formatYuan } from '../format.js';
-import { filterRows, sortRows, nextSort, visibleWindow } from '../table.js';
+import { nextSort, visibleWindow, RowCache } from '../table.js';
 import { exportButtons } from '../exporter.js';
 
 const ROW = 34;
@@ -18,10 +18,22 @@ const COLUMNS = [
   ['reasons', 'col_reasons'],
 ];
 
+// The core filters and sorts a call's proposals and hands back their row handles in order
+// (`order_proposals`); the page reads the lines in view, and a screen either side, by handle
+// (`proposal_rows`). A call of 100,000 proposals costs the page what one of 100 does.
 export async function renderProposals(app, code) {
-  const [c, rows] = await Promise.all([call('get_call', { code }), call('list_proposals', { query: { call: code } })]);
+  const state = { topic: '', status: '', search: '', sort: { key: 'reference', direction: 'asc' } };
+  const query = () => ({
+    call: code,
+    topic: state.topic || null,
+    status: state.status || null,
+    search: state.search.trim() || null,
+    sort: { column: state.sort.key, descending: state.sort.direction === 'desc' },
+  });
+  const [c, first] = await Promise.all([call('get_call', { code }), call('order_proposals', { query: query() })]);
   const here = `#/call/${encodeURIComponent(c.code)}`;
-  const state = { topic: '', status: '', search: '', sort: { key: 'reference', direction: 'asc' }, shown: rows };
+  let order = first;
+  const lines = new RowCache();
 
   const count = h('span', { class: 'count', 'data-test': 'shown-count' });
   const head = h('div', { class: 'head', role: 'row' });
@@ -34,15 +46,18 @@ export async function renderProposals(app, code) {
       COLUMNS.map(([key, label]) => {
         const sorted = state.sort.key === key;
         const arrow = sorted ? (state.sort.direction === 'asc' ? ' ▲' : ' ▼') : '';
-        return h('button', { type: 'button', class: sorted ? 'sorted' : '', 'data-test': `sort-${key}`, disabled: key === 'reasons', onclick: () => { state.sort = nextSort(state.sort, key); recompute(); } }, t(label) + arrow);
+        return h('button', { type: 'button', class: sorted ? 'sorted' : '', 'data-test': `sort-${key}`, disabled: key === 'reasons', onclick: () => { state.sort = nextSort(state.sort, key); drawHead(); reorder(); } }, t(label) + arrow);
       }),
     );
   }
 
   function rowEl(r, i) {
+    const top = { top: `${i * ROW}px` };
+    // Not read yet (a fast scroll outran the reads), or gone since the order was taken.
+    if (!r) return h('div', { class: 'row pending', role: 'row', style: top, 'data-test': 'proposal-row-pending' }, h('span', {}, r === null ? '—' : '…'));
     return h(
       'a',
-      { class: 'row', role: 'row', href: `${here}/p/${encodeURIComponent(r.reference)}`, style: { top: `${i * ROW}px` }, 'data-test': 'proposal-row', 'data-reference': r.reference },
+      { class: 'row', role: 'row', href: `${here}/p/${encodeURIComponent(r.reference)}`, style: top, 'data-test': 'proposal-row', 'data-reference': r.reference },
       h('span', {}, r.reference),
       h('span', { title: r.title }, r.title),
       h('span', { title: r.applicant }, r.applicant),
@@ -54,29 +69,87 @@ export async function renderProposals(app, code) {
     );
   }
 
-  function drawRows() {
-    const w = visibleWindow({ scrollTop: body.scrollTop, viewport: body.clientHeight || 600, rowHeight: ROW, total: state.shown.length });
-    spacer.style.height = `${w.height}px`;
-    const items = [];
-    for (let i = w.start; i < w.end; i++) items.push(rowEl(state.shown[i], i));
-    mount(spacer, items);
+  // The handles of the rows in view and a screen either side: what is read ahead, and kept.
+  function wanted(w) {
+    const screen = w.end - w.start;
+    return order.rows.slice(Math.max(0, w.start - screen), w.end + screen);
   }
 
-  function recompute() {
-    state.shown = sortRows(filterRows(rows, state), state.sort.key, state.sort.direction);
-    count.textContent = t('shown_of', { n: state.shown.length, total: rows.length });
-    drawHead();
+  // `data-busy` on the rows while an order or a read is under way: the tests wait on it.
+  let busy = false;
+  let reads = 0;
+  const settle = () => body.toggleAttribute('data-busy', busy || reads > 0);
+
+  async function read(w) {
+    const ids = lines.missing(wanted(w), 500);
+    if (!ids.length) return;
+    lines.asking(ids);
+    reads++;
+    settle();
+    try {
+      lines.put(ids, await call('proposal_rows', { call: code, ids }), wanted(current()));
+    } catch (e) {
+      lines.failed(ids);
+      app.error(e);
+      return;
+    } finally {
+      reads--;
+      settle();
+    }
     drawRows();
+  }
+
+  const current = () => visibleWindow({ scrollTop: body.scrollTop, viewport: body.clientHeight || 600, rowHeight: ROW, total: order.rows.length });
+
+  function drawRows() {
+    const w = current();
+    spacer.style.height = `${w.height}px`;
+    const items = [];
+    for (let i = w.start; i < w.end; i++) items.push(rowEl(lines.get(order.rows[i]), i));
+    mount(spacer, items);
+    read(w);
+  }
+
+  function drawCount() {
+    count.textContent = t('shown_of', { n: order.rows.length, total: order.total });
+  }
+
+  // One order request at a time; criteria changed meanwhile are asked for once it returns,
+  // so typing a search sends no queue of stale requests and the last answer is the latest.
+  let again = false;
+  async function reorder() {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    settle();
+    try {
+      do {
+        again = false;
+        order = await call('order_proposals', { query: query() });
+      } while (again);
+    } catch (e) {
+      app.error(e);
+    } finally {
+      busy = false;
+    }
+    body.scrollTop = 0;
+    drawCount();
+    drawRows();
+    settle();
   }
 
   body.addEventListener('scroll', () => requestAnimationFrame(drawRows));
   new ResizeObserver(() => drawRows()).observe(body);
 
-  const topic = h('select', { 'data-test': 'filter-topic', onchange: (e) => { state.topic = e.target.value; recompute(); } }, h('option', { value: '' }, t('all_topics')), c.topics.map((x) => h('option', { value: x.code }, `${x.code} ${pick(x, 'name')}`)));
-  const status = h('select', { 'data-test': 'filter-status', onchange: (e) => { state.status = e.target.value; recompute(); } }, h('option', { value: '' }, t('all_statuses')), app.vocab.proposal_status.map((x) => h('option', { value: x.code }, pick(x))));
-  const search = h('input', { type: 'search', placeholder: t('search'), 'aria-label': t('search'), 'data-test': 'search', oninput: (e) => { state.search = e.target.value; recompute(); } });
+  const topic = h('select', { 'data-test': 'filter-topic', onchange: (e) => { state.topic = e.target.value; reorder(); } }, h('option', { value: '' }, t('all_topics')), c.topics.map((x) => h('option', { value: x.code }, `${x.code} ${pick(x, 'name')}`)));
+  const status = h('select', { 'data-test': 'filter-status', onchange: (e) => { state.status = e.target.value; reorder(); } }, h('option', { value: '' }, t('all_statuses')), app.vocab.proposal_status.map((x) => h('option', { value: x.code }, pick(x))));
+  const search = h('input', { type: 'search', placeholder: t('search'), 'aria-label': t('search'), 'data-test': 'search', oninput: (e) => { state.search = e.target.value; reorder(); } });
 
-  recompute();
+  drawHead();
+  drawCount();
+  drawRows();
   return h(
     'section',
     { class: 'fill' },
