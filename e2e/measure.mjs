@@ -135,6 +135,16 @@ console.log(`the floor lowered by the settings: ${floor.toFixed(1)} MiB PSS (bar
 // verified the audit chain and taken the day's backup; the first run also waits for that
 // backup to be written and gives the window's memory after it.
 const scale = Number(process.env.MEASURE_SCALE ?? 0);
+// The end of a script that acts on the proposals table at the page's time `t`: resolves, in
+// the page, to the milliseconds until the table has settled with its rows drawn.
+const SETTLED = `
+  const done = arguments[0];
+  const body = document.querySelector('[data-test=proposal-rows]');
+  (function poll() {
+    const pending = document.querySelector('[data-test=proposal-row-pending]');
+    if (!body.hasAttribute('data-busy') && !pending && document.querySelector('[data-test=proposal-row]')) done(performance.now() - t);
+    else requestAnimationFrame(poll);
+  })();`;
 if (scale > 0) {
   const big = tempDb();
   const t = performance.now();
@@ -166,6 +176,19 @@ if (scale > 0) {
         : "; the record's checks had not ended after 300 s, or wrote no backup";
     }
     console.log(`${scale} proposals, run ${run}: first screen ${firstScreen.toFixed(0)} ms, dashboard drawn ${drawn.toFixed(0)} ms; PSS ${f.pss.toFixed(1)} MiB (${f.parts})${after}`);
+    // The call's proposals table: opened, sorted by title (pinyin), searched, and jumped to
+    // its end, each timed in the page until the rows are drawn; then the memory again.
+    const t1 = performance.now();
+    await w.go('#/call/BJ-SCALE-2026/proposals');
+    await w.waitFor('[data-test=proposal-rows]:not([data-busy]) [data-test=proposal-row]', { timeout: 60000 });
+    const opened = performance.now() - t1;
+    const sortMs = await w.execAsync(`const t = performance.now(); document.querySelector('[data-test=sort-title]').click(); ${SETTLED}`);
+    const searchMs = await w.execAsync(`const t = performance.now(); const i = document.querySelector('[data-test=search]'); i.value = '（${scale - 1}）'; i.dispatchEvent(new Event('input')); ${SETTLED}`);
+    const clearMs = await w.execAsync(`const t = performance.now(); const i = document.querySelector('[data-test=search]'); i.value = ''; i.dispatchEvent(new Event('input')); ${SETTLED}`);
+    const endMs = await w.execAsync(`const t = performance.now(); const b = document.querySelector('[data-test=proposal-rows]'); b.scrollTop = b.scrollHeight; ${SETTLED}`);
+    const shown = await w.textOf('[data-test=shown-count]');
+    const g = await footprint(`${APP} --db ${big}`, `scale-table-${run}`);
+    console.log(`  proposals table (${shown}): opened ${opened.toFixed(0)} ms, sorted by title ${sortMs.toFixed(0)} ms, one searched ${searchMs.toFixed(0)} ms, search cleared ${clearMs.toFixed(0)} ms, its end drawn ${endMs.toFixed(0)} ms; PSS then ${g.pss.toFixed(1)} MiB (${g.parts})`);
     await w.close();
     await gone();
   }

@@ -10,9 +10,16 @@ pub(crate) struct ProposalsArgs {
     topic: Option<String>,
     #[arg(long)]
     status: Option<String>,
-    /// Text to find in the title, applicant or investigator
+    /// Text to find in the title, applicant, investigator or reference
     #[arg(long)]
     search: Option<String>,
+    /// The column to sort by: reference (the default), title, applicant, pi_name, topic,
+    /// requested or status (Chinese by pinyin, as the window sorts)
+    #[arg(long)]
+    sort: Option<String>,
+    /// Sort descending
+    #[arg(long)]
+    desc: bool,
 }
 
 #[derive(Subcommand)]
@@ -64,16 +71,20 @@ pub(crate) async fn list(pool: &Pool, a: ProposalsArgs, out: &Out) -> Result<(),
             )]))
         })?),
     };
-    let rows = proposal::list(
-        pool,
-        &Filter {
-            call: a.call,
-            topic: a.topic,
-            status,
-            search: a.search,
+    let sort = proposal::table::Sort {
+        column: match a.sort.as_deref() {
+            Some(name) => proposal::table::Column::parse(name)?,
+            None => proposal::table::Column::Reference,
         },
-    )
-    .await?;
+        descending: a.desc,
+    };
+    let filter = Filter {
+        call: a.call,
+        topic: a.topic,
+        status,
+        search: a.search,
+    };
+    let rows = proposal::table::lines(pool, &filter, sort).await?;
     out.show(&rows, |rows| {
         let table = rows
             .iter()

@@ -33,6 +33,55 @@ pub enum Column {
 }
 
 impl Column {
+    pub const ALL: [Column; 7] = [
+        Column::Reference,
+        Column::Title,
+        Column::Applicant,
+        Column::PiName,
+        Column::Topic,
+        Column::Requested,
+        Column::Status,
+    ];
+
+    /// The column's name, as requests spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Column::Reference => "reference",
+            Column::Title => "title",
+            Column::Applicant => "applicant",
+            Column::PiName => "pi_name",
+            Column::Topic => "topic",
+            Column::Requested => "requested",
+            Column::Status => "status",
+        }
+    }
+
+    /// The column a name (any case, surrounding spaces ignored) names; a refusal naming the
+    /// field `sort` and every column otherwise.
+    pub fn parse(name: &str) -> Result<Column, Error> {
+        let wanted = name.trim().to_ascii_lowercase();
+        Column::ALL
+            .into_iter()
+            .find(|c| c.as_str() == wanted)
+            .ok_or_else(|| {
+                let names = Column::ALL.map(Column::as_str);
+                Error::invalid(
+                    "sort",
+                    "sort_unknown",
+                    format!(
+                        "不能按“{}”排序；可按 {} 排序",
+                        name.trim(),
+                        names.join("、")
+                    ),
+                    format!(
+                        "cannot sort by \"{}\"; the columns are {}",
+                        name.trim(),
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+
     /// The expression whose value the column sorts by.
     fn expr(self) -> &'static str {
         match self {
@@ -190,6 +239,21 @@ pub async fn rows(
     Ok(ids.iter().map(|id| found.remove(id)).collect())
 }
 
+/// Every matching line, in the table's order: [`order`], then [`rows`] a chunk at a time. For
+/// the command line and exports, which show the whole table.
+pub async fn lines(
+    pool: &Pool,
+    filter: &Filter,
+    sort: Sort,
+) -> Result<Vec<ProposalSummary>, Error> {
+    let order = order(pool, filter, sort).await?;
+    let mut out = Vec::with_capacity(order.rows.len());
+    for ids in order.rows.chunks(MAX_ROWS) {
+        out.extend(rows(pool, &filter.call, ids).await?.into_iter().flatten());
+    }
+    Ok(out)
+}
+
 /// A position in the key buffer (a few MiB at most, far below 4 GiB).
 fn offset(keys: &[u8]) -> Result<u32, Error> {
     u32::try_from(keys.len()).map_err(|_| {
@@ -219,6 +283,7 @@ fn lifecycle_rank(status: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Coded;
 
     #[test]
     fn amounts_compare_as_their_bytes() {
@@ -232,6 +297,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn columns_are_named_as_requests_spell_them_and_an_unknown_name_is_refused() {
+        for c in Column::ALL {
+            assert_eq!(Column::parse(c.as_str()).ok(), Some(c));
+            let json = serde_json::to_string(&c).expect("json");
+            assert_eq!(json, format!("\"{}\"", c.as_str()), "the page's spelling");
+        }
+        assert_eq!(Column::parse(" Title ").ok(), Some(Column::Title));
+        let err = Column::parse("budget").expect_err("unknown");
+        assert_eq!(err.invalid_fields()[0].field, "sort");
+        assert!(
+            err.message(crate::Lang::Zh).contains("不能按“budget”排序"),
+            "{}",
+            err.message(crate::Lang::Zh)
+        );
+        assert!(err.message(crate::Lang::En).contains("pi_name"));
     }
 
     #[test]

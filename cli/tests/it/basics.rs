@@ -51,6 +51,42 @@ fn demo_then_tables_in_either_language() {
         "zh",
     ]);
     assert!(vr.contains("超过资助上限") && vr.contains("2 份"), "{vr}");
+    // Sorted by the core, as the window sorts: the largest request first.
+    let json = cli.ok(&[
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--sort",
+        "requested",
+        "--desc",
+        "--json",
+    ]);
+    let rows: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let amounts: Vec<grantdesk::Money> = rows
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|r| {
+            r["requested"]
+                .as_str()
+                .expect("text")
+                .parse()
+                .expect("amount")
+        })
+        .collect();
+    assert_eq!(amounts.len(), 40);
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+    assert_eq!(rows[0]["reference"], "BJ-AIXR-2026-0038");
+    let bad = cli.fails(&[
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--sort",
+        "budget",
+        "--lang",
+        "zh",
+    ]);
+    assert!(bad.contains("不能按“budget”排序"), "{bad}");
 }
 
 #[test]
