@@ -69,10 +69,10 @@ pub(crate) enum BenchCmd {
     Table {
         #[arg(long, default_value_t = 100_000)]
         proposals: usize,
-        /// Use this database (its scale call filled up to `proposals` if it has fewer) instead
-        /// of a fresh one: `grantdesk --db FILE demo --scale N` makes one to keep
+        /// Use this SQLite file (its scale call filled up to `proposals` if it has fewer)
+        /// instead of a fresh one: `grantdesk --db FILE demo --scale N` makes one to keep
         #[arg(long, value_name = "FILE")]
-        db: Option<PathBuf>,
+        database: Option<PathBuf>,
         /// Also on a PostgreSQL server, beside the SQLite file: a fresh database is created
         /// there (the role may create databases) and dropped afterwards
         #[arg(long, value_name = "postgres://…")]
@@ -218,12 +218,12 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
         }
         BenchCmd::Table {
             proposals,
-            db,
+            database,
             server,
         } => {
             let stamp = Stamp::now_for_os_user();
             let mut runs = Vec::new();
-            if let Some(path) = db {
+            if let Some(path) = database {
                 let pool = grantdesk::store::open(&path).await?;
                 let f = grantdesk::proposal::bench::run(&pool, proposals, &stamp).await;
                 pool.close().await;

@@ -371,9 +371,10 @@ async fn chinese_sorts_by_pinyin_references_by_number_and_filters_keep_the_total
         ("P-10", "中关村智能交通", "Zhou Yi", "北京泓视科技有限公司"),
         ("P-2", "阿尔茨海默症早期筛查", "李娜", "京华理工大学"),
         ("P-9", "北京城市大脑", "王芳", "燕山师范大学"),
+        // Quotes and a backslash: text the order's JSON carries escaped.
         (
             "P-02",
-            "Zebra AR glasses",
+            "Zebra \"AR\" glasses \\ v2",
             "阿明",
             "北京数衡智能科技有限公司",
         ),
@@ -408,6 +409,18 @@ async fn chinese_sorts_by_pinyin_references_by_number_and_filters_keep_the_total
             (order.total, references(&pool, &order).await)
         }
     };
+    let order = table::order(&db.pool, &base, Sort::default())
+        .await
+        .expect("order");
+    let lines = table::rows(&db.pool, demo::CALL_CODE, &order.rows)
+        .await
+        .expect("rows");
+    assert!(
+        lines
+            .iter()
+            .flatten()
+            .any(|l| l.title == "Zebra \"AR\" glasses \\ v2")
+    );
     // Numbers by value; P-2 and P-02 collate alike and keep their order of creation.
     assert_eq!(
         sorted(Column::Reference, false, base.clone()).await.1,

@@ -223,3 +223,45 @@ fn the_workflow_benchmark_runs_the_sample_through_on_each_backend() {
         assert_eq!(String::from_utf8_lossy(&left.stdout).trim(), "0");
     }
 }
+
+#[test]
+fn the_table_benchmark_orders_searches_and_reads_on_each_backend() {
+    let cli = Cli::new();
+    let server = std::env::var("GRANTDESK_TEST_PG")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let mut args = vec!["bench", "table", "--proposals", "120"];
+    if let Some(url) = server.as_deref() {
+        args.extend(["--server", url]);
+    }
+    let out = cli.ok(&args);
+    let runs: Vec<&str> = out
+        .split("table bench on a ")
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(runs.len(), if server.is_some() { 2 } else { 1 }, "{out}");
+    for run in runs {
+        assert!(run.contains(": 120 proposals in the call"), "{run}");
+        // Every column both ways, each giving all 120.
+        assert_eq!(run.matches("ascending").count(), 7, "{run}");
+        assert_eq!(run.matches("descending").count(), 7, "{run}");
+        let ordered = run
+            .lines()
+            .filter(|l| l.contains("  order by "))
+            .filter(|l| l.trim_end().ends_with(" 120 rows"))
+            .count();
+        assert_eq!(ordered, 14, "{run}");
+        let one = run
+            .lines()
+            .find(|l| l.contains("（9999）"))
+            .expect("the one-title search");
+        assert!(
+            one.trim_end().ends_with(" 0 rows"),
+            "no 9999th of 120: {one}"
+        );
+        let nothing = run.lines().find(|l| l.contains("“zz”")).expect("zz");
+        assert!(nothing.trim_end().ends_with(" 0 rows"), "{nothing}");
+        assert!(run.contains("120 lines read at the top"), "{run}");
+        assert!(run.contains("every line read"), "{run}");
+    }
+}
