@@ -5,7 +5,7 @@
 // run. Prints figures; asserts nothing.
 //   make measure            (release build)
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, existsSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { Window, APP, CLI, tempDb } from './driver.mjs';
 
@@ -94,7 +94,9 @@ async function gone() {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const results = {};
-for (const settings of ['defaults', 'light']) {
+// MEASURE_SAMPLE=0 leaves out the sample's figures (to rerun only the national scale's).
+const sample = process.env.MEASURE_SAMPLE !== '0';
+for (const settings of sample ? ['defaults', 'light'] : []) {
   const flags = settings === 'defaults' ? ['--webkit-defaults'] : [];
   for (const which of ['bare', 'grantdesk']) {
     const key = `${which} (${settings})`;
@@ -121,14 +123,16 @@ for (const settings of ['defaults', 'light']) {
     }
   }
 }
-console.log('median PSS (MiB):');
-for (const [key, xs] of Object.entries(results)) console.log(`  ${key.padEnd(22)} ${median(xs).toFixed(1)}`);
-for (const settings of ['defaults', 'light']) {
-  const share = median(results[`grantdesk (${settings})`]) - median(results[`bare (${settings})`]);
-  console.log(`GrantDesk's own share with WebKitGTK's ${settings}: ${share.toFixed(1)} MiB PSS over the bare window`);
+if (sample) {
+  console.log('median PSS (MiB):');
+  for (const [key, xs] of Object.entries(results)) console.log(`  ${key.padEnd(22)} ${median(xs).toFixed(1)}`);
+  for (const settings of ['defaults', 'light']) {
+    const share = median(results[`grantdesk (${settings})`]) - median(results[`bare (${settings})`]);
+    console.log(`GrantDesk's own share with WebKitGTK's ${settings}: ${share.toFixed(1)} MiB PSS over the bare window`);
+  }
+  const floor = median(results['bare (defaults)']) - median(results['bare (light)']);
+  console.log(`the floor lowered by the settings: ${floor.toFixed(1)} MiB PSS (bare window, defaults − light)`);
 }
-const floor = median(results['bare (defaults)']) - median(results['bare (light)']);
-console.log(`the floor lowered by the settings: ${floor.toFixed(1)} MiB PSS (bare window, defaults − light)`);
 
 // MEASURE_SCALE=100000: the same cold start on a national programme's database (that many
 // proposals in one call, `grantdesk demo --scale`), which the window opens before it has
@@ -136,18 +140,25 @@ console.log(`the floor lowered by the settings: ${floor.toFixed(1)} MiB PSS (bar
 // backup to be written and gives the window's memory after it.
 const scale = Number(process.env.MEASURE_SCALE ?? 0);
 // The end of a script that acts on the proposals table at the page's time `t`: resolves, in
-// the page, to the milliseconds until the table has settled with its rows drawn.
+// the page, to the milliseconds until the table has settled with its rows drawn (and, where
+// the script set `end`, with the table's last row among them).
 const SETTLED = `
   const done = arguments[0];
   const body = document.querySelector('[data-test=proposal-rows]');
+  const spacer = body.firstElementChild;
   (function poll() {
     const pending = document.querySelector('[data-test=proposal-row-pending]');
-    if (!body.hasAttribute('data-busy') && !pending && document.querySelector('[data-test=proposal-row]')) done(performance.now() - t);
+    const rows = [...document.querySelectorAll('[data-test=proposal-row]')];
+    const last = rows.some((r) => r.offsetTop + r.offsetHeight >= spacer.offsetHeight - 1);
+    if (!body.hasAttribute('data-busy') && !pending && rows.length && (!end || last)) done(performance.now() - t);
     else requestAnimationFrame(poll);
   })();`;
 if (scale > 0) {
+  // MEASURE_SCALE_DB=FILE: a copy of that database (made by `demo --scale`) instead of a
+  // new one, to save the minutes of writing it.
   const big = tempDb();
   const t = performance.now();
+  if (process.env.MEASURE_SCALE_DB) copyFileSync(process.env.MEASURE_SCALE_DB, big);
   execFileSync(CLI, ['--db', big, 'demo', '--scale', String(scale)], { stdio: 'ignore' });
   console.log(`${scale} proposals written by the command line in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const backup = join(dirname(big), 'backups', `grantdesk-${today()}.db`);
@@ -182,10 +193,10 @@ if (scale > 0) {
     await w.go('#/call/BJ-SCALE-2026/proposals');
     await w.waitFor('[data-test=proposal-rows]:not([data-busy]) [data-test=proposal-row]', { timeout: 60000 });
     const opened = performance.now() - t1;
-    const sortMs = await w.execAsync(`const t = performance.now(); document.querySelector('[data-test=sort-title]').click(); ${SETTLED}`);
-    const searchMs = await w.execAsync(`const t = performance.now(); const i = document.querySelector('[data-test=search]'); i.value = '（${scale - 1}）'; i.dispatchEvent(new Event('input')); ${SETTLED}`);
-    const clearMs = await w.execAsync(`const t = performance.now(); const i = document.querySelector('[data-test=search]'); i.value = ''; i.dispatchEvent(new Event('input')); ${SETTLED}`);
-    const endMs = await w.execAsync(`const t = performance.now(); const b = document.querySelector('[data-test=proposal-rows]'); b.scrollTop = b.scrollHeight; ${SETTLED}`);
+    const sortMs = await w.execAsync(`const t = performance.now(), end = false; document.querySelector('[data-test=sort-title]').click(); ${SETTLED}`);
+    const searchMs = await w.execAsync(`const t = performance.now(), end = false; const i = document.querySelector('[data-test=search]'); i.value = '（${scale - 1}）'; i.dispatchEvent(new Event('input')); ${SETTLED}`);
+    const clearMs = await w.execAsync(`const t = performance.now(), end = false; const i = document.querySelector('[data-test=search]'); i.value = ''; i.dispatchEvent(new Event('input')); ${SETTLED}`);
+    const endMs = await w.execAsync(`const t = performance.now(), end = true; const b = document.querySelector('[data-test=proposal-rows]'); b.scrollTop = b.scrollHeight; ${SETTLED}`);
     const shown = await w.textOf('[data-test=shown-count]');
     const g = await footprint(`${APP} --db ${big}`, `scale-table-${run}`);
     console.log(`  proposals table (${shown}): opened ${opened.toFixed(0)} ms, sorted by title ${sortMs.toFixed(0)} ms, one searched ${searchMs.toFixed(0)} ms, search cleared ${clearMs.toFixed(0)} ms, its end drawn ${endMs.toFixed(0)} ms; PSS then ${g.pss.toFixed(1)} MiB (${g.parts})`);

@@ -296,6 +296,29 @@ pub struct File {
     pub rows: usize,
 }
 
+/// What an export of a call's table shows: for the ranking, its order; for the proposals,
+/// the table's filter and sort as the window shows them (every proposal, by reference, when
+/// left out). Read from the window's request as it is, each part optional.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct View {
+    pub order: crate::review::ranking::Aggregate,
+    pub topic: Option<String>,
+    pub status: Option<crate::proposal::ProposalStatus>,
+    pub search: Option<String>,
+    pub sort: crate::proposal::table::Sort,
+}
+
+impl View {
+    /// The ranking in `order`; the other tables whole.
+    pub fn ranked(order: crate::review::ranking::Aggregate) -> View {
+        View {
+            order,
+            ..View::default()
+        }
+    }
+}
+
 /// The tables a call can be exported as.
 pub const TABLES: [&str; 5] = ["proposals", "ranking", "awards", "ledger", "cashflow"];
 
@@ -306,12 +329,20 @@ pub async fn table_file(
     pool: &crate::store::Pool,
     call: &str,
     what: &str,
-    order: crate::review::ranking::Aggregate,
+    view: &View,
     format: Format,
 ) -> Result<File, crate::Error> {
     let table = match what.trim() {
-        "proposals" => proposals(pool, call).await?,
-        "ranking" => ranking(pool, call, order).await?,
+        "proposals" => {
+            let filter = crate::proposal::Filter {
+                call: call.to_string(),
+                topic: view.topic.clone(),
+                status: view.status,
+                search: view.search.clone(),
+            };
+            proposals(pool, &filter, view.sort).await?
+        }
+        "ranking" => ranking(pool, call, view.order).await?,
         "awards" => awards(pool, call).await?,
         "ledger" => crate::disbursement::sheets::ledger_table(
             &crate::disbursement::ledger(pool, call).await?,
@@ -382,17 +413,14 @@ pub fn write_beside(db: &Path, file: &File) -> Result<std::path::PathBuf, FileEr
     Ok(path)
 }
 
-/// The proposals of a call, as the proposals table shows them.
-pub async fn proposals(pool: &crate::store::Pool, call: &str) -> Result<Table, crate::Error> {
+/// The proposals of a call a filter matches, in the order the proposals table shows them.
+pub async fn proposals(
+    pool: &crate::store::Pool,
+    filter: &crate::proposal::Filter,
+    sort: crate::proposal::table::Sort,
+) -> Result<Table, crate::Error> {
     use crate::lang::Lang;
-    let list = crate::proposal::list(
-        pool,
-        &crate::proposal::Filter {
-            call: call.to_string(),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let list = crate::proposal::table::lines(pool, filter, sort).await?;
     let rows = list
         .iter()
         .map(|p| {

@@ -49,7 +49,8 @@ pub(crate) async fn export(
         force,
     } = a;
     let format = grantdesk::export::Format::of_path(&file);
-    let made = grantdesk::export::table_file(pool, &call, &what, by, format).await?;
+    let view = grantdesk::export::View::ranked(by);
+    let made = grantdesk::export::table_file(pool, &call, &what, &view, format).await?;
     grantdesk::export::write(&file, &made.bytes, force, path)?;
     println!(
         "{} {} ({} {})",

@@ -1549,7 +1549,7 @@ async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
         &db.pool,
         CALL,
         "ledger",
-        grantdesk::review::ranking::Aggregate::Mean,
+        &grantdesk::export::View::default(),
         grantdesk::export::Format::Csv,
     )
     .await
@@ -1564,7 +1564,7 @@ async fn a_payment_batch_goes_to_the_finance_office_and_is_paid_in_one_step() {
         &db.pool,
         CALL,
         "cashflow",
-        grantdesk::review::ranking::Aggregate::Mean,
+        &grantdesk::export::View::default(),
         grantdesk::export::Format::Xlsx,
     )
     .await

@@ -22,7 +22,13 @@ async fn proposals_ranking_and_awards_export_with_typed_cells_and_no_live_formul
         .await
         .expect("awarded");
 
-    let p = export::proposals(&db.pool, CALL).await.expect("proposals");
+    let every = grantdesk::proposal::Filter {
+        call: CALL.into(),
+        ..Default::default()
+    };
+    let p = export::proposals(&db.pool, &every, Default::default())
+        .await
+        .expect("proposals");
     assert_eq!(p.rows.len(), 40);
     let csv = String::from_utf8(export::csv(&p).expect("csv")[3..].to_vec()).expect("utf-8");
     assert!(csv.starts_with("申请编号,项目名称,申请单位"), "{csv}");
@@ -87,4 +93,55 @@ fn formula_like_text_never_becomes_a_formula() {
         "xl/worksheets/sheet1.xml",
     );
     assert!(!sheet.contains("<f>"), "no formula cell: {sheet}");
+}
+
+/// The proposals table exports as the window shows it: the officer's filter and sort, not
+/// the whole call.
+#[tokio::test]
+async fn the_proposals_export_follows_the_table_s_filter_and_sort() {
+    let db = db().await;
+    grantdesk::demo::load(&db.pool, &stamp())
+        .await
+        .expect("sample");
+    let view = export::View {
+        status: Some(grantdesk::proposal::ProposalStatus::Ineligible),
+        sort: grantdesk::proposal::table::Sort {
+            column: grantdesk::proposal::table::Column::Requested,
+            descending: true,
+        },
+        ..Default::default()
+    };
+    let f = export::table_file(&db.pool, CALL, "proposals", &view, export::Format::Csv)
+        .await
+        .expect("export");
+    assert_eq!(f.rows, 5);
+    let text = String::from_utf8(f.bytes[3..].to_vec()).expect("utf-8");
+    let references: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    assert_eq!(references.len(), 5, "{text}");
+    assert_eq!(
+        references[0], "BJ-AIXR-2026-0038",
+        "the largest request first"
+    );
+    assert!(
+        text.lines().skip(1).all(|l| l.contains("形式审查不合格")),
+        "{text}"
+    );
+    // The window sends its view as JSON; parts left out are the whole call by reference.
+    let sent: export::View = serde_json::from_value(
+        serde_json::json!({ "search": "手术", "sort": { "column": "title" } }),
+    )
+    .expect("view");
+    let f = export::table_file(&db.pool, CALL, "proposals", &sent, export::Format::Csv)
+        .await
+        .expect("export");
+    assert_eq!(f.rows, 1);
+    let whole: export::View = serde_json::from_value(serde_json::json!({})).expect("view");
+    let f = export::table_file(&db.pool, CALL, "proposals", &whole, export::Format::Csv)
+        .await
+        .expect("export");
+    assert_eq!(f.rows, 40);
 }

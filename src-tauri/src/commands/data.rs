@@ -188,14 +188,14 @@ pub async fn export_table<R: Runtime>(
     call: String,
     what: String,
     xlsx: bool,
-    order: Option<Aggregate>,
+    view: Option<export::View>,
 ) -> Reply<Option<ExportedTable>> {
     let format = if xlsx { Format::Xlsx } else { Format::Csv };
     let file = export::table_file(
         &state.pool(),
         &call,
         &what,
-        order.unwrap_or_default(),
+        &view.unwrap_or_default(),
         format,
     )
     .await

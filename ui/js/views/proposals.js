@@ -23,13 +23,14 @@ const COLUMNS = [
 // (`proposal_rows`). A call of 100,000 proposals costs the page what one of 100 does.
 export async function renderProposals(app, code) {
   const state = { topic: '', status: '', search: '', sort: { key: 'reference', direction: 'asc' } };
-  const query = () => ({
-    call: code,
+  // What the table shows: its filter and sort (also what its export writes).
+  const view = () => ({
     topic: state.topic || null,
     status: state.status || null,
     search: state.search.trim() || null,
     sort: { column: state.sort.key, descending: state.sort.direction === 'desc' },
   });
+  const query = () => ({ call: code, ...view() });
   const [c, first] = await Promise.all([call('get_call', { code }), call('order_proposals', { query: query() })]);
   const here = `#/call/${encodeURIComponent(c.code)}`;
   let order = first;
@@ -155,7 +156,7 @@ export async function renderProposals(app, code) {
     { class: 'fill' },
     h('h1', {}, `${t('proposals')} — ${c.code}`),
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
-    h('div', { class: 'filters' }, search, topic, status, c.actions.take_proposals ? h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')) : null, count, exportButtons(app, c.code, 'proposals')),
+    h('div', { class: 'filters' }, search, topic, status, c.actions.take_proposals ? h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')) : null, count, exportButtons(app, c.code, 'proposals', view)),
     h('div', { class: 'vtable', role: 'table' }, head, body),
   );
 }

@@ -48,7 +48,7 @@ export async function renderRanking(app, code, by = 'mean') {
     {},
     h('h1', {}, `${t('ranking')} — ${c.code}`),
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
-    h('div', { class: 'filters' }, h('label', {}, t('order_by'), ' ', select), exportButtons(app, c.code, 'ranking', () => select.value)),
+    h('div', { class: 'filters' }, h('label', {}, t('order_by'), ' ', select), exportButtons(app, c.code, 'ranking', () => ({ order: select.value }))),
     c.actions.review ? h('div', { class: 'actions' }, uploadField(app, { label: t('import_scores'), test: 'import-scores', command: 'import_scores', callCode: c.code, done: () => draw(select.value) })) : null,
     h('div', { class: 'panel' }, table),
   );
