@@ -158,7 +158,10 @@ if (scale > 0) {
   // new one, to save the minutes of writing it.
   const big = tempDb();
   const t = performance.now();
-  if (process.env.MEASURE_SCALE_DB) copyFileSync(process.env.MEASURE_SCALE_DB, big);
+  if (process.env.MEASURE_SCALE_DB) {
+    copyFileSync(process.env.MEASURE_SCALE_DB, big);
+    if (existsSync(`${process.env.MEASURE_SCALE_DB}-wal`)) copyFileSync(`${process.env.MEASURE_SCALE_DB}-wal`, `${big}-wal`);
+  }
   execFileSync(CLI, ['--db', big, 'demo', '--scale', String(scale)], { stdio: 'ignore' });
   console.log(`${scale} proposals written by the command line in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const backup = join(dirname(big), 'backups', `grantdesk-${today()}.db`);

@@ -761,7 +761,13 @@ impl Filter {
         call_id: i64,
     ) -> crate::db::QueryAs<T> {
         q.bind(call_id)
-            .bind(self.topic.as_ref().map(|t| t.trim().to_ascii_uppercase()))
+            .bind(
+                self.topic
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_ascii_uppercase),
+            )
             .bind(self.status.map(ProposalStatus::as_str))
             .bind(
                 self.search

@@ -141,28 +141,36 @@ struct Entry {
 
 /// The matching proposals of `filter.call`, sorted by `sort`.
 pub async fn order(pool: &Pool, filter: &Filter, sort: Sort) -> Result<Order, Error> {
-    let call = call::get(pool, &filter.call).await?;
+    let mut tx = pool.read().await?;
+    let call = call::store_get_on(&mut tx, &filter.call).await?;
+    order_on(&mut tx, call.id, filter, sort).await
+}
+
+/// [`order`] inside a read of one snapshot: the count and the matching rows are one statement.
+async fn order_on(
+    tx: &mut crate::db::Tx,
+    call_id: i64,
+    filter: &Filter,
+    sort: Sort,
+) -> Result<Order, Error> {
     // The matching proposals come back as one JSON array in one row: a hundred thousand rows
     // one by one cost the driver more than the database's whole scan (≈ 2 µs a row).
     let text = sort.column.expr();
     let clause = filter_clause();
+    let total = "(SELECT count(*) FROM proposals WHERE call_id = $1)";
     let sqlite = format!(
-        "SELECT json_group_array(json_array(p.id, p.reference, {text}, p.requested_fen)){clause}"
+        "SELECT {total}, json_group_array(json_array(p.id, p.reference, {text}, p.requested_fen)){clause}"
     );
     let postgres = format!(
-        "SELECT CAST(json_agg(json_build_array(p.id, p.reference, {text}, p.requested_fen)) AS TEXT){}",
+        "SELECT {total}, CAST(json_agg(json_build_array(p.id, p.reference, {text}, p.requested_fen)) AS TEXT){}",
         clause.replace("instr(", "strpos(")
     );
-    let (json,): (Option<String>,) = filter
+    let (total, json): (i64, Option<String>) = filter
         .bind(
             crate::db::query_as(crate::db::Sql::per_backend(sqlite, postgres)),
-            call.id,
+            call_id,
         )
-        .fetch_one(pool)
-        .await?;
-    let (total,): (i64,) = crate::db::query_as("SELECT count(*) FROM proposals WHERE call_id = $1")
-        .bind(call.id)
-        .fetch_one(pool)
+        .fetch_one(&mut *tx)
         .await?;
     // PostgreSQL aggregates no rows to NULL, SQLite to `[]`.
     let found: Vec<Found> = match json.as_deref() {
@@ -255,7 +263,17 @@ pub async fn rows(
             ),
         ));
     }
-    let call = call::get(pool, call_code).await?;
+    let mut tx = pool.read().await?;
+    let call = call::store_get_on(&mut tx, call_code).await?;
+    rows_on(&mut tx, call.id, ids).await
+}
+
+/// [`rows`] inside a read: at most [`MAX_ROWS`] ids (the caller checks).
+async fn rows_on(
+    tx: &mut crate::db::Tx,
+    call_id: i64,
+    ids: &[i64],
+) -> Result<Vec<Option<ProposalSummary>>, Error> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -269,28 +287,32 @@ pub async fn rows(
          FROM proposals p JOIN applicants a ON a.id = p.applicant_id
          WHERE p.call_id = $1 AND p.id IN ({marks})"
     );
-    let mut q = crate::db::query_as::<SummaryRow>(sqlx::AssertSqlSafe(sql)).bind(call.id);
+    let mut q = crate::db::query_as::<SummaryRow>(sqlx::AssertSqlSafe(sql)).bind(call_id);
     for id in ids {
         q = q.bind(*id);
     }
     let mut found = std::collections::HashMap::with_capacity(ids.len());
-    for row in q.fetch_all(pool).await? {
+    for row in q.fetch_all(&mut *tx).await? {
         found.insert(row.id, ProposalSummary::try_from(row)?);
     }
-    Ok(ids.iter().map(|id| found.remove(id)).collect())
+    // A handle asked for twice reads twice.
+    Ok(ids.iter().map(|id| found.get(id).cloned()).collect())
 }
 
-/// Every matching line, in the table's order: [`order`], then [`rows`] a chunk at a time. For
-/// the command line and exports, which show the whole table.
+/// Every matching line, in the table's order, read as of one moment (the order and every
+/// chunk of lines in one snapshot): for the command line and exports, which show the whole
+/// table.
 pub async fn lines(
     pool: &Pool,
     filter: &Filter,
     sort: Sort,
 ) -> Result<Vec<ProposalSummary>, Error> {
-    let order = order(pool, filter, sort).await?;
+    let mut tx = pool.read().await?;
+    let call = call::store_get_on(&mut tx, &filter.call).await?;
+    let order = order_on(&mut tx, call.id, filter, sort).await?;
     let mut out = Vec::with_capacity(order.rows.len());
     for ids in order.rows.chunks(MAX_ROWS) {
-        out.extend(rows(pool, &filter.call, ids).await?.into_iter().flatten());
+        out.extend(rows_on(&mut tx, call.id, ids).await?.into_iter().flatten());
     }
     Ok(out)
 }

@@ -426,6 +426,12 @@ async fn chinese_sorts_by_pinyin_references_by_number_and_filters_keep_the_total
         sorted(Column::Reference, false, base.clone()).await.1,
         ["P-2", "P-02", "P-9", "P-10", "Q-1"]
     );
+    // An empty topic, as a form sends "every topic", filters nothing out.
+    let every = Filter {
+        topic: Some(" ".into()),
+        ..base.clone()
+    };
+    assert_eq!(sorted(Column::Reference, false, every).await.1.len(), 5);
     // 阿 a < 北 bei < 人 ren < 中 zhong, then Latin.
     assert_eq!(
         sorted(Column::Title, false, base.clone()).await.1,
@@ -505,14 +511,15 @@ async fn lines_are_read_by_handle_in_the_order_asked_and_a_stale_handle_reads_as
         .expect("order");
     let (first, last) = (order.rows[0], order.rows[39]);
     let unknown = order.rows.iter().max().expect("rows") + 1_000;
-    let lines = table::rows(&db.pool, demo::CALL_CODE, &[last, unknown, first])
+    let lines = table::rows(&db.pool, demo::CALL_CODE, &[last, unknown, first, last])
         .await
         .expect("rows");
     let all = proposal::list(&db.pool, &base).await.expect("list");
-    assert_eq!(lines.len(), 3);
+    assert_eq!(lines.len(), 4);
     assert_eq!(lines[0].as_ref(), all.last());
     assert_eq!(lines[1], None);
     assert_eq!(lines[2].as_ref(), all.first());
+    assert_eq!(lines[3], lines[0], "a handle asked for twice reads twice");
     assert!(
         table::rows(&db.pool, demo::CALL_CODE, &[])
             .await

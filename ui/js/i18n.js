@@ -67,7 +67,7 @@ const TEXT = {
   col_reasons: ['不合格原因', 'Reasons'],
   all_topics: ['全部方向', 'All topics'],
   all_statuses: ['全部状态', 'All statuses'],
-  search: ['搜索名称、单位或负责人', 'Search title, applicant or investigator'],
+  search: ['搜索名称、单位、负责人或编号', 'Search title, applicant, investigator or reference'],
   shown_of: ['显示 {n} / {total} 份', '{n} of {total} shown'],
   applicant: ['申请单位', 'Applicant'],
   credit_code: ['统一社会信用代码', 'Unified social credit code'],

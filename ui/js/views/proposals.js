@@ -34,7 +34,7 @@ export async function renderProposals(app, code) {
   const [c, first] = await Promise.all([call('get_call', { code }), call('order_proposals', { query: query() })]);
   const here = `#/call/${encodeURIComponent(c.code)}`;
   let order = first;
-  const lines = new RowCache();
+  let lines = new RowCache();
 
   const count = h('span', { class: 'count', 'data-test': 'shown-count' });
   const head = h('div', { class: 'head', role: 'row' });
@@ -82,22 +82,24 @@ export async function renderProposals(app, code) {
   const settle = () => body.toggleAttribute('data-busy', busy || reads > 0);
 
   async function read(w) {
-    const ids = lines.missing(wanted(w), 500);
+    // The cache of the order this read is for: a reorder meanwhile starts a new one.
+    const cache = lines;
+    const ids = cache.missing(wanted(w), 500);
     if (!ids.length) return;
-    lines.asking(ids);
+    cache.asking(ids);
     reads++;
     settle();
     try {
-      lines.put(ids, await call('proposal_rows', { call: code, ids }), wanted(current()));
+      cache.put(ids, await call('proposal_rows', { call: code, ids }), wanted(current()));
     } catch (e) {
-      lines.failed(ids);
+      cache.failed(ids);
       app.error(e);
       return;
     } finally {
       reads--;
       settle();
     }
-    drawRows();
+    if (cache === lines) drawRows();
   }
 
   const current = () => visibleWindow({ scrollTop: body.scrollTop, viewport: body.clientHeight || 600, rowHeight: ROW, total: order.rows.length });
@@ -117,7 +119,10 @@ export async function renderProposals(app, code) {
 
   // One order request at a time; criteria changed meanwhile are asked for once it returns,
   // so typing a search sends no queue of stale requests and the last answer is the latest.
+  // The rows and the export follow the last order that came back (`shown`); its lines are
+  // read afresh.
   let again = false;
+  let shown = view();
   async function reorder() {
     if (busy) {
       again = true;
@@ -125,18 +130,24 @@ export async function renderProposals(app, code) {
     }
     busy = true;
     settle();
-    try {
-      do {
-        again = false;
-        order = await call('order_proposals', { query: query() });
-      } while (again);
-    } catch (e) {
-      app.error(e);
-    } finally {
-      busy = false;
+    let got = null;
+    do {
+      again = false;
+      const asked = view();
+      try {
+        got = { order: await call('order_proposals', { query: { call: code, ...asked } }), asked };
+      } catch (e) {
+        if (!again) app.error(e);
+      }
+    } while (again);
+    busy = false;
+    if (got) {
+      order = got.order;
+      shown = got.asked;
+      lines = new RowCache();
+      body.scrollTop = 0;
+      drawCount();
     }
-    body.scrollTop = 0;
-    drawCount();
     drawRows();
     settle();
   }
@@ -156,7 +167,7 @@ export async function renderProposals(app, code) {
     { class: 'fill' },
     h('h1', {}, `${t('proposals')} — ${c.code}`),
     h('p', { class: 'sub' }, h('a', { href: here }, `← ${pick(c, 'title')}`)),
-    h('div', { class: 'filters' }, search, topic, status, c.actions.take_proposals ? h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')) : null, count, exportButtons(app, c.code, 'proposals', view)),
+    h('div', { class: 'filters' }, search, topic, status, c.actions.take_proposals ? h('a', { class: 'button', href: `${here}/new-proposal`, 'data-test': 'new-proposal' }, t('new_proposal')) : null, count, exportButtons(app, c.code, 'proposals', () => shown)),
     h('div', { class: 'vtable', role: 'table' }, head, body),
   );
 }
