@@ -27,6 +27,9 @@ pub(crate) struct ExportArgs {
     call: String,
     #[arg(long)]
     out: PathBuf,
+    /// For the proposals: the table's filter and sort, as `proposals` takes them
+    #[command(flatten)]
+    view: crate::proposals::TableView,
     /// For the ranking: mean, trimmed or calibrated
     #[arg(long, default_value = "mean", value_parser = aggregate)]
     by: Aggregate,
@@ -45,11 +48,19 @@ pub(crate) async fn export(
         what,
         call,
         out: file,
+        view,
         by,
         force,
     } = a;
     let format = grantdesk::export::Format::of_path(&file);
-    let view = grantdesk::export::View::ranked(by);
+    let (filter, sort) = view.read(call.clone())?;
+    let view = grantdesk::export::View {
+        order: by,
+        topic: filter.topic,
+        status: filter.status,
+        search: filter.search,
+        sort,
+    };
     let made = grantdesk::export::table_file(pool, &call, &what, &view, format).await?;
     grantdesk::export::write(&file, &made.bytes, force, path)?;
     println!(

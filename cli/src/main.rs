@@ -39,7 +39,7 @@ mod prelude {
 
     pub(crate) use grantdesk::call::{self, Call, CallForm, CallStatus};
     pub(crate) use grantdesk::error::FileError;
-    pub(crate) use grantdesk::proposal::{self, Filter, ProposalForm, ProposalStatus};
+    pub(crate) use grantdesk::proposal::{self, Filter, ProposalForm};
     pub(crate) use grantdesk::review::pool::{self, ConflictWith, Declared, ReviewerForm};
     pub(crate) use grantdesk::review::ranking::Aggregate;
     pub(crate) use grantdesk::review::{self, ReviewForm};

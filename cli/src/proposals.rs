@@ -6,8 +6,16 @@ use crate::prelude::*;
 pub(crate) struct ProposalsArgs {
     #[arg(long)]
     call: String,
+    #[command(flatten)]
+    view: TableView,
+}
+
+/// What a proposals table shows: the window's filter and sort, as options.
+#[derive(Args)]
+pub(crate) struct TableView {
     #[arg(long)]
     topic: Option<String>,
+    /// draft, submitted, eligible, ineligible or withdrawn
     #[arg(long)]
     status: Option<String>,
     /// Text to find in the title, applicant, investigator or reference
@@ -20,6 +28,25 @@ pub(crate) struct ProposalsArgs {
     /// Sort descending
     #[arg(long)]
     desc: bool,
+}
+
+impl TableView {
+    /// The filter and sort for `call`, checked by the core.
+    pub(crate) fn read(self, call: String) -> Result<(Filter, proposal::table::Sort), Error> {
+        let status = self
+            .status
+            .as_deref()
+            .map(proposal::table::parse_status)
+            .transpose()?;
+        let sort = proposal::table::Sort::parse(self.sort.as_deref(), self.desc)?;
+        let filter = Filter {
+            call,
+            topic: self.topic,
+            status,
+            search: self.search,
+        };
+        Ok((filter, sort))
+    }
 }
 
 #[derive(Subcommand)]
@@ -60,30 +87,7 @@ pub(crate) enum ProposalCmd {
 }
 
 pub(crate) async fn list(pool: &Pool, a: ProposalsArgs, out: &Out) -> Result<(), Error> {
-    let status = match a.status.as_deref() {
-        None => None,
-        Some(s) => Some(ProposalStatus::parse(s).ok_or_else(|| {
-            Error::Proposal(proposal::ProposalError::Invalid(vec![grantdesk::error::Invalid::new(
-                "status",
-                "status_unknown",
-                format!("“{s}”不是申请书状态（draft、submitted、eligible、ineligible、withdrawn）"),
-                format!("\"{s}\" is not a proposal status (draft, submitted, eligible, ineligible, withdrawn)"),
-            )]))
-        })?),
-    };
-    let sort = proposal::table::Sort {
-        column: match a.sort.as_deref() {
-            Some(name) => proposal::table::Column::parse(name)?,
-            None => proposal::table::Column::Reference,
-        },
-        descending: a.desc,
-    };
-    let filter = Filter {
-        call: a.call,
-        topic: a.topic,
-        status,
-        search: a.search,
-    };
+    let (filter, sort) = a.view.read(a.call)?;
     let rows = proposal::table::lines(pool, &filter, sort).await?;
     out.show(&rows, |rows| {
         let table = rows

@@ -106,6 +106,35 @@ pub struct Sort {
     pub descending: bool,
 }
 
+impl Sort {
+    /// A sort as a front end spells it: a column's name (the reference when none) and a
+    /// direction; an unknown column is refused (see [`Column::parse`]).
+    pub fn parse(column: Option<&str>, descending: bool) -> Result<Sort, Error> {
+        Ok(Sort {
+            column: column.map_or(Ok(Column::Reference), Column::parse)?,
+            descending,
+        })
+    }
+}
+
+/// A status as a front end spells it (`submitted`, any case); an unknown one is refused,
+/// naming the field `status` and every status.
+pub fn parse_status(name: &str) -> Result<ProposalStatus, Error> {
+    ProposalStatus::parse(name.trim()).ok_or_else(|| {
+        let names = ProposalStatus::ALL.map(ProposalStatus::as_str);
+        Error::invalid(
+            "status",
+            "status_unknown",
+            format!("“{}”不是申请书状态（{}）", name.trim(), names.join("、")),
+            format!(
+                "\"{}\" is not a proposal status ({})",
+                name.trim(),
+                names.join(", ")
+            ),
+        )
+    })
+}
+
 /// The proposals a table shows, in order, as row handles for [`rows`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Order {
@@ -378,6 +407,30 @@ mod tests {
             err.message(crate::Lang::Zh)
         );
         assert!(err.message(crate::Lang::En).contains("pi_name"));
+    }
+
+    #[test]
+    fn a_sort_and_a_status_as_front_ends_spell_them() {
+        assert_eq!(Sort::parse(None, false).ok(), Some(Sort::default()));
+        assert_eq!(
+            Sort::parse(Some("requested"), true).ok(),
+            Some(Sort {
+                column: Column::Requested,
+                descending: true
+            })
+        );
+        assert!(Sort::parse(Some("budget"), false).is_err());
+        assert_eq!(
+            parse_status(" ineligible ").ok(),
+            Some(ProposalStatus::Ineligible)
+        );
+        let err = parse_status("rejected").expect_err("unknown");
+        assert_eq!(err.invalid_fields()[0].field, "status");
+        assert!(
+            err.message(crate::Lang::Zh)
+                .contains("“rejected”不是申请书状态")
+        );
+        assert!(err.message(crate::Lang::En).contains("withdrawn"));
     }
 
     #[test]

@@ -159,6 +159,39 @@ fn exports_never_overwrite_a_file_unasked_nor_ever_the_database() {
             .expect("read")
             .contains("BJ-AIXR-2026-0001")
     );
+    // Filtered and sorted as the window's table: the five ineligible, the largest first.
+    cli.ok(&[
+        "export",
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--out",
+        &out,
+        "--force",
+        "--status",
+        "ineligible",
+        "--sort",
+        "requested",
+        "--desc",
+    ]);
+    let text = std::fs::read_to_string(&out).expect("read");
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert!(lines[0].starts_with("BJ-AIXR-2026-0038,"), "{text}");
+    let e = cli.fails(&[
+        "export",
+        "proposals",
+        "--call",
+        "BJ-AIXR-2026",
+        "--out",
+        &out,
+        "--force",
+        "--status",
+        "rejected",
+        "--lang",
+        "en",
+    ]);
+    assert!(e.contains("\"rejected\" is not a proposal status"), "{e}");
     let db = cli.dir.path().join("cli.db");
     let before = cli.ok(&["audit", "verify", "--lang", "en"]);
     // However it is spelled, the database in use is never written over.
