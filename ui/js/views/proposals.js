@@ -140,16 +140,26 @@ export async function renderProposals(app, code) {
         if (!again) app.error(e);
       }
     } while (again);
-    busy = false;
     if (got) {
+      // The first screen's lines are read before the new order is drawn, so that the table
+      // does not flash empty rows; any others are read as they come into view.
+      const fresh = new RowCache();
+      const first = got.order.rows.slice(0, 2 * Math.ceil((body.clientHeight || 600) / ROW));
+      try {
+        if (first.length) fresh.put(first, await call('proposal_rows', { call: code, ids: first }));
+      } catch {
+        // drawn as not read yet, and asked for again by the draw
+      }
       order = got.order;
       shown = got.asked;
-      lines = new RowCache();
+      lines = fresh;
       body.scrollTop = 0;
       drawCount();
     }
+    busy = false;
     drawRows();
     settle();
+    if (again) reorder();
   }
 
   body.addEventListener('scroll', () => requestAnimationFrame(drawRows));
