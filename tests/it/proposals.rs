@@ -333,15 +333,7 @@ async fn the_core_sorts_every_column_both_ways_as_the_collator_compares() {
         statuses.len() >= 2,
         "the sample has statuses to sort: {statuses:?}"
     );
-    for column in [
-        Column::Reference,
-        Column::Title,
-        Column::Applicant,
-        Column::PiName,
-        Column::Topic,
-        Column::Requested,
-        Column::Status,
-    ] {
+    for column in Column::ALL {
         for descending in [false, true] {
             let sort = Sort { column, descending };
             let order = table::order(&db.pool, &base, sort).await.expect("order");
