@@ -262,6 +262,55 @@ test('ten thousand proposals: the core sorts and filters, the page draws only wh
   }
 });
 
+test('a reviewed call of a thousand proposals: the core ranks it once, the page reads what is in view', async () => {
+  const db = tempDb();
+  execFileSync(CLI, ['--db', db, 'demo', '--scale', '1000', '--stage', 'reviewed'], { stdio: 'ignore' });
+  const w = await Window.open(db);
+  const settled = '[data-test=ranking-rows]:not([data-busy])';
+  const figures = (column) => w.exec(`return [...document.querySelectorAll('[data-test=ranking-row]')].map((r) => r.children[${column}].textContent);`);
+  try {
+    await w.useLang('zh');
+    await w.go('#/call/BJ-SCALE-2026/ranking');
+    // Every eligible proposal was staffed and scored: all are ranked.
+    await w.waitFor('[data-test=ranked-count]', { text: '已排名 875 份（评审中 875 份）', timeout: 60000 });
+    const ranked = 875;
+    await w.waitFor(settled);
+    const ranks = (await figures(0)).map((x) => parseInt(x, 10));
+    assert.ok(ranks.length > 10 && ranks.length < 100, `${ranks.length} rows in the DOM for ${ranked} ranked`);
+    assert.equal(ranks[0], 1);
+    const means = (await figures(6)).map(Number);
+    assert.ok(means.every((m, i) => i === 0 || means[i - 1] >= m), `means descend: ${means.slice(0, 5)}`);
+    // Another order: the calibrated figures descend from the top.
+    await w.exec("const s = document.querySelector('[data-test=rank-order]'); s.value = 'calibrated'; s.dispatchEvent(new Event('change'));");
+    await w.waitFor(settled);
+    const calibrated = (await figures(8)).map(Number);
+    assert.ok(calibrated.every((m, i) => i === 0 || calibrated[i - 1] >= m), `calibrated descend: ${calibrated.slice(0, 5)}`);
+    // The bottom of the ranking, read when scrolled to: the last rank drawn.
+    const bottom = await w.execAsync(`
+      const done = arguments[0];
+      const body = document.querySelector('[data-test=ranking-rows]');
+      body.scrollTop = body.scrollHeight;
+      const t = performance.now();
+      (function poll() {
+        const rows = [...document.querySelectorAll('[data-test=ranking-row]')];
+        const last = rows.some((r) => r.offsetTop + r.offsetHeight >= body.firstElementChild.offsetHeight - 1);
+        if (!body.hasAttribute('data-busy') && !document.querySelector('[data-test=ranking-row-pending]') && last || performance.now() - t > 10000) {
+          done({ last, ranks: rows.map((r) => parseInt(r.firstElementChild.textContent, 10)) });
+        } else requestAnimationFrame(poll);
+      })();`);
+    assert.ok(bottom.last, 'the last row is drawn');
+    assert.ok(Math.max(...bottom.ranks) > ranked - 5, `ranks near ${ranked} at the bottom: ${bottom.ranks.slice(-3)}`);
+    await w.exec("document.querySelector('[data-test=ranking-rows]').scrollTop = 0;");
+    await w.waitFor(settled);
+    await sleep(300);
+    const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ranking-zh.png'), await w.screenshot());
+  } finally {
+    await w.close();
+  }
+});
+
 inWindow('the first run asks for the agency; a call and a proposal are entered through the forms, edited and submitted', async (w) => {
   await w.useLang('en');
   // A real call waits for the agency (its letters print it); bad answers are named.
@@ -673,7 +722,11 @@ inWindow('a conflict declared after scoring recuses the reviewer: the review is 
   await w.useLang('zh');
   const loaded = await w.invoke('load_sample', { stage: 'reviewed' });
   assert.equal(loaded.ok.call, 'BJ-AIXR-2026');
-  const ranked = async () => (await w.invoke('call_ranking', { call: 'BJ-AIXR-2026', by: 'mean' })).ok.find((r) => r.reference === 'BJ-AIXR-2026-0010');
+  const ranked = async () => {
+    const order = (await w.invoke('ranking_order', { call: 'BJ-AIXR-2026', by: 'mean' })).ok;
+    const lines = (await w.invoke('ranking_rows', { call: 'BJ-AIXR-2026', by: 'mean', ids: order.rows })).ok;
+    return lines.find((r) => r.reference === 'BJ-AIXR-2026-0010');
+  };
   assert.equal((await ranked()).reviews, 3);
   await w.go('#/call/BJ-AIXR-2026/p/BJ-AIXR-2026-0010');
   await w.waitFor('[data-test=panel-members] tr[data-reviewer]');

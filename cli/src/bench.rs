@@ -73,6 +73,10 @@ pub(crate) enum BenchCmd {
         /// instead of a fresh one: `grantdesk --db FILE demo --scale N` makes one to keep
         #[arg(long, value_name = "FILE")]
         database: Option<PathBuf>,
+        /// Carry the call through review (`demo --scale N --stage reviewed`) and time the
+        /// ranking table too
+        #[arg(long)]
+        reviewed: bool,
         /// Also on a PostgreSQL server, beside the SQLite file: a fresh database is created
         /// there (the role may create databases) and dropped afterwards
         #[arg(long, value_name = "postgres://…")]
@@ -219,13 +223,14 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
         BenchCmd::Table {
             proposals,
             database,
+            reviewed,
             server,
         } => {
             let stamp = Stamp::now_for_os_user();
             let mut runs = Vec::new();
             if let Some(path) = database {
                 let pool = grantdesk::store::open(&path).await?;
-                let f = grantdesk::proposal::bench::run(&pool, proposals, &stamp).await;
+                let f = grantdesk::proposal::bench::run(&pool, proposals, reviewed, &stamp).await;
                 pool.close().await;
                 runs.push(("SQLite file given", f?));
             }
@@ -238,7 +243,9 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                 let dir = work_dir(None)?;
                 let mut place = Scratch::new(&dir, server, false);
                 let f = match place.fresh("table").await {
-                    Ok(pool) => grantdesk::proposal::bench::run(&pool, proposals, &stamp).await,
+                    Ok(pool) => {
+                        grantdesk::proposal::bench::run(&pool, proposals, reviewed, &stamp).await
+                    }
                     Err(e) => Err(e),
                 };
                 runs.push((tidy(place, &dir, false).await?, f?));

@@ -19,8 +19,9 @@ pub(crate) struct DemoArgs {
     /// (a year into the awards: paid, reviewed at mid-term, reported, one suspended)
     #[arg(long, value_enum, default_value_t = Stage::Proposals)]
     stage: Stage,
-    /// Also fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
-    /// the window at scale and measuring)
+    /// Instead, fill the call BJ-SCALE-2026 with this many synthetic proposals (for trying
+    /// the window at scale and measuring); with `--stage reviewed`, also close it, check it,
+    /// make a pool of one reviewer per 20 proposals, draw five a proposal and score them all
     #[arg(long)]
     scale: Option<usize>,
 }
@@ -33,7 +34,27 @@ pub(crate) async fn run(
     out: &Out,
 ) -> Result<(), Error> {
     match (a.scale, a.stage) {
-        (Some(n), _) => {
+        (Some(n), Stage::Reviewed) => {
+            let r = demo::load_scaled_reviewed(pool, stamp, n).await?;
+            out.show(&r, |r| match out.lang {
+                Lang::Zh => println!(
+                    "规模测试资助计划 {} 已完成评审：{} 份申请书（形式审查合格 {} 份），{} 位评审专家，{} 人次分配，{} 份评审意见",
+                    r.loaded.call, r.loaded.proposals_total, r.loaded.eligible, r.reviewers, r.assignments, r.reviews
+                ),
+                Lang::En => println!(
+                    "Scale test call {} reviewed: {} proposals ({} eligible), {} reviewers, {} assignments, {} reviews",
+                    r.loaded.call, r.loaded.proposals_total, r.loaded.eligible, r.reviewers, r.assignments, r.reviews
+                ),
+            })?;
+            Ok(())
+        }
+        (Some(_), Stage::Awarded | Stage::Disbursing) => Err(Error::invalid(
+            "stage",
+            "scale_stage",
+            "规模测试资助计划只能加载到 proposals 或 reviewed 阶段",
+            "the scale call goes as far as `proposals` or `reviewed`",
+        )),
+        (Some(n), Stage::Proposals) => {
             let loaded = demo::load_scaled(pool, stamp, n).await?;
             out.show(&loaded, |loaded| {
                 println!(

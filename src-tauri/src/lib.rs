@@ -38,6 +38,8 @@ pub struct AppState {
     memory: memory::Memory,
     /// Who answers the file dialogs: the officer, or the end-to-end tests' seam (`dialog`).
     answers: dialog::Answers,
+    /// The last ranking the window asked for, reused while nothing changed.
+    pub rankings: grantdesk::review::table::Rankings,
     /// The folders the officer chose in a dialog during this run, the latest first: where the
     /// next dialog starts, and what `open_folder` may open besides the exports.
     chosen: Mutex<Vec<PathBuf>>,
@@ -75,6 +77,7 @@ impl AppState {
             letters: LettersRun::default(),
             memory: memory::Memory::default(),
             answers: dialog::Answers::Native,
+            rankings: grantdesk::review::table::Rankings::new(),
             chosen: Mutex::new(Vec::new()),
             chosen_backup: Mutex::new(None),
             keyring: connection::Keyring::from_env(),

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::call::{self, AppropriationForm, CallForm, CallStatus, TopicForm};
 use crate::credit_code::CreditCode;
+use crate::db::Backend;
 use crate::error::Error;
 use crate::form::Text;
 use crate::money::Money;
@@ -66,6 +67,9 @@ pub fn reference_call_form() -> CallForm {
 }
 
 /// (organisation, kind: 'U' university / 'I' institute / 'C' company, district code)
+/// How many proposals [`load_scaled`] writes in one transaction.
+const LOAD_BATCH: usize = 1000;
+
 const ORGS: [(&str, char, &str); 40] = [
     ("京华理工大学", 'U', "110108"),
     ("燕山师范大学", 'U', "110102"),
@@ -555,8 +559,9 @@ pub async fn load(pool: &Pool, stamp: &Stamp) -> Result<Loaded, Error> {
 pub const SCALE_CODE: &str = "BJ-SCALE-2026";
 
 /// A large call for trying the window and measuring: the reference call's rules with `count`
-/// synthetic submitted proposals from distinct applicants, written in one transaction with
-/// their audit entries. Creates the call if it is missing; adds proposals up to `count`.
+/// synthetic submitted proposals from distinct applicants, written with their audit entries in
+/// transactions of [`LOAD_BATCH`]. Creates the call if it is missing; adds proposals up to
+/// `count`, so an interrupted load is completed by the next.
 pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loaded, Error> {
     let mut call_created = false;
     if call::find(pool, SCALE_CODE).await?.is_none() {
@@ -564,6 +569,8 @@ pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loa
             code: t(SCALE_CODE),
             title_zh: t("规模测试资助计划"),
             title_en: t("Scale test call"),
+            // Five reviews a proposal, as the issue's national draw.
+            min_reviewers: t("5"),
             ..reference_call_form()
         };
         call::create(pool, stamp, &form).await?;
@@ -576,8 +583,23 @@ pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loa
     };
     let present = proposal::list(pool, &filter).await?.len();
     let samples = sample_proposals();
+    // In transactions of a thousand proposals: the load resumes where it stopped, and on
+    // PostgreSQL a transaction of many audited acts slows as it goes, each act reading the
+    // chain's head past every version of it the transaction made (15.9 ms a proposal at 6,000
+    // in one transaction; 20,000 did not end in 10 minutes).
     let mut tx = crate::store::begin_write(pool).await?;
     for i in present..count {
+        if i > present && (i - present) % LOAD_BATCH == 0 {
+            tx.commit().await?;
+            // And PostgreSQL plans its prepared statements on what it last learnt of the
+            // tables: a lookup by reference on a table it last saw empty took milliseconds.
+            if pool.backend() == Backend::Postgres {
+                crate::db::query("ANALYZE applicants, proposals, budget_lines, audit_log")
+                    .execute(pool)
+                    .await?;
+            }
+            tx = crate::store::begin_write(pool).await?;
+        }
         let (mut form, received) = samples[i % samples.len()].clone();
         form.call = t(SCALE_CODE);
         form.reference = Text(format!("{SCALE_CODE}-{:05}", i + 1));
@@ -650,6 +672,8 @@ pub struct Reviewed {
     pub reviewers: usize,
     pub assignments: usize,
     pub reviews: usize,
+    /// Of `reviews`, those this load entered.
+    pub reviews_entered: usize,
 }
 
 /// The seed of the sample's reviewer draw.
@@ -659,8 +683,8 @@ pub const SAMPLE_SEED: u64 = 2026;
 /// applicants, one declares a conflict), the draw with a fixed seed, and realistic scores —
 /// each proposal has a merit, each reviewer a leniency, and a few criteria are n/a.
 pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error> {
+    use crate::review;
     use crate::review::pool::{self as rpool, ConflictWith, Declared, ReviewerForm};
-    use crate::review::{self, ReviewForm};
 
     let loaded = load(pool, stamp).await?;
     let samples = sample_proposals();
@@ -705,50 +729,9 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
     if drawn == 0 {
         review::assign(pool, stamp, CALL_CODE, Some(SAMPLE_SEED), 12).await?;
     }
-    let open: Vec<(String, i64)> = crate::db::query_as(
-        "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
-         LEFT JOIN reviews v ON v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id
-         WHERE s.status = 'assigned' AND v.proposal_id IS NULL ORDER BY 1, 2",
-    )
-    .fetch_all(pool)
-    .await?;
-    let keys = ["innovation", "feasibility", "team", "impact"];
+    let open = unreviewed(pool, CALL_CODE).await?;
     for (reference, reviewer) in &open {
-        let merit = Lcg(reference
-            .bytes()
-            .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))))
-        .next(5) as i64
-            + 4;
-        let leniency = reviewer % 5 - 2;
-        let mut noise = Lcg((*reviewer as u64) << 32 ^ reference.len() as u64 ^ merit as u64);
-        let mut scores = std::collections::BTreeMap::new();
-        let mut total = 0;
-        for (k, key) in keys.iter().enumerate() {
-            let score = (merit + leniency + noise.next(3) as i64 - 1).clamp(0, 10);
-            let na = k == 2 && noise.next(9) == 0;
-            scores.insert(
-                key.to_string(),
-                if na {
-                    t("n/a")
-                } else {
-                    Text(score.to_string())
-                },
-            );
-            total += score;
-        }
-        let recommendation = match total {
-            t if t >= 30 => "fund",
-            t if t >= 22 => "fund_if_budget",
-            _ => "do_not_fund",
-        };
-        let form = ReviewForm {
-            call: t(CALL_CODE),
-            reference: Text(reference.clone()),
-            reviewer: Text(format!("R{reviewer}")),
-            scores,
-            comment: t("研究目标明确，技术路线基本可行。"),
-            recommendation: t(recommendation),
-        };
+        let form = sample_review(CALL_CODE, reference, *reviewer);
         review::enter_review(pool, stamp, &form).await?;
     }
     let count = |sql: &'static str| async move {
@@ -760,7 +743,195 @@ pub async fn load_reviewed(pool: &Pool, stamp: &Stamp) -> Result<Reviewed, Error
         reviewers: count("SELECT COUNT(*) FROM reviewers").await?,
         assignments: count("SELECT COUNT(*) FROM assignments WHERE status = 'assigned'").await?,
         reviews: count("SELECT COUNT(*) FROM reviews").await?,
+        reviews_entered: open.len(),
     })
+}
+
+/// The (reference, reviewer) pairs of a call assigned and not yet reviewed.
+async fn unreviewed(pool: &Pool, call_code: &str) -> Result<Vec<(String, i64)>, Error> {
+    Ok(crate::db::query_as(
+        "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+         JOIN calls c ON c.id = p.call_id
+         LEFT JOIN reviews v ON v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id
+         WHERE c.code = $1 AND s.status = 'assigned' AND v.proposal_id IS NULL ORDER BY 1, 2",
+    )
+    .bind(call_code)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// How many scale proposals each scale reviewer stands for: 100,000 proposals, 5,000 reviewers,
+/// as in the issue's draw.
+const PROPOSALS_PER_REVIEWER: usize = 20;
+
+/// Carries the scale call (see [`load_scaled`]) through review, as a national call would go:
+/// closed, checked, a pool of one reviewer per [`PROPOSALS_PER_REVIEWER`] proposals (each
+/// knowing one topic or two), the draw, and every assignment scored as the sample scores. Each
+/// step is skipped when done, so an interrupted load is completed by the next. Scores are
+/// entered through the score sheet's use case, in sheets of [`LOAD_BATCH`] reviews.
+pub async fn load_scaled_reviewed(
+    pool: &Pool,
+    stamp: &Stamp,
+    count: usize,
+) -> Result<Reviewed, Error> {
+    use crate::review;
+    use crate::review::pool::{self as rpool, ReviewerForm};
+
+    let existing = call::find(pool, SCALE_CODE).await?;
+    let loaded = match existing.as_ref().map(|c| c.status) {
+        None | Some(CallStatus::Draft | CallStatus::Open) => {
+            let loaded = load_scaled(pool, stamp, count).await?;
+            call::set_status(pool, stamp, SCALE_CODE, CallStatus::Closed).await?;
+            loaded
+        }
+        Some(_) => Loaded {
+            call: SCALE_CODE.to_string(),
+            call_created: false,
+            proposals_created: 0,
+            proposals_total: 0,
+            eligible: 0,
+            ineligible: 0,
+        },
+    };
+    let checked = proposal::check_eligibility(pool, stamp, SCALE_CODE).await?;
+    // The pool knows the topics in the proportions the proposals have them (the scale call's
+    // proposals cycle through the sample's), so that the draw can staff every one.
+    let topics: Vec<Text> = sample_proposals()
+        .into_iter()
+        .map(|(form, _)| form.topic)
+        .collect();
+    let reviewers = count.div_ceil(PROPOSALS_PER_REVIEWER).max(10);
+    let present: std::collections::HashSet<String> = rpool::list(pool)
+        .await?
+        .into_iter()
+        .map(|r| r.email)
+        .collect();
+    for i in 0..reviewers {
+        let email = format!("scale{:05}@review.example.cn", i + 1);
+        if present.contains(&email) {
+            continue;
+        }
+        let mut known = vec![topics[i % topics.len()].clone()];
+        let second = &topics[(i * 7 + 3) % topics.len()];
+        if i % 4 == 0 && !known.contains(second) {
+            known.push(second.clone());
+        }
+        let (name, affiliation, _) = REVIEWERS[i % REVIEWERS.len()];
+        let form = ReviewerForm {
+            seen_version: None,
+            name: Text(format!("{name}{}", i + 1)),
+            affiliation: t(affiliation),
+            affiliation_code: Text::default(),
+            email: Text(email),
+            phone: Text(format!("010-8{:07}", i)),
+            topics: known,
+        };
+        rpool::create(pool, stamp, &form).await?;
+    }
+    let (drawn,): (i64,) = crate::db::query_as(
+        "SELECT COUNT(*) FROM draws d JOIN calls c ON c.id = d.call_id WHERE c.code = $1",
+    )
+    .bind(SCALE_CODE)
+    .fetch_one(pool)
+    .await?;
+    let c = call::get(pool, SCALE_CODE).await?;
+    if drawn == 0 {
+        // Each reviewer's cap: the average load and a little over, as an officer would set it.
+        let need = c.spec.min_reviewers as usize;
+        let cap = (checked.eligible * need).div_ceil(reviewers) + 2;
+        review::assign(pool, stamp, SCALE_CODE, Some(SAMPLE_SEED), cap as u32).await?;
+    }
+    let open = unreviewed(pool, SCALE_CODE).await?;
+    for (k, sheet) in open.chunks(LOAD_BATCH).enumerate() {
+        let rows: Vec<(usize, review::ReviewForm)> = sheet
+            .iter()
+            .enumerate()
+            .map(|(i, (reference, reviewer))| {
+                (
+                    k * LOAD_BATCH + i + 2,
+                    sample_review(SCALE_CODE, reference, *reviewer),
+                )
+            })
+            .collect();
+        review::import_reviews(pool, stamp, &rows, false).await?;
+    }
+    let count_of = |sql: &'static str| async move {
+        let (n,): (i64,) = crate::db::query_as(sql)
+            .bind(SCALE_CODE)
+            .fetch_one(pool)
+            .await?;
+        Ok::<usize, Error>(n as usize)
+    };
+    Ok(Reviewed {
+        loaded: Loaded {
+            proposals_total: proposal::list(
+                pool,
+                &proposal::Filter {
+                    call: SCALE_CODE.into(),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .len(),
+            eligible: checked.eligible,
+            ineligible: checked.ineligible,
+            ..loaded
+        },
+        reviewers: rpool::list(pool).await?.len(),
+        assignments: count_of(
+            "SELECT COUNT(*) FROM assignments s JOIN proposals p ON p.id = s.proposal_id
+             JOIN calls c ON c.id = p.call_id WHERE c.code = $1 AND s.status = 'assigned'",
+        )
+        .await?,
+        reviews: count_of(
+            "SELECT COUNT(*) FROM reviews v JOIN proposals p ON p.id = v.proposal_id
+             JOIN calls c ON c.id = p.call_id WHERE c.code = $1",
+        )
+        .await?,
+        reviews_entered: open.len(),
+    })
+}
+
+/// A review of `reference` by `reviewer` as the sample scores them: each proposal has a merit,
+/// each reviewer a leniency, and now and then the team criterion is n/a.
+fn sample_review(call: &str, reference: &str, reviewer: i64) -> crate::review::ReviewForm {
+    use crate::review::ReviewForm;
+    let keys = ["innovation", "feasibility", "team", "impact"];
+    let merit = Lcg(reference
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b))))
+    .next(5) as i64
+        + 4;
+    let leniency = reviewer % 5 - 2;
+    let mut noise = Lcg((reviewer as u64) << 32 ^ reference.len() as u64 ^ merit as u64);
+    let mut scores = std::collections::BTreeMap::new();
+    let mut total = 0;
+    for (k, key) in keys.iter().enumerate() {
+        let score = (merit + leniency + noise.next(3) as i64 - 1).clamp(0, 10);
+        let na = k == 2 && noise.next(9) == 0;
+        scores.insert(
+            key.to_string(),
+            if na {
+                t("n/a")
+            } else {
+                Text(score.to_string())
+            },
+        );
+        total += score;
+    }
+    let recommendation = match total {
+        t if t >= 30 => "fund",
+        t if t >= 22 => "fund_if_budget",
+        _ => "do_not_fund",
+    };
+    ReviewForm {
+        call: t(call),
+        reference: t(reference),
+        reviewer: Text(format!("R{reviewer}")),
+        scores,
+        comment: t("研究目标明确，技术路线基本可行。"),
+        recommendation: t(recommendation),
+    }
 }
 
 /// What loading the awarded stage did.

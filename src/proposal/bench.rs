@@ -23,11 +23,23 @@ pub struct Figures {
 const WINDOW: usize = 120;
 
 /// Times the table's requests on `pool`, first filling the scale call up to `proposals` when
-/// it has fewer.
-pub async fn run(pool: &Pool, proposals: usize, stamp: &Stamp) -> Result<Figures, Error> {
+/// it has fewer; `reviewed`: carried through review, and the ranking table timed too.
+pub async fn run(
+    pool: &Pool,
+    proposals: usize,
+    reviewed: bool,
+    stamp: &Stamp,
+) -> Result<Figures, Error> {
     let t = Instant::now();
-    let loaded = crate::demo::load_scaled(pool, stamp, proposals).await?;
-    let fill = if loaded.proposals_created > 0 {
+    let loaded = if reviewed {
+        let r = crate::demo::load_scaled_reviewed(pool, stamp, proposals).await?;
+        r.loaded.proposals_created + r.reviews_entered
+    } else {
+        crate::demo::load_scaled(pool, stamp, proposals)
+            .await?
+            .proposals_created
+    };
+    let fill = if loaded > 0 {
         t.elapsed()
     } else {
         Duration::ZERO
@@ -108,6 +120,9 @@ pub async fn run(pool: &Pool, proposals: usize, stamp: &Stamp) -> Result<Figures
     }
     let (took, n) = timed(|| super::list(pool, &base)).await?;
     steps.push(("every line read (the page's load before)".into(), took, n));
+    if reviewed {
+        steps.extend(crate::review::bench::table(pool, crate::demo::SCALE_CODE).await?);
+    }
     Ok(Figures {
         proposals: order.total,
         fill,

@@ -98,3 +98,88 @@ pub fn run(proposals: usize, reviewers: usize, need: u32, seed: u64, headroom: u
         rank,
     }
 }
+
+/// The ranking table of a reviewed call as the window asks for it (`grantdesk bench table
+/// --reviewed`): (what, fastest of five, rows it gave). Beside it, what the page did before:
+/// the whole ranking read at once, at each visit and each change of order.
+pub async fn table(
+    pool: &crate::store::Pool,
+    call_code: &str,
+) -> Result<Vec<(String, Duration, usize)>, crate::error::Error> {
+    use super::table::Rankings;
+    use crate::disbursement::bench::fastest;
+
+    let mut steps = Vec::new();
+    let n = std::cell::Cell::new(0);
+    let took = fastest(|| async {
+        n.set(
+            super::rank_call(pool, call_code, Aggregate::Mean)
+                .await?
+                .len(),
+        );
+        Ok(())
+    })
+    .await?;
+    steps.push((
+        "ranking read whole (the page's load before)".into(),
+        took,
+        n.get(),
+    ));
+    for (name, by) in [
+        ("mean", Aggregate::Mean),
+        ("trimmed mean", Aggregate::TrimmedMean),
+        ("calibrated", Aggregate::Calibrated),
+    ] {
+        let took = fastest(|| async {
+            n.set(Rankings::new().order(pool, call_code, by).await?.rows.len());
+            Ok(())
+        })
+        .await?;
+        steps.push((
+            format!("ranking ordered by {name}, ranked afresh"),
+            took,
+            n.get(),
+        ));
+    }
+    let kept = Rankings::new();
+    let order = kept.order(pool, call_code, Aggregate::Mean).await?;
+    let took = fastest(|| async {
+        n.set(
+            kept.order(pool, call_code, Aggregate::Mean)
+                .await?
+                .rows
+                .len(),
+        );
+        Ok(())
+    })
+    .await?;
+    steps.push((
+        "ranking ordered again, nothing changed".into(),
+        took,
+        n.get(),
+    ));
+    let len = order.rows.len();
+    for (what, at) in [
+        ("top", 0),
+        ("middle", len / 2),
+        ("end", len.saturating_sub(120)),
+    ] {
+        let ids = &order.rows[at.min(len)..(at + 120).min(len)];
+        let took = fastest(|| async {
+            kept.rows(pool, call_code, Aggregate::Mean, ids).await?;
+            Ok(())
+        })
+        .await?;
+        steps.push((
+            format!("{} ranking lines read at the {what}", ids.len()),
+            took,
+            ids.len(),
+        ));
+    }
+    debug_assert_eq!(
+        kept.made(),
+        1,
+        "every request after the first used the kept ranking"
+    );
+    Ok(steps)
+}

@@ -10,6 +10,7 @@ pub mod ranking;
 mod score;
 pub mod sheet;
 mod store;
+pub mod table;
 mod view;
 
 pub(crate) use store::{disagreement_threshold, review_inputs_on};

@@ -138,6 +138,31 @@ pub(crate) async fn all_on(conn: &mut crate::db::Tx) -> Result<Vec<Reviewer>, Er
     )
     .fetch_all(&mut *conn)
     .await?;
+    assemble(rows, topics)
+}
+
+/// One reviewer: the pool of a national call holds thousands, and each review entered looks its
+/// reviewer up.
+pub(crate) async fn get_on(conn: &mut crate::db::Tx, id: i64) -> Result<Reviewer, Error> {
+    let rows: Vec<ReviewerRow> = crate::db::query_as(
+        "SELECT id, name, affiliation, affiliation_code, email, phone, active FROM reviewers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let topics: Vec<(i64, String)> = crate::db::query_as(
+        "SELECT reviewer_id, topic FROM reviewer_topics WHERE reviewer_id = $1 ORDER BY topic",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    assemble(rows, topics)?
+        .pop()
+        .ok_or_else(|| ReviewError::ReviewerNotFound(id).into())
+}
+
+/// Reviewers from their rows and their (reviewer, topic) rows, the topics in the order given.
+fn assemble(rows: Vec<ReviewerRow>, topics: Vec<(i64, String)>) -> Result<Vec<Reviewer>, Error> {
     let mut by_id: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
     for (id, t) in topics {
         by_id.entry(id).or_default().push(t);
@@ -167,14 +192,6 @@ pub(crate) async fn all_on(conn: &mut crate::db::Tx) -> Result<Vec<Reviewer>, Er
 pub async fn list(pool: &Pool) -> Result<Vec<Reviewer>, Error> {
     let mut conn = pool.read().await?;
     all_on(&mut conn).await
-}
-
-pub(crate) async fn get_on(conn: &mut crate::db::Tx, id: i64) -> Result<Reviewer, Error> {
-    all_on(conn)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| ReviewError::ReviewerNotFound(id).into())
 }
 
 async fn write_topics(conn: &mut crate::db::Tx, id: i64, topics: &[String]) -> Result<(), Error> {

@@ -181,17 +181,24 @@ pub(super) async fn proposal_facts(
     call: &Call,
     reference: &str,
 ) -> Result<Facts, Error> {
-    eligible_proposals(conn, call)
-        .await?
-        .into_iter()
-        .find(|p| p.reference == reference.trim())
-        .ok_or_else(|| {
-            ReviewError::NotUnderReview {
-                call: call.spec.code.to_string(),
-                reference: reference.trim().to_string(),
-            }
-            .into()
-        })
+    // One proposal by its reference: a score sheet of a national call enters hundreds of
+    // thousands of reviews, each looking its proposal up.
+    let found: Option<Facts> = crate::db::query_as(
+        "SELECT p.id, p.reference, p.title, p.topic, p.requested_fen, a.credit_code AS applicant_code
+         FROM proposals p JOIN applicants a ON a.id = p.applicant_id
+         WHERE p.call_id = $1 AND p.reference = $2 AND p.status = 'eligible'",
+    )
+    .bind(call.id)
+    .bind(reference.trim())
+    .fetch_optional(&mut *conn)
+    .await?;
+    found.ok_or_else(|| {
+        ReviewError::NotUnderReview {
+            call: call.spec.code.to_string(),
+            reference: reference.trim().to_string(),
+        }
+        .into()
+    })
 }
 
 /// Refuses a conflicted pair: the refusal is written to the audit log in a transaction of its
@@ -584,6 +591,16 @@ pub(crate) async fn review_inputs_on(
     conn: &mut crate::db::Tx,
     call: &Call,
 ) -> Result<Vec<ReviewInput>, Error> {
+    let proposals = eligible_proposals(conn, call).await?;
+    review_inputs_of(conn, call, &proposals).await
+}
+
+/// [`review_inputs_on`], the call's eligible proposals already read.
+async fn review_inputs_of(
+    conn: &mut crate::db::Tx,
+    call: &Call,
+    proposals: &[Facts],
+) -> Result<Vec<ReviewInput>, Error> {
     // Only reviews of current assignments count: a recused one (conflict found late) never.
     let rows: Vec<ScoreRow> = crate::db::query_as(
         "SELECT s.proposal_id, s.reviewer_id, s.criterion, s.score FROM review_scores s
@@ -596,8 +613,7 @@ pub(crate) async fn review_inputs_on(
     .await?;
     // And, whatever the assignments say, never a pair that a conflict forbids now.
     let reviewers = pool::all_on(conn).await?;
-    let proposals = eligible_proposals(conn, call).await?;
-    let conflicted = conflicts(conn, &reviewers, &proposals).await?;
+    let conflicted = conflicts(conn, &reviewers, proposals).await?;
     let rows = rows
         .into_iter()
         .filter(|r| !conflicted.contains_key(&(r.reviewer_id, r.proposal_id)));
@@ -643,11 +659,9 @@ pub async fn ranking(
 ) -> Result<Vec<RankRow>, Error> {
     let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
-    let proposals = eligible_proposals(&mut conn, &call).await?;
-    let inputs = review_inputs_on(&mut conn, &call).await?;
-    let threshold = disagreement_threshold(&call);
+    let (proposals, ranked) = ranked_on(&mut conn, &call, order).await?;
     let by_id: HashMap<i64, &Facts> = proposals.iter().map(|p| (p.id, p)).collect();
-    ranking::rank(&inputs, threshold, order)
+    ranked
         .into_iter()
         .filter_map(|f| {
             by_id.get(&f.proposal).map(|p| {
@@ -661,4 +675,17 @@ pub async fn ranking(
             })
         })
         .collect()
+}
+
+/// The call's eligible proposals and the figures of those reviewed, in the order of the
+/// ranking by `order`.
+pub(super) async fn ranked_on(
+    conn: &mut crate::db::Tx,
+    call: &Call,
+    order: Aggregate,
+) -> Result<(Vec<Facts>, Vec<ranking::Ranked>), Error> {
+    let proposals = eligible_proposals(conn, call).await?;
+    let inputs = review_inputs_of(conn, call, &proposals).await?;
+    let ranked = ranking::rank(&inputs, disagreement_threshold(call), order);
+    Ok((proposals, ranked))
 }

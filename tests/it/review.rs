@@ -834,3 +834,121 @@ async fn a_conflict_with_the_applicant_of_a_proposal_is_recorded_as_its_organisa
     .expect_err("conflicted");
     assert_eq!(err.code(), "conflict_of_interest");
 }
+
+#[tokio::test]
+async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change() {
+    use grantdesk::review::table::Rankings;
+    let db = db().await;
+    demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("reviewed");
+    let rankings = Rankings::new();
+    let mut by_mean = Vec::new();
+    for by in [
+        Aggregate::Mean,
+        Aggregate::TrimmedMean,
+        Aggregate::Calibrated,
+    ] {
+        let whole = review::rank_call(&db.pool, demo::CALL_CODE, by)
+            .await
+            .expect("ranking");
+        let order = rankings
+            .order(&db.pool, demo::CALL_CODE, by)
+            .await
+            .expect("order");
+        assert_eq!(order.total, 35, "the eligible proposals");
+        assert_eq!(order.rows.len(), whole.len());
+        // Read a window at a time, as the page scrolls: the same lines as the whole ranking.
+        let mut read = Vec::new();
+        for window in order.rows.chunks(7) {
+            let lines = rankings
+                .rows(&db.pool, demo::CALL_CODE, by, window)
+                .await
+                .expect("rows");
+            read.extend(lines.into_iter().map(|l| l.expect("a ranked line")));
+        }
+        assert_eq!(read, whole, "{by:?}");
+        if by == Aggregate::Mean {
+            by_mean = order.rows;
+        }
+    }
+    assert_eq!(
+        rankings.made(),
+        3,
+        "one ranking for each order, its windows read from it"
+    );
+
+    // A handle that names no ranked proposal reads as nothing; one asked twice reads twice.
+    let first = by_mean[0];
+    let lines = rankings
+        .rows(
+            &db.pool,
+            demo::CALL_CODE,
+            Aggregate::Mean,
+            &[first, 999_999, first],
+        )
+        .await
+        .expect("rows");
+    assert!(lines[0].is_some() && lines[1].is_none());
+    assert_eq!(lines[0], lines[2]);
+    assert_eq!(
+        rankings.made(),
+        4,
+        "the mean ranked again: the kept one was the calibrated"
+    );
+
+    // Another officer, on another connection, rescores the last proposal's reviews at the top:
+    // the next read ranks afresh and shows it first.
+    let last = rankings
+        .rows(
+            &db.pool,
+            demo::CALL_CODE,
+            Aggregate::Mean,
+            &by_mean[by_mean.len() - 1..],
+        )
+        .await
+        .expect("last")
+        .remove(0)
+        .expect("ranked");
+    let other = db.other().await;
+    for (reference, r) in pairs(&db)
+        .await
+        .iter()
+        .filter(|(p, _)| *p == last.reference)
+    {
+        review::enter_review(
+            &other,
+            &stamp(),
+            &review_form(reference, *r, ["10"; 4], "fund"),
+        )
+        .await
+        .expect("rescore");
+    }
+    let now = rankings
+        .rows(
+            &db.pool,
+            demo::CALL_CODE,
+            Aggregate::Mean,
+            &[last.figures.proposal],
+        )
+        .await
+        .expect("rescored")
+        .remove(0)
+        .expect("ranked");
+    assert_eq!((now.figures.mean, now.figures.rank), (100.0, 1), "{now:?}");
+    assert_eq!(rankings.made(), 5);
+    let order = rankings
+        .order(&db.pool, demo::CALL_CODE, Aggregate::Mean)
+        .await
+        .expect("order");
+    assert_eq!(order.rows[0], last.figures.proposal);
+    assert_eq!(rankings.made(), 5, "nothing changed since the last read");
+
+    // Past the limit of one read: refused, naming the field.
+    let many = vec![first; 501];
+    let err = rankings
+        .rows(&db.pool, demo::CALL_CODE, Aggregate::Mean, &many)
+        .await
+        .expect_err("too many");
+    assert_eq!(err.invalid_fields()[0].field, "ids");
+}

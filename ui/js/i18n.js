@@ -69,6 +69,7 @@ const TEXT = {
   all_statuses: ['全部状态', 'All statuses'],
   search: ['搜索名称、单位、负责人或编号', 'Search title, applicant, investigator or reference'],
   shown_of: ['显示 {n} / {total} 份', '{n} of {total} shown'],
+  ranked_of: ['已排名 {n} 份（评审中 {total} 份）', '{n} ranked of {total} under review'],
   applicant: ['申请单位', 'Applicant'],
   credit_code: ['统一社会信用代码', 'Unified social credit code'],
   bank: ['开户银行', 'Bank'],

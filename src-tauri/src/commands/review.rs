@@ -52,13 +52,33 @@ pub async fn run_draw(
         .or_fail(&state)
 }
 
+/// The ranked proposals of a call in the order of `by`, best first, as row handles: the page
+/// then reads the lines it shows with `ranking_rows`.
 #[tauri::command]
-pub async fn call_ranking(
+pub async fn ranking_order(
     state: State<'_, AppState>,
     call: String,
     by: Aggregate,
-) -> Reply<Vec<review::RankRow>> {
-    review::rank_call(&state.pool(), &call, by)
+) -> Reply<review::table::Order> {
+    state
+        .rankings
+        .order(&state.pool(), &call, by)
+        .await
+        .or_fail(&state)
+}
+
+/// The ranking's lines of the proposals the handles name, in their order (`null` for a handle
+/// that names no ranked proposal any more).
+#[tauri::command]
+pub async fn ranking_rows(
+    state: State<'_, AppState>,
+    call: String,
+    by: Aggregate,
+    ids: Vec<i64>,
+) -> Reply<Vec<Option<review::RankRow>>> {
+    state
+        .rankings
+        .rows(&state.pool(), &call, by, &ids)
         .await
         .or_fail(&state)
 }

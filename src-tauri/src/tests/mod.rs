@@ -322,12 +322,20 @@ fn the_window_and_the_command_line_agree_on_figures_and_errors() {
     assert_eq!(shown["proposals"], d["proposals"]["count"]);
     assert_eq!(shown["proposals"], 40, "the withdrawn 41st is left out");
 
-    let window = invoke(
+    // The window reads the ranking as the page does: the order, then the lines by handle.
+    let order = invoke(
         &h,
-        "call_ranking",
+        "ranking_order",
         json!({ "call": "BJ-AIXR-2026", "by": "mean" }),
     )
-    .expect("ranking");
+    .expect("ranking order");
+    assert_eq!(order["total"], 35, "the eligible proposals");
+    let window = invoke(
+        &h,
+        "ranking_rows",
+        json!({ "call": "BJ-AIXR-2026", "by": "mean", "ids": order["rows"] }),
+    )
+    .expect("ranking rows");
     let line = cli_json(&h, &["ranking", "--call", "BJ-AIXR-2026"]).expect("ranking");
     let figures = |v: &Value| -> Vec<(String, String, u64)> {
         v.as_array()
