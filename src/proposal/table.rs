@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::ProposalStatus;
 use super::store::{Filter, ProposalSummary, SummaryRow, filter_clause};
 use crate::call;
-use crate::error::{Error, StoreError};
+use crate::error::Error;
 use crate::store::Pool;
 
 /// A column the table sorts by.
@@ -201,15 +201,7 @@ async fn order_on(
         )
         .fetch_one(&mut *tx)
         .await?;
-    // PostgreSQL aggregates no rows to NULL, SQLite to `[]`.
-    let found: Vec<Found> = match json.as_deref() {
-        Some(j) => serde_json::from_str(j).map_err(|e| StoreError::Corrupt {
-            table: "proposals",
-            id: filter.call.clone(),
-            reason: format!("the table's order could not be read: {e}"),
-        })?,
-        None => Vec::new(),
-    };
+    let found: Vec<Found> = crate::db::json_rows(json.as_deref(), "proposals", &filter.call)?;
     Ok(Order {
         total: u64::try_from(total).unwrap_or(0),
         rows: sorted(&found, sort)?,

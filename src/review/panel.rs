@@ -8,11 +8,19 @@ use sqlx::FromRow;
 use super::pool::{self, Reviewer};
 use super::ranking;
 use super::score::{Recommendation, weights};
-use super::store::{ScoreRow, conflicts, eligible_proposals, proposal_facts};
+use super::store::{conflicts, eligible_proposals, proposal_facts};
 use super::view::{Candidate, Cell, EnteredReview, Matrix, Panel, PanelMember, Recusal};
 use crate::call;
 use crate::error::{Error, Msg};
 use crate::store::Pool;
+
+/// A score of one of the proposal's reviews.
+#[derive(FromRow)]
+struct ScoreRow {
+    reviewer_id: i64,
+    criterion: String,
+    score: Option<i64>,
+}
 
 #[derive(FromRow)]
 struct ReviewRow {
@@ -41,10 +49,12 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
     .bind(p.id)
     .fetch_all(&mut conn)
     .await?;
-    let scores: Vec<ScoreRow> = crate::db::query_as("SELECT proposal_id, reviewer_id, criterion, score FROM review_scores WHERE proposal_id = $1")
-        .bind(p.id)
-        .fetch_all(&mut conn)
-        .await?;
+    let scores: Vec<ScoreRow> = crate::db::query_as(
+        "SELECT reviewer_id, criterion, score FROM review_scores WHERE proposal_id = $1",
+    )
+    .bind(p.id)
+    .fetch_all(&mut conn)
+    .await?;
     let rubric = weights(&call);
     let on_ids: HashSet<i64> = on.iter().map(|(r, _)| *r).collect();
     let members = on

@@ -1,7 +1,7 @@
 //! Use cases of the review stage: the draw, manual assignment, score entry and the ranking,
 //! with conflicts of interest enforced here, whatever front end asks.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use sqlx::FromRow;
@@ -564,14 +564,6 @@ pub async fn import_reviews(
     Err(ReviewError::Rows(refused).into())
 }
 
-#[derive(FromRow)]
-pub(super) struct ScoreRow {
-    pub(super) proposal_id: i64,
-    pub(super) reviewer_id: i64,
-    pub(super) criterion: String,
-    pub(super) score: Option<i64>,
-}
-
 /// A score sheet of a call (read from CSV or XLSX), all rows or none; with `dry_run` every
 /// row is checked and nothing written. What both front ends call.
 pub async fn import_score_sheet(
@@ -602,21 +594,28 @@ async fn review_inputs_of(
     proposals: &[Facts],
 ) -> Result<Vec<ReviewInput>, Error> {
     // Only reviews of current assignments count: a recused one (conflict found late) never.
-    let rows: Vec<ScoreRow> = crate::db::query_as(
-        "SELECT s.proposal_id, s.reviewer_id, s.criterion, s.score FROM review_scores s
+    // A national call has half a million reviews of four scores each: they come back as one
+    // JSON value (see `crate::db::json_rows`).
+    const FROM: &str = " FROM review_scores s
          JOIN proposals p ON p.id = s.proposal_id
          JOIN assignments g ON g.proposal_id = s.proposal_id AND g.reviewer_id = s.reviewer_id
-         WHERE p.call_id = $1 AND p.status = 'eligible' AND g.status = 'assigned'",
-    )
+         WHERE p.call_id = $1 AND p.status = 'eligible' AND g.status = 'assigned'";
+    let (json,): (Option<String>,) = crate::db::query_as(crate::db::Sql::per_backend(
+        format!(
+            "SELECT json_group_array(json_array(s.proposal_id, s.reviewer_id, s.criterion, s.score)){FROM}"
+        ),
+        format!(
+            "SELECT CAST(json_agg(json_build_array(s.proposal_id, s.reviewer_id, s.criterion, s.score)) AS TEXT){FROM}"
+        ),
+    ))
     .bind(call.id)
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
+    let rows: Vec<(i64, i64, std::borrow::Cow<'_, str>, Option<i64>)> =
+        crate::db::json_rows(json.as_deref(), "review_scores", call.spec.code.as_str())?;
     // And, whatever the assignments say, never a pair that a conflict forbids now.
     let reviewers = pool::all_on(conn).await?;
     let conflicted = conflicts(conn, &reviewers, proposals).await?;
-    let rows = rows
-        .into_iter()
-        .filter(|r| !conflicted.contains_key(&(r.reviewer_id, r.proposal_id)));
     let rubric = weights(call);
     let position: HashMap<&str, usize> = call
         .spec
@@ -625,15 +624,23 @@ async fn review_inputs_of(
         .enumerate()
         .map(|(i, c)| (c.key.as_str(), i))
         .collect();
-    let mut sheets: BTreeMap<(i64, i64), Vec<Option<u32>>> = BTreeMap::new();
-    for s in rows {
-        let sheet = sheets
-            .entry((s.proposal_id, s.reviewer_id))
-            .or_insert_with(|| vec![None; rubric.len()]);
-        if let Some(&i) = position.get(s.criterion.as_str()) {
-            sheet[i] = s.score.and_then(|v| u32::try_from(v).ok());
+    // Each review's scores in the rubric's order, the reviews in (proposal, reviewer) order.
+    let mut at: HashMap<(i64, i64), usize> = HashMap::with_capacity(rows.len() / 4 + 1);
+    type Sheet = ((i64, i64), Vec<Option<u32>>);
+    let mut sheets: Vec<Sheet> = Vec::with_capacity(rows.len() / 4 + 1);
+    for (proposal, reviewer, criterion, score) in rows {
+        if conflicted.contains_key(&(reviewer, proposal)) {
+            continue;
+        }
+        let k = *at.entry((proposal, reviewer)).or_insert_with(|| {
+            sheets.push(((proposal, reviewer), vec![None; rubric.len()]));
+            sheets.len() - 1
+        });
+        if let Some(&i) = position.get(criterion.as_ref()) {
+            sheets[k].1[i] = score.and_then(|v| u32::try_from(v).ok());
         }
     }
+    sheets.sort_unstable_by_key(|(pair, _)| *pair);
     Ok(sheets
         .into_iter()
         .filter_map(|((proposal, reviewer), scores)| {
