@@ -203,6 +203,18 @@ if (scale > 0) {
     const shown = await w.textOf('[data-test=shown-count]');
     const g = await footprint(`${APP} --db ${big}`, `scale-table-${run}`);
     console.log(`  proposals table (${shown}): opened ${opened.toFixed(0)} ms, sorted by title ${sortMs.toFixed(0)} ms, one searched ${searchMs.toFixed(0)} ms, search cleared ${clearMs.toFixed(0)} ms, its end drawn ${endMs.toFixed(0)} ms; PSS then ${g.pss.toFixed(1)} MiB (${g.parts})`);
+    // MEASURE_RANKING=1, on a reviewed scale database (`demo --scale N --stage reviewed`):
+    // the ranking page opened until its first lines are drawn (the same selector finds them
+    // in the old page, which drew every line), then the memory again.
+    if (process.env.MEASURE_RANKING === '1') {
+      const t2 = performance.now();
+      await w.go('#/call/BJ-SCALE-2026/ranking');
+      await w.waitFor('[data-test=ranking] [data-reference]', { timeout: 120000 });
+      const rankingMs = performance.now() - t2;
+      const drawnRows = await w.exec("return document.querySelectorAll('[data-test=ranking] [data-reference]').length;");
+      const r = await footprint(`${APP} --db ${big}`, `scale-ranking-${run}`);
+      console.log(`  ranking page: opened ${rankingMs.toFixed(0)} ms, ${drawnRows} lines in the page; PSS then ${r.pss.toFixed(1)} MiB (${r.parts})`);
+    }
     await w.close();
     await gone();
   }
