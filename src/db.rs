@@ -594,14 +594,53 @@ pub fn json_rows<'a, T: serde::Deserialize<'a>>(
     table: &'static str,
     id: &str,
 ) -> Result<Vec<T>, crate::error::StoreError> {
-    match json {
-        Some(j) => serde_json::from_str(j).map_err(|e| crate::error::StoreError::Corrupt {
+    let mut rows = Vec::new();
+    json_each(json, table, id, |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// [`json_rows`] one row at a time, none kept: for reads of millions of small rows, which
+/// the caller folds as they come.
+pub fn json_each<'a, T: serde::Deserialize<'a>>(
+    json: Option<&'a str>,
+    table: &'static str,
+    id: &str,
+    each: impl FnMut(T),
+) -> Result<(), crate::error::StoreError> {
+    use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
+
+    struct Each<F, T>(F, std::marker::PhantomData<T>);
+    impl<'de, F: FnMut(T), T: serde::Deserialize<'de>> Visitor<'de> for Each<F, T> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of rows")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(row) = seq.next_element::<T>()? {
+                (self.0)(row);
+            }
+            Ok(())
+        }
+    }
+    impl<'de, F: FnMut(T), T: serde::Deserialize<'de>> DeserializeSeed<'de> for Each<F, T> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    let Some(json) = json else {
+        return Ok(());
+    };
+    let mut de = serde_json::Deserializer::from_str(json);
+    Each(each, std::marker::PhantomData)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| crate::error::StoreError::Corrupt {
             table,
             id: id.to_string(),
             reason: format!("a read of many rows could not be parsed: {e}"),
-        }),
-        None => Ok(Vec::new()),
-    }
+        })
 }
 
 #[cfg(test)]
@@ -639,5 +678,44 @@ mod tests {
             String::from_utf8(out).expect("utf-8"),
             "-7\ta\\tb\\nc\\\\N\\r\t\\N\t\\\\x00ab\n"
         );
+    }
+
+    #[test]
+    fn a_json_aggregate_is_read_row_by_row_and_a_broken_one_is_named() {
+        let json = r#"[[1,7,"innovation",9],[1,7,"team",null],[2,8,"a\"b",0]]"#;
+        #[derive(serde::Deserialize)]
+        struct Row<'a>(i64, i64, #[serde(borrow)] Cow<'a, str>, Option<i64>);
+        let rows: Vec<Row> = json_rows(Some(json), "review_scores", "BJ").expect("rows");
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[2].0, rows[2].1), (2, 8));
+        assert_eq!((rows[1].2.as_ref(), rows[1].3), ("team", None));
+        assert_eq!(rows[2].2, "a\"b", "an escaped text is unescaped");
+        assert!(
+            matches!(rows[0].2, Cow::Borrowed(_)),
+            "a plain text is borrowed"
+        );
+        let mut sum = 0;
+        json_each(
+            Some(json),
+            "review_scores",
+            "BJ",
+            |(_, _, _, s): (i64, i64, String, Option<i64>)| sum += s.unwrap_or(0),
+        )
+        .expect("each");
+        assert_eq!(sum, 9);
+        // PostgreSQL's aggregate of no rows is NULL: no rows.
+        assert!(
+            json_rows::<(i64,)>(None, "t", "x")
+                .expect("none")
+                .is_empty()
+        );
+        for broken in [r#"[[1,"x"]]"#, "[[1]] trailing", "{}"] {
+            match json_rows::<(i64, i64)>(Some(broken), "review_scores", "BJ") {
+                Err(crate::error::StoreError::Corrupt { table, id, .. }) => {
+                    assert_eq!((table, id.as_str()), ("review_scores", "BJ"), "{broken}")
+                }
+                other => panic!("{broken}: {other:?}"),
+            }
+        }
     }
 }
