@@ -262,7 +262,7 @@ test('ten thousand proposals: the core sorts and filters, the page draws only wh
   }
 });
 
-test('a reviewed call of a thousand proposals: the core ranks it once, the page reads what is in view', async () => {
+test('a reviewed call of a thousand proposals: the core ranks it once, the page reads what is in view; the matrix comes a page at a time', async () => {
   const db = tempDb();
   execFileSync(CLI, ['--db', db, 'demo', '--scale', '1000', '--stage', 'reviewed'], { stdio: 'ignore' });
   const w = await Window.open(db);
@@ -306,6 +306,20 @@ test('a reviewed call of a thousand proposals: the core ranks it once, the page 
     const dir = process.env.GRANTDESK_SHOTS ?? join(ROOT, 'target', 'e2e-shots');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ranking-zh.png'), await w.screenshot());
+    // The assignment matrix, a page of 50 proposals at a time, with the reviewers they meet.
+    await w.go('#/call/BJ-SCALE-2026/matrix');
+    await w.waitFor('[data-test=matrix-page]', { text: '第 1–50 份，共 875 份申请书' });
+    const page = () => w.exec("return { rows: document.querySelectorAll('[data-test=matrix] tbody tr').length, columns: document.querySelectorAll('[data-test=matrix] thead th').length - 1, reviewed: document.querySelectorAll('[data-test=matrix] td.reviewed').length, first: document.querySelector('[data-test=matrix] tbody tr').dataset.reference };");
+    const one = await page();
+    assert.equal(one.rows, 50);
+    assert.equal(one.reviewed, 250, 'five reviews on each of the 50');
+    assert.ok(one.columns >= 5 && one.columns <= 50, `${one.columns} reviewers met on the page`);
+    await w.click('[data-test=matrix-next]');
+    await w.waitFor('[data-test=matrix-page]', { text: '第 51–100 份' });
+    const two = await page();
+    assert.equal(two.rows, 50);
+    assert.notEqual(two.first, one.first);
+    writeFileSync(join(dir, 'matrix-zh.png'), await w.screenshot());
   } finally {
     await w.close();
   }

@@ -16,7 +16,7 @@ mod view;
 pub(crate) use store::{disagreement_threshold, review_inputs_on};
 
 pub use draw::{assign, decline};
-pub use panel::{matrix, panel};
+pub use panel::{MATRIX_PAGE_MAX, matrix, panel};
 pub use score::{Recommendation, ReviewForm};
 pub use store::{
     add_reviewer, enter_review, import_reviews, import_score_sheet, ranking as rank_call,
@@ -29,6 +29,9 @@ pub use view::{
 use crate::call::CallStatus;
 use crate::error::{Coded, Invalid, Msg, describe_all};
 use crate::lang::Lang;
+
+/// How many proposals a page of the assignment matrix shows unless asked otherwise.
+pub const MATRIX_PAGE: usize = 50;
 
 /// The most proposals a reviewer is given in one call's draw unless the officer says otherwise.
 pub const DEFAULT_DRAW_CAP: u32 = 15;

@@ -130,39 +130,69 @@ pub async fn panel(pool: &Pool, call_code: &str, reference: &str) -> Result<Pane
     })
 }
 
-pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
+/// The most proposals one page of the matrix shows.
+pub const MATRIX_PAGE_MAX: usize = 200;
+
+/// A page of the assignment matrix: the call's eligible proposals `from` (0-based, in
+/// reference order) on, at most `count` ([`MATRIX_PAGE_MAX`]), as rows; as columns, the active
+/// reviewers with a cell on those rows (assigned, reviewed, declined or conflicted), by number.
+/// A national call has 100,000 proposals and 5,000 reviewers: a page shows what concerns its
+/// proposals, not a grid of half a billion cells.
+pub async fn matrix(
+    pool: &Pool,
+    call_code: &str,
+    from: usize,
+    count: usize,
+) -> Result<Matrix, Error> {
+    if count == 0 || count > MATRIX_PAGE_MAX {
+        return Err(Error::invalid(
+            "count",
+            "out_of_range",
+            format!("每页显示 1 至 {MATRIX_PAGE_MAX} 份申请书"),
+            format!("a page shows from 1 to {MATRIX_PAGE_MAX} proposals"),
+        ));
+    }
     let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, call_code).await?;
-    let proposals = eligible_proposals(&mut conn, &call).await?;
+    let eligible = eligible_proposals(&mut conn, &call).await?;
+    let total = eligible.len();
+    let from = from.min(total);
+    let proposals: Vec<_> = eligible.into_iter().skip(from).take(count).collect();
     let reviewers: Vec<Reviewer> = pool::all_on(&mut conn)
         .await?
         .into_iter()
         .filter(|r| r.active)
         .collect();
     let conflicted = conflicts(&mut conn, &reviewers, &proposals).await?;
-    let states: Vec<(i64, i64, String, i64)> = crate::db::query_as(
-        "SELECT s.proposal_id, s.reviewer_id, s.status, (SELECT COUNT(*) FROM reviews v WHERE v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id)
-         FROM assignments s JOIN proposals p ON p.id = s.proposal_id WHERE p.call_id = $1",
-    )
-    .bind(call.id)
-    .fetch_all(&mut conn)
-    .await?;
+    let mut states: Vec<(i64, i64, String, i64)> = Vec::new();
+    if !proposals.is_empty() {
+        let marks = (0..proposals.len())
+            .map(|i| format!("${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT s.proposal_id, s.reviewer_id, s.status, (SELECT COUNT(*) FROM reviews v WHERE v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id)
+             FROM assignments s WHERE s.proposal_id IN ({marks})"
+        );
+        let mut q = crate::db::query_as(sqlx::AssertSqlSafe(sql));
+        for p in &proposals {
+            q = q.bind(p.id);
+        }
+        states = q.fetch_all(&mut conn).await?;
+    }
     let pi: HashMap<i64, usize> = proposals
         .iter()
         .enumerate()
         .map(|(i, p)| (p.id, i))
         .collect();
-    let ri: HashMap<i64, usize> = reviewers
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id, i))
-        .collect();
-    let mut cells: Vec<(usize, usize, Cell)> = conflicted
+    // (row, reviewer id, cell), then the columns: the reviewers met.
+    let mut found: Vec<(usize, i64, Cell)> = conflicted
         .keys()
-        .filter_map(|(r, p)| Some((*pi.get(p)?, *ri.get(r)?, Cell::Conflict)))
+        .filter_map(|(r, p)| Some((*pi.get(p)?, *r, Cell::Conflict)))
         .collect();
+    let active: HashSet<i64> = reviewers.iter().map(|r| r.id).collect();
     for (p, r, status, reviewed) in states {
-        let (Some(&p), Some(&r)) = (pi.get(&p), ri.get(&r)) else {
+        let Some(&p) = pi.get(&p).filter(|_| active.contains(&r)) else {
             continue;
         };
         let cell = match (status.as_str(), reviewed > 0) {
@@ -171,15 +201,27 @@ pub async fn matrix(pool: &Pool, call_code: &str) -> Result<Matrix, Error> {
             ("declined", _) => Cell::Declined,
             _ => continue,
         };
-        cells.push((p, r, cell));
+        found.push((p, r, cell));
     }
+    let met: HashSet<i64> = found.iter().map(|&(_, r, _)| r).collect();
+    let columns: Vec<Reviewer> = reviewers
+        .into_iter()
+        .filter(|r| met.contains(&r.id))
+        .collect();
+    let ri: HashMap<i64, usize> = columns.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let mut cells: Vec<(usize, usize, Cell)> = found
+        .into_iter()
+        .filter_map(|(p, r, cell)| Some((p, *ri.get(&r)?, cell)))
+        .collect();
     cells.sort_unstable_by_key(|&(p, r, _)| (p, r));
     Ok(Matrix {
+        total,
+        from,
         proposals: proposals
             .into_iter()
             .map(|p| (p.reference, p.topic))
             .collect(),
-        reviewers: reviewers
+        reviewers: columns
             .into_iter()
             .map(|r| (r.id, r.name, r.topics))
             .collect(),

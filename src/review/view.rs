@@ -125,6 +125,11 @@ pub enum Cell {
 /// who must recuse.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Matrix {
+    /// The call's eligible proposals, on every page.
+    pub total: usize,
+    /// The position of this page's first proposal among them (0-based).
+    pub from: usize,
+    /// This page's proposals: (reference, topic).
     pub proposals: Vec<(String, String)>,
     pub reviewers: Vec<(i64, String, Vec<String>)>,
     /// (proposal index, reviewer index, cell)

@@ -537,9 +537,10 @@ async fn a_declined_reviewer_is_replaced_and_the_matrix_shows_it() {
         !on.contains(&who) && !on.contains(&ids[0]),
         "neither the decliner nor the conflicted reviewer"
     );
-    let m = review::matrix(&db.pool, demo::CALL_CODE)
+    let m = review::matrix(&db.pool, demo::CALL_CODE, 0, review::MATRIX_PAGE)
         .await
         .expect("matrix");
+    assert_eq!((m.total, m.from, m.proposals.len()), (35, 0, 35));
     let p = m
         .proposals
         .iter()
@@ -951,4 +952,63 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
         .await
         .expect_err("too many");
     assert_eq!(err.invalid_fields()[0].field, "ids");
+}
+
+#[tokio::test]
+async fn the_matrix_is_read_a_page_of_proposals_at_a_time_with_the_reviewers_they_meet() {
+    let db = db().await;
+    demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("reviewed");
+    let whole = review::matrix(&db.pool, demo::CALL_CODE, 0, review::MATRIX_PAGE)
+        .await
+        .expect("whole");
+    assert_eq!((whole.total, whole.proposals.len()), (35, 35));
+    // Cells as (reference, reviewer id, cell), whatever the page.
+    let named = |m: &review::Matrix| -> Vec<(String, i64, review::Cell)> {
+        m.cells
+            .iter()
+            .map(|&(p, r, c)| (m.proposals[p].0.clone(), m.reviewers[r].0, c))
+            .collect()
+    };
+    let mut paged = Vec::new();
+    let mut rows = Vec::new();
+    for from in (0..35).step_by(10) {
+        let m = review::matrix(&db.pool, demo::CALL_CODE, from, 10)
+            .await
+            .expect("page");
+        assert_eq!((m.total, m.from), (35, from));
+        assert_eq!(m.proposals.len(), (35 - from).min(10));
+        // Its columns are exactly the reviewers with a cell on its rows, by number.
+        let met: HashSet<i64> = m.cells.iter().map(|&(_, r, _)| m.reviewers[r].0).collect();
+        assert_eq!(met.len(), m.reviewers.len());
+        assert!(m.reviewers.windows(2).all(|w| w[0].0 < w[1].0));
+        rows.extend(m.proposals.clone());
+        paged.extend(named(&m));
+    }
+    assert_eq!(
+        rows, whole.proposals,
+        "the pages together are the whole, in order"
+    );
+    assert_eq!(paged, named(&whole));
+    assert!(named(&whole).iter().any(|c| c.2 == review::Cell::Conflict));
+    // Past the end: no rows, the total still told. A page of none, or too many, is refused.
+    let end = review::matrix(&db.pool, demo::CALL_CODE, 99, 10)
+        .await
+        .expect("past the end");
+    assert_eq!(
+        (
+            end.total,
+            end.from,
+            end.proposals.len(),
+            end.reviewers.len()
+        ),
+        (35, 35, 0, 0)
+    );
+    for count in [0, review::MATRIX_PAGE_MAX + 1] {
+        let err = review::matrix(&db.pool, demo::CALL_CODE, 0, count)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.invalid_fields()[0].field, "count");
+    }
 }

@@ -165,8 +165,20 @@ pub async fn declare_conflict(
 }
 
 #[tauri::command]
-pub async fn review_matrix(state: State<'_, AppState>, call: String) -> Reply<review::Matrix> {
-    review::matrix(&state.pool(), &call).await.or_fail(&state)
+pub async fn review_matrix(
+    state: State<'_, AppState>,
+    call: String,
+    from: Option<usize>,
+    count: Option<usize>,
+) -> Reply<review::Matrix> {
+    review::matrix(
+        &state.pool(),
+        &call,
+        from.unwrap_or(0),
+        count.unwrap_or(review::MATRIX_PAGE),
+    )
+    .await
+    .or_fail(&state)
 }
 
 #[tauri::command]
