@@ -262,7 +262,7 @@ test('ten thousand proposals: the core sorts and filters, the page draws only wh
   }
 });
 
-test('a reviewed call of a thousand proposals: the core ranks it once, the page reads what is in view; the matrix comes a page at a time', async () => {
+test('a reviewed call of a thousand proposals: the core ranks it once, the page reads what is in view; the matrix and the board come a page at a time', async () => {
   const db = tempDb();
   execFileSync(CLI, ['--db', db, 'demo', '--scale', '1000', '--stage', 'reviewed'], { stdio: 'ignore' });
   const w = await Window.open(db);
@@ -320,6 +320,13 @@ test('a reviewed call of a thousand proposals: the core ranks it once, the page 
     assert.equal(two.rows, 50);
     assert.notEqual(two.first, one.first);
     writeFileSync(join(dir, 'matrix-zh.png'), await w.screenshot());
+    // The decision board: the top 200 of the ranking, and 200 more on asking.
+    await w.go('#/call/BJ-SCALE-2026/decision');
+    await w.waitFor('[data-test=board-shown]', { text: '显示排名前 200 名（共 875 名）', timeout: 60000 });
+    assert.equal(await w.exec("return document.querySelectorAll('[data-test=board] tbody tr').length;"), 200);
+    await w.click('[data-test=board-more]');
+    await w.waitFor('[data-test=board-shown]', { text: '显示排名前 400 名' });
+    assert.equal(await w.exec("return document.querySelectorAll('[data-test=board] tbody tr').length;"), 400);
   } finally {
     await w.close();
   }

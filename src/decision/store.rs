@@ -211,6 +211,7 @@ async fn context(
         .unwrap_or(u32::MAX),
         awards: chosen.len(),
         topics,
+        ranked: rows.len(),
         rows,
         unreviewed,
         award_number_pattern: call.spec.award_number_pattern.clone(),

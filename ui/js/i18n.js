@@ -311,6 +311,8 @@ const TEXT = {
   declare_conflict: ['申报回避', 'Declare a conflict'],
   conflict_reason: ['回避原因', 'Reason for the conflict'],
   conflict_whole_org: ['整个申请单位', 'whole applicant organisation'],
+  board_shown: ['显示排名前 {n} 名（共 {total} 名）及其后已拟资助的项目', 'the top {n} of {total} ranked, and every proposed award below them'],
+  board_more: ['再显示 {n} 名', 'Show {n} more'],
   matrix_page: ['第 {from}–{to} 份，共 {total} 份申请书', 'proposals {from}–{to} of {total}'],
   page_prev: ['上一页', 'Previous'],
   page_next: ['下一页', 'Next'],

@@ -5,9 +5,11 @@ pub async fn decision_board(
     state: State<'_, AppState>,
     call: String,
     order: Option<Aggregate>,
+    limit: Option<usize>,
 ) -> Reply<decision::Board> {
     decision::board(&state.pool(), &call, order.unwrap_or_default())
         .await
+        .map(top(limit))
         .or_fail(&state)
 }
 
@@ -15,9 +17,11 @@ pub async fn decision_board(
 pub async fn decision_propose(
     state: State<'_, AppState>,
     form: decision::DecisionForm,
+    limit: Option<usize>,
 ) -> Reply<decision::Board> {
     decision::propose(&state.pool(), &state.stamp(), &form)
         .await
+        .map(top(limit))
         .or_fail(&state)
 }
 
@@ -26,9 +30,11 @@ pub async fn decision_withdraw(
     state: State<'_, AppState>,
     call: String,
     reference: String,
+    limit: Option<usize>,
 ) -> Reply<decision::Board> {
     decision::withdraw(&state.pool(), &state.stamp(), &call, &reference)
         .await
+        .map(top(limit))
         .or_fail(&state)
 }
 
@@ -46,9 +52,11 @@ pub async fn decision_suggest(
 pub async fn decision_apply(
     state: State<'_, AppState>,
     form: decision::SuggestForm,
+    limit: Option<usize>,
 ) -> Reply<decision::Board> {
     decision::apply(&state.pool(), &state.stamp(), &form)
         .await
+        .map(top(limit))
         .or_fail(&state)
 }
 
@@ -119,4 +127,10 @@ pub async fn export_notice<R: Runtime>(
         funded: n.funded,
         unfunded: n.unfunded,
     }))
+}
+
+/// The board cut to its first `limit` rows (and every decision beyond): a national call's
+/// board is read a page of the ranking at a time.
+fn top(limit: Option<usize>) -> impl Fn(decision::Board) -> decision::Board {
+    move |b| b.top(limit.unwrap_or(decision::BOARD_PAGE))
 }

@@ -163,6 +163,42 @@ fn the_decision_commands_carry_forms_limits_and_awards() {
     let b = invoke(&h, "decision_apply", json!({ "form": form })).expect("apply");
     assert_eq!(b["awards"], 12);
     assert_eq!(b["committed"], s["total"]);
+    // The window reads the board's top rows and every decision below them: a national call
+    // ranks 100,000 proposals.
+    let top = invoke(
+        &h,
+        "decision_board",
+        json!({ "call": "BJ-AIXR-2026", "limit": 5 }),
+    )
+    .expect("top");
+    let all = b["rows"].as_array().expect("rows");
+    let rows = top["rows"].as_array().expect("rows");
+    assert_eq!(
+        (top["ranked"].clone(), b["ranked"].clone()),
+        (json!(35), json!(35))
+    );
+    assert_eq!(
+        all.len(),
+        35,
+        "the default page holds the sample's whole board"
+    );
+    assert_eq!(rows[..5], all[..5], "the top five");
+    let proposed = |rows: &[Value]| -> Vec<Value> {
+        rows.iter()
+            .filter(|r| !r["proposed"].is_null())
+            .map(|r| r["reference"].clone())
+            .collect()
+    };
+    assert_eq!(proposed(rows).len(), 12);
+    assert_eq!(
+        proposed(rows),
+        proposed(all),
+        "every proposed award, in rank order"
+    );
+    assert!(
+        rows[5..].iter().all(|r| !r["proposed"].is_null()),
+        "below the top, only decisions"
+    );
     let e = invoke(
         &h,
         "decision_propose",

@@ -8,6 +8,7 @@ import { t, pick } from '../i18n.js';
 import { formatYuan, formatPermille } from '../format.js';
 
 const ORDERS = ['mean', 'trimmed_mean', 'calibrated'];
+const PAGE = 200;
 
 /** The gauge: committed against the budget, and the awards used of the cap. */
 function gauge(b) {
@@ -35,7 +36,8 @@ function field(label, input) {
 export async function renderDecision(app, code) {
   const c = await call('get_call', { code });
   const here = `#/call/${encodeURIComponent(c.code)}`;
-  const state = { order: 'mean', suggestion: null, robustness: null, board: null };
+  // The board shows the top `limit` of the ranking (and every decision below): more on asking.
+  const state = { order: 'mean', suggestion: null, robustness: null, board: null, limit: PAGE };
   const editable = () => state.board?.actions.review === true;
 
   // The optimiser's controls.
@@ -70,12 +72,14 @@ export async function renderDecision(app, code) {
     }
   }
   const suggestBtn = h('button', { 'data-test': 'suggest', onclick: () => guarded(suggestBtn, async () => { state.suggestion = await call('decision_suggest', { form: form() }); await refresh(); }) }, t('suggest'));
-  const applyBtn = h('button', { class: 'primary', 'data-test': 'apply-suggestion', onclick: () => guarded(applyBtn, async () => { state.board = await call('decision_apply', { form: form() }); state.suggestion = await call('decision_suggest', { form: form() }); draw(); app.toast(t('applied', { n: state.board.awards })); }) }, t('apply_suggestion'));
+  const applyBtn = h('button', { class: 'primary', 'data-test': 'apply-suggestion', onclick: () => guarded(applyBtn, async () => { state.board = await call('decision_apply', { form: form(), limit: state.limit }); state.suggestion = await call('decision_suggest', { form: form() }); draw(); app.toast(t('applied', { n: state.board.awards })); }) }, t('apply_suggestion'));
   const robustBtn = h('button', { 'data-test': 'robustness', onclick: () => guarded(robustBtn, async () => { state.robustness = await call('decision_robustness', { form: form(), draws: 1000, seed: 2026 }); draw(); }) }, t('robustness'));
 
   const totals = h('div', { class: 'panel', 'data-test': 'totals' });
   const body = h('tbody', {});
   const issuePanel = h('div', { class: 'panel', 'data-test': 'issue-panel' });
+  const more = h('div', { class: 'more' });
+  const moreBtn = h('button', { 'data-test': 'board-more', onclick: () => guarded(moreBtn, async () => { state.limit += PAGE; await refresh(); }) }, t('board_more', { n: PAGE }));
 
   function drawSummary() {
     const sg = state.suggestion;
@@ -123,7 +127,7 @@ export async function renderDecision(app, code) {
       button.disabled = true;
       mount(err);
       try {
-        state.board = await call('decision_propose', { form: { call: c.code, reference: r.reference, amount: amount.value, reason: reason.value } });
+        state.board = await call('decision_propose', { form: { call: c.code, reference: r.reference, amount: amount.value, reason: reason.value }, limit: state.limit });
         app.clearMessages();
         draw();
       } catch (e) {
@@ -135,7 +139,7 @@ export async function renderDecision(app, code) {
     const remove = async (button) => {
       button.disabled = true;
       try {
-        state.board = await call('decision_withdraw', { call: c.code, reference: r.reference });
+        state.board = await call('decision_withdraw', { call: c.code, reference: r.reference, limit: state.limit });
         app.clearMessages();
         draw();
       } catch (e) {
@@ -203,11 +207,13 @@ export async function renderDecision(app, code) {
     let last = -1;
     b.rows.forEach((r, i) => { if (r.proposed) last = i; });
     mount(body, b.rows.length === 0 ? h('tr', {}, h('td', { colspan: 10, class: 'muted' }, t('no_ranking'))) : b.rows.map((r, i) => rowFor(r, i === last)));
+    const shown = Math.min(state.limit, b.ranked);
+    mount(more, b.ranked > shown ? [h('span', { class: 'muted', 'data-test': 'board-shown' }, t('board_shown', { n: shown, total: b.ranked })), moreBtn] : []);
     for (const el of [suggestBtn, applyBtn, robustBtn]) el.hidden = !editable() && el !== robustBtn;
   }
 
   async function refresh() {
-    state.board = await call('decision_board', { call: c.code, order: state.order });
+    state.board = await call('decision_board', { call: c.code, order: state.order, limit: state.limit });
     draw();
   }
   await refresh();
@@ -242,6 +248,7 @@ export async function renderDecision(app, code) {
         h('thead', {}, h('tr', {}, [t('col_rank'), t('col_reference'), t('col_title'), t('col_topic'), t('col_score'), t('col_requested'), t('col_suggested'), t('col_stability'), t('col_proposed'), t('col_why')].map((x, i) => h('th', { class: i === 4 || i === 5 || i === 7 ? 'num' : '' }, x)))),
         body,
       ),
+      more,
     ),
   );
 }
