@@ -214,6 +214,17 @@ if (scale > 0) {
       const drawnRows = await w.exec("return document.querySelectorAll('[data-test=ranking] [data-reference]').length;");
       const r = await footprint(`${APP} --db ${big}`, `scale-ranking-${run}`);
       console.log(`  ranking page: opened ${rankingMs.toFixed(0)} ms, ${drawnRows} lines in the page; PSS then ${r.pss.toFixed(1)} MiB (${r.parts})`);
+      // The decision board of the same call: opened until its rows are drawn (or 180 s).
+      const t3 = performance.now();
+      await w.go('#/call/BJ-SCALE-2026/decision');
+      let boardRows = 0;
+      try {
+        await w.waitFor('[data-test=board] tbody tr[data-reference]', { timeout: 180000 });
+        boardRows = await w.exec("return document.querySelectorAll('[data-test=board] tbody tr[data-reference]').length;");
+      } catch {}
+      const boardMs = performance.now() - t3;
+      const d = await footprint(`${APP} --db ${big}`, `scale-board-${run}`);
+      console.log(`  decision board: ${boardRows ? `opened ${boardMs.toFixed(0)} ms, ${boardRows} rows in the page` : 'not drawn within 180 s'}; PSS then ${d.pss.toFixed(1)} MiB (${d.parts})`);
     }
     await w.close();
     await gone();

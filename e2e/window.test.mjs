@@ -745,7 +745,7 @@ inWindow('a conflict declared after scoring recuses the reviewer: the review is 
   assert.equal(loaded.ok.call, 'BJ-AIXR-2026');
   const ranked = async () => {
     const order = (await w.invoke('ranking_order', { call: 'BJ-AIXR-2026', by: 'mean' })).ok;
-    const lines = (await w.invoke('ranking_rows', { call: 'BJ-AIXR-2026', by: 'mean', ids: order.rows })).ok;
+    const lines = (await w.invoke('ranking_rows', { call: 'BJ-AIXR-2026', by: 'mean', version: order.version, ids: order.rows })).ok;
     return lines.find((r) => r.reference === 'BJ-AIXR-2026-0010');
   };
   assert.equal((await ranked()).reviews, 3);

@@ -66,10 +66,10 @@ pub fn reference_call_form() -> CallForm {
     }
 }
 
-/// (organisation, kind: 'U' university / 'I' institute / 'C' company, district code)
 /// How many proposals [`load_scaled`] writes in one transaction.
 const LOAD_BATCH: usize = 1000;
 
+/// (organisation, kind: 'U' university / 'I' institute / 'C' company, district code)
 const ORGS: [(&str, char, &str); 40] = [
     ("京华理工大学", 'U', "110108"),
     ("燕山师范大学", 'U', "110102"),
@@ -784,14 +784,38 @@ pub async fn load_scaled_reviewed(
             call::set_status(pool, stamp, SCALE_CODE, CallStatus::Closed).await?;
             loaded
         }
-        Some(_) => Loaded {
-            call: SCALE_CODE.to_string(),
-            call_created: false,
-            proposals_created: 0,
-            proposals_total: 0,
-            eligible: 0,
-            ineligible: 0,
-        },
+        Some(_) => {
+            // Closed for review: no proposal can be added any more.
+            let present = proposal::list(
+                pool,
+                &proposal::Filter {
+                    call: SCALE_CODE.into(),
+                    ..Default::default()
+                },
+            )
+            .await?
+            .len();
+            if present < count {
+                return Err(Error::invalid(
+                    "scale",
+                    "scale_call_closed",
+                    format!(
+                        "规模测试资助计划已截止受理并进入评审，现有 {present} 份申请书，不能再增加到 {count} 份"
+                    ),
+                    format!(
+                        "the scale call is closed and under review with {present} proposals: it cannot grow to {count}"
+                    ),
+                ));
+            }
+            Loaded {
+                call: SCALE_CODE.to_string(),
+                call_created: false,
+                proposals_created: 0,
+                proposals_total: 0,
+                eligible: 0,
+                ineligible: 0,
+            }
+        }
     };
     let checked = proposal::check_eligibility(pool, stamp, SCALE_CODE).await?;
     // The pool knows the topics in the proportions the proposals have them (the scale call's

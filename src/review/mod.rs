@@ -70,6 +70,9 @@ pub enum ReviewError {
         reference: String,
     },
     Rows(Vec<(usize, Msg)>),
+    /// The ranking changed (a review, a draw, a call's rubric…) since the order the lines were
+    /// asked for: the order is to be asked for again.
+    RankingChanged,
 }
 
 fn rows_text(rows: &[(usize, Msg)], lang: Lang) -> String {
@@ -150,6 +153,10 @@ impl ReviewError {
                 format!("评审专家 R{reviewer} 已提交申请书 {reference} 的评审意见"),
                 format!("reviewer R{reviewer} has already reviewed {reference}"),
             ),
+            RankingChanged => Msg::new(
+                "评审排序已有变动，请重新加载排序",
+                "the ranking has changed since it was shown: load it again",
+            ),
             Rows(rows) => Msg::new(
                 format!(
                     "未导入任何数据；以下行被拒绝：\n{}",
@@ -180,6 +187,7 @@ impl Coded for ReviewError {
             ReviewError::NotAssigned { .. } => "not_assigned",
             ReviewError::AlreadyReviewed { .. } => "already_reviewed",
             ReviewError::Rows(_) => "import_refused",
+            ReviewError::RankingChanged => "ranking_changed",
         }
     }
 

@@ -844,7 +844,7 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
         .await
         .expect("reviewed");
     let rankings = Rankings::new();
-    let mut by_mean = Vec::new();
+    let mut by_mean = None;
     for by in [
         Aggregate::Mean,
         Aggregate::TrimmedMean,
@@ -863,29 +863,31 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
         let mut read = Vec::new();
         for window in order.rows.chunks(7) {
             let lines = rankings
-                .rows(&db.pool, demo::CALL_CODE, by, window)
+                .rows(&db.pool, demo::CALL_CODE, by, &order.version, window)
                 .await
                 .expect("rows");
             read.extend(lines.into_iter().map(|l| l.expect("a ranked line")));
         }
         assert_eq!(read, whole, "{by:?}");
         if by == Aggregate::Mean {
-            by_mean = order.rows;
+            by_mean = Some(order);
         }
     }
     assert_eq!(
-        rankings.made(),
-        3,
-        "one ranking for each order, its windows read from it"
+        rankings.reads(),
+        1,
+        "the reviews read once: each order and its windows made from them"
     );
+    let by_mean = by_mean.expect("the mean's order");
 
     // A handle that names no ranked proposal reads as nothing; one asked twice reads twice.
-    let first = by_mean[0];
+    let first = by_mean.rows[0];
     let lines = rankings
         .rows(
             &db.pool,
             demo::CALL_CODE,
             Aggregate::Mean,
+            &by_mean.version,
             &[first, 999_999, first],
         )
         .await
@@ -893,19 +895,21 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
     assert!(lines[0].is_some() && lines[1].is_none());
     assert_eq!(lines[0], lines[2]);
     assert_eq!(
-        rankings.made(),
-        4,
-        "the mean ranked again: the kept one was the calibrated"
+        rankings.reads(),
+        1,
+        "the mean ranked again from the kept reviews"
     );
 
     // Another officer, on another connection, rescores the last proposal's reviews at the top:
-    // the next read ranks afresh and shows it first.
+    // lines for the order shown are refused, so that new figures never show in the old order;
+    // the new order puts it first.
     let last = rankings
         .rows(
             &db.pool,
             demo::CALL_CODE,
             Aggregate::Mean,
-            &by_mean[by_mean.len() - 1..],
+            &by_mean.version,
+            &by_mean.rows[by_mean.rows.len() - 1..],
         )
         .await
         .expect("last")
@@ -925,30 +929,48 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
         .await
         .expect("rescore");
     }
+    let err = rankings
+        .rows(
+            &db.pool,
+            demo::CALL_CODE,
+            Aggregate::Mean,
+            &by_mean.version,
+            &[last.figures.proposal],
+        )
+        .await
+        .expect_err("changed");
+    assert_eq!(err.code(), "ranking_changed");
+    let order = rankings
+        .order(&db.pool, demo::CALL_CODE, Aggregate::Mean)
+        .await
+        .expect("order");
+    assert_ne!(order.version, by_mean.version);
+    assert_eq!(order.rows[0], last.figures.proposal);
     let now = rankings
         .rows(
             &db.pool,
             demo::CALL_CODE,
             Aggregate::Mean,
-            &[last.figures.proposal],
+            &order.version,
+            &order.rows[..1],
         )
         .await
         .expect("rescored")
         .remove(0)
         .expect("ranked");
     assert_eq!((now.figures.mean, now.figures.rank), (100.0, 1), "{now:?}");
-    assert_eq!(rankings.made(), 5);
-    let order = rankings
-        .order(&db.pool, demo::CALL_CODE, Aggregate::Mean)
-        .await
-        .expect("order");
-    assert_eq!(order.rows[0], last.figures.proposal);
-    assert_eq!(rankings.made(), 5, "nothing changed since the last read");
+    assert_eq!(rankings.reads(), 2, "read again once, after the change");
 
     // Past the limit of one read: refused, naming the field.
     let many = vec![first; 501];
     let err = rankings
-        .rows(&db.pool, demo::CALL_CODE, Aggregate::Mean, &many)
+        .rows(
+            &db.pool,
+            demo::CALL_CODE,
+            Aggregate::Mean,
+            &order.version,
+            &many,
+        )
         .await
         .expect_err("too many");
     assert_eq!(err.invalid_fields()[0].field, "ids");

@@ -10,17 +10,18 @@ import { visibleWindow, RowCache } from './table.js';
  * - `first`: `{ order, asked }`, the order the page opened with and the criteria it was for;
  * - `asked()`: the table's criteria now (its filter and sort);
  * - `orderOf(criteria)` → `{ total, rows }`: the core's order for those criteria;
- * - `lines(ids, criteria)` → a line or `null` for each handle;
+ * - `lines(ids, criteria, order)` → a line or `null` for each handle, for that order;
  * - `row(line, top)`: the element of a line read, placed at `top` (its `style`);
  * - `test`: the rows' `data-test`: the body is `${test}s`, a line not read yet `${test}-pending`;
- * - `ordered(order)`: called when a new order is drawn.
+ * - `ordered(order)`: called when a new order is drawn;
+ * - `stale(error)`: whether a failed read says the order changed since: it is asked for again.
  *
  * Returns `{ body, reorder, shown, order }`: `reorder()` asks for the order again (one request
  * at a time: criteria changed meanwhile are asked for once it returns, so the last answer is the
  * latest); `shown()` gives the criteria of the order on screen (what an export should write).
  * While an order or a read is under way the body carries `data-busy`: the tests wait on it.
  */
-export function virtualTable(app, { first, asked, orderOf, lines: readLines, row, test, rowHeight = 34, ordered = () => {} }) {
+export function virtualTable(app, { first, asked, orderOf, lines: readLines, row, test, rowHeight = 34, ordered = () => {}, stale = () => false }) {
   let current = first.order;
   let shown = first.asked;
   let lines = new RowCache();
@@ -57,10 +58,11 @@ export function virtualTable(app, { first, asked, orderOf, lines: readLines, row
     reads++;
     settle();
     try {
-      cache.put(ids, await readLines(ids, shown), wanted(view()));
+      cache.put(ids, await readLines(ids, shown, current), wanted(view()));
     } catch (e) {
       cache.failed(ids);
-      app.error(e);
+      if (stale(e)) reorder();
+      else app.error(e);
       return;
     } finally {
       reads--;
@@ -93,6 +95,8 @@ export function virtualTable(app, { first, asked, orderOf, lines: readLines, row
       try {
         got = { order: await orderOf(criteria), asked: criteria };
       } catch (e) {
+        // An older answer is not drawn under newer criteria.
+        got = null;
         if (!again) app.error(e);
       }
     } while (again);
@@ -102,7 +106,7 @@ export function virtualTable(app, { first, asked, orderOf, lines: readLines, row
       const fresh = new RowCache();
       const ids = got.order.rows.slice(0, screenful());
       try {
-        if (ids.length) fresh.put(ids, await readLines(ids, got.asked));
+        if (ids.length) fresh.put(ids, await readLines(ids, got.asked, got.order));
       } catch {
         // drawn as not read yet, and asked for again by the draw
       }

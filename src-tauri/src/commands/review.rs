@@ -68,17 +68,19 @@ pub async fn ranking_order(
 }
 
 /// The ranking's lines of the proposals the handles name, in their order (`null` for a handle
-/// that names no ranked proposal any more).
+/// that names no ranked proposal), for the order of that `version`: refused with
+/// `ranking_changed` once the ranking changed, and the page asks for the order again.
 #[tauri::command]
 pub async fn ranking_rows(
     state: State<'_, AppState>,
     call: String,
     by: Aggregate,
+    version: String,
     ids: Vec<i64>,
 ) -> Reply<Vec<Option<review::RankRow>>> {
     state
         .rankings
-        .rows(&state.pool(), &call, by, &ids)
+        .rows(&state.pool(), &call, by, &version, &ids)
         .await
         .or_fail(&state)
 }

@@ -369,7 +369,7 @@ fn the_window_and_the_command_line_agree_on_figures_and_errors() {
     let window = invoke(
         &h,
         "ranking_rows",
-        json!({ "call": "BJ-AIXR-2026", "by": "mean", "ids": order["rows"] }),
+        json!({ "call": "BJ-AIXR-2026", "by": "mean", "version": order["version"], "ids": order["rows"] }),
     )
     .expect("ranking rows");
     let line = cli_json(&h, &["ranking", "--call", "BJ-AIXR-2026"]).expect("ranking");

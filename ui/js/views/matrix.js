@@ -53,6 +53,9 @@ export async function renderMatrix(app, code) {
     prev.disabled = next.disabled = true;
     try {
       m = await call('review_matrix', { call: code, from: Math.max(0, from), count: PAGE });
+      // Past the end (the call's eligible proposals fewer than when the page was drawn): the
+      // last page there is.
+      if (m.proposals.length === 0 && m.total > 0) m = await call('review_matrix', { call: code, from: Math.floor((m.total - 1) / PAGE) * PAGE, count: PAGE });
       panel.scrollTop = 0;
     } catch (e) {
       app.error(e);

@@ -9,9 +9,10 @@ import { uploadField } from '../upload.js';
 const ORDERS = ['mean', 'trimmed_mean', 'calibrated'];
 const HEADS = ['col_rank', 'col_reference', 'col_title', 'col_topic', 'col_requested', 'col_reviews', 'agg_mean', 'agg_trimmed_mean', 'agg_calibrated', 'col_sd'];
 
-// The core ranks the call (`ranking_order`: the ranked proposals' handles, best first) and keeps
-// the ranking while nothing changes; the page reads the lines in view by handle
-// (`ranking_rows`). A national call's hundred thousand ranked proposals cost the page a screen.
+// The core ranks the call (`ranking_order`: the ranked proposals' handles, best first, and the
+// version of the record they were ranked at) and keeps the reviews while nothing changes; the
+// page reads the lines in view by handle (`ranking_rows`). A national call's hundred thousand
+// ranked proposals cost the page a screen.
 export async function renderRanking(app, code, by = 'mean') {
   const orderOf = ({ order }) => call('ranking_order', { call: code, by: order });
   const [c, first] = await Promise.all([call('get_call', { code }), orderOf({ order: by })]);
@@ -44,10 +45,12 @@ export async function renderRanking(app, code, by = 'mean') {
     first: { order: first, asked: { order: by } },
     asked: () => ({ order: select.value }),
     orderOf,
-    lines: (ids, { order }) => call('ranking_rows', { call: code, by: order, ids }),
+    lines: (ids, { order }, { version }) => call('ranking_rows', { call: code, by: order, version, ids }),
     row,
     test: 'ranking-row',
     ordered,
+    // Reviews entered meanwhile (here, by a colleague, or a sheet imported): the order again.
+    stale: (e) => e?.code === 'ranking_changed',
   });
   ordered(first);
 
