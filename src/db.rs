@@ -583,6 +583,14 @@ fn copy_line(out: &mut Vec<u8>, row: Vec<Arg>) {
     out.push(b'\n');
 }
 
+/// `n` numbered parameters from `$first` on, for an `IN (…)` list: `$2, $3, $4`.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The rows of a JSON aggregate (`json_group_array(json_array(…))` on SQLite,
 /// `CAST(json_agg(json_build_array(…)) AS TEXT)` on PostgreSQL), read from its text: `None`
 /// (PostgreSQL's aggregate of no rows) is no rows. A large read comes back as one value this

@@ -558,6 +558,15 @@ pub async fn load(pool: &Pool, stamp: &Stamp) -> Result<Loaded, Error> {
 /// The code of the call that [`load_scaled`] fills.
 pub const SCALE_CODE: &str = "BJ-SCALE-2026";
 
+/// How many proposals the scale call has.
+async fn scale_proposals(pool: &Pool) -> Result<usize, Error> {
+    let filter = proposal::Filter {
+        call: SCALE_CODE.into(),
+        ..Default::default()
+    };
+    Ok(proposal::list(pool, &filter).await?.len())
+}
+
 /// A large call for trying the window and measuring: the reference call's rules with `count`
 /// synthetic submitted proposals from distinct applicants, written with their audit entries in
 /// transactions of [`LOAD_BATCH`]. Creates the call if it is missing; adds proposals up to
@@ -577,11 +586,7 @@ pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loa
         call::set_status(pool, stamp, SCALE_CODE, CallStatus::Open).await?;
         call_created = true;
     }
-    let filter = proposal::Filter {
-        call: SCALE_CODE.into(),
-        ..Default::default()
-    };
-    let present = proposal::list(pool, &filter).await?.len();
+    let present = scale_proposals(pool).await?;
     let samples = sample_proposals();
     // In transactions of a thousand proposals: the load resumes where it stopped, and on
     // PostgreSQL a transaction of many audited acts slows as it goes, each act reading the
@@ -624,7 +629,7 @@ pub async fn load_scaled(pool: &Pool, stamp: &Stamp, count: usize) -> Result<Loa
         call: SCALE_CODE.to_string(),
         call_created,
         proposals_created: count.saturating_sub(present),
-        proposals_total: proposal::list(pool, &filter).await?.len(),
+        proposals_total: scale_proposals(pool).await?,
         eligible: 0,
         ineligible: 0,
     })
@@ -786,15 +791,7 @@ pub async fn load_scaled_reviewed(
         }
         Some(_) => {
             // Closed for review: no proposal can be added any more.
-            let present = proposal::list(
-                pool,
-                &proposal::Filter {
-                    call: SCALE_CODE.into(),
-                    ..Default::default()
-                },
-            )
-            .await?
-            .len();
+            let present = scale_proposals(pool).await?;
             if present < count {
                 return Err(Error::invalid(
                     "scale",
@@ -888,15 +885,7 @@ pub async fn load_scaled_reviewed(
     };
     Ok(Reviewed {
         loaded: Loaded {
-            proposals_total: proposal::list(
-                pool,
-                &proposal::Filter {
-                    call: SCALE_CODE.into(),
-                    ..Default::default()
-                },
-            )
-            .await?
-            .len(),
+            proposals_total: scale_proposals(pool).await?,
             eligible: checked.eligible,
             ineligible: checked.ineligible,
             ..loaded

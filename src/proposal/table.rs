@@ -273,6 +273,14 @@ pub async fn rows(
     call_code: &str,
     ids: &[i64],
 ) -> Result<Vec<Option<ProposalSummary>>, Error> {
+    window(ids)?;
+    let mut tx = pool.read().await?;
+    let call = call::store_get_on(&mut tx, call_code).await?;
+    rows_on(&mut tx, call.id, ids).await
+}
+
+/// Refuses a read of more than [`MAX_ROWS`] lines, naming the field `ids`.
+pub fn window(ids: &[i64]) -> Result<(), Error> {
     if ids.len() > MAX_ROWS {
         return Err(Error::invalid(
             "ids",
@@ -284,9 +292,7 @@ pub async fn rows(
             ),
         ));
     }
-    let mut tx = pool.read().await?;
-    let call = call::store_get_on(&mut tx, call_code).await?;
-    rows_on(&mut tx, call.id, ids).await
+    Ok(())
 }
 
 /// [`rows`] inside a read: at most [`MAX_ROWS`] ids (the caller checks).
@@ -298,10 +304,7 @@ async fn rows_on(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = (0..ids.len())
-        .map(|i| format!("${}", i + 2))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let marks = crate::db::placeholders(2, ids.len());
     let sql = format!(
         "SELECT p.id, p.reference, p.title, a.name AS applicant, a.credit_code, p.pi_name,
             p.topic, p.requested_fen, p.status, p.submitted_on, p.eligibility

@@ -166,10 +166,7 @@ pub async fn matrix(
     let conflicted = conflicts(&mut conn, &reviewers, &proposals).await?;
     let mut states: Vec<(i64, i64, String, i64)> = Vec::new();
     if !proposals.is_empty() {
-        let marks = (0..proposals.len())
-            .map(|i| format!("${}", i + 1))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let marks = crate::db::placeholders(1, proposals.len());
         let sql = format!(
             "SELECT s.proposal_id, s.reviewer_id, s.status, (SELECT COUNT(*) FROM reviews v WHERE v.proposal_id = s.proposal_id AND v.reviewer_id = s.reviewer_id)
              FROM assignments s WHERE s.proposal_id IN ({marks})"

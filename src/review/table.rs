@@ -28,7 +28,7 @@ use crate::audit;
 use crate::call::{self, Call};
 use crate::error::Error;
 use crate::money::Money;
-use crate::proposal::table::MAX_ROWS;
+use crate::proposal::table::window;
 use crate::store::Pool;
 
 /// The ranked proposals of a call, in rank order, as row handles for [`Rankings::rows`].
@@ -104,7 +104,7 @@ impl Rankings {
 
     /// The lines of the proposals `ids` names, with their figures in the ranking by `by` of the
     /// order `version` names, in that order; `None` where a handle names no ranked proposal of
-    /// the call. At most [`MAX_ROWS`] at a time. Refused (`ranking_changed`) when the record
+    /// the call. At most [`MAX_ROWS`](crate::proposal::table::MAX_ROWS) at a time. Refused (`ranking_changed`) when the record
     /// changed since that order was made.
     pub async fn rows(
         &self,
@@ -114,17 +114,7 @@ impl Rankings {
         of: &str,
         ids: &[i64],
     ) -> Result<Vec<Option<RankRow>>, Error> {
-        if ids.len() > MAX_ROWS {
-            return Err(Error::invalid(
-                "ids",
-                "too_many_rows",
-                format!("一次最多读取 {MAX_ROWS} 行，请求了 {} 行", ids.len()),
-                format!(
-                    "at most {MAX_ROWS} lines are read at a time; {} were asked for",
-                    ids.len()
-                ),
-            ));
-        }
+        window(ids)?;
         let mut tx = pool.read().await?;
         let call = call::store_get_on(&mut tx, call_code).await?;
         let head = audit::head(&mut tx).await?;
@@ -139,10 +129,7 @@ impl Rankings {
             .collect();
         let mut lines: HashMap<i64, Line> = HashMap::with_capacity(wanted.len());
         if !wanted.is_empty() {
-            let marks = (0..wanted.len())
-                .map(|i| format!("${}", i + 2))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let marks = crate::db::placeholders(2, wanted.len());
             let sql = format!(
                 "SELECT id, reference, title, topic, requested_fen FROM proposals
                  WHERE call_id = $1 AND id IN ({marks})"
