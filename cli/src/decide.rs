@@ -2,6 +2,7 @@
 //! awards and their lifecycle.
 
 use crate::prelude::*;
+use grantdesk::review::table::Rankings;
 
 #[derive(Args)]
 pub(crate) struct SuggestArgs {
@@ -127,13 +128,13 @@ pub(crate) async fn run(
     use grantdesk::decision;
     match c {
         DecideCmd::Board { call, by } => {
-            let b = decision::board(pool, &call, by).await?;
+            let b = decision::board(pool, &Rankings::new(), &call, by, None).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
         }
         DecideCmd::Suggest(a) => {
-            let s = decision::suggest(pool, &a.form()).await?;
+            let s = decision::suggest(pool, &Rankings::new(), &a.form()).await?;
             out.show(&s, |s| {
                 let exact = if s.proved_best {
                     out.t(
@@ -174,7 +175,7 @@ pub(crate) async fn run(
             })?;
         }
         DecideCmd::Apply(a) => {
-            let b = decision::apply(pool, stamp, &a.form()).await?;
+            let b = decision::apply(pool, &Rankings::new(), stamp, &a.form(), None).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
@@ -191,20 +192,21 @@ pub(crate) async fn run(
                 amount: amount.into(),
                 reason: reason.into(),
             };
-            let b = decision::propose(pool, stamp, &f).await?;
+            let b = decision::propose(pool, &Rankings::new(), stamp, &f, None).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
         }
         DecideCmd::Withdraw { call, reference } => {
-            let b = decision::withdraw(pool, stamp, &call, &reference).await?;
+            let b =
+                decision::withdraw(pool, &Rankings::new(), stamp, &call, &reference, None).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
         }
         DecideCmd::Robustness { s, draws, seed } => {
             let t = std::time::Instant::now();
-            let r = decision::robustness(pool, &s.form(), draws, seed).await?;
+            let r = decision::robustness(pool, &Rankings::new(), &s.form(), draws, seed).await?;
             let took = t.elapsed();
             out.show(&r, |r| {
                 let rows = r

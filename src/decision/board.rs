@@ -67,7 +67,8 @@ pub struct Board {
     pub awards: usize,
     pub topics: Vec<TopicTotal>,
     pub rows: Vec<BoardRow>,
-    /// The reviewed proposals ranked: `rows` holds them all unless cut by [`Board::top`].
+    /// The reviewed proposals ranked: `rows` holds them all unless the board was asked for
+    /// its first rows only (and the decisions below them).
     pub ranked: usize,
     /// Eligible proposals without any complete review: not on the board.
     pub unreviewed: usize,
@@ -76,18 +77,3 @@ pub struct Board {
 
 /// How many board rows the window shows at first, and adds at a time.
 pub const BOARD_PAGE: usize = 200;
-
-impl Board {
-    /// The board with its first `limit` rows and, beyond them, every row that holds a proposed
-    /// award or an award number (no decision is ever out of sight), in rank order; `ranked`
-    /// still counts them all. A national call ranks a hundred thousand proposals: the window
-    /// shows the top of the ranking, where the funding line is, and asks for more.
-    pub fn top(mut self, limit: usize) -> Board {
-        let mut i = 0;
-        self.rows.retain(|r| {
-            i += 1;
-            i <= limit || r.proposed.is_some() || r.award_number.is_some()
-        });
-        self
-    }
-}

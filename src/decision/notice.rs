@@ -28,7 +28,14 @@ fn headers(list: &[&str]) -> Vec<String> {
 }
 
 pub async fn notice(pool: &Pool, call_code: &str) -> Result<Notice, Error> {
-    let board = store::board(pool, call_code, Aggregate::Mean).await?;
+    let board = store::board(
+        pool,
+        &crate::review::table::Rankings::new(),
+        call_code,
+        Aggregate::Mean,
+        None,
+    )
+    .await?;
     let awards = store::awards(pool, call_code).await?;
     let issued = !awards.is_empty();
     let call = crate::call::get(pool, call_code).await?;

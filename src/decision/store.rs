@@ -22,32 +22,62 @@ use crate::error::{Checks, Error, Invalid, StoreError};
 use crate::money::Money;
 use crate::proposal::{BudgetLine, Category};
 use crate::review::ranking::{self, Aggregate};
+use crate::review::table::Rankings;
 use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
 
+/// What every decision act needs of each proposal under decision: light, read for all.
 #[derive(Debug, Clone, FromRow)]
 struct Facts {
     id: i64,
     reference: String,
-    title: String,
-    title_en: String,
     topic: String,
     requested_fen: i64,
-    status: String,
-    applicant: String,
-    pi_name: String,
 }
 
 async fn facts(conn: &mut crate::db::Tx, call: &Call) -> Result<Vec<Facts>, Error> {
     Ok(crate::db::query_as(
-        "SELECT p.id, p.reference, p.title, p.title_en, p.topic, p.requested_fen, p.status,
-                a.name AS applicant, p.pi_name
-         FROM proposals p JOIN applicants a ON a.id = p.applicant_id
-         WHERE p.call_id = $1 AND p.status IN ('submitted', 'eligible', 'ineligible')
-         ORDER BY p.reference",
+        "SELECT id, reference, topic, requested_fen FROM proposals
+         WHERE call_id = $1 AND status IN ('submitted', 'eligible', 'ineligible')",
     )
     .bind(call.id)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// What the board shows of a proposal beyond [`Facts`]: read for the rows shown only.
+#[derive(Debug, Clone, FromRow)]
+struct Shown {
+    id: i64,
+    title: String,
+    title_en: String,
+    applicant: String,
+    pi_name: String,
+}
+
+/// Up to this many rows shown, their texts are read by id; beyond, the call's at once.
+const SHOWN_BY_ID: usize = 500;
+
+async fn shown(conn: &mut crate::db::Tx, call: &Call, ids: &[i64]) -> Result<Vec<Shown>, Error> {
+    const SELECT: &str = "SELECT p.id, p.title, p.title_en, a.name AS applicant, p.pi_name
+         FROM proposals p JOIN applicants a ON a.id = p.applicant_id WHERE p.call_id = $1";
+    if ids.len() > SHOWN_BY_ID {
+        return Ok(crate::db::query_as(SELECT)
+            .bind(call.id)
+            .fetch_all(&mut *conn)
+            .await?);
+    }
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "{SELECT} AND p.id IN ({})",
+        crate::db::placeholders(2, ids.len())
+    );
+    let mut q = crate::db::query_as::<Shown>(sqlx::AssertSqlSafe(sql)).bind(call.id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -76,20 +106,31 @@ fn fen(fen: i64) -> Result<Money, Error> {
 
 struct Context {
     call: Call,
+    /// The board with every ranked proposal's row, their texts not read yet (see
+    /// [`Context::board`]).
     board: Board,
+    /// The proposal of each row of `board`.
+    row_ids: Vec<i64>,
     /// The fundable proposals, in rank order, as the optimiser sees them.
     entries: Vec<Entry>,
-    /// Each proposal's review values on the board's aggregate.
-    values: HashMap<i64, Vec<f64>>,
+    /// The reviews ranked (kept between requests, see [`Rankings`]).
+    reviews: std::sync::Arc<Vec<crate::review::ranking::ReviewInput>>,
     ids: HashMap<String, i64>,
+    /// The head of the audit chain the context was read at.
+    head: (i64, String),
 }
 
+/// Reads what the decision acts decide on, inside the caller's transaction: the call, its
+/// proposals, decisions and awards, and its reviews (the kept ones when nothing changed since
+/// they were read) ranked by `order`.
 async fn context(
     conn: &mut crate::db::Tx,
+    kept: &Rankings,
     call_code: &str,
     order: Aggregate,
 ) -> Result<Context, Error> {
     let call = call::store_get_on(conn, call_code).await?;
+    let head = audit::head(conn).await?;
     let props = facts(conn, &call).await?;
     let chosen = decisions(conn, &call).await?;
     let awarded: HashMap<i64, String> = crate::db::query_as::<(i64, String)>(
@@ -100,16 +141,14 @@ async fn context(
     .await?
     .into_iter()
     .collect();
-    let inputs = crate::review::review_inputs_on(conn, &call).await?;
-    let threshold = crate::review::disagreement_threshold(&call);
-    let ranked = ranking::rank(&inputs, threshold, order);
-    let values = ranking::review_values(&inputs, order);
+    let (eligible, reviews, ranking) = kept.reviewed(conn, &call, &head, order).await?;
     let by_id: HashMap<i64, &Facts> = props.iter().map(|p| (p.id, p)).collect();
     let need = call.spec.min_reviewers as usize;
 
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(ranking.ranked.len());
+    let mut row_ids = Vec::with_capacity(ranking.ranked.len());
     let mut entries = Vec::new();
-    for r in &ranked {
+    for r in &ranking.ranked {
         let Some(p) = by_id.get(&r.proposal) else {
             continue;
         };
@@ -141,12 +180,13 @@ async fn context(
                 requested,
             });
         }
+        row_ids.push(p.id);
         rows.push(BoardRow {
             reference: p.reference.clone(),
-            title: p.title.clone(),
-            title_en: p.title_en.clone(),
-            applicant: p.applicant.clone(),
-            pi_name: p.pi_name.clone(),
+            title: String::new(),
+            title_en: String::new(),
+            applicant: String::new(),
+            pi_name: String::new(),
             topic: p.topic.clone(),
             requested,
             rank: r.rank,
@@ -159,11 +199,10 @@ async fn context(
             award_number: awarded.get(&p.id).cloned(),
         });
     }
-    let ranked_ids: std::collections::HashSet<i64> = ranked.iter().map(|r| r.proposal).collect();
-    let unreviewed = props
-        .iter()
-        .filter(|p| p.status == "eligible" && !ranked_ids.contains(&p.id))
-        .count();
+    // The eligible proposals without a complete review are not ranked.
+    let unreviewed = usize::try_from(eligible)
+        .unwrap_or_default()
+        .saturating_sub(ranking.ranked.len());
 
     let mut committed = Money::ZERO;
     let mut topics: Vec<TopicTotal> = call
@@ -220,16 +259,86 @@ async fn context(
     Ok(Context {
         call,
         board,
+        row_ids,
         entries,
-        values,
+        reviews,
         ids,
+        head,
     })
 }
 
-/// The decision board of a call, ranked by `order`.
-pub async fn board(pool: &Pool, call_code: &str, order: Aggregate) -> Result<Board, Error> {
+impl Context {
+    /// The board as a page shows it: its first `limit` rows and every row beyond them that
+    /// holds a proposed award or an award number (no decision is ever out of sight), in rank
+    /// order, with their texts; `None`: every row. `ranked` still counts them all.
+    async fn board(self, conn: &mut crate::db::Tx, limit: Option<usize>) -> Result<Board, Error> {
+        let Context {
+            call,
+            mut board,
+            row_ids,
+            ..
+        } = self;
+        let limit = limit.unwrap_or(usize::MAX);
+        let (rows, ids): (Vec<BoardRow>, Vec<i64>) = board
+            .rows
+            .into_iter()
+            .zip(row_ids)
+            .enumerate()
+            .filter(|(i, (r, _))| *i < limit || r.proposed.is_some() || r.award_number.is_some())
+            .map(|(_, row)| row)
+            .unzip();
+        let mut texts: HashMap<i64, Shown> = shown(conn, &call, &ids)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        board.rows = rows
+            .into_iter()
+            .zip(&ids)
+            .map(|(mut r, id)| {
+                if let Some(s) = texts.remove(id) {
+                    (r.title, r.title_en, r.applicant, r.pi_name) =
+                        (s.title, s.title_en, s.applicant, s.pi_name);
+                }
+                r
+            })
+            .collect();
+        Ok(board)
+    }
+}
+
+/// The decision board of a call, ranked by `order`: its first `limit` rows and every decision
+/// below them (`None`: every row). `kept` keeps the call's reviews for the next request.
+pub async fn board(
+    pool: &Pool,
+    kept: &Rankings,
+    call_code: &str,
+    order: Aggregate,
+    limit: Option<usize>,
+) -> Result<Board, Error> {
     let mut conn = pool.read().await?;
-    Ok(context(&mut conn, call_code, order).await?.board)
+    context(&mut conn, kept, call_code, order)
+        .await?
+        .board(&mut conn, limit)
+        .await
+}
+
+/// The board after the caller's act, which wrote one audit entry and changed no review (the
+/// reviews kept before it hold after it), before the commit.
+async fn board_after(
+    conn: &mut crate::db::Tx,
+    kept: &Rankings,
+    before: &Context,
+    order: Aggregate,
+    limit: Option<usize>,
+) -> Result<Board, Error> {
+    let code = before.call.spec.code.as_str();
+    kept.carry(code, &before.head, &audit::head(conn).await?)
+        .await;
+    context(conn, kept, code, order)
+        .await?
+        .board(conn, limit)
+        .await
 }
 
 #[derive(Serialize)]
@@ -241,10 +350,17 @@ struct DecisionState<'a> {
 /// Puts a proposal on the proposed award list, or changes its amount, inside every hard
 /// limit: the call is closed; the proposal is eligible and has the call's minimum number of
 /// reviews; the amount is within the floor and the ceiling and never above the request (a cut
-/// needs a reason); the award count stays within the cap and the sum within the budget.
-pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<Board, Error> {
+/// needs a reason); the award count stays within the cap and the sum within the budget. The
+/// board after it as [`board`] gives it.
+pub async fn propose(
+    pool: &Pool,
+    kept: &Rankings,
+    stamp: &Stamp,
+    form: &DecisionForm,
+    limit: Option<usize>,
+) -> Result<Board, Error> {
     let mut tx = begin_write(pool).await?;
-    let ctx = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
+    let ctx = context(&mut tx, kept, form.call.as_str(), Aggregate::Mean).await?;
     deciding(&ctx.call)?;
     let reference = form.reference.as_str();
     let row = ctx.board.rows.iter().find(|r| r.reference == reference);
@@ -350,20 +466,22 @@ pub async fn propose(pool: &Pool, stamp: &Stamp, form: &DecisionForm) -> Result<
         })?;
     }
     audit::record(&mut tx, stamp, change).await?;
-    let after = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
+    let board = board_after(&mut tx, kept, &ctx, Aggregate::Mean, limit).await?;
     tx.commit().await?;
-    Ok(after.board)
+    Ok(board)
 }
 
-/// Takes a proposal off the proposed award list.
+/// Takes a proposal off the proposed award list; the board after it as [`board`] gives it.
 pub async fn withdraw(
     pool: &Pool,
+    kept: &Rankings,
     stamp: &Stamp,
     call_code: &str,
     reference: &str,
+    limit: Option<usize>,
 ) -> Result<Board, Error> {
     let mut tx = begin_write(pool).await?;
-    let ctx = context(&mut tx, call_code, Aggregate::Mean).await?;
+    let ctx = context(&mut tx, kept, call_code, Aggregate::Mean).await?;
     deciding(&ctx.call)?;
     // Any proposed award of the call, even of a proposal that has since left the board.
     let row: Option<(i64, i64, String)> = crate::db::query_as(
@@ -399,17 +517,21 @@ pub async fn withdraw(
         })?,
     )
     .await?;
-    let after = context(&mut tx, call_code, Aggregate::Mean).await?;
+    let board = board_after(&mut tx, kept, &ctx, Aggregate::Mean, limit).await?;
     tx.commit().await?;
-    Ok(after.board)
+    Ok(board)
 }
 
 /// The optimiser's suggestion for a call, beside the current board.
-pub async fn suggest(pool: &Pool, form: &SuggestForm) -> Result<Suggestion, Error> {
+pub async fn suggest(
+    pool: &Pool,
+    kept: &Rankings,
+    form: &SuggestForm,
+) -> Result<Suggestion, Error> {
     let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
     let options = form.options(&call)?;
-    let ctx = context(&mut conn, form.call.as_str(), options.order).await?;
+    let ctx = context(&mut conn, kept, form.call.as_str(), options.order).await?;
     Ok(suggest::suggest(
         &ctx.entries,
         &rules_of(&ctx.call),
@@ -424,13 +546,20 @@ struct Listed<'a> {
 }
 
 /// Replaces the proposed award list by the optimiser's suggestion, in one transaction (the
-/// officer adjusts afterwards). Refused when no set meets the limits.
-pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Board, Error> {
+/// officer adjusts afterwards). Refused when no set meets the limits. The board after it as
+/// [`board`] gives it.
+pub async fn apply(
+    pool: &Pool,
+    kept: &Rankings,
+    stamp: &Stamp,
+    form: &SuggestForm,
+    limit: Option<usize>,
+) -> Result<Board, Error> {
     let mut tx = begin_write(pool).await?;
     let call = call::store_get_on(&mut tx, form.call.as_str()).await?;
     deciding(&call)?;
     let options = form.options(&call)?;
-    let ctx = context(&mut tx, form.call.as_str(), options.order).await?;
+    let ctx = context(&mut tx, kept, form.call.as_str(), options.order).await?;
     let s = suggest::suggest(&ctx.entries, &rules_of(&ctx.call), &options);
     if !s.feasible {
         let mut why = s.warnings.clone();
@@ -510,9 +639,7 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
             .after(&serde_json::json!({ "options": options, "awards": after }))?,
     )
     .await?;
-    let board = context(&mut tx, form.call.as_str(), options.order)
-        .await?
-        .board;
+    let board = board_after(&mut tx, kept, &ctx, options.order, limit).await?;
     tx.commit().await?;
     Ok(board)
 }
@@ -522,6 +649,7 @@ pub async fn apply(pool: &Pool, stamp: &Stamp, form: &SuggestForm) -> Result<Boa
 /// [`robustness::DEFAULT_SEED`]; more than [`robustness::MAX_DRAWS`] is refused.
 pub async fn robustness(
     pool: &Pool,
+    kept: &Rankings,
     form: &SuggestForm,
     draws: Option<u32>,
     seed: Option<u64>,
@@ -540,10 +668,11 @@ pub async fn robustness(
     let mut conn = pool.read().await?;
     let call = call::store_get_on(&mut conn, form.call.as_str()).await?;
     let options = form.options(&call)?;
-    let ctx = context(&mut conn, form.call.as_str(), options.order).await?;
+    let ctx = context(&mut conn, kept, form.call.as_str(), options.order).await?;
+    let values = ranking::review_values(&ctx.reviews, options.order);
     Ok(robustness::bootstrap(
         &ctx.entries,
-        &ctx.values,
+        &values,
         &rules_of(&ctx.call),
         &options,
         draws,
@@ -660,7 +789,13 @@ pub async fn awards(pool: &Pool, call_code: &str) -> Result<Vec<Award>, Error> {
 pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<Award>, Error> {
     let dates = form.dates(stamp.today());
     let mut tx = crate::officer::begin_for(pool, crate::officer::Duty::Decide).await?;
-    let ctx = context(&mut tx, form.call.as_str(), Aggregate::Mean).await?;
+    let ctx = context(
+        &mut tx,
+        &Rankings::new(),
+        form.call.as_str(),
+        Aggregate::Mean,
+    )
+    .await?;
     deciding(&ctx.call)?;
     let pattern = NumberPattern::parse(&ctx.board.award_number_pattern)
         .map_err(|e| DecisionError::Invalid(vec![e]))?;

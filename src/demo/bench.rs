@@ -83,9 +83,15 @@ pub async fn run(place: &mut Scratch, stamp: &Stamp) -> Result<Figures, Error> {
         (
             "decision board",
             fastest(|| async {
-                crate::decision::board(&pool, code, Aggregate::Mean)
-                    .await
-                    .map(drop)
+                crate::decision::board(
+                    &pool,
+                    &crate::review::table::Rankings::new(),
+                    code,
+                    Aggregate::Mean,
+                    None,
+                )
+                .await
+                .map(drop)
             })
             .await?,
         ),

@@ -980,7 +980,14 @@ pub async fn load_awarded(pool: &Pool, stamp: &Stamp) -> Result<Awarded, Error> 
             cut: Text::default(),
             quotas,
         };
-        let board = decision::apply(pool, stamp, &form).await?;
+        let board = decision::apply(
+            pool,
+            &crate::review::table::Rankings::new(),
+            stamp,
+            &form,
+            None,
+        )
+        .await?;
         if let Some(first) = board.rows.iter().find(|r| r.proposed.is_some()) {
             let cut = first
                 .requested
@@ -991,6 +998,7 @@ pub async fn load_awarded(pool: &Pool, stamp: &Stamp) -> Result<Awarded, Error> 
                 .max(board.floor);
             decision::propose(
                 pool,
+                &crate::review::table::Rankings::new(),
                 stamp,
                 &DecisionForm {
                     call: t(CALL_CODE),
@@ -998,6 +1006,7 @@ pub async fn load_awarded(pool: &Pool, stamp: &Stamp) -> Result<Awarded, Error> 
                     amount: Text(cut.to_string()),
                     reason: t("设备费测算偏高，核减 10%"),
                 },
+                None,
             )
             .await?;
         }

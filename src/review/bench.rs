@@ -200,5 +200,97 @@ pub async fn table(
         1,
         "every request after the first used the kept reviews"
     );
+    steps.extend(decision_acts(pool, call_code).await?);
+    Ok(steps)
+}
+
+/// The decision board of the reviewed call as the window asks for it (the first
+/// [`BOARD_PAGE`](crate::decision::BOARD_PAGE) rows), and an award proposed then withdrawn on
+/// it: (what, fastest of five, rows of the board).
+async fn decision_acts(
+    pool: &crate::store::Pool,
+    call_code: &str,
+) -> Result<Vec<(String, Duration, usize)>, crate::error::Error> {
+    use super::table::Rankings;
+    use crate::decision::{self, BOARD_PAGE, DecisionForm};
+    use crate::disbursement::bench::fastest;
+
+    let page = Some(BOARD_PAGE);
+    let mut steps = Vec::new();
+    let n = std::cell::Cell::new(0);
+    let took = fastest(|| async {
+        let b = decision::board(pool, &Rankings::new(), call_code, Aggregate::Mean, None).await?;
+        n.set(b.rows.len());
+        Ok(())
+    })
+    .await?;
+    steps.push(("decision board whole, read afresh".into(), took, n.get()));
+    let took = fastest(|| async {
+        let b = decision::board(pool, &Rankings::new(), call_code, Aggregate::Mean, page).await?;
+        n.set(b.rows.len());
+        Ok(())
+    })
+    .await?;
+    steps.push((
+        format!("decision board, first {BOARD_PAGE} rows, read afresh"),
+        took,
+        n.get(),
+    ));
+    let kept = Rankings::new();
+    let board = decision::board(pool, &kept, call_code, Aggregate::Mean, page).await?;
+    let took = fastest(|| async {
+        let b = decision::board(pool, &kept, call_code, Aggregate::Mean, page).await?;
+        n.set(b.rows.len());
+        Ok(())
+    })
+    .await?;
+    steps.push((
+        format!("decision board, first {BOARD_PAGE} rows, nothing changed"),
+        took,
+        n.get(),
+    ));
+    // An award proposed on a proposal without one, and withdrawn: the record grows by two
+    // entries a run, the decisions stay as they were.
+    let Some(free) = board
+        .rows
+        .iter()
+        .find(|r| r.reviewed && r.proposed.is_none() && r.requested <= board.remaining)
+    else {
+        return Ok(steps);
+    };
+    let stamp = crate::store::Stamp::now_for_os_user();
+    let m = std::cell::Cell::new(0);
+    let form = DecisionForm {
+        call: call_code.into(),
+        reference: free.reference.as_str().into(),
+        ..Default::default()
+    };
+    let (proposing, withdrawing) = (
+        std::cell::Cell::new(Duration::MAX),
+        std::cell::Cell::new(Duration::MAX),
+    );
+    fastest(|| async {
+        let t = std::time::Instant::now();
+        let b = decision::propose(pool, &kept, &stamp, &form, page).await?;
+        proposing.set(proposing.get().min(t.elapsed()));
+        m.set(b.rows.len());
+        let t = std::time::Instant::now();
+        let b = decision::withdraw(pool, &kept, &stamp, call_code, &free.reference, page).await?;
+        withdrawing.set(withdrawing.get().min(t.elapsed()));
+        n.set(b.rows.len());
+        Ok(())
+    })
+    .await?;
+    steps.push((
+        "an award proposed, the board after it".into(),
+        proposing.get(),
+        m.get(),
+    ));
+    steps.push((
+        "that award withdrawn, the board after it".into(),
+        withdrawing.get(),
+        n.get(),
+    ));
+    debug_assert_eq!(kept.reads(), 1, "the acts used the kept reviews");
     Ok(steps)
 }

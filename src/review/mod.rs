@@ -13,8 +13,6 @@ mod store;
 pub mod table;
 mod view;
 
-pub(crate) use store::{disagreement_threshold, review_inputs_on};
-
 pub use draw::{assign, decline};
 pub use panel::{MATRIX_PAGE_MAX, matrix, panel};
 pub use score::{Recommendation, ReviewForm};

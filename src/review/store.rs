@@ -578,16 +578,7 @@ pub async fn import_score_sheet(
     import_reviews(pool, stamp, &rows, dry_run).await
 }
 
-/// Every complete review of a call's eligible proposals, as ranking needs it.
-pub(crate) async fn review_inputs_on(
-    conn: &mut crate::db::Tx,
-    call: &Call,
-) -> Result<Vec<ReviewInput>, Error> {
-    let proposals = eligible_proposals(conn, call).await?;
-    review_inputs_of(conn, call, &proposals).await
-}
-
-/// [`review_inputs_on`], the call's eligible proposals already read.
+/// Every complete review of these eligible proposals of a call, as ranking needs it.
 async fn review_inputs_of(
     conn: &mut crate::db::Tx,
     call: &Call,

@@ -43,9 +43,9 @@ pub struct Order {
 }
 
 /// A ranking in one order, made from kept reviews.
-struct Ranking {
+pub(crate) struct Ranking {
     by: Aggregate,
-    ranked: Vec<Ranked>,
+    pub(crate) ranked: Vec<Ranked>,
     /// Position in `ranked` of each proposal's handle.
     at: HashMap<i64, usize>,
 }
@@ -57,7 +57,7 @@ struct Kept {
     head: (i64, String),
     eligible: u64,
     threshold: f64,
-    reviews: Vec<ReviewInput>,
+    reviews: Arc<Vec<ReviewInput>>,
     ranking: Arc<Ranking>,
 }
 
@@ -168,31 +168,68 @@ impl Rankings {
         head: &(i64, String),
         by: Aggregate,
     ) -> Result<(u64, Arc<Ranking>), Error> {
-        let code = call.spec.code.as_str();
         let mut kept = self.kept.lock().await;
-        let fresh = kept
-            .as_ref()
-            .is_some_and(|k| k.call == code && &k.head == head);
-        if !fresh {
-            let (eligible, reviews) = counted_reviews_on(tx, call).await?;
-            self.reads.fetch_add(1, Ordering::Relaxed);
-            let threshold = disagreement_threshold(call);
-            *kept = Some(Kept {
-                call: code.to_string(),
-                head: head.clone(),
-                eligible: eligible as u64,
-                ranking: Arc::new(rank(&reviews, threshold, by)),
-                threshold,
-                reviews,
-            });
-        }
-        let Some(k) = kept.as_mut() else {
-            return Err(ReviewError::RankingChanged.into());
-        };
-        if k.ranking.by != by {
-            k.ranking = Arc::new(rank(&k.reviews, k.threshold, by));
-        }
+        let k = self.fresh(&mut kept, tx, call, head, by).await?;
         Ok((k.eligible, Arc::clone(&k.ranking)))
+    }
+
+    /// How many proposals of `call` are eligible, their reviews as of this read (whose head is
+    /// `head`) and their ranking by `by`: the kept ones if nothing changed since they were read, else those read now, then
+    /// kept. What the decision board shows.
+    pub(crate) async fn reviewed(
+        &self,
+        tx: &mut crate::db::Tx,
+        call: &Call,
+        head: &(i64, String),
+        by: Aggregate,
+    ) -> Result<(u64, Arc<Vec<ReviewInput>>, Arc<Ranking>), Error> {
+        let mut kept = self.kept.lock().await;
+        let k = self.fresh(&mut kept, tx, call, head, by).await?;
+        Ok((k.eligible, Arc::clone(&k.reviews), Arc::clone(&k.ranking)))
+    }
+
+    /// The kept reviews of `call` ranked by `by`, if they were read at `head` (another order
+    /// is a sort); else the reviews read now, ranked and kept in their place.
+    async fn fresh<'k>(
+        &self,
+        kept: &'k mut Option<Kept>,
+        tx: &mut crate::db::Tx,
+        call: &Call,
+        head: &(i64, String),
+        by: Aggregate,
+    ) -> Result<&'k mut Kept, Error> {
+        let code = call.spec.code.as_str();
+        if let Some(k) = kept.as_mut()
+            && k.call == code
+            && &k.head == head
+        {
+            if k.ranking.by != by {
+                k.ranking = Arc::new(rank(&k.reviews, k.threshold, by));
+            }
+        } else {
+            *kept = Some(read(tx, call, head, by).await?);
+            self.reads.fetch_add(1, Ordering::Relaxed);
+        }
+        kept.as_mut()
+            .ok_or_else(|| ReviewError::RankingChanged.into())
+    }
+
+    /// The caller's write transaction moved the chain from `from` to `to` with one entry that
+    /// changes neither a review nor which proposals are eligible (a decision act): reviews
+    /// kept at `from` hold at `to` too. Any other step is ignored, and the next request reads
+    /// the reviews again.
+    ///
+    /// Safe before the commit: were it rolled back, the record would stay at `from`, and `to`
+    /// (a hash over that very entry) can only come back as that same entry after `from`.
+    pub(crate) async fn carry(&self, call_code: &str, from: &(i64, String), to: &(i64, String)) {
+        let mut kept = self.kept.lock().await;
+        if let Some(k) = kept.as_mut()
+            && k.call == call_code
+            && &k.head == from
+            && to.0 == from.0 + 1
+        {
+            k.head = to.clone();
+        }
     }
 
     /// How many times the reviews were read from the database (the other requests used the
@@ -200,6 +237,25 @@ impl Rankings {
     pub fn reads(&self) -> usize {
         self.reads.load(Ordering::Relaxed)
     }
+}
+
+/// The reviews of `call` read now, at `head`, ranked by `by`.
+async fn read(
+    tx: &mut crate::db::Tx,
+    call: &Call,
+    head: &(i64, String),
+    by: Aggregate,
+) -> Result<Kept, Error> {
+    let (eligible, reviews) = counted_reviews_on(tx, call).await?;
+    let threshold = disagreement_threshold(call);
+    Ok(Kept {
+        call: call.spec.code.to_string(),
+        head: head.clone(),
+        eligible: eligible as u64,
+        ranking: Arc::new(rank(&reviews, threshold, by)),
+        threshold,
+        reviews: Arc::new(reviews),
+    })
 }
 
 /// The ranking of `reviews` by `by`, with each proposal's place.

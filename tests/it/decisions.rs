@@ -6,6 +6,7 @@ use grantdesk::call::CallStatus;
 use grantdesk::decision::{self, AwardStatus, DecisionForm, IssueForm, QuotaForm, SuggestForm};
 use grantdesk::money::Money;
 use grantdesk::review::ranking::Aggregate;
+use grantdesk::review::table::Rankings;
 
 use crate::support::{Db, db, stamp};
 
@@ -65,7 +66,7 @@ fn m(s: &str) -> Money {
 #[tokio::test]
 async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
     let db = reviewed().await;
-    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
         .await
         .expect("board");
     assert_eq!(b.rows.len(), 35, "the 35 eligible proposals");
@@ -73,12 +74,24 @@ async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
     assert_eq!((b.budget, b.max_awards, b.awards), (m("60000000"), 12, 0));
     assert_eq!(b.rows[0].reference, r(10));
 
-    decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
-        .await
-        .expect("propose at the request");
-    let b = decision::propose(&db.pool, &stamp(), &form(&r(14), "4000000", "设备费偏高"))
-        .await
-        .expect("propose with a cut");
+    decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(10), "", ""),
+        None,
+    )
+    .await
+    .expect("propose at the request");
+    let b = decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(14), "4000000", "设备费偏高"),
+        None,
+    )
+    .await
+    .expect("propose with a cut");
     assert_eq!(b.awards, 2);
     assert_eq!(b.committed, m("6840000"));
     assert_eq!(b.remaining, m("53160000"));
@@ -95,15 +108,21 @@ async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
 
     // Changing the amount replaces it; withdrawing takes it off; both audited.
     let before = db.count("audit_log").await;
-    decision::propose(&db.pool, &stamp(), &form(&r(14), "4890000", ""))
-        .await
-        .expect("back to the request");
-    let b = decision::withdraw(&db.pool, &stamp(), CALL, &r(10))
+    decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(14), "4890000", ""),
+        None,
+    )
+    .await
+    .expect("back to the request");
+    let b = decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(10), None)
         .await
         .expect("withdraw");
     assert_eq!((b.awards, b.committed), (1, m("4890000")));
     assert_eq!(db.count("audit_log").await, before + 2);
-    let e = decision::withdraw(&db.pool, &stamp(), CALL, &r(10))
+    let e = decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(10), None)
         .await
         .expect_err("not proposed");
     assert_eq!(e.code(), "not_proposed");
@@ -124,7 +143,7 @@ async fn every_limit_on_one_award_is_refused_by_name_and_changes_nothing() {
         (form(&r(10), "abc", "x"), "amount", "money_garbage"),
     ];
     for (f, field, rule) in cases {
-        let e = decision::propose(&db.pool, &stamp(), &f)
+        let e = decision::propose(&db.pool, &Rankings::new(), &stamp(), &f, None)
             .await
             .expect_err(rule);
         assert_eq!(e.code(), "decision_invalid", "{rule}");
@@ -134,9 +153,15 @@ async fn every_limit_on_one_award_is_refused_by_name_and_changes_nothing() {
             "{rule}: {fields:?}"
         );
     }
-    let e = decision::propose(&db.pool, &stamp(), &form(&r(36), "", ""))
-        .await
-        .expect_err("ineligible");
+    let e = decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(36), "", ""),
+        None,
+    )
+    .await
+    .expect_err("ineligible");
     assert_eq!(e.code(), "proposal_not_eligible");
     assert_eq!(decisions(&db).await, (0, 0));
     assert_eq!(db.count("audit_log").await, audit);
@@ -146,18 +171,36 @@ async fn every_limit_on_one_award_is_refused_by_name_and_changes_nothing() {
 async fn the_budget_refusal_says_by_how_much_in_both_languages() {
     let db = reviewed().await;
     for n in [11, 17, 35, 23, 29, 21, 30] {
-        decision::propose(&db.pool, &stamp(), &form(&r(n), "", ""))
-            .await
-            .expect("fits");
+        decision::propose(
+            &db.pool,
+            &Rankings::new(),
+            &stamp(),
+            &form(&r(n), "", ""),
+            None,
+        )
+        .await
+        .expect("fits");
     }
     // 50,540,000 committed, 9,460,000 left: 0007 (6,490,000) fits, then 0009 (6,200,000)
     // exceeds what is left by 3,230,000.
-    decision::propose(&db.pool, &stamp(), &form(&r(7), "", ""))
-        .await
-        .expect("fits");
-    let e = decision::propose(&db.pool, &stamp(), &form(&r(9), "", ""))
-        .await
-        .expect_err("over budget");
+    decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(7), "", ""),
+        None,
+    )
+    .await
+    .expect("fits");
+    let e = decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(9), "", ""),
+        None,
+    )
+    .await
+    .expect_err("over budget");
     assert_eq!(e.code(), "over_budget");
     assert!(
         e.message(grantdesk::Lang::En)
@@ -177,10 +220,10 @@ async fn the_budget_refusal_says_by_how_much_in_both_languages() {
 #[tokio::test]
 async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused() {
     let db = reviewed().await;
-    let exact = decision::suggest(&db.pool, &suggest_form("exact", "", "2"))
+    let exact = decision::suggest(&db.pool, &Rankings::new(), &suggest_form("exact", "", "2"))
         .await
         .expect("suggestion");
-    let strict = decision::suggest(&db.pool, &suggest_form("strict", "", "2"))
+    let strict = decision::suggest(&db.pool, &Rankings::new(), &suggest_form("strict", "", "2"))
         .await
         .expect("strict");
     assert!(exact.proved_best && exact.feasible);
@@ -201,9 +244,15 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
     }
 
     // With a uniform cut of 30% twelve awards fit; apply, and the 13th is refused.
-    let b = decision::apply(&db.pool, &stamp(), &suggest_form("exact", "30", "2"))
-        .await
-        .expect("apply");
+    let b = decision::apply(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &suggest_form("exact", "30", "2"),
+        None,
+    )
+    .await
+    .expect("apply");
     assert_eq!(b.awards, 12);
     assert!(b.committed <= b.budget);
     for t in &b.topics {
@@ -222,8 +271,10 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
         .expect("an unfunded proposal");
     let e = decision::propose(
         &db.pool,
+        &Rankings::new(),
         &stamp(),
         &form(&outside.reference, "1000000", "试"),
+        None,
     )
     .await
     .expect_err("13th");
@@ -234,7 +285,7 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
     // Quotas that cannot be met are refused, and nothing changes.
     let mut impossible = suggest_form("exact", "", "5");
     impossible.quotas[0].max = "1".into();
-    let e = decision::apply(&db.pool, &stamp(), &impossible)
+    let e = decision::apply(&db.pool, &Rankings::new(), &stamp(), &impossible, None)
         .await
         .expect_err("min above max");
     assert_eq!(e.code(), "decision_invalid");
@@ -248,18 +299,26 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
 async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     let db = reviewed().await;
     for n in [11, 17, 35, 23, 29, 21, 30] {
-        decision::propose(&db.pool, &stamp(), &form(&r(n), "", ""))
-            .await
-            .expect("fits");
+        decision::propose(
+            &db.pool,
+            &Rankings::new(),
+            &stamp(),
+            &form(&r(n), "", ""),
+            None,
+        )
+        .await
+        .expect("fits");
     }
     // Two connections (two pools on the same file, as two windows would have). 9,460,000
     // is left: either proposal fits alone, not both.
     let other = db.other().await;
     let (s1, s2) = (stamp(), stamp());
     let (f1, f2) = (form(&r(7), "", ""), form(&r(9), "", ""));
+    // Each window keeps its own reviews.
+    let (k1, k2) = (Rankings::new(), Rankings::new());
     let (a, b) = tokio::join!(
-        decision::propose(&db.pool, &s1, &f1),
-        decision::propose(&other, &s2, &f2),
+        decision::propose(&db.pool, &k1, &s1, &f1, None),
+        decision::propose(&other, &k2, &s2, &f2, None),
     );
     assert!(
         a.is_ok() != b.is_ok(),
@@ -272,22 +331,30 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     assert!(sum <= 6_000_000_000);
 
     // The cap: 11 proposed, two officers add a 12th at once.
-    decision::withdraw(&db.pool, &stamp(), CALL, &r(11))
+    decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(11), None)
         .await
         .expect("make room");
     for n in [3, 12, 28, 14] {
-        decision::propose(&db.pool, &stamp(), &form(&r(n), "1000000", "压缩"))
-            .await
-            .expect("fits");
+        decision::propose(
+            &db.pool,
+            &Rankings::new(),
+            &stamp(),
+            &form(&r(n), "1000000", "压缩"),
+            None,
+        )
+        .await
+        .expect("fits");
     }
     assert_eq!(decisions(&db).await.0, 11);
     let (f1, f2) = (
         form(&r(18), "1000000", "压缩"),
         form(&r(34), "1000000", "压缩"),
     );
+    // Each window keeps its own reviews.
+    let (k1, k2) = (Rankings::new(), Rankings::new());
     let (a, b) = tokio::join!(
-        decision::propose(&db.pool, &s1, &f1),
-        decision::propose(&other, &s2, &f2),
+        decision::propose(&db.pool, &k1, &s1, &f1, None),
+        decision::propose(&other, &k2, &s2, &f2, None),
     );
     assert!(
         a.is_ok() != b.is_ok(),
@@ -316,13 +383,21 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
 #[tokio::test]
 async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides_the_call() {
     let db = reviewed().await;
-    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
-        .await
-        .expect("apply");
+    decision::apply(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &suggest_form("exact", "", "2"),
+        None,
+    )
+    .await
+    .expect("apply");
     decision::propose(
         &db.pool,
+        &Rankings::new(),
         &stamp(),
         &form(&r(10), "2000000.01", "压缩设备费"),
+        None,
     )
     .await
     .expect("cut the first");
@@ -339,7 +414,7 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
     let awards = decision::issue(&db.pool, &stamp(), &issue("2027-01-01"))
         .await
         .expect("issue");
-    let board = decision::board(&db.pool, CALL, Aggregate::Mean)
+    let board = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
         .await
         .expect("board");
     assert_eq!(board.status, CallStatus::Decided);
@@ -367,9 +442,15 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
     assert_eq!(cut.reason, "压缩设备费");
 
     // Decided: no more changes to the list.
-    let e = decision::propose(&db.pool, &stamp(), &form(&r(2), "", ""))
-        .await
-        .expect_err("decided");
+    let e = decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(2), "", ""),
+        None,
+    )
+    .await
+    .expect_err("decided");
     assert_eq!(e.code(), "call_not_deciding");
 
     // The award lifecycle.
@@ -414,13 +495,19 @@ async fn a_call_with_its_own_number_pattern_numbers_its_awards_with_it() {
     grantdesk::demo::load_reviewed(&db.pool, &stamp())
         .await
         .expect("sample on that call");
-    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
         .await
         .expect("board");
     assert_eq!(b.award_number_pattern, "AIXR-{year}-{seq:2}");
-    decision::propose(&db.pool, &stamp(), &form_of(&b.rows[0].reference))
-        .await
-        .expect("propose");
+    decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form_of(&b.rows[0].reference),
+        None,
+    )
+    .await
+    .expect("propose");
     let issued = decision::issue(
         &db.pool,
         &stamp(),
@@ -443,9 +530,15 @@ fn form_of(reference: &str) -> DecisionForm {
 #[tokio::test]
 async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_withdrawn() {
     let db = reviewed().await;
-    decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
-        .await
-        .expect("propose");
+    decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(10), "", ""),
+        None,
+    )
+    .await
+    .expect("propose");
     // As if the proposal had been re-checked and found ineligible since.
     grantdesk::db::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
         .bind(r(10))
@@ -463,14 +556,14 @@ async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_with
     assert_eq!(e.code(), "decision_invalid");
     assert_eq!(e.invalid_fields()[0].field, r(10));
     assert_eq!(e.invalid_fields()[0].rule, "no_longer_fundable");
-    decision::withdraw(&db.pool, &stamp(), CALL, &r(10))
+    decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(10), None)
         .await
         .expect("withdraw what left the board");
     let e = decision::issue(&db.pool, &stamp(), &issue)
         .await
         .expect_err("nothing");
     assert_eq!(e.code(), "nothing_to_award");
-    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
         .await
         .expect("board");
     assert_eq!(b.status, CallStatus::Closed, "nothing was issued");
@@ -482,7 +575,7 @@ async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_with
 #[tokio::test]
 async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() {
     let db = reviewed().await;
-    let b = decision::board(&db.pool, CALL, Aggregate::Mean)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
         .await
         .expect("board");
     let topics = ["AI", "AR", "VR"];
@@ -532,7 +625,7 @@ async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() 
         }
     }
 
-    let s = decision::suggest(&db.pool, &suggest_form("exact", "", "2"))
+    let s = decision::suggest(&db.pool, &Rankings::new(), &suggest_form("exact", "", "2"))
         .await
         .expect("suggestion");
     let chosen: i64 = s
@@ -549,7 +642,7 @@ async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() 
         .sum();
     assert_eq!(chosen, best, "the optimiser's set scores the optimum");
     // And the strict rank order does not beat it.
-    let strict = decision::suggest(&db.pool, &suggest_form("strict", "", "2"))
+    let strict = decision::suggest(&db.pool, &Rankings::new(), &suggest_form("strict", "", "2"))
         .await
         .expect("strict");
     assert!(strict.score <= s.score + 1e-9);
@@ -560,9 +653,15 @@ async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() 
 #[tokio::test]
 async fn a_call_edit_never_leaves_its_proposed_awards_above_the_new_budget_or_cap() {
     let db = reviewed().await;
-    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
-        .await
-        .expect("apply");
+    decision::apply(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &suggest_form("exact", "", "2"),
+        None,
+    )
+    .await
+    .expect("apply");
     let (n, sum) = decisions(&db).await;
     assert_eq!(n, 12);
     grantdesk::call::set_status(&db.pool, &stamp(), CALL, CallStatus::Open)
@@ -627,9 +726,15 @@ async fn a_call_edit_never_leaves_its_proposed_awards_above_the_new_budget_or_ca
 #[tokio::test]
 async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now() {
     let db = reviewed().await;
-    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
-        .await
-        .expect("apply");
+    decision::apply(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &suggest_form("exact", "", "2"),
+        None,
+    )
+    .await
+    .expect("apply");
     // As if the limits had been lowered by a path that escaped the edit's check (an older
     // build): the trigger is dropped to get there.
     grantdesk::db::query(grantdesk::db::Sql::per_backend(
@@ -715,17 +820,29 @@ async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now(
 #[tokio::test]
 async fn applying_the_suggestion_records_every_decision_it_replaces() {
     let db = reviewed().await;
-    decision::propose(&db.pool, &stamp(), &form(&r(10), "", ""))
-        .await
-        .expect("propose");
+    decision::propose(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &form(&r(10), "", ""),
+        None,
+    )
+    .await
+    .expect("propose");
     grantdesk::db::query("UPDATE proposals SET status = 'ineligible' WHERE reference = $1")
         .bind(r(10))
         .execute(&db.pool)
         .await
         .expect("it leaves the board");
-    decision::apply(&db.pool, &stamp(), &suggest_form("exact", "", "2"))
-        .await
-        .expect("apply");
+    decision::apply(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        &suggest_form("exact", "", "2"),
+        None,
+    )
+    .await
+    .expect("apply");
     let entry = grantdesk::audit::history(&db.pool, Some(("decision", CALL)), 1)
         .await
         .expect("history");
@@ -764,11 +881,12 @@ async fn a_call_cannot_be_marked_decided_by_hand() {
 async fn robustness_defaults_and_limits_and_the_notice_files_are_the_core_s() {
     let db = reviewed().await;
     let form = suggest_form("exact", "", "2");
-    let r = decision::robustness(&db.pool, &form, None, None)
+    let r = decision::robustness(&db.pool, &Rankings::new(), &form, None, None)
         .await
         .expect("defaults");
     let again = decision::robustness(
         &db.pool,
+        &Rankings::new(),
         &form,
         Some(decision::robustness::DEFAULT_DRAWS),
         Some(decision::robustness::DEFAULT_SEED),
@@ -776,7 +894,7 @@ async fn robustness_defaults_and_limits_and_the_notice_files_are_the_core_s() {
     .await
     .expect("the same, spelled out");
     assert_eq!(r, again, "the defaults are the named constants");
-    let e = decision::robustness(&db.pool, &form, Some(10_001), None)
+    let e = decision::robustness(&db.pool, &Rankings::new(), &form, Some(10_001), None)
         .await
         .expect_err("above the limit");
     assert_eq!(e.invalid_fields()[0].field, "draws");

@@ -6,6 +6,7 @@ use chrono::{TimeZone, Utc};
 use grantdesk::decision::{self, AwardStatus, IssueForm, QuotaForm, SuggestForm};
 use grantdesk::disbursement as d;
 use grantdesk::officer::{self, Role};
+use grantdesk::review::table::Rankings;
 use grantdesk::store::{Pool, Stamp};
 use grantdesk::{Coded, Lang};
 
@@ -121,7 +122,7 @@ async fn each_role_does_its_own_duty_and_no_other_through_grantdesk_or_plain_sql
             })
             .collect(),
     };
-    let e = decision::apply(&viewer, &stamp(), &suggestion)
+    let e = decision::apply(&viewer, &Rankings::new(), &stamp(), &suggestion, None)
         .await
         .expect_err("a viewer");
     assert_eq!(e.code(), "duty_not_allowed");
@@ -142,7 +143,7 @@ async fn each_role_does_its_own_duty_and_no_other_through_grantdesk_or_plain_sql
             .is_err_and(|e| e.contains("permission denied")),
         "{denied:?}"
     );
-    decision::apply(&programme, &stamp(), &suggestion)
+    decision::apply(&programme, &Rankings::new(), &stamp(), &suggestion, None)
         .await
         .expect("proposed by the programme officer");
 

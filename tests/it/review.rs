@@ -7,6 +7,7 @@ use grantdesk::form::Text;
 use grantdesk::proposal::{self, Filter, ProposalStatus};
 use grantdesk::review::pool::{self, ConflictWith, Declared, ReviewerForm};
 use grantdesk::review::ranking::Aggregate;
+use grantdesk::review::table::Rankings;
 use grantdesk::review::{self, ReviewForm};
 use grantdesk::{Coded, audit, demo};
 
@@ -636,7 +637,7 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
     assert_eq!(reviews_of(&db, &target).await, 2, "the ranking left it out");
 
     // The decision board and the optimiser see it short of reviews.
-    let board = grantdesk::decision::board(&db.pool, call, Aggregate::Mean)
+    let board = grantdesk::decision::board(&db.pool, &Rankings::new(), call, Aggregate::Mean, None)
         .await
         .expect("board");
     let row = board
@@ -647,18 +648,21 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
     assert!(!row.reviewed && row.reviews == 2);
     let err = grantdesk::decision::propose(
         &db.pool,
+        &Rankings::new(),
         &stamp(),
         &grantdesk::decision::DecisionForm {
             call: call.into(),
             reference: target.as_str().into(),
             ..Default::default()
         },
+        None,
     )
     .await
     .expect_err("short of reviews");
     assert_eq!(err.code(), "proposal_not_reviewed");
     let suggestion = grantdesk::decision::suggest(
         &db.pool,
+        &Rankings::new(),
         &grantdesk::decision::SuggestForm {
             call: call.into(),
             ..Default::default()
@@ -838,7 +842,6 @@ async fn a_conflict_with_the_applicant_of_a_proposal_is_recorded_as_its_organisa
 
 #[tokio::test]
 async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change() {
-    use grantdesk::review::table::Rankings;
     let db = db().await;
     demo::load_reviewed(&db.pool, &stamp())
         .await
@@ -974,6 +977,155 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
         .await
         .expect_err("too many");
     assert_eq!(err.invalid_fields()[0].field, "ids");
+}
+
+#[tokio::test]
+async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change() {
+    use grantdesk::decision::{self, DecisionForm, SuggestForm};
+    let db = db().await;
+    demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("reviewed");
+    let code = demo::CALL_CODE;
+    let mean = Aggregate::Mean;
+    let whole = decision::board(&db.pool, &Rankings::new(), code, mean, None)
+        .await
+        .expect("whole board");
+    assert_eq!((whole.ranked, whole.rows.len()), (35, 35));
+
+    // A window's board: the first five rows, with their texts, and the count of them all.
+    let kept = Rankings::new();
+    let b = decision::board(&db.pool, &kept, code, mean, Some(5))
+        .await
+        .expect("top five");
+    assert_eq!(b.rows, whole.rows[..5], "the same rows, texts and figures");
+    assert!(
+        b.rows
+            .iter()
+            .all(|r| !r.title.is_empty() && !r.applicant.is_empty())
+    );
+    assert_eq!((b.ranked, b.unreviewed), (35, whole.unreviewed));
+
+    // An award proposed below the five shows after them, in its place.
+    let tenth = &whole.rows[9];
+    let b = decision::propose(
+        &db.pool,
+        &kept,
+        &stamp(),
+        &DecisionForm {
+            call: code.into(),
+            reference: tenth.reference.as_str().into(),
+            ..Default::default()
+        },
+        Some(5),
+    )
+    .await
+    .expect("propose");
+    assert_eq!(b.rows.len(), 6);
+    assert_eq!(b.rows[..5], whole.rows[..5]);
+    assert_eq!(
+        (&b.rows[5].reference, &b.rows[5].title, b.rows[5].rank),
+        (&tenth.reference, &tenth.title, tenth.rank)
+    );
+    assert_eq!(
+        b.rows[5].proposed.as_ref().map(|p| p.amount),
+        Some(tenth.requested)
+    );
+
+    // The suggestion applied: every award it chose is on the board, however far down.
+    let form = SuggestForm {
+        call: code.into(),
+        ..Default::default()
+    };
+    let s = decision::suggest(&db.pool, &kept, &form)
+        .await
+        .expect("suggest");
+    let b = decision::apply(&db.pool, &kept, &stamp(), &form, Some(1))
+        .await
+        .expect("apply");
+    assert_eq!(b.awards, s.chosen.len());
+    let proposed: Vec<&str> = b
+        .rows
+        .iter()
+        .filter(|r| r.proposed.is_some())
+        .map(|r| r.reference.as_str())
+        .collect();
+    let mut chosen: Vec<&str> = s.chosen.iter().map(|c| c.reference.as_str()).collect();
+    chosen.sort_by_key(|c| whole.rows.iter().position(|r| r.reference == *c));
+    assert_eq!(proposed, chosen, "in rank order");
+    let first = &s.chosen[0].reference;
+    let b = decision::withdraw(&db.pool, &kept, &stamp(), code, first, Some(1))
+        .await
+        .expect("withdraw");
+    assert_eq!(b.awards, s.chosen.len() - 1);
+    // A refused act changes nothing and keeps nothing wrong.
+    let err = decision::withdraw(&db.pool, &kept, &stamp(), code, first, Some(1))
+        .await
+        .expect_err("not proposed");
+    assert_eq!(err.code(), "not_proposed");
+    assert_eq!(
+        kept.reads(),
+        1,
+        "every act after the first used the reviews kept: its own audit entry moved the record, \
+         not the reviews"
+    );
+    let pool = &db.pool;
+    let fresh = |limit| async move {
+        decision::board(pool, &Rankings::new(), code, mean, limit)
+            .await
+            .expect("fresh board")
+    };
+    assert_eq!(
+        decision::board(&db.pool, &kept, code, mean, Some(5))
+            .await
+            .expect("board"),
+        fresh(Some(5)).await
+    );
+
+    // Another officer, on another connection, rescores the last proposal at the top: the next
+    // board reads the reviews again and ranks it first.
+    let last = &whole.rows[whole.rows.len() - 1].reference;
+    let other = db.other().await;
+    for (reference, r) in pairs(&db).await.iter().filter(|(p, _)| p == last) {
+        review::enter_review(
+            &other,
+            &stamp(),
+            &review_form(reference, *r, ["10"; 4], "fund"),
+        )
+        .await
+        .expect("rescore");
+    }
+    let b = decision::board(&db.pool, &kept, code, mean, Some(5))
+        .await
+        .expect("board after the rescoring");
+    assert_eq!(&b.rows[0].reference, last);
+    assert_eq!(b, fresh(Some(5)).await);
+    assert_eq!(kept.reads(), 2);
+
+    // Another officer's decision, with that window's own kept reviews: seen here too.
+    let second = &whole.rows[1].reference;
+    decision::propose(
+        &other,
+        &Rankings::new(),
+        &stamp(),
+        &DecisionForm {
+            call: code.into(),
+            reference: second.as_str().into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .expect("the other officer proposes");
+    let b = decision::board(&db.pool, &kept, code, mean, None)
+        .await
+        .expect("board after the other's decision");
+    assert!(
+        b.rows
+            .iter()
+            .any(|r| &r.reference == second && r.proposed.is_some())
+    );
+    assert_eq!(b, fresh(None).await);
 }
 
 #[tokio::test]

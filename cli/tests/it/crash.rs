@@ -6,6 +6,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use grantdesk::import::bench;
+use grantdesk::review::table::Rankings;
 
 /// A fixed moment: the tests never read the clock.
 fn stamp() -> grantdesk::store::Stamp {
@@ -200,7 +201,9 @@ async fn two_processes_deciding_at_once_never_pass_the_budget_together() {
             reference: format!("{call}-{n:04}").as_str().into(),
             ..Default::default()
         };
-        decision::propose(&pool, &stamp(), &f).await.expect("fits");
+        decision::propose(&pool, &Rankings::new(), &stamp(), &f, None)
+            .await
+            .expect("fits");
     }
     pool.close().await;
     let children: Vec<_> = [7, 9]
@@ -244,7 +247,7 @@ async fn two_processes_deciding_at_once_never_pass_the_budget_together() {
         "{refused}"
     );
     let pool = grantdesk::store::open(&db).await.expect("open");
-    let b = decision::board(&pool, call, Default::default())
+    let b = decision::board(&pool, &Rankings::new(), call, Default::default(), None)
         .await
         .expect("board");
     assert_eq!(b.awards, 8);

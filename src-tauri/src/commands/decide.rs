@@ -7,10 +7,15 @@ pub async fn decision_board(
     order: Option<Aggregate>,
     limit: Option<usize>,
 ) -> Reply<decision::Board> {
-    decision::board(&state.pool(), &call, order.unwrap_or_default())
-        .await
-        .map(top(limit))
-        .or_fail(&state)
+    decision::board(
+        &state.pool(),
+        &state.rankings,
+        &call,
+        order.unwrap_or_default(),
+        Some(page(limit)),
+    )
+    .await
+    .or_fail(&state)
 }
 
 #[tauri::command]
@@ -19,10 +24,15 @@ pub async fn decision_propose(
     form: decision::DecisionForm,
     limit: Option<usize>,
 ) -> Reply<decision::Board> {
-    decision::propose(&state.pool(), &state.stamp(), &form)
-        .await
-        .map(top(limit))
-        .or_fail(&state)
+    decision::propose(
+        &state.pool(),
+        &state.rankings,
+        &state.stamp(),
+        &form,
+        Some(page(limit)),
+    )
+    .await
+    .or_fail(&state)
 }
 
 #[tauri::command]
@@ -32,10 +42,16 @@ pub async fn decision_withdraw(
     reference: String,
     limit: Option<usize>,
 ) -> Reply<decision::Board> {
-    decision::withdraw(&state.pool(), &state.stamp(), &call, &reference)
-        .await
-        .map(top(limit))
-        .or_fail(&state)
+    decision::withdraw(
+        &state.pool(),
+        &state.rankings,
+        &state.stamp(),
+        &call,
+        &reference,
+        Some(page(limit)),
+    )
+    .await
+    .or_fail(&state)
 }
 
 #[tauri::command]
@@ -43,7 +59,7 @@ pub async fn decision_suggest(
     state: State<'_, AppState>,
     form: decision::SuggestForm,
 ) -> Reply<Suggestion> {
-    decision::suggest(&state.pool(), &form)
+    decision::suggest(&state.pool(), &state.rankings, &form)
         .await
         .or_fail(&state)
 }
@@ -54,10 +70,15 @@ pub async fn decision_apply(
     form: decision::SuggestForm,
     limit: Option<usize>,
 ) -> Reply<decision::Board> {
-    decision::apply(&state.pool(), &state.stamp(), &form)
-        .await
-        .map(top(limit))
-        .or_fail(&state)
+    decision::apply(
+        &state.pool(),
+        &state.rankings,
+        &state.stamp(),
+        &form,
+        Some(page(limit)),
+    )
+    .await
+    .or_fail(&state)
 }
 
 #[tauri::command]
@@ -67,7 +88,7 @@ pub async fn decision_robustness(
     draws: Option<u32>,
     seed: Option<u64>,
 ) -> Reply<Robustness> {
-    decision::robustness(&state.pool(), &form, draws, seed)
+    decision::robustness(&state.pool(), &state.rankings, &form, draws, seed)
         .await
         .or_fail(&state)
 }
@@ -131,6 +152,6 @@ pub async fn export_notice<R: Runtime>(
 
 /// The board cut to its first `limit` rows (and every decision beyond): a national call's
 /// board is read a page of the ranking at a time.
-fn top(limit: Option<usize>) -> impl Fn(decision::Board) -> decision::Board {
-    move |b| b.top(limit.unwrap_or(decision::BOARD_PAGE))
+fn page(limit: Option<usize>) -> usize {
+    limit.unwrap_or(decision::BOARD_PAGE)
 }
