@@ -218,25 +218,40 @@ impl Search<'_> {
 /// Some best set never needs them: in any set with one, an unused dominator of the same
 /// topic can take its place without lowering the score, raising the cost or changing the
 /// topic counts.
+///
+/// In the order of score (highest first), then cost (lowest first), then id, every dominator
+/// of a candidate comes before it, and every candidate before it that costs at most as much
+/// dominates it. So one walk per topic in that order, keeping the `cap` lowest costs seen,
+/// decides each candidate: dominated exactly when `cap` of them cost at most its cost.
+/// O(n log n); a national call's 70,000 candidates took seconds by pairs.
 fn undominated(candidates: &[Candidate], cap: usize) -> Vec<&Candidate> {
-    let dominates = |a: &Candidate, b: &Candidate| {
-        a.topic == b.topic
-            && a.value >= b.value
-            && a.cost <= b.cost
-            && (a.value > b.value || a.cost < b.cost || a.id < b.id)
-    };
-    let mut by_topic: std::collections::HashMap<usize, Vec<&Candidate>> =
-        std::collections::HashMap::new();
-    for c in candidates {
-        by_topic.entry(c.topic).or_default().push(c);
+    use std::collections::{BinaryHeap, HashMap};
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_unstable_by_key(|&i| {
+        let c = &candidates[i];
+        (c.topic, std::cmp::Reverse(c.value), c.cost, c.id)
+    });
+    let mut dominated = vec![cap == 0; candidates.len()];
+    // The `cap` lowest costs seen in the topic so far (a max-heap: the highest of them on top).
+    let mut lowest: HashMap<usize, BinaryHeap<i64>> = HashMap::new();
+    for i in order.into_iter().filter(|_| cap > 0) {
+        let c = &candidates[i];
+        let seen = lowest.entry(c.topic).or_default();
+        if seen.len() < cap {
+            seen.push(c.cost);
+        } else if let Some(mut highest) = seen.peek_mut() {
+            if *highest <= c.cost {
+                dominated[i] = true;
+            } else {
+                *highest = c.cost;
+            }
+        }
     }
     candidates
         .iter()
-        .filter(|c| {
-            by_topic.get(&c.topic).map_or(0, |same| {
-                same.iter().filter(|o| dominates(o, c)).take(cap).count()
-            }) < cap
-        })
+        .zip(dominated)
+        .filter(|(_, out)| !out)
+        .map(|(c, _)| c)
         .collect()
 }
 
@@ -350,6 +365,27 @@ pub fn bench(count: usize, seed: u64, tight: bool) -> (Option<Choice>, std::time
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The quadratic form of [`undominated`], by definition: the reference its tests compare with.
+    fn undominated_by_pairs(candidates: &[Candidate], cap: usize) -> Vec<&Candidate> {
+        let dominates = |a: &Candidate, b: &Candidate| {
+            a.topic == b.topic
+                && a.value >= b.value
+                && a.cost <= b.cost
+                && (a.value > b.value || a.cost < b.cost || a.id < b.id)
+        };
+        candidates
+            .iter()
+            .filter(|c| {
+                candidates
+                    .iter()
+                    .filter(|o| dominates(o, c))
+                    .take(cap)
+                    .count()
+                    < cap
+            })
+            .collect()
+    }
 
     fn brute(candidates: &[Candidate], limits: &Limits) -> Option<i64> {
         let n = candidates.len();
@@ -500,6 +536,26 @@ mod tests {
                 let sum: i64 = candidates.iter().filter(|x| c.chosen.contains(&x.id)).map(|x| x.value).sum();
                 prop_assert_eq!(sum, c.value);
             }
+        }
+
+        /// The walk leaves out exactly the candidates the definition does, ties of score and
+        /// cost included (few distinct values make many).
+        #[test]
+        fn the_dominance_walk_leaves_out_what_the_pairs_do(
+            items in proptest::collection::vec((0usize..3, 1i64..6, 0i64..6), 0..60),
+            cap in 0usize..5,
+        ) {
+            let candidates: Vec<Candidate> = items
+                .iter()
+                .enumerate()
+                .map(|(i, &(topic, cost, value))| Candidate { id: (i as i64 * 7919) % 60, topic, cost, value })
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let candidates: Vec<Candidate> = candidates.into_iter().filter(|c| seen.insert(c.id)).collect();
+            prop_assert_eq!(
+                undominated(&candidates, cap),
+                undominated_by_pairs(&candidates, cap)
+            );
         }
     }
 }

@@ -89,7 +89,7 @@ pub fn amount_for(requested: Money, cut: Option<Percent>, rules: &Rules) -> Opti
 }
 
 /// Scores are compared exactly as integers: millionths of a point.
-fn value_of(figure: f64) -> i64 {
+pub(crate) fn value_of(figure: f64) -> i64 {
     (figure * 1e6).round() as i64
 }
 
@@ -111,7 +111,7 @@ pub(crate) fn limits_of(rules: &Rules, options: &Options) -> Limits {
     }
 }
 
-fn topic_index(rules: &Rules, topic: &str) -> usize {
+pub(crate) fn topic_index(rules: &Rules, topic: &str) -> usize {
     rules
         .topics
         .iter()
