@@ -25,26 +25,8 @@ use crate::review::ranking::{self, Aggregate};
 use crate::review::table::Rankings;
 use crate::store::{Pool, Stamp, begin_write, date_text, parse_date};
 
-/// What every decision act needs of each proposal under decision: light, read for all.
-#[derive(Debug, Clone, FromRow)]
-struct Facts {
-    id: i64,
-    reference: String,
-    topic: String,
-    requested_fen: i64,
-}
-
-async fn facts(conn: &mut crate::db::Tx, call: &Call) -> Result<Vec<Facts>, Error> {
-    Ok(crate::db::query_as(
-        "SELECT id, reference, topic, requested_fen FROM proposals
-         WHERE call_id = $1 AND status IN ('submitted', 'eligible', 'ineligible')",
-    )
-    .bind(call.id)
-    .fetch_all(&mut *conn)
-    .await?)
-}
-
-/// What the board shows of a proposal beyond [`Facts`]: read for the rows shown only.
+/// What the board shows of a proposal beyond what is kept with its reviews: read for the rows
+/// shown only.
 #[derive(Debug, Clone, FromRow)]
 struct Shown {
     id: i64,
@@ -85,6 +67,8 @@ struct DecisionRow {
     proposal_id: i64,
     amount_fen: i64,
     reason: String,
+    /// The proposal's topic (it may have left the board since).
+    topic: String,
 }
 
 async fn decisions(
@@ -92,7 +76,8 @@ async fn decisions(
     call: &Call,
 ) -> Result<HashMap<i64, DecisionRow>, Error> {
     let rows: Vec<DecisionRow> = crate::db::query_as(
-        "SELECT proposal_id, amount_fen, reason FROM decisions WHERE call_id = $1",
+        "SELECT d.proposal_id, d.amount_fen, d.reason, p.topic
+         FROM decisions d JOIN proposals p ON p.id = d.proposal_id WHERE d.call_id = $1",
     )
     .bind(call.id)
     .fetch_all(&mut *conn)
@@ -115,7 +100,6 @@ struct Context {
     entries: Vec<Entry>,
     /// The reviews ranked (kept between requests, see [`Rankings`]).
     reviews: std::sync::Arc<Vec<crate::review::ranking::ReviewInput>>,
-    ids: HashMap<String, i64>,
     /// The head of the audit chain the context was read at.
     head: (i64, String),
 }
@@ -131,7 +115,6 @@ async fn context(
 ) -> Result<Context, Error> {
     let call = call::store_get_on(conn, call_code).await?;
     let head = audit::head(conn).await?;
-    let props = facts(conn, &call).await?;
     let chosen = decisions(conn, &call).await?;
     let awarded: HashMap<i64, String> = crate::db::query_as::<(i64, String)>(
         "SELECT proposal_id, number FROM awards WHERE call_id = $1",
@@ -141,8 +124,8 @@ async fn context(
     .await?
     .into_iter()
     .collect();
-    let (eligible, reviews, ranking) = kept.reviewed(conn, &call, &head, order).await?;
-    let by_id: HashMap<i64, &Facts> = props.iter().map(|p| (p.id, p)).collect();
+    let reviewed = kept.reviewed(conn, &call, &head, order).await?;
+    let (by_id, ranking) = (&reviewed.eligible, &reviewed.ranking);
     let need = call.spec.min_reviewers as usize;
 
     let mut rows = Vec::with_capacity(ranking.ranked.len());
@@ -152,13 +135,14 @@ async fn context(
         let Some(p) = by_id.get(&r.proposal) else {
             continue;
         };
+        let id = r.proposal;
         let score = match order {
             Aggregate::Mean => r.mean,
             Aggregate::TrimmedMean => r.trimmed_mean,
             Aggregate::Calibrated => r.calibrated,
         };
         let requested = fen(p.requested_fen)?;
-        let proposed = match chosen.get(&p.id) {
+        let proposed = match chosen.get(&id) {
             Some(d) => {
                 let amount = fen(d.amount_fen)?;
                 Some(Proposed {
@@ -172,7 +156,7 @@ async fn context(
         let reviewed = r.reviews >= need;
         if reviewed {
             entries.push(Entry {
-                id: p.id,
+                id,
                 reference: p.reference.clone(),
                 topic: p.topic.clone(),
                 rank: r.rank,
@@ -180,7 +164,7 @@ async fn context(
                 requested,
             });
         }
-        row_ids.push(p.id);
+        row_ids.push(id);
         rows.push(BoardRow {
             reference: p.reference.clone(),
             title: String::new(),
@@ -196,13 +180,11 @@ async fn context(
             disagreement: r.disagreement,
             reviewed,
             proposed,
-            award_number: awarded.get(&p.id).cloned(),
+            award_number: awarded.get(&id).cloned(),
         });
     }
     // The eligible proposals without a complete review are not ranked.
-    let unreviewed = usize::try_from(eligible)
-        .unwrap_or_default()
-        .saturating_sub(ranking.ranked.len());
+    let unreviewed = by_id.len().saturating_sub(ranking.ranked.len());
 
     let mut committed = Money::ZERO;
     let mut topics: Vec<TopicTotal> = call
@@ -217,15 +199,12 @@ async fn context(
             committed: Money::ZERO,
         })
         .collect();
-    for (pid, d) in &chosen {
+    for d in chosen.values() {
         let amount = fen(d.amount_fen)?;
         committed = committed
             .checked_add(amount)
             .ok_or(crate::money::MoneyError::Overflow("Σ decisions".into()))?;
-        if let Some(t) = by_id
-            .get(pid)
-            .and_then(|p| topics.iter_mut().find(|t| t.code == p.topic))
-        {
+        if let Some(t) = topics.iter_mut().find(|t| t.code == d.topic) {
             t.awards += 1;
             t.committed = t.committed.checked_add(amount).unwrap_or(t.committed);
         }
@@ -255,14 +234,12 @@ async fn context(
         unreviewed,
         award_number_pattern: call.spec.award_number_pattern.clone(),
     };
-    let ids = props.iter().map(|p| (p.reference.clone(), p.id)).collect();
     Ok(Context {
         call,
         board,
         row_ids,
         entries,
-        reviews,
-        ids,
+        reviews: reviewed.reviews,
         head,
     })
 }
@@ -364,18 +341,22 @@ pub async fn propose(
     deciding(&ctx.call)?;
     let reference = form.reference.as_str();
     let row = ctx.board.rows.iter().find(|r| r.reference == reference);
-    let Some(&pid) = ctx.ids.get(reference) else {
+    let found: Option<(i64, String)> = crate::db::query_as(
+        "SELECT id, status FROM proposals WHERE call_id = $1 AND reference = $2
+             AND status IN ('submitted', 'eligible', 'ineligible')",
+    )
+    .bind(ctx.call.id)
+    .bind(reference)
+    .fetch_optional(&mut tx)
+    .await?;
+    let Some((pid, status)) = found else {
         return Err(crate::proposal::ProposalError::NotFound {
             call: ctx.board.call.clone(),
             reference: reference.to_string(),
         }
         .into());
     };
-    let status: (String,) = crate::db::query_as("SELECT status FROM proposals WHERE id = $1")
-        .bind(pid)
-        .fetch_one(&mut tx)
-        .await?;
-    if status.0 != "eligible" {
+    if status != "eligible" {
         return Err(DecisionError::NotEligible {
             reference: reference.to_string(),
         }
@@ -600,6 +581,11 @@ pub async fn apply(
         .execute(&mut tx)
         .await?;
     let at = stamp.at_text();
+    let ids: HashMap<&str, i64> = ctx
+        .entries
+        .iter()
+        .map(|e| (e.reference.as_str(), e.id))
+        .collect();
     for c in &s.chosen {
         let requested = ctx
             .entries
@@ -615,7 +601,7 @@ pub async fn apply(
             "INSERT INTO decisions (proposal_id, call_id, amount_fen, reason, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5)",
         )
-        .bind(ctx.ids.get(&c.reference).copied().unwrap_or_default())
+        .bind(ids.get(c.reference.as_str()).copied().unwrap_or_default())
         .bind(ctx.call.id)
         .bind(c.amount.fen())
         .bind(reason)
@@ -809,12 +795,13 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
         )])
         .into());
     };
-    let chosen: Vec<&BoardRow> = ctx
+    let (chosen, pids): (Vec<&BoardRow>, Vec<i64>) = ctx
         .board
         .rows
         .iter()
-        .filter(|r| r.proposed.is_some())
-        .collect();
+        .zip(&ctx.row_ids)
+        .filter(|(r, _)| r.proposed.is_some())
+        .unzip();
     // Every proposed award must still hold: the proposal eligible and reviewed (it could
     // have been re-checked or reopened since), the amount within the limits and the request.
     let mut stale = Vec::new();
@@ -891,9 +878,8 @@ pub async fn issue(pool: &Pool, stamp: &Stamp, form: &IssueForm) -> Result<Vec<A
     .await?;
     let at = stamp.at_text();
     let mut ids = Vec::new();
-    for (i, row) in chosen.iter().enumerate() {
+    for (i, (row, &pid)) in chosen.iter().zip(&pids).enumerate() {
         let Some(p) = &row.proposed else { continue };
-        let pid = ctx.ids.get(&row.reference).copied().unwrap_or_default();
         let seq = last + 1 + i as i64;
         let number = pattern.render(year, u32::try_from(seq).unwrap_or(u32::MAX));
         let (id,): (i64,) = crate::db::query_as(

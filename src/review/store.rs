@@ -710,13 +710,13 @@ pub(super) async fn ranked_on(
     Ok((proposals, ranked))
 }
 
-/// How many of the call's proposals are eligible, and every review that counts, as ranking
-/// needs them.
+/// The call's eligible proposals, and every review of them that counts, as ranking needs
+/// them.
 pub(super) async fn counted_reviews_on(
     conn: &mut crate::db::Tx,
     call: &Call,
-) -> Result<(usize, Vec<ReviewInput>), Error> {
+) -> Result<(Vec<Facts>, Vec<ReviewInput>), Error> {
     let proposals = eligible_proposals(conn, call).await?;
     let inputs = review_inputs_of(conn, call, &proposals).await?;
-    Ok((proposals.len(), inputs))
+    Ok((proposals, inputs))
 }

@@ -55,10 +55,25 @@ pub(crate) struct Ranking {
 struct Kept {
     call: String,
     head: (i64, String),
-    eligible: u64,
     threshold: f64,
-    reviews: Arc<Vec<ReviewInput>>,
-    ranking: Arc<Ranking>,
+    reviewed: Reviewed,
+}
+
+/// What the decision board needs of an eligible proposal, kept with the reviews.
+pub(crate) struct Eligible {
+    pub(crate) reference: String,
+    pub(crate) topic: String,
+    pub(crate) requested_fen: i64,
+}
+
+/// A call's eligible proposals, their reviews and their ranking in one order, as of one head
+/// of the audit chain.
+#[derive(Clone)]
+pub(crate) struct Reviewed {
+    /// By id.
+    pub(crate) eligible: Arc<HashMap<i64, Eligible>>,
+    pub(crate) reviews: Arc<Vec<ReviewInput>>,
+    pub(crate) ranking: Arc<Ranking>,
 }
 
 /// The reviews of the last call ranked, kept for the requests that follow (the app keeps one
@@ -170,11 +185,14 @@ impl Rankings {
     ) -> Result<(u64, Arc<Ranking>), Error> {
         let mut kept = self.kept.lock().await;
         let k = self.fresh(&mut kept, tx, call, head, by).await?;
-        Ok((k.eligible, Arc::clone(&k.ranking)))
+        Ok((
+            k.reviewed.eligible.len() as u64,
+            Arc::clone(&k.reviewed.ranking),
+        ))
     }
 
-    /// How many proposals of `call` are eligible, their reviews as of this read (whose head is
-    /// `head`) and their ranking by `by`: the kept ones if nothing changed since they were read, else those read now, then
+    /// The eligible proposals of `call`, their reviews as of this read (whose head is `head`)
+    /// and their ranking by `by`: the kept ones if nothing changed since they were read, else those read now, then
     /// kept. What the decision board shows.
     pub(crate) async fn reviewed(
         &self,
@@ -182,10 +200,10 @@ impl Rankings {
         call: &Call,
         head: &(i64, String),
         by: Aggregate,
-    ) -> Result<(u64, Arc<Vec<ReviewInput>>, Arc<Ranking>), Error> {
+    ) -> Result<Reviewed, Error> {
         let mut kept = self.kept.lock().await;
         let k = self.fresh(&mut kept, tx, call, head, by).await?;
-        Ok((k.eligible, Arc::clone(&k.reviews), Arc::clone(&k.ranking)))
+        Ok(k.reviewed.clone())
     }
 
     /// The kept reviews of `call` ranked by `by`, if they were read at `head` (another order
@@ -203,8 +221,8 @@ impl Rankings {
             && k.call == code
             && &k.head == head
         {
-            if k.ranking.by != by {
-                k.ranking = Arc::new(rank(&k.reviews, k.threshold, by));
+            if k.reviewed.ranking.by != by {
+                k.reviewed.ranking = Arc::new(rank(&k.reviewed.reviews, k.threshold, by));
             }
         } else {
             *kept = Some(read(tx, call, head, by).await?);
@@ -248,13 +266,26 @@ async fn read(
 ) -> Result<Kept, Error> {
     let (eligible, reviews) = counted_reviews_on(tx, call).await?;
     let threshold = disagreement_threshold(call);
+    let eligible = eligible
+        .into_iter()
+        .map(|p| {
+            let facts = Eligible {
+                reference: p.reference,
+                topic: p.topic,
+                requested_fen: p.requested_fen,
+            };
+            (p.id, facts)
+        })
+        .collect();
     Ok(Kept {
         call: call.spec.code.to_string(),
         head: head.clone(),
-        eligible: eligible as u64,
-        ranking: Arc::new(rank(&reviews, threshold, by)),
         threshold,
-        reviews: Arc::new(reviews),
+        reviewed: Reviewed {
+            eligible: Arc::new(eligible),
+            ranking: Arc::new(rank(&reviews, threshold, by)),
+            reviews: Arc::new(reviews),
+        },
     })
 }
 

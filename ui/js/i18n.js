@@ -442,6 +442,7 @@ const TEXT = {
   strict_note: ['严格按排名依次资助，放不下的跳过', 'Funded down the ranking, skipping what no longer fits'],
   no_feasible: ['没有满足全部限制的方案', 'No set meets every limit'],
   suggestion_line: ['建议资助 {n} 项，合计 {total}，剩余 {left}，总分 {score}', '{n} awards, {total} in all, {left} left, total score {score}'],
+  suggested_below: ['另有 {n} 项建议资助的申请书排在所显示的名次之后：{list}', '{n} suggested proposals rank below the rows shown: {list}'],
   running_totals: ['资助安排', 'Running totals'],
   committed: ['已安排', 'Committed'],
   remaining: ['剩余预算', 'Remaining'],

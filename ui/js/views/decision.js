@@ -37,12 +37,12 @@ export async function renderDecision(app, code) {
   const c = await call('get_call', { code });
   const here = `#/call/${encodeURIComponent(c.code)}`;
   // The board shows the top `limit` of the ranking (and every decision below): more on asking.
-  const state = { order: 'mean', suggestion: null, robustness: null, board: null, limit: PAGE };
+  const state = { order: 'mean', suggestion: null, stability: null, board: null, limit: PAGE };
   const editable = () => state.board?.actions.review === true;
 
   // The optimiser's controls.
   const mode = h('select', { 'data-test': 'opt-mode' }, h('option', { value: 'exact' }, t('mode_exact')), h('option', { value: 'strict' }, t('mode_strict')));
-  const order = h('select', { 'data-test': 'opt-order', onchange: async (e) => { state.order = e.target.value; state.suggestion = null; state.robustness = null; await refresh(); } }, ORDERS.map((o) => h('option', { value: o }, t(`agg_${o}`))));
+  const order = h('select', { 'data-test': 'opt-order', onchange: async (e) => { state.order = e.target.value; state.suggestion = null; state.stability = null; await refresh(); } }, ORDERS.map((o) => h('option', { value: o }, t(`agg_${o}`))));
   const cut = h('input', { class: 'narrow', 'data-test': 'opt-cut', placeholder: '0', inputmode: 'decimal' });
   const quotaInputs = c.topics.map((tp) => ({
     topic: tp.code,
@@ -73,7 +73,7 @@ export async function renderDecision(app, code) {
   }
   const suggestBtn = h('button', { 'data-test': 'suggest', onclick: () => guarded(suggestBtn, async () => { state.suggestion = await call('decision_suggest', { form: form() }); await refresh(); }) }, t('suggest'));
   const applyBtn = h('button', { class: 'primary', 'data-test': 'apply-suggestion', onclick: () => guarded(applyBtn, async () => { state.board = await call('decision_apply', { form: form(), limit: state.limit }); state.suggestion = await call('decision_suggest', { form: form() }); draw(); app.toast(t('applied', { n: state.board.awards })); }) }, t('apply_suggestion'));
-  const robustBtn = h('button', { 'data-test': 'robustness', onclick: () => guarded(robustBtn, async () => { state.robustness = await call('decision_robustness', { form: form(), draws: 1000, seed: 2026 }); draw(); }) }, t('robustness'));
+  const robustBtn = h('button', { 'data-test': 'robustness', onclick: () => guarded(robustBtn, async () => { const robustness = await call('decision_robustness', { form: form(), draws: 1000, seed: 2026 }); state.stability = new Map(robustness.rows.map((x) => [x.reference, x])); draw(); }) }, t('robustness'));
 
   const totals = h('div', { class: 'panel', 'data-test': 'totals' });
   const body = h('tbody', {});
@@ -85,11 +85,15 @@ export async function renderDecision(app, code) {
     const sg = state.suggestion;
     if (!sg) return mount(summary);
     const head = sg.proved_best ? t('proved_best') : sg.options.mode === 'strict_rank' ? t('strict_note') : t('no_feasible');
+    // The board holds the top of the ranking: a suggested proposal further down is named here.
+    const shown = new Set(state.board.rows.map((r) => r.reference));
+    const below = sg.chosen.filter((x) => !shown.has(x.reference));
     mount(
       summary,
       h('p', { class: sg.feasible ? 'ok' : 'form-errors' }, head),
       h('p', {}, t('suggestion_line', { n: sg.chosen.length, total: formatYuan(sg.total), left: formatYuan(sg.remaining), score: sg.score.toFixed(2) })),
       sg.warnings.map((w) => h('p', { class: 'form-errors' }, pick(w))),
+      below.length ? h('p', { 'data-test': 'suggested-below' }, t('suggested_below', { n: below.length, list: below.map((x) => `${x.reference} ${formatYuan(x.amount)}`).join('、') })) : [],
     );
   }
 
@@ -119,7 +123,7 @@ export async function renderDecision(app, code) {
     const sg = state.suggestion;
     const suggested = sg?.chosen.find((x) => x.reference === r.reference);
     const why = sg?.explanations.find((x) => x.reference === r.reference);
-    const rob = state.robustness?.rows.find((x) => x.reference === r.reference);
+    const rob = state.stability?.get(r.reference);
     const amount = h('input', { class: 'money', 'data-test': 'amount', value: r.proposed ? r.proposed.amount : r.requested, disabled: !editable() });
     const reason = h('input', { class: 'reason', 'data-test': 'reason', placeholder: t('cut_reason'), value: r.proposed?.reason ?? '', disabled: !editable() });
     const err = h('div', { class: 'field-error', 'data-test': 'row-error' });
