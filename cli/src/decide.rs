@@ -2,6 +2,7 @@
 //! awards and their lifecycle.
 
 use crate::prelude::*;
+use grantdesk::decision::Rows;
 use grantdesk::review::table::Rankings;
 
 #[derive(Args)]
@@ -128,7 +129,7 @@ pub(crate) async fn run(
     use grantdesk::decision;
     match c {
         DecideCmd::Board { call, by } => {
-            let b = decision::board(pool, &Rankings::new(), &call, by, None).await?;
+            let b = decision::board(pool, &Rankings::new(), &call, by, Rows::ALL).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
@@ -175,7 +176,7 @@ pub(crate) async fn run(
             })?;
         }
         DecideCmd::Apply(a) => {
-            let b = decision::apply(pool, &Rankings::new(), stamp, &a.form(), None).await?;
+            let b = decision::apply(pool, &Rankings::new(), stamp, &a.form(), Rows::ALL).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
@@ -192,14 +193,14 @@ pub(crate) async fn run(
                 amount: amount.into(),
                 reason: reason.into(),
             };
-            let b = decision::propose(pool, &Rankings::new(), stamp, &f, None).await?;
+            let b = decision::propose(pool, &Rankings::new(), stamp, &f, Rows::ALL).await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;
         }
         DecideCmd::Withdraw { call, reference } => {
-            let b =
-                decision::withdraw(pool, &Rankings::new(), stamp, &call, &reference, None).await?;
+            let b = decision::withdraw(pool, &Rankings::new(), stamp, &call, &reference, Rows::ALL)
+                .await?;
             out.show(&b, |b| {
                 print_board(b, out);
             })?;

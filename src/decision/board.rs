@@ -77,3 +77,29 @@ pub struct Board {
 
 /// How many board rows the window shows at first, and adds at a time.
 pub const BOARD_PAGE: usize = 200;
+
+/// Which rows of the board to give: the first of the ranking, every decision below them (no
+/// decision is ever out of sight), and proposals asked for by reference wherever they rank.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rows<'a> {
+    /// How many rows from the top; `None`: every row.
+    pub first: Option<usize>,
+    /// References shown wherever they rank: the suggestion's, while it is on screen.
+    pub also: &'a [String],
+}
+
+impl Rows<'static> {
+    /// Every row: what the command line and the exports give.
+    pub const ALL: Rows<'static> = Rows {
+        first: None,
+        also: &[],
+    };
+
+    /// The first `n` rows and the decisions below them.
+    pub fn first(n: usize) -> Rows<'static> {
+        Rows {
+            first: Some(n),
+            also: &[],
+        }
+    }
+}

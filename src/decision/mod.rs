@@ -15,7 +15,7 @@ mod store;
 pub mod suggest;
 
 pub use award::{Award, AwardStatus};
-pub use board::{BOARD_PAGE, Board, BoardRow, Proposed, TopicTotal};
+pub use board::{BOARD_PAGE, Board, BoardRow, Proposed, Rows, TopicTotal};
 pub use error::DecisionError;
 pub use form::{DecisionForm, IssueForm, QuotaForm, SuggestForm};
 pub use notice::{Notice, notice, notice_file};

@@ -33,7 +33,7 @@ pub async fn notice(pool: &Pool, call_code: &str) -> Result<Notice, Error> {
         &crate::review::table::Rankings::new(),
         call_code,
         Aggregate::Mean,
-        None,
+        super::Rows::ALL,
     )
     .await?;
     let awards = store::awards(pool, call_code).await?;

@@ -10,7 +10,7 @@ use sqlx::FromRow;
 
 use super::DecisionError;
 use super::award::{self, Award, AwardStatus};
-use super::board::{Board, BoardRow, Proposed, TopicTotal};
+use super::board::{Board, BoardRow, Proposed, Rows, TopicTotal};
 use super::form::{DecisionForm, IssueForm, SuggestForm};
 use super::limits::{self, deciding, rules_of};
 use super::number::NumberPattern;
@@ -245,23 +245,28 @@ async fn context(
 }
 
 impl Context {
-    /// The board as a page shows it: its first `limit` rows and every row beyond them that
-    /// holds a proposed award or an award number (no decision is ever out of sight), in rank
-    /// order, with their texts; `None`: every row. `ranked` still counts them all.
-    async fn board(self, conn: &mut crate::db::Tx, limit: Option<usize>) -> Result<Board, Error> {
+    /// The board with the rows `rows` asks for, in rank order, with their texts; `ranked`
+    /// still counts them all.
+    async fn board(self, conn: &mut crate::db::Tx, rows: Rows<'_>) -> Result<Board, Error> {
         let Context {
             call,
             mut board,
             row_ids,
             ..
         } = self;
-        let limit = limit.unwrap_or(usize::MAX);
+        let first = rows.first.unwrap_or(usize::MAX);
+        let also: std::collections::HashSet<&str> = rows.also.iter().map(String::as_str).collect();
         let (rows, ids): (Vec<BoardRow>, Vec<i64>) = board
             .rows
             .into_iter()
             .zip(row_ids)
             .enumerate()
-            .filter(|(i, (r, _))| *i < limit || r.proposed.is_some() || r.award_number.is_some())
+            .filter(|(i, (r, _))| {
+                *i < first
+                    || r.proposed.is_some()
+                    || r.award_number.is_some()
+                    || also.contains(r.reference.as_str())
+            })
             .map(|(_, row)| row)
             .unzip();
         let mut texts: HashMap<i64, Shown> = shown(conn, &call, &ids)
@@ -284,19 +289,19 @@ impl Context {
     }
 }
 
-/// The decision board of a call, ranked by `order`: its first `limit` rows and every decision
-/// below them (`None`: every row). `kept` keeps the call's reviews for the next request.
+/// The decision board of a call, ranked by `order`, with the rows `rows` asks for. `kept`
+/// keeps the call's reviews for the next request.
 pub async fn board(
     pool: &Pool,
     kept: &Rankings,
     call_code: &str,
     order: Aggregate,
-    limit: Option<usize>,
+    rows: Rows<'_>,
 ) -> Result<Board, Error> {
     let mut conn = pool.read().await?;
     context(&mut conn, kept, call_code, order)
         .await?
-        .board(&mut conn, limit)
+        .board(&mut conn, rows)
         .await
 }
 
@@ -307,14 +312,14 @@ async fn board_after(
     kept: &Rankings,
     before: &Context,
     order: Aggregate,
-    limit: Option<usize>,
+    rows: Rows<'_>,
 ) -> Result<Board, Error> {
     let code = before.call.spec.code.as_str();
     kept.carry(code, &before.head, &audit::head(conn).await?)
         .await;
     context(conn, kept, code, order)
         .await?
-        .board(conn, limit)
+        .board(conn, rows)
         .await
 }
 
@@ -334,7 +339,7 @@ pub async fn propose(
     kept: &Rankings,
     stamp: &Stamp,
     form: &DecisionForm,
-    limit: Option<usize>,
+    rows: Rows<'_>,
 ) -> Result<Board, Error> {
     let mut tx = begin_write(pool).await?;
     let ctx = context(&mut tx, kept, form.call.as_str(), Aggregate::Mean).await?;
@@ -447,7 +452,7 @@ pub async fn propose(
         })?;
     }
     audit::record(&mut tx, stamp, change).await?;
-    let board = board_after(&mut tx, kept, &ctx, Aggregate::Mean, limit).await?;
+    let board = board_after(&mut tx, kept, &ctx, Aggregate::Mean, rows).await?;
     tx.commit().await?;
     Ok(board)
 }
@@ -459,7 +464,7 @@ pub async fn withdraw(
     stamp: &Stamp,
     call_code: &str,
     reference: &str,
-    limit: Option<usize>,
+    rows: Rows<'_>,
 ) -> Result<Board, Error> {
     let mut tx = begin_write(pool).await?;
     let ctx = context(&mut tx, kept, call_code, Aggregate::Mean).await?;
@@ -498,7 +503,7 @@ pub async fn withdraw(
         })?,
     )
     .await?;
-    let board = board_after(&mut tx, kept, &ctx, Aggregate::Mean, limit).await?;
+    let board = board_after(&mut tx, kept, &ctx, Aggregate::Mean, rows).await?;
     tx.commit().await?;
     Ok(board)
 }
@@ -534,7 +539,7 @@ pub async fn apply(
     kept: &Rankings,
     stamp: &Stamp,
     form: &SuggestForm,
-    limit: Option<usize>,
+    rows: Rows<'_>,
 ) -> Result<Board, Error> {
     let mut tx = begin_write(pool).await?;
     let call = call::store_get_on(&mut tx, form.call.as_str()).await?;
@@ -625,7 +630,7 @@ pub async fn apply(
             .after(&serde_json::json!({ "options": options, "awards": after }))?,
     )
     .await?;
-    let board = board_after(&mut tx, kept, &ctx, options.order, limit).await?;
+    let board = board_after(&mut tx, kept, &ctx, options.order, rows).await?;
     tx.commit().await?;
     Ok(board)
 }

@@ -88,7 +88,7 @@ pub async fn run(place: &mut Scratch, stamp: &Stamp) -> Result<Figures, Error> {
                     &crate::review::table::Rankings::new(),
                     code,
                     Aggregate::Mean,
-                    None,
+                    crate::decision::Rows::ALL,
                 )
                 .await
                 .map(drop)

@@ -985,7 +985,7 @@ pub async fn load_awarded(pool: &Pool, stamp: &Stamp) -> Result<Awarded, Error> 
             &crate::review::table::Rankings::new(),
             stamp,
             &form,
-            None,
+            decision::Rows::ALL,
         )
         .await?;
         if let Some(first) = board.rows.iter().find(|r| r.proposed.is_some()) {
@@ -1006,7 +1006,7 @@ pub async fn load_awarded(pool: &Pool, stamp: &Stamp) -> Result<Awarded, Error> 
                     amount: Text(cut.to_string()),
                     reason: t("设备费测算偏高，核减 10%"),
                 },
-                None,
+                decision::Rows::ALL,
             )
             .await?;
         }

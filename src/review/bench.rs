@@ -215,11 +215,18 @@ async fn decision_acts(
     use crate::decision::{self, BOARD_PAGE, DecisionForm};
     use crate::disbursement::bench::fastest;
 
-    let page = Some(BOARD_PAGE);
+    let page = decision::Rows::first(BOARD_PAGE);
     let mut steps = Vec::new();
     let n = std::cell::Cell::new(0);
     let took = fastest(|| async {
-        let b = decision::board(pool, &Rankings::new(), call_code, Aggregate::Mean, None).await?;
+        let b = decision::board(
+            pool,
+            &Rankings::new(),
+            call_code,
+            Aggregate::Mean,
+            decision::Rows::ALL,
+        )
+        .await?;
         n.set(b.rows.len());
         Ok(())
     })

@@ -3,6 +3,7 @@
 
 use grantdesk::Coded;
 use grantdesk::call::CallStatus;
+use grantdesk::decision::Rows;
 use grantdesk::decision::{self, AwardStatus, DecisionForm, IssueForm, QuotaForm, SuggestForm};
 use grantdesk::money::Money;
 use grantdesk::review::ranking::Aggregate;
@@ -66,7 +67,7 @@ fn m(s: &str) -> Money {
 #[tokio::test]
 async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
     let db = reviewed().await;
-    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, Rows::ALL)
         .await
         .expect("board");
     assert_eq!(b.rows.len(), 35, "the 35 eligible proposals");
@@ -79,7 +80,7 @@ async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
         &Rankings::new(),
         &stamp(),
         &form(&r(10), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("propose at the request");
@@ -88,7 +89,7 @@ async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
         &Rankings::new(),
         &stamp(),
         &form(&r(14), "4000000", "设备费偏高"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("propose with a cut");
@@ -113,18 +114,32 @@ async fn the_board_ranks_the_reviewed_proposals_and_keeps_running_totals() {
         &Rankings::new(),
         &stamp(),
         &form(&r(14), "4890000", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("back to the request");
-    let b = decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(10), None)
-        .await
-        .expect("withdraw");
+    let b = decision::withdraw(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        CALL,
+        &r(10),
+        Rows::ALL,
+    )
+    .await
+    .expect("withdraw");
     assert_eq!((b.awards, b.committed), (1, m("4890000")));
     assert_eq!(db.count("audit_log").await, before + 2);
-    let e = decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(10), None)
-        .await
-        .expect_err("not proposed");
+    let e = decision::withdraw(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        CALL,
+        &r(10),
+        Rows::ALL,
+    )
+    .await
+    .expect_err("not proposed");
     assert_eq!(e.code(), "not_proposed");
     grantdesk::audit::verify(&db.pool)
         .await
@@ -143,7 +158,7 @@ async fn every_limit_on_one_award_is_refused_by_name_and_changes_nothing() {
         (form(&r(10), "abc", "x"), "amount", "money_garbage"),
     ];
     for (f, field, rule) in cases {
-        let e = decision::propose(&db.pool, &Rankings::new(), &stamp(), &f, None)
+        let e = decision::propose(&db.pool, &Rankings::new(), &stamp(), &f, Rows::ALL)
             .await
             .expect_err(rule);
         assert_eq!(e.code(), "decision_invalid", "{rule}");
@@ -158,7 +173,7 @@ async fn every_limit_on_one_award_is_refused_by_name_and_changes_nothing() {
         &Rankings::new(),
         &stamp(),
         &form(&r(36), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect_err("ineligible");
@@ -176,7 +191,7 @@ async fn the_budget_refusal_says_by_how_much_in_both_languages() {
             &Rankings::new(),
             &stamp(),
             &form(&r(n), "", ""),
-            None,
+            Rows::ALL,
         )
         .await
         .expect("fits");
@@ -188,7 +203,7 @@ async fn the_budget_refusal_says_by_how_much_in_both_languages() {
         &Rankings::new(),
         &stamp(),
         &form(&r(7), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("fits");
@@ -197,7 +212,7 @@ async fn the_budget_refusal_says_by_how_much_in_both_languages() {
         &Rankings::new(),
         &stamp(),
         &form(&r(9), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect_err("over budget");
@@ -249,7 +264,7 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
         &Rankings::new(),
         &stamp(),
         &suggest_form("exact", "30", "2"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("apply");
@@ -274,7 +289,7 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
         &Rankings::new(),
         &stamp(),
         &form(&outside.reference, "1000000", "试"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect_err("13th");
@@ -285,7 +300,7 @@ async fn the_optimiser_suggests_the_best_set_and_a_thirteenth_award_is_refused()
     // Quotas that cannot be met are refused, and nothing changes.
     let mut impossible = suggest_form("exact", "", "5");
     impossible.quotas[0].max = "1".into();
-    let e = decision::apply(&db.pool, &Rankings::new(), &stamp(), &impossible, None)
+    let e = decision::apply(&db.pool, &Rankings::new(), &stamp(), &impossible, Rows::ALL)
         .await
         .expect_err("min above max");
     assert_eq!(e.code(), "decision_invalid");
@@ -304,7 +319,7 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
             &Rankings::new(),
             &stamp(),
             &form(&r(n), "", ""),
-            None,
+            Rows::ALL,
         )
         .await
         .expect("fits");
@@ -317,8 +332,8 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     // Each window keeps its own reviews.
     let (k1, k2) = (Rankings::new(), Rankings::new());
     let (a, b) = tokio::join!(
-        decision::propose(&db.pool, &k1, &s1, &f1, None),
-        decision::propose(&other, &k2, &s2, &f2, None),
+        decision::propose(&db.pool, &k1, &s1, &f1, Rows::ALL),
+        decision::propose(&other, &k2, &s2, &f2, Rows::ALL),
     );
     assert!(
         a.is_ok() != b.is_ok(),
@@ -331,16 +346,23 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     assert!(sum <= 6_000_000_000);
 
     // The cap: 11 proposed, two officers add a 12th at once.
-    decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(11), None)
-        .await
-        .expect("make room");
+    decision::withdraw(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        CALL,
+        &r(11),
+        Rows::ALL,
+    )
+    .await
+    .expect("make room");
     for n in [3, 12, 28, 14] {
         decision::propose(
             &db.pool,
             &Rankings::new(),
             &stamp(),
             &form(&r(n), "1000000", "压缩"),
-            None,
+            Rows::ALL,
         )
         .await
         .expect("fits");
@@ -353,8 +375,8 @@ async fn two_officers_at_once_can_never_jointly_pass_the_budget_or_the_cap() {
     // Each window keeps its own reviews.
     let (k1, k2) = (Rankings::new(), Rankings::new());
     let (a, b) = tokio::join!(
-        decision::propose(&db.pool, &k1, &s1, &f1, None),
-        decision::propose(&other, &k2, &s2, &f2, None),
+        decision::propose(&db.pool, &k1, &s1, &f1, Rows::ALL),
+        decision::propose(&other, &k2, &s2, &f2, Rows::ALL),
     );
     assert!(
         a.is_ok() != b.is_ok(),
@@ -388,7 +410,7 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
         &Rankings::new(),
         &stamp(),
         &suggest_form("exact", "", "2"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("apply");
@@ -397,7 +419,7 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
         &Rankings::new(),
         &stamp(),
         &form(&r(10), "2000000.01", "压缩设备费"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("cut the first");
@@ -414,7 +436,7 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
     let awards = decision::issue(&db.pool, &stamp(), &issue("2027-01-01"))
         .await
         .expect("issue");
-    let board = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
+    let board = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, Rows::ALL)
         .await
         .expect("board");
     assert_eq!(board.status, CallStatus::Decided);
@@ -447,7 +469,7 @@ async fn issuing_awards_numbers_them_dates_them_scales_their_budgets_and_decides
         &Rankings::new(),
         &stamp(),
         &form(&r(2), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect_err("decided");
@@ -495,7 +517,7 @@ async fn a_call_with_its_own_number_pattern_numbers_its_awards_with_it() {
     grantdesk::demo::load_reviewed(&db.pool, &stamp())
         .await
         .expect("sample on that call");
-    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, Rows::ALL)
         .await
         .expect("board");
     assert_eq!(b.award_number_pattern, "AIXR-{year}-{seq:2}");
@@ -504,7 +526,7 @@ async fn a_call_with_its_own_number_pattern_numbers_its_awards_with_it() {
         &Rankings::new(),
         &stamp(),
         &form_of(&b.rows[0].reference),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("propose");
@@ -535,7 +557,7 @@ async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_with
         &Rankings::new(),
         &stamp(),
         &form(&r(10), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("propose");
@@ -556,14 +578,21 @@ async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_with
     assert_eq!(e.code(), "decision_invalid");
     assert_eq!(e.invalid_fields()[0].field, r(10));
     assert_eq!(e.invalid_fields()[0].rule, "no_longer_fundable");
-    decision::withdraw(&db.pool, &Rankings::new(), &stamp(), CALL, &r(10), None)
-        .await
-        .expect("withdraw what left the board");
+    decision::withdraw(
+        &db.pool,
+        &Rankings::new(),
+        &stamp(),
+        CALL,
+        &r(10),
+        Rows::ALL,
+    )
+    .await
+    .expect("withdraw what left the board");
     let e = decision::issue(&db.pool, &stamp(), &issue)
         .await
         .expect_err("nothing");
     assert_eq!(e.code(), "nothing_to_award");
-    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, Rows::ALL)
         .await
         .expect("board");
     assert_eq!(b.status, CallStatus::Closed, "nothing was issued");
@@ -575,7 +604,7 @@ async fn a_proposed_award_that_no_longer_holds_blocks_the_issue_until_it_is_with
 #[tokio::test]
 async fn on_the_sample_the_optimiser_matches_an_independent_dynamic_programme() {
     let db = reviewed().await;
-    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, None)
+    let b = decision::board(&db.pool, &Rankings::new(), CALL, Aggregate::Mean, Rows::ALL)
         .await
         .expect("board");
     let topics = ["AI", "AR", "VR"];
@@ -658,7 +687,7 @@ async fn a_call_edit_never_leaves_its_proposed_awards_above_the_new_budget_or_ca
         &Rankings::new(),
         &stamp(),
         &suggest_form("exact", "", "2"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("apply");
@@ -731,7 +760,7 @@ async fn issuing_rechecks_the_total_and_the_count_against_the_call_as_it_is_now(
         &Rankings::new(),
         &stamp(),
         &suggest_form("exact", "", "2"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("apply");
@@ -825,7 +854,7 @@ async fn applying_the_suggestion_records_every_decision_it_replaces() {
         &Rankings::new(),
         &stamp(),
         &form(&r(10), "", ""),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("propose");
@@ -839,7 +868,7 @@ async fn applying_the_suggestion_records_every_decision_it_replaces() {
         &Rankings::new(),
         &stamp(),
         &suggest_form("exact", "", "2"),
-        None,
+        Rows::ALL,
     )
     .await
     .expect("apply");

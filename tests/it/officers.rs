@@ -3,6 +3,7 @@
 //! connection (the server's grants and triggers), on a server; and what a file says instead.
 
 use chrono::{TimeZone, Utc};
+use grantdesk::decision::Rows;
 use grantdesk::decision::{self, AwardStatus, IssueForm, QuotaForm, SuggestForm};
 use grantdesk::disbursement as d;
 use grantdesk::officer::{self, Role};
@@ -122,7 +123,7 @@ async fn each_role_does_its_own_duty_and_no_other_through_grantdesk_or_plain_sql
             })
             .collect(),
     };
-    let e = decision::apply(&viewer, &Rankings::new(), &stamp(), &suggestion, None)
+    let e = decision::apply(&viewer, &Rankings::new(), &stamp(), &suggestion, Rows::ALL)
         .await
         .expect_err("a viewer");
     assert_eq!(e.code(), "duty_not_allowed");
@@ -143,9 +144,15 @@ async fn each_role_does_its_own_duty_and_no_other_through_grantdesk_or_plain_sql
             .is_err_and(|e| e.contains("permission denied")),
         "{denied:?}"
     );
-    decision::apply(&programme, &Rankings::new(), &stamp(), &suggestion, None)
-        .await
-        .expect("proposed by the programme officer");
+    decision::apply(
+        &programme,
+        &Rankings::new(),
+        &stamp(),
+        &suggestion,
+        Rows::ALL,
+    )
+    .await
+    .expect("proposed by the programme officer");
 
     // Only a director issues them.
     let issue = IssueForm {

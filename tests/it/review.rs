@@ -3,6 +3,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::NaiveDate;
 use grantdesk::call;
 use grantdesk::credit_code::CreditCode;
+use grantdesk::decision::Rows;
 use grantdesk::form::Text;
 use grantdesk::proposal::{self, Filter, ProposalStatus};
 use grantdesk::review::pool::{self, ConflictWith, Declared, ReviewerForm};
@@ -637,9 +638,10 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
     assert_eq!(reviews_of(&db, &target).await, 2, "the ranking left it out");
 
     // The decision board and the optimiser see it short of reviews.
-    let board = grantdesk::decision::board(&db.pool, &Rankings::new(), call, Aggregate::Mean, None)
-        .await
-        .expect("board");
+    let board =
+        grantdesk::decision::board(&db.pool, &Rankings::new(), call, Aggregate::Mean, Rows::ALL)
+            .await
+            .expect("board");
     let row = board
         .rows
         .iter()
@@ -655,7 +657,7 @@ async fn a_conflict_found_after_scoring_takes_the_review_out_of_every_aggregate(
             reference: target.as_str().into(),
             ..Default::default()
         },
-        None,
+        Rows::ALL,
     )
     .await
     .expect_err("short of reviews");
@@ -988,14 +990,14 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
         .expect("reviewed");
     let code = demo::CALL_CODE;
     let mean = Aggregate::Mean;
-    let whole = decision::board(&db.pool, &Rankings::new(), code, mean, None)
+    let whole = decision::board(&db.pool, &Rankings::new(), code, mean, Rows::ALL)
         .await
         .expect("whole board");
     assert_eq!((whole.ranked, whole.rows.len()), (35, 35));
 
     // A window's board: the first five rows, with their texts, and the count of them all.
     let kept = Rankings::new();
-    let b = decision::board(&db.pool, &kept, code, mean, Some(5))
+    let b = decision::board(&db.pool, &kept, code, mean, Rows::first(5))
         .await
         .expect("top five");
     assert_eq!(b.rows, whole.rows[..5], "the same rows, texts and figures");
@@ -1017,7 +1019,7 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
             reference: tenth.reference.as_str().into(),
             ..Default::default()
         },
-        Some(5),
+        Rows::first(5),
     )
     .await
     .expect("propose");
@@ -1040,7 +1042,33 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
     let s = decision::suggest(&db.pool, &kept, &form)
         .await
         .expect("suggest");
-    let b = decision::apply(&db.pool, &kept, &stamp(), &form, Some(1))
+    // While the suggestion is on screen, its proposals show wherever they rank.
+    let refs: Vec<String> = s.chosen.iter().map(|c| c.reference.clone()).collect();
+    let b = decision::board(
+        &db.pool,
+        &kept,
+        code,
+        mean,
+        Rows {
+            first: Some(1),
+            also: &refs,
+        },
+    )
+    .await
+    .expect("board with the suggestion");
+    let mut shown: Vec<&str> = b.rows.iter().map(|r| r.reference.as_str()).collect();
+    let mut expected: Vec<&str> = refs.iter().map(String::as_str).collect();
+    expected.push(whole.rows[0].reference.as_str());
+    expected.push(tenth.reference.as_str());
+    expected.sort_by_key(|c| whole.rows.iter().position(|r| r.reference == *c));
+    expected.dedup();
+    assert_eq!(
+        shown, expected,
+        "the first, the proposed and the suggested, in rank order"
+    );
+    shown.retain(|r| refs.iter().any(|x| x == r));
+    assert_eq!(shown.len(), refs.len());
+    let b = decision::apply(&db.pool, &kept, &stamp(), &form, Rows::first(1))
         .await
         .expect("apply");
     assert_eq!(b.awards, s.chosen.len());
@@ -1054,12 +1082,12 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
     chosen.sort_by_key(|c| whole.rows.iter().position(|r| r.reference == *c));
     assert_eq!(proposed, chosen, "in rank order");
     let first = &s.chosen[0].reference;
-    let b = decision::withdraw(&db.pool, &kept, &stamp(), code, first, Some(1))
+    let b = decision::withdraw(&db.pool, &kept, &stamp(), code, first, Rows::first(1))
         .await
         .expect("withdraw");
     assert_eq!(b.awards, s.chosen.len() - 1);
     // A refused act changes nothing and keeps nothing wrong.
-    let err = decision::withdraw(&db.pool, &kept, &stamp(), code, first, Some(1))
+    let err = decision::withdraw(&db.pool, &kept, &stamp(), code, first, Rows::first(1))
         .await
         .expect_err("not proposed");
     assert_eq!(err.code(), "not_proposed");
@@ -1076,10 +1104,10 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
             .expect("fresh board")
     };
     assert_eq!(
-        decision::board(&db.pool, &kept, code, mean, Some(5))
+        decision::board(&db.pool, &kept, code, mean, Rows::first(5))
             .await
             .expect("board"),
-        fresh(Some(5)).await
+        fresh(Rows::first(5)).await
     );
 
     // Another officer, on another connection, rescores the last proposal at the top: the next
@@ -1095,11 +1123,11 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
         .await
         .expect("rescore");
     }
-    let b = decision::board(&db.pool, &kept, code, mean, Some(5))
+    let b = decision::board(&db.pool, &kept, code, mean, Rows::first(5))
         .await
         .expect("board after the rescoring");
     assert_eq!(&b.rows[0].reference, last);
-    assert_eq!(b, fresh(Some(5)).await);
+    assert_eq!(b, fresh(Rows::first(5)).await);
     assert_eq!(kept.reads(), 2);
 
     // Another officer's decision, with that window's own kept reviews: seen here too.
@@ -1113,11 +1141,11 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
             reference: second.as_str().into(),
             ..Default::default()
         },
-        None,
+        Rows::ALL,
     )
     .await
     .expect("the other officer proposes");
-    let b = decision::board(&db.pool, &kept, code, mean, None)
+    let b = decision::board(&db.pool, &kept, code, mean, Rows::ALL)
         .await
         .expect("board after the other's decision");
     assert!(
@@ -1125,7 +1153,7 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
             .iter()
             .any(|r| &r.reference == second && r.proposed.is_some())
     );
-    assert_eq!(b, fresh(None).await);
+    assert_eq!(b, fresh(Rows::ALL).await);
 }
 
 #[tokio::test]

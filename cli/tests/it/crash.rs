@@ -5,6 +5,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use grantdesk::decision::Rows;
 use grantdesk::import::bench;
 use grantdesk::review::table::Rankings;
 
@@ -201,7 +202,7 @@ async fn two_processes_deciding_at_once_never_pass_the_budget_together() {
             reference: format!("{call}-{n:04}").as_str().into(),
             ..Default::default()
         };
-        decision::propose(&pool, &Rankings::new(), &stamp(), &f, None)
+        decision::propose(&pool, &Rankings::new(), &stamp(), &f, Rows::ALL)
             .await
             .expect("fits");
     }
@@ -247,7 +248,7 @@ async fn two_processes_deciding_at_once_never_pass_the_budget_together() {
         "{refused}"
     );
     let pool = grantdesk::store::open(&db).await.expect("open");
-    let b = decision::board(&pool, &Rankings::new(), call, Default::default(), None)
+    let b = decision::board(&pool, &Rankings::new(), call, Default::default(), Rows::ALL)
         .await
         .expect("board");
     assert_eq!(b.awards, 8);

@@ -6,13 +6,14 @@ pub async fn decision_board(
     call: String,
     order: Option<Aggregate>,
     limit: Option<usize>,
+    also: Option<Vec<String>>,
 ) -> Reply<decision::Board> {
     decision::board(
         &state.pool(),
         &state.rankings,
         &call,
         order.unwrap_or_default(),
-        Some(page(limit)),
+        rows(limit, &also),
     )
     .await
     .or_fail(&state)
@@ -23,13 +24,14 @@ pub async fn decision_propose(
     state: State<'_, AppState>,
     form: decision::DecisionForm,
     limit: Option<usize>,
+    also: Option<Vec<String>>,
 ) -> Reply<decision::Board> {
     decision::propose(
         &state.pool(),
         &state.rankings,
         &state.stamp(),
         &form,
-        Some(page(limit)),
+        rows(limit, &also),
     )
     .await
     .or_fail(&state)
@@ -41,6 +43,7 @@ pub async fn decision_withdraw(
     call: String,
     reference: String,
     limit: Option<usize>,
+    also: Option<Vec<String>>,
 ) -> Reply<decision::Board> {
     decision::withdraw(
         &state.pool(),
@@ -48,7 +51,7 @@ pub async fn decision_withdraw(
         &state.stamp(),
         &call,
         &reference,
-        Some(page(limit)),
+        rows(limit, &also),
     )
     .await
     .or_fail(&state)
@@ -69,13 +72,14 @@ pub async fn decision_apply(
     state: State<'_, AppState>,
     form: decision::SuggestForm,
     limit: Option<usize>,
+    also: Option<Vec<String>>,
 ) -> Reply<decision::Board> {
     decision::apply(
         &state.pool(),
         &state.rankings,
         &state.stamp(),
         &form,
-        Some(page(limit)),
+        rows(limit, &also),
     )
     .await
     .or_fail(&state)
@@ -152,6 +156,11 @@ pub async fn export_notice<R: Runtime>(
 
 /// The board cut to its first `limit` rows (and every decision beyond): a national call's
 /// board is read a page of the ranking at a time.
-fn page(limit: Option<usize>) -> usize {
-    limit.unwrap_or(decision::BOARD_PAGE)
+/// The rows a page of the board shows: its first `limit` (a page by default), the decisions
+/// below them, and the proposals `also` names (the suggestion's, while it is on screen).
+fn rows(limit: Option<usize>, also: &Option<Vec<String>>) -> decision::Rows<'_> {
+    decision::Rows {
+        first: Some(limit.unwrap_or(decision::BOARD_PAGE)),
+        also: also.as_deref().unwrap_or_default(),
+    }
 }

@@ -199,6 +199,22 @@ fn the_decision_commands_carry_forms_limits_and_awards() {
         rows[5..].iter().all(|r| !r["proposed"].is_null()),
         "below the top, only decisions"
     );
+    // And the proposals the page asks for by reference (the suggestion's), wherever they rank.
+    let unproposed: Vec<Value> = all
+        .iter()
+        .filter(|r| r["proposed"].is_null())
+        .map(|r| r["reference"].clone())
+        .collect();
+    let last = unproposed.last().expect("one not proposed").clone();
+    let with = invoke(
+        &h,
+        "decision_board",
+        json!({ "call": "BJ-AIXR-2026", "limit": 5, "also": [last] }),
+    )
+    .expect("top and one more");
+    let with = with["rows"].as_array().expect("rows");
+    assert_eq!(with.len(), rows.len() + 1);
+    assert_eq!(with.last().map(|r| r["reference"].clone()), Some(last));
     let e = invoke(
         &h,
         "decision_propose",

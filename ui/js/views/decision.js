@@ -39,6 +39,8 @@ export async function renderDecision(app, code) {
   // The board shows the top `limit` of the ranking (and every decision below): more on asking.
   const state = { order: 'mean', suggestion: null, stability: null, board: null, limit: PAGE };
   const editable = () => state.board?.actions.review === true;
+  // The suggestion's proposals are on the board wherever they rank while it is on screen.
+  const suggestedRefs = () => state.suggestion?.chosen.map((x) => x.reference) ?? [];
 
   // The optimiser's controls.
   const mode = h('select', { 'data-test': 'opt-mode' }, h('option', { value: 'exact' }, t('mode_exact')), h('option', { value: 'strict' }, t('mode_strict')));
@@ -85,15 +87,11 @@ export async function renderDecision(app, code) {
     const sg = state.suggestion;
     if (!sg) return mount(summary);
     const head = sg.proved_best ? t('proved_best') : sg.options.mode === 'strict_rank' ? t('strict_note') : t('no_feasible');
-    // The board holds the top of the ranking: a suggested proposal further down is named here.
-    const shown = new Set(state.board.rows.map((r) => r.reference));
-    const below = sg.chosen.filter((x) => !shown.has(x.reference));
     mount(
       summary,
       h('p', { class: sg.feasible ? 'ok' : 'form-errors' }, head),
       h('p', {}, t('suggestion_line', { n: sg.chosen.length, total: formatYuan(sg.total), left: formatYuan(sg.remaining), score: sg.score.toFixed(2) })),
       sg.warnings.map((w) => h('p', { class: 'form-errors' }, pick(w))),
-      below.length ? h('p', { 'data-test': 'suggested-below' }, t('suggested_below', { n: below.length, list: below.map((x) => `${x.reference} ${formatYuan(x.amount)}`).join('、') })) : [],
     );
   }
 
@@ -131,7 +129,7 @@ export async function renderDecision(app, code) {
       button.disabled = true;
       mount(err);
       try {
-        state.board = await call('decision_propose', { form: { call: c.code, reference: r.reference, amount: amount.value, reason: reason.value }, limit: state.limit });
+        state.board = await call('decision_propose', { form: { call: c.code, reference: r.reference, amount: amount.value, reason: reason.value }, limit: state.limit, also: suggestedRefs() });
         app.clearMessages();
         draw();
       } catch (e) {
@@ -143,7 +141,7 @@ export async function renderDecision(app, code) {
     const remove = async (button) => {
       button.disabled = true;
       try {
-        state.board = await call('decision_withdraw', { call: c.code, reference: r.reference, limit: state.limit });
+        state.board = await call('decision_withdraw', { call: c.code, reference: r.reference, limit: state.limit, also: suggestedRefs() });
         app.clearMessages();
         draw();
       } catch (e) {
@@ -217,7 +215,7 @@ export async function renderDecision(app, code) {
   }
 
   async function refresh() {
-    state.board = await call('decision_board', { call: c.code, order: state.order, limit: state.limit });
+    state.board = await call('decision_board', { call: c.code, order: state.order, limit: state.limit, also: suggestedRefs() });
     draw();
   }
   await refresh();
