@@ -238,6 +238,21 @@ pub(crate) async fn run(
                     ],
                     rows,
                 );
+                if r.never_funded > 0 {
+                    println!(
+                        "{}",
+                        out.t(
+                            &format!(
+                                "另有 {} 份申请书在任何一次重抽样中都未入选（稳定落选）",
+                                r.never_funded
+                            ),
+                            &format!(
+                                "{} more proposals were funded in no draw (stable out)",
+                                r.never_funded
+                            ),
+                        )
+                    );
+                }
                 println!(
                     "{} {} {}, seed {}: {:.0} ms",
                     out.t("自助重抽样", "bootstrap"),

@@ -33,7 +33,11 @@ pub struct Stability {
 pub struct Robustness {
     pub draws: u32,
     pub seed: u64,
+    /// The proposals some draw funds, or the suggestion does, in rank order.
     pub rows: Vec<Stability>,
+    /// The other proposals: no draw funds them (stable out, 0%). A national call ranks tens
+    /// of thousands; the rows name the few near the line.
+    pub never_funded: usize,
 }
 
 const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -180,29 +184,38 @@ pub fn bootstrap(
         }
         funded
     });
-    let rows = entries
+    let rows: Vec<Stability> = entries
         .iter()
         .zip(funded)
-        .map(|(e, n)| {
+        .filter_map(|(e, n)| {
+            let funded_now = now.chosen.iter().any(|c| c.reference == e.reference);
+            if n == 0 && !funded_now {
+                return None;
+            }
             let per_mille = if draws == 0 {
                 0
             } else {
                 (u64::from(n) * 1000 / u64::from(draws)) as u32
             };
-            Stability {
+            Some(Stability {
                 reference: e.reference.clone(),
                 rank: e.rank,
-                funded_now: now.chosen.iter().any(|c| c.reference == e.reference),
+                funded_now,
                 per_mille,
                 verdict: match per_mille {
                     900.. => "stable_in",
                     0..=100 => "stable_out",
                     _ => "uncertain",
                 },
-            }
+            })
         })
         .collect();
-    Robustness { draws, seed, rows }
+    Robustness {
+        draws,
+        seed,
+        never_funded: entries.len() - rows.len(),
+        rows,
+    }
 }
 
 #[cfg(test)]
@@ -327,9 +340,17 @@ mod tests {
             };
             let got = bootstrap(&entries, &values, &rules, &options, 30, seed);
             let want = bootstrap_by_clones(&entries, &values, &rules, &options, 30, seed);
-            let shares: Vec<u32> = got.rows.iter().map(|r| r.per_mille).collect();
+            // Each entry's share; those left out of the rows were funded in no draw.
+            let shares: Vec<u32> = entries
+                .iter()
+                .map(|e| got.rows.iter().find(|r| r.reference == e.reference).map_or(0, |r| r.per_mille))
+                .collect();
             let expected: Vec<u32> = want.iter().map(|&n| n * 1000 / 30).collect();
             prop_assert_eq!(shares, expected);
+            let never = want.iter().zip(&entries).filter(|(n, e)| {
+                **n == 0 && !got.rows.iter().any(|r| r.reference == e.reference && r.funded_now)
+            }).count();
+            prop_assert_eq!(got.never_funded, never);
         }
     }
 
@@ -374,7 +395,9 @@ mod tests {
                 .expect("row")
         };
         assert_eq!(verdict("P1"), ("stable_in", 1000));
-        assert_eq!(verdict("P4").0, "stable_out");
+        // No draw funds P4: it is counted, not listed.
+        assert!(r.rows.iter().all(|x| x.reference != "P4"));
+        assert_eq!((r.rows.len(), r.never_funded), (3, 1));
         let (v2, s2) = verdict("P2");
         let (v3, s3) = verdict("P3");
         assert_eq!((v2, v3), ("uncertain", "uncertain"));

@@ -232,6 +232,10 @@ fn the_decision_commands_carry_forms_limits_and_awards() {
     )
     .expect("robustness");
     assert_eq!(r["draws"], 50);
+    // The rows name what some draw funds; the others are counted.
+    let listed = r["rows"].as_array().expect("rows").len() as u64;
+    assert!(listed >= 12, "at least the suggestion's");
+    assert_eq!(listed + r["never_funded"].as_u64().expect("count"), 35);
     let awards = invoke(
         &h,
         "issue_awards",

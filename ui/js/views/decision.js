@@ -33,6 +33,8 @@ function field(label, input) {
   return h('label', { class: 'field' }, h('span', {}, label), input);
 }
 
+const NEVER = { per_mille: 0, verdict: 'stable_out' };
+
 export async function renderDecision(app, code) {
   const c = await call('get_call', { code });
   const here = `#/call/${encodeURIComponent(c.code)}`;
@@ -121,7 +123,8 @@ export async function renderDecision(app, code) {
     const sg = state.suggestion;
     const suggested = sg?.chosen.find((x) => x.reference === r.reference);
     const why = sg?.explanations.find((x) => x.reference === r.reference);
-    const rob = state.stability?.get(r.reference);
+    // Robustness lists what some draw funds; a reviewed proposal it does not list, none did.
+    const rob = state.stability ? state.stability.get(r.reference) ?? (r.reviewed ? NEVER : null) : null;
     const amount = h('input', { class: 'money', 'data-test': 'amount', value: r.proposed ? r.proposed.amount : r.requested, disabled: !editable() });
     const reason = h('input', { class: 'reason', 'data-test': 'reason', placeholder: t('cut_reason'), value: r.proposed?.reason ?? '', disabled: !editable() });
     const err = h('div', { class: 'field-error', 'data-test': 'row-error' });
