@@ -225,6 +225,32 @@ if (scale > 0) {
       const boardMs = performance.now() - t3;
       const d = await footprint(`${APP} --db ${big}`, `scale-board-${run}`);
       console.log(`  decision board: ${boardRows ? `opened ${boardMs.toFixed(0)} ms, ${boardRows} rows in the page` : 'not drawn within 180 s'}; PSS then ${d.pss.toFixed(1)} MiB (${d.parts})`);
+      if (boardRows) {
+        // An award proposed on the first row without one, then withdrawn: each until the
+        // board is drawn again with the new count of awards.
+        const awards = async () => w.textOf('[data-test=kpi-awards]');
+        const timed = async (selector) => {
+          const before = await awards();
+          const t = performance.now();
+          await w.click(selector);
+          await w.waitFor('[data-test=kpi-awards]', { text: (x) => x !== before, timeout: 60000 });
+          return performance.now() - t;
+        };
+        const free = await w.exec("const r = document.querySelector('[data-test=board] tr[data-reference] [data-test=add-award]')?.closest('tr'); return r ? r.dataset.reference : null;");
+        if (free) {
+          const row = `[data-test=board] tr[data-reference="${free}"]`;
+          const proposeMs = await timed(`${row} [data-test=add-award]`);
+          const withdrawMs = await timed(`${row} [data-test=remove-award]`);
+          console.log(`  an award proposed on the board: ${proposeMs.toFixed(0)} ms to the board drawn again; withdrawn: ${withdrawMs.toFixed(0)} ms`);
+        }
+        // Robustness (1,000 draws) until the first stability figure is drawn.
+        const t4 = performance.now();
+        await w.click('[data-test=robustness]');
+        await w.waitFor('[data-test=board] td[data-test=stability]', { text: '%', timeout: 300000 });
+        const robustMs = performance.now() - t4;
+        const e = await footprint(`${APP} --db ${big}`, `scale-robustness-${run}`);
+        console.log(`  robustness (1,000 draws): ${robustMs.toFixed(0)} ms to the figures drawn; PSS then ${e.pss.toFixed(1)} MiB (${e.parts})`);
+      }
     }
     await w.close();
     await gone();
