@@ -327,6 +327,10 @@ test('a reviewed call of a thousand proposals: the core ranks it once, the page 
     await w.click('[data-test=board-more]');
     await w.waitFor('[data-test=board-shown]', { text: '显示排名前 400 名' });
     assert.equal(await w.exec("return document.querySelectorAll('[data-test=board] tbody tr').length;"), 400);
+    // Past 500 rows their texts come in two reads: every row still has its title.
+    await w.click('[data-test=board-more]');
+    await w.waitFor('[data-test=board-shown]', { text: '显示排名前 600 名' });
+    assert.equal(await w.exec("return [...document.querySelectorAll('[data-test=board] tbody tr .title-cell')].filter((td) => td.textContent.trim() !== '').length;"), 600);
   } finally {
     await w.close();
   }

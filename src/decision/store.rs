@@ -36,8 +36,10 @@ struct Shown {
     pi_name: String,
 }
 
-/// Up to this many rows shown, their texts are read by id; beyond, the call's at once.
-const SHOWN_BY_ID: usize = 500;
+/// Up to this many rows shown (a page that asked for more rows a few times), their texts are
+/// read by id, [`MAX_ROWS`](crate::proposal::table::MAX_ROWS) at a time; beyond (the whole
+/// board of a large call), the call's at once.
+const SHOWN_BY_ID: usize = 5_000;
 
 async fn shown(conn: &mut crate::db::Tx, call: &Call, ids: &[i64]) -> Result<Vec<Shown>, Error> {
     const SELECT: &str = "SELECT p.id, p.title, p.title_en, a.name AS applicant, p.pi_name
@@ -48,18 +50,19 @@ async fn shown(conn: &mut crate::db::Tx, call: &Call, ids: &[i64]) -> Result<Vec
             .fetch_all(&mut *conn)
             .await?);
     }
-    if ids.is_empty() {
-        return Ok(Vec::new());
+    let mut texts = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::proposal::table::MAX_ROWS) {
+        let sql = format!(
+            "{SELECT} AND p.id IN ({})",
+            crate::db::placeholders(2, chunk.len())
+        );
+        let mut q = crate::db::query_as::<Shown>(sqlx::AssertSqlSafe(sql)).bind(call.id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        texts.extend(q.fetch_all(&mut *conn).await?);
     }
-    let sql = format!(
-        "{SELECT} AND p.id IN ({})",
-        crate::db::placeholders(2, ids.len())
-    );
-    let mut q = crate::db::query_as::<Shown>(sqlx::AssertSqlSafe(sql)).bind(call.id);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
+    Ok(texts)
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -67,8 +70,9 @@ struct DecisionRow {
     proposal_id: i64,
     amount_fen: i64,
     reason: String,
-    /// The proposal's topic (it may have left the board since).
+    /// The proposal's topic and status (it may have left the board since).
     topic: String,
+    status: String,
 }
 
 async fn decisions(
@@ -76,7 +80,7 @@ async fn decisions(
     call: &Call,
 ) -> Result<HashMap<i64, DecisionRow>, Error> {
     let rows: Vec<DecisionRow> = crate::db::query_as(
-        "SELECT d.proposal_id, d.amount_fen, d.reason, p.topic
+        "SELECT d.proposal_id, d.amount_fen, d.reason, p.topic, p.status
          FROM decisions d JOIN proposals p ON p.id = d.proposal_id WHERE d.call_id = $1",
     )
     .bind(call.id)
@@ -204,7 +208,10 @@ async fn context(
         committed = committed
             .checked_add(amount)
             .ok_or(crate::money::MoneyError::Overflow("Σ decisions".into()))?;
-        if let Some(t) = topics.iter_mut().find(|t| t.code == d.topic) {
+        // A topic counts the decisions on proposals still under decision (as the committed
+        // sum counts them all, until such a decision is taken off).
+        let deciding = matches!(d.status.as_str(), "submitted" | "eligible" | "ineligible");
+        if let Some(t) = topics.iter_mut().find(|t| deciding && t.code == d.topic) {
             t.awards += 1;
             t.committed = t.committed.checked_add(amount).unwrap_or(t.committed);
         }
@@ -661,14 +668,19 @@ pub async fn robustness(
     let options = form.options(&call)?;
     let ctx = context(&mut conn, kept, form.call.as_str(), options.order).await?;
     let values = ranking::review_values(&ctx.reviews, options.order);
-    Ok(robustness::bootstrap(
-        &ctx.entries,
-        &values,
-        &rules_of(&ctx.call),
-        &options,
-        draws,
-        seed,
-    ))
+    let rules = rules_of(&ctx.call);
+    // Seconds of work on every core at national scale: off the async workers.
+    tokio::task::spawn_blocking(move || {
+        robustness::bootstrap(&ctx.entries, &values, &rules, &options, draws, seed)
+    })
+    .await
+    .map_err(|e| {
+        Error::Store(StoreError::Corrupt {
+            table: "review_scores",
+            id: form.call.to_string(),
+            reason: format!("the robustness draws stopped: {e}"),
+        })
+    })
 }
 
 #[derive(Debug, Clone, FromRow)]

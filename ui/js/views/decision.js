@@ -76,7 +76,7 @@ export async function renderDecision(app, code) {
     }
   }
   const suggestBtn = h('button', { 'data-test': 'suggest', onclick: () => guarded(suggestBtn, async () => { state.suggestion = await call('decision_suggest', { form: form() }); await refresh(); }) }, t('suggest'));
-  const applyBtn = h('button', { class: 'primary', 'data-test': 'apply-suggestion', onclick: () => guarded(applyBtn, async () => { state.board = await call('decision_apply', { form: form(), limit: state.limit }); state.suggestion = await call('decision_suggest', { form: form() }); draw(); app.toast(t('applied', { n: state.board.awards })); }) }, t('apply_suggestion'));
+  const applyBtn = h('button', { class: 'primary', 'data-test': 'apply-suggestion', onclick: () => guarded(applyBtn, async () => { state.board = await call('decision_apply', { form: form(), limit: state.limit }); state.suggestion = await call('decision_suggest', { form: form() }); await refresh(); app.toast(t('applied', { n: state.board.awards })); }) }, t('apply_suggestion'));
   const robustBtn = h('button', { 'data-test': 'robustness', onclick: () => guarded(robustBtn, async () => { const robustness = await call('decision_robustness', { form: form(), draws: 1000, seed: 2026 }); state.stability = new Map(robustness.rows.map((x) => [x.reference, x])); draw(); }) }, t('robustness'));
 
   const totals = h('div', { class: 'panel', 'data-test': 'totals' });
