@@ -1157,6 +1157,92 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
 }
 
 #[tokio::test]
+async fn scores_move_to_the_keyed_table_whole() {
+    // SQLite only: the server's table has no row ids to drop.
+    let db = db().await;
+    if db.pool.sqlite().is_none() {
+        return;
+    }
+    demo::load_reviewed(&db.pool, &stamp())
+        .await
+        .expect("reviewed");
+    type Score = (i64, i64, String, Option<i64>);
+    let scores = |pool: grantdesk::store::Pool| async move {
+        let s: Vec<Score> = grantdesk::db::query_as(
+            "SELECT proposal_id, reviewer_id, criterion, score FROM review_scores ORDER BY 1, 2, 3",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("scores");
+        s
+    };
+    let shape = |pool: grantdesk::store::Pool| async move {
+        let (sql,): (String,) = grantdesk::db::query_as(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'review_scores'",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("table");
+        sql
+    };
+    assert!(shape(db.pool.clone()).await.contains("WITHOUT ROWID"));
+    let before = scores(db.pool.clone()).await;
+    assert!(before.len() > 400, "{}", before.len());
+    let ranking = review::rank_call(&db.pool, demo::CALL_CODE, Aggregate::Mean)
+        .await
+        .expect("ranking");
+
+    // The table as it was before the migration, with the same scores; then the migration.
+    let mut tx = db.pool.read().await.expect("tx");
+    for sql in [
+        "CREATE TABLE review_scores_old (proposal_id INTEGER NOT NULL, reviewer_id INTEGER NOT NULL,
+            criterion TEXT NOT NULL, score INTEGER CHECK (score IS NULL OR score >= 0),
+            PRIMARY KEY (proposal_id, reviewer_id, criterion),
+            FOREIGN KEY (proposal_id, reviewer_id) REFERENCES reviews (proposal_id, reviewer_id))",
+        "INSERT INTO review_scores_old SELECT * FROM review_scores",
+        "DROP TABLE review_scores",
+        "ALTER TABLE review_scores_old RENAME TO review_scores",
+    ] {
+        grantdesk::db::query(sql)
+            .execute(&mut tx)
+            .await
+            .expect("the old table");
+    }
+    tx.commit().await.expect("commit");
+    assert!(!shape(db.pool.clone()).await.contains("WITHOUT ROWID"));
+    let mut tx = db.pool.read().await.expect("tx");
+    let migration = include_str!("../../migrations/sqlite/0013_review_scores_lean.sql");
+    let code: Vec<&str> = migration
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect();
+    for sql in code
+        .join("\n")
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        grantdesk::db::query(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(&mut tx)
+            .await
+            .expect("the migration");
+    }
+    tx.commit().await.expect("commit");
+    assert!(shape(db.pool.clone()).await.contains("WITHOUT ROWID"));
+    assert_eq!(
+        scores(db.pool.clone()).await,
+        before,
+        "every score, unchanged"
+    );
+    assert_eq!(
+        review::rank_call(&db.pool, demo::CALL_CODE, Aggregate::Mean)
+            .await
+            .expect("ranking"),
+        ranking
+    );
+}
+
+#[tokio::test]
 async fn the_matrix_is_read_a_page_of_proposals_at_a_time_with_the_reviewers_they_meet() {
     let db = db().await;
     demo::load_reviewed(&db.pool, &stamp())
