@@ -218,44 +218,35 @@ async fn decision_acts(
     let page = decision::Rows::first(BOARD_PAGE);
     let mut steps = Vec::new();
     let n = std::cell::Cell::new(0);
-    let took = fastest(|| async {
-        let b = decision::board(
-            pool,
-            &Rankings::new(),
-            call_code,
-            Aggregate::Mean,
-            decision::Rows::ALL,
-        )
-        .await?;
-        n.set(b.rows.len());
-        Ok(())
-    })
-    .await?;
-    steps.push(("decision board whole, read afresh".into(), took, n.get()));
-    let took = fastest(|| async {
-        let b = decision::board(pool, &Rankings::new(), call_code, Aggregate::Mean, page).await?;
-        n.set(b.rows.len());
-        Ok(())
-    })
-    .await?;
-    steps.push((
-        format!("decision board, first {BOARD_PAGE} rows, read afresh"),
-        took,
-        n.get(),
-    ));
     let kept = Rankings::new();
     let board = decision::board(pool, &kept, call_code, Aggregate::Mean, page).await?;
-    let took = fastest(|| async {
-        let b = decision::board(pool, &kept, call_code, Aggregate::Mean, page).await?;
-        n.set(b.rows.len());
-        Ok(())
-    })
-    .await?;
-    steps.push((
-        format!("decision board, first {BOARD_PAGE} rows, nothing changed"),
-        took,
-        n.get(),
-    ));
+    for (what, rows, keep) in [
+        (
+            "decision board whole, read afresh".to_string(),
+            decision::Rows::ALL,
+            false,
+        ),
+        (
+            format!("decision board, first {BOARD_PAGE} rows, read afresh"),
+            page,
+            false,
+        ),
+        (
+            format!("decision board, first {BOARD_PAGE} rows, nothing changed"),
+            page,
+            true,
+        ),
+    ] {
+        let took = fastest(|| async {
+            let fresh = Rankings::new();
+            let by = if keep { &kept } else { &fresh };
+            let b = decision::board(pool, by, call_code, Aggregate::Mean, rows).await?;
+            n.set(b.rows.len());
+            Ok(())
+        })
+        .await?;
+        steps.push((what, took, n.get()));
+    }
     // An award proposed on a proposal without one, and withdrawn: the record grows by two
     // entries a run, the decisions stay as they were.
     let Some(free) = board

@@ -58,6 +58,16 @@ async fn reviewed_call() -> (Db, Vec<i64>) {
     (db, ids)
 }
 
+/// Every review of `reference` scored full marks again, on the connection `on` (another
+/// officer's): the proposal goes to the top of the ranking.
+async fn rescore_at_the_top(db: &Db, on: &grantdesk::store::Pool, reference: &str) {
+    for (p, r) in pairs(db).await.iter().filter(|(p, _)| p == reference) {
+        review::enter_review(on, &stamp(), &review_form(p, *r, ["10"; 4], "fund"))
+            .await
+            .expect("rescore");
+    }
+}
+
 async fn pairs(db: &Db) -> Vec<(String, i64)> {
     grantdesk::db::query_as(
         "SELECT p.reference, s.reviewer_id FROM assignments s JOIN proposals p ON p.id = s.proposal_id
@@ -921,19 +931,7 @@ async fn the_ranking_table_reads_windows_of_one_ranking_and_follows_every_change
         .remove(0)
         .expect("ranked");
     let other = db.other().await;
-    for (reference, r) in pairs(&db)
-        .await
-        .iter()
-        .filter(|(p, _)| *p == last.reference)
-    {
-        review::enter_review(
-            &other,
-            &stamp(),
-            &review_form(reference, *r, ["10"; 4], "fund"),
-        )
-        .await
-        .expect("rescore");
-    }
+    rescore_at_the_top(&db, &other, &last.reference).await;
     let err = rankings
         .rows(
             &db.pool,
@@ -1114,15 +1112,7 @@ async fn the_decision_acts_keep_the_reviews_between_them_and_follow_every_change
     // board reads the reviews again and ranks it first.
     let last = &whole.rows[whole.rows.len() - 1].reference;
     let other = db.other().await;
-    for (reference, r) in pairs(&db).await.iter().filter(|(p, _)| p == last) {
-        review::enter_review(
-            &other,
-            &stamp(),
-            &review_form(reference, *r, ["10"; 4], "fund"),
-        )
-        .await
-        .expect("rescore");
-    }
+    rescore_at_the_top(&db, &other, last).await;
     let b = decision::board(&db.pool, &kept, code, mean, Rows::first(5))
         .await
         .expect("board after the rescoring");
