@@ -252,7 +252,7 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
             }
             for (on, f) in runs {
                 println!(
-                    "table bench on a {on}: {} proposals in the call{}; times: the fastest of five",
+                    "table bench on a {on}: {} proposals in the call{}; times: the fastest and the median of five",
                     f.proposals,
                     if f.fill.is_zero() {
                         String::new()
@@ -260,8 +260,13 @@ pub(crate) async fn run(c: BenchCmd) -> Result<(), Error> {
                         format!(" (written in {:.1} s)", f.fill.as_secs_f64())
                     }
                 );
+                println!("  {:<48} {:>11} {:>11}", "", "fastest", "median");
                 for (what, took, n) in &f.steps {
-                    println!("  {what:<48} {:>8.1} ms  {n:>7} rows", ms(*took));
+                    println!(
+                        "  {what:<48} {:>8.1} ms {:>8.1} ms  {n:>7} rows",
+                        ms(took.fastest),
+                        ms(took.median)
+                    );
                 }
             }
             Ok(())

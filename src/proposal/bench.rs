@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::table::{self, Column, Sort};
 use super::{Filter, ProposalStatus};
-use crate::disbursement::bench::fastest;
+use crate::disbursement::bench::{Timing, timing};
 use crate::error::Error;
 use crate::store::{Pool, Stamp};
 
@@ -15,8 +15,8 @@ pub struct Figures {
     pub proposals: u64,
     /// Time to write the call (zero when an existing database was used).
     pub fill: Duration,
-    /// (what, fastest of five, rows it gave)
-    pub steps: Vec<(String, Duration, usize)>,
+    /// (what, the fastest and the median of five, rows it gave)
+    pub steps: Vec<(String, Timing, usize)>,
 }
 
 /// A window's worth of lines: about two screens and the reading ahead the page does.
@@ -107,7 +107,7 @@ pub async fn run(
         ("end", len.saturating_sub(WINDOW)),
     ] {
         let ids = &order.rows[at.min(len)..(at + WINDOW).min(len)];
-        let took = fastest(|| async {
+        let took = timing(|| async {
             table::rows(pool, &base.call, ids).await?;
             Ok(())
         })
@@ -130,8 +130,8 @@ pub async fn run(
     })
 }
 
-/// The fastest of five runs of `f` and how many rows it gave.
-async fn timed<F, Fut, T>(mut f: F) -> Result<(Duration, usize), Error>
+/// The fastest and the median of five runs of `f`, and how many rows it gave.
+async fn timed<F, Fut, T>(mut f: F) -> Result<(Timing, usize), Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, Error>>,
@@ -139,7 +139,7 @@ where
 {
     let n = std::cell::Cell::new(0);
     let count = &n;
-    let took = fastest(|| {
+    let took = timing(|| {
         let run = f();
         async move {
             count.set(run.await?.count());

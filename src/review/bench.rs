@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::assignment::{self, Expert, Slot};
 use super::ranking::{self, Aggregate, ReviewInput};
+use crate::disbursement::bench::Timing;
 
 pub struct Figures {
     pub proposals: usize,
@@ -100,18 +101,18 @@ pub fn run(proposals: usize, reviewers: usize, need: u32, seed: u64, headroom: u
 }
 
 /// The ranking table of a reviewed call as the window asks for it (`grantdesk bench table
-/// --reviewed`): (what, fastest of five, rows it gave). Beside it, what the page did before:
+/// --reviewed`): (what, the fastest and the median of five, rows it gave). Beside it, what the page did before:
 /// the whole ranking read at once, at each visit and each change of order.
 pub async fn table(
     pool: &crate::store::Pool,
     call_code: &str,
-) -> Result<Vec<(String, Duration, usize)>, crate::error::Error> {
+) -> Result<Vec<(String, Timing, usize)>, crate::error::Error> {
     use super::table::Rankings;
-    use crate::disbursement::bench::fastest;
+    use crate::disbursement::bench::timing;
 
     let mut steps = Vec::new();
     let n = std::cell::Cell::new(0);
-    let took = fastest(|| async {
+    let took = timing(|| async {
         n.set(
             super::rank_call(pool, call_code, Aggregate::Mean)
                 .await?
@@ -130,7 +131,7 @@ pub async fn table(
         ("trimmed mean", Aggregate::TrimmedMean),
         ("calibrated", Aggregate::Calibrated),
     ] {
-        let took = fastest(|| async {
+        let took = timing(|| async {
             n.set(Rankings::new().order(pool, call_code, by).await?.rows.len());
             Ok(())
         })
@@ -143,7 +144,7 @@ pub async fn table(
     }
     let kept = Rankings::new();
     let order = kept.order(pool, call_code, Aggregate::Mean).await?;
-    let took = fastest(|| async {
+    let took = timing(|| async {
         n.set(
             kept.order(pool, call_code, Aggregate::Mean)
                 .await?
@@ -165,7 +166,7 @@ pub async fn table(
         ("end", len.saturating_sub(120)),
     ] {
         let ids = &order.rows[at.min(len)..(at + 120).min(len)];
-        let took = fastest(|| async {
+        let took = timing(|| async {
             kept.rows(pool, call_code, Aggregate::Mean, &order.version, ids)
                 .await?;
             Ok(())
@@ -180,7 +181,7 @@ pub async fn table(
     // Another order of the kept reviews: a sort, not a read (each run alternates, so that
     // none finds its order made already).
     let flip = std::cell::Cell::new(false);
-    let took = fastest(|| async {
+    let took = timing(|| async {
         let by = if flip.replace(!flip.get()) {
             Aggregate::Mean
         } else {
@@ -206,14 +207,14 @@ pub async fn table(
 
 /// The decision board of the reviewed call as the window asks for it (the first
 /// [`BOARD_PAGE`](crate::decision::BOARD_PAGE) rows), and an award proposed then withdrawn on
-/// it: (what, fastest of five, rows of the board).
+/// it: (what, the fastest and the median of five, rows of the board).
 async fn decision_acts(
     pool: &crate::store::Pool,
     call_code: &str,
-) -> Result<Vec<(String, Duration, usize)>, crate::error::Error> {
+) -> Result<Vec<(String, Timing, usize)>, crate::error::Error> {
     use super::table::Rankings;
     use crate::decision::{self, BOARD_PAGE, DecisionForm};
-    use crate::disbursement::bench::fastest;
+    use crate::disbursement::bench::timing;
 
     let page = decision::Rows::first(BOARD_PAGE);
     let mut steps = Vec::new();
@@ -237,7 +238,7 @@ async fn decision_acts(
             true,
         ),
     ] {
-        let took = fastest(|| async {
+        let took = timing(|| async {
             let fresh = Rankings::new();
             let by = if keep { &kept } else { &fresh };
             let b = decision::board(pool, by, call_code, Aggregate::Mean, rows).await?;
@@ -264,29 +265,29 @@ async fn decision_acts(
         ..Default::default()
     };
     let (proposing, withdrawing) = (
-        std::cell::Cell::new(Duration::MAX),
-        std::cell::Cell::new(Duration::MAX),
+        std::cell::RefCell::new(Vec::new()),
+        std::cell::RefCell::new(Vec::new()),
     );
-    fastest(|| async {
+    timing(|| async {
         let t = std::time::Instant::now();
         let b = decision::propose(pool, &kept, &stamp, &form, page).await?;
-        proposing.set(proposing.get().min(t.elapsed()));
+        proposing.borrow_mut().push(t.elapsed());
         m.set(b.rows.len());
         let t = std::time::Instant::now();
         let b = decision::withdraw(pool, &kept, &stamp, call_code, &free.reference, page).await?;
-        withdrawing.set(withdrawing.get().min(t.elapsed()));
+        withdrawing.borrow_mut().push(t.elapsed());
         n.set(b.rows.len());
         Ok(())
     })
     .await?;
     steps.push((
         "an award proposed, the board after it".into(),
-        proposing.get(),
+        Timing::of(proposing.borrow().get(1..).unwrap_or(&[])),
         m.get(),
     ));
     steps.push((
         "that award withdrawn, the board after it".into(),
-        withdrawing.get(),
+        Timing::of(withdrawing.borrow().get(1..).unwrap_or(&[])),
         n.get(),
     ));
     debug_assert_eq!(kept.reads(), 1, "the acts used the kept reviews");

@@ -263,5 +263,14 @@ fn the_table_benchmark_orders_searches_and_reads_on_each_backend() {
         assert!(nothing.trim_end().ends_with(" 0 rows"), "{nothing}");
         assert!(run.contains("120 lines read at the top"), "{run}");
         assert!(run.contains("every line read"), "{run}");
+        // Each step: its fastest run, then its median, never below it.
+        for line in run.lines().filter(|l| l.trim_end().ends_with(" rows")) {
+            let ms: Vec<f64> = line
+                .split(" ms")
+                .filter_map(|part| part.split_whitespace().last()?.parse().ok())
+                .collect();
+            assert_eq!(ms.len(), 2, "{line}");
+            assert!(ms[0] <= ms[1], "{line}");
+        }
     }
 }
