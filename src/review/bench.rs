@@ -101,8 +101,9 @@ pub fn run(proposals: usize, reviewers: usize, need: u32, seed: u64, headroom: u
 }
 
 /// The ranking table of a reviewed call as the window asks for it (`grantdesk bench table
-/// --reviewed`): (what, the fastest and the median of five, rows it gave). Beside it, what the page did before:
-/// the whole ranking read at once, at each visit and each change of order.
+/// --reviewed`): (what, the fastest and the median of five, rows it gave). Beside it, what
+/// the page did before: the whole ranking read at once, at each visit and each change of
+/// order.
 pub async fn table(
     pool: &crate::store::Pool,
     call_code: &str,
